@@ -1,0 +1,315 @@
+"""The declared shape of a scheme file (考核方案), separate from the engine that runs it.
+
+A scheme file is YAML (or the equivalent workbook) that describes one jurisdiction's rules for one
+year: unit types, rubrics with their indicator trees, the monthly content-guarantee items, how the
+stages combine, bonus and penalty clauses, grade bands and targets. Nothing about a scheme lives in
+code; this module only declares which fields exist and which values are well formed. Checks that
+span several fields (leaves summing to parents, codes being unique, ...) live in `scheme_checks`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every scheme part: unknown fields are an error (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule kinds of a leaf indicator. Each reads exactly one input column of the 年终评分 template
+# (ratio reads two). The set is closed: the engine has one pure function per kind.
+# ---------------------------------------------------------------------------------------------
+
+
+class AssessorScore(Strict):
+    """考核组打分: the assessor's score, between 0 and the indicator's max points (column 得分)."""
+
+    kind: Literal["assessor_score"] = "assessor_score"
+
+
+class Deduction(Strict):
+    """倒扣分, 扣完为止: max points minus the points deducted, never below 0 (column 扣分)."""
+
+    kind: Literal["deduction"] = "deduction"
+
+
+class RateTarget(Strict):
+    """Rate against a target: max × min(1, actual / target) (column 实际值, a fraction or 'NN%')."""
+
+    kind: Literal["rate_target"] = "rate_target"
+    target: float = Field(gt=0, description="the seed's target rate as a fraction: 92% is 0.92")
+
+
+class Ratio(Strict):
+    """Ratio formula: max × min(1, numerator / denominator) (columns 分子 and 分母)."""
+
+    kind: Literal["ratio"] = "ratio"
+
+
+class RankTier(Strict):
+    """Places 1..up_to (after the previous tier) score `points`."""
+
+    up_to: int = Field(ge=1)
+    points: float = Field(ge=0)
+
+
+class RankTiers(Strict):
+    """Points by place among peers, e.g. 前5名 2分, 5-10名 1分, else 0 (column 名次)."""
+
+    kind: Literal["rank_tiers"] = "rank_tiers"
+    peers: int = Field(ge=1, description="how many are ranked, e.g. 16 个地市")
+    tiers: list[RankTier] = Field(min_length=1)
+
+
+class PerEvent(Strict):
+    """Points per event up to a cap: min(cap, times × points_each) (column 次数)."""
+
+    kind: Literal["per_event"] = "per_event"
+    points_each: float = Field(gt=0)
+    cap: float | None = Field(default=None, gt=0, description="defaults to the max points")
+
+
+class Choice(Strict):
+    """Discrete choice: the points of the option chosen (column 选项)."""
+
+    kind: Literal["choice"] = "choice"
+    options: dict[str, float] = Field(min_length=1)
+
+
+Rule = Annotated[
+    AssessorScore | Deduction | RateTarget | Ratio | RankTiers | PerEvent | Choice,
+    Field(discriminator="kind"),
+]
+
+RULE_KINDS: tuple[str, ...] = (
+    "assessor_score",
+    "deduction",
+    "rate_target",
+    "ratio",
+    "rank_tiers",
+    "per_event",
+    "choice",
+)
+
+# The 年终评分 column(s) each rule kind reads, by their English template names.
+RULE_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "assessor_score": ("score",),
+    "deduction": ("deduction",),
+    "rate_target": ("actual",),
+    "ratio": ("numerator", "denominator"),
+    "rank_tiers": ("place",),
+    "per_event": ("times",),
+    "choice": ("choice",),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicator tree
+# ---------------------------------------------------------------------------------------------
+
+
+class Cited(Strict):
+    """Anything that implements a seed clause says which (`source`), and states any choice made."""
+
+    source: str | None = Field(default=None, description="the seed clause implemented, e.g. 附件2 序号12")
+    interpretation: str | None = Field(
+        default=None, description="one sentence: the choice made where the seed leaves room"
+    )
+
+
+class Indicator(Cited):
+    """A scored leaf (三级指标, or the deepest level the seed has). It has a code."""
+
+    code: Text = Field(description="unique within the rubric: 附件2 序号, 编号, row number ...")
+    name: str | None = Field(default=None, description="as the seed writes it; may be blank there")
+    max_points: float = Field(gt=0, description="分值")
+    rule: Rule | None = Field(default=None, description="defaults to the rubric's default_rule")
+    criteria: str | None = Field(default=None, description="考核要点 / 考核内容 / 指标说明")
+    scoring_text: str | None = Field(default=None, description="扣分办法 / 评分细则, verbatim")
+    lead_office: str | None = Field(default=None, description="牵头科室")
+    supporting_offices: list[str] = Field(default_factory=list, description="配合科室")
+    assessing_bodies: list[str] = Field(default_factory=list, description="牵头考核单位")
+    evidence: str | None = Field(default=None, description="佐证材料 / 备注")
+
+
+def _tree_child_kind(child: object) -> str:
+    """A child with a code is a scored leaf; without, a grouping node."""
+    if isinstance(child, dict):
+        return "leaf" if "code" in child else "node"
+    return "leaf" if isinstance(child, Indicator) else "node"
+
+
+class Node(Cited):
+    """A grouping level (一级 or 二级指标): a name, optionally its max points, and children."""
+
+    name: Text
+    max_points: float | None = Field(default=None, gt=0)
+    children: list[
+        Annotated[
+            Annotated[Node, Tag("node")] | Annotated[Indicator, Tag("leaf")],
+            Discriminator(_tree_child_kind),
+        ]
+    ] = Field(min_length=1)
+
+
+class Exemption(Cited):
+    """Units without a task are exempted from an indicator: it leaves the rubric, and the rubric
+    score is rescaled to the rubric's max over the points still available."""
+
+    method: Literal["rescale"] = "rescale"
+
+
+class Rubric(Cited):
+    """One year-end rubric (评分细则) applying to one or more unit types."""
+
+    id: Text
+    name: Text
+    unit_types: list[Text] = Field(min_length=1)
+    max_points: float = Field(gt=0, description="the rubric's stated total, 100 in every seed")
+    default_rule: Rule = Field(default_factory=AssessorScore)
+    missing_input: Literal["zero", "full"] = Field(
+        description="what a leaf scores when no input row was loaded for a unit: 0, or full marks "
+        "(natural for deduction rubrics: nothing deducted)"
+    )
+    exemption: Exemption | None = None
+    categories: list[Node] = Field(min_length=1, description="the 一级指标 in the seed's order")
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly content guarantee (内容保障, Jintan 附件1)
+# ---------------------------------------------------------------------------------------------
+
+
+class ContentItem(Cited):
+    """A content item type with its points per item (每条1分, 每个专题10分, 每次5分 ...)."""
+
+    number: int = Field(ge=1, description="序号 in the seed")
+    category: Text = Field(description="一级指标")
+    name: str | None = Field(default=None, description="二级指标, blank in some seed rows")
+    description: str | None = Field(default=None, description="指标说明")
+    points: float = Field(gt=0, description="points per item")
+    per: Text = Field(description="the counting unit as the seed says it: 条, 个, 链, 次")
+
+
+class AdoptionBonus(Cited):
+    """Extra points for an item adopted by a higher portal, counted once per item."""
+
+    city: float = Field(ge=0)
+    province: float = Field(ge=0)
+
+
+class FullMark(Cited):
+    """The stage's full mark in content points, with a bonus per full step above it by unit type."""
+
+    points: float = Field(gt=0, description="content points that earn the full stage score")
+    excess_bonus: float = Field(ge=0, description="bonus per full step above the full mark")
+    excess_step_by_unit_type: dict[str, float] = Field(min_length=1)
+
+
+class Content(Cited):
+    items: list[ContentItem] = Field(min_length=1)
+    adoption_bonus: AdoptionBonus | None = None
+    full_mark: FullMark
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages, adjustments, grades, targets
+# ---------------------------------------------------------------------------------------------
+
+
+class Stage(Cited):
+    """A stage contributes weight × total_points at most (plus any excess bonus)."""
+
+    id: Text
+    name: Text
+    basis: Literal["content", "rubric"]
+    weight: float = Field(gt=0, le=1)
+
+
+Level = Literal["国家级", "省级", "市级", "县级"]
+
+
+class Clause(Cited):
+    """A bonus (加分) or penalty (减分) clause; points per event, by level or fixed."""
+
+    kind: Literal["加分", "减分"]
+    number: int = Field(ge=1, description="the clause's number in the seed (项目)")
+    text: Text
+    levels: dict[Level, float] = Field(default_factory=dict)
+    fixed: float | None = Field(default=None, gt=0, description="points when no level applies")
+
+    @model_validator(mode="after")
+    def _levels_or_fixed(self) -> Clause:
+        if bool(self.levels) == (self.fixed is not None):
+            raise ValueError("a clause has either levels or a fixed value / 条款须有级别分值或固定分值(二选一)")
+        return self
+
+
+class Adjustments(Cited):
+    bonus_cap: float | None = Field(default=None, gt=0, description="cap on Σ 加分 (附加分封顶)")
+    penalty_cap: float | None = Field(default=None, gt=0, description="cap on Σ 减分")
+    clauses: list[Clause] = Field(min_length=1)
+
+
+class GradeBand(Strict):
+    name: Text
+    min: float | None = Field(description="inclusive lower bound; null for the lowest band")
+
+
+class Grades(Cited):
+    bands: list[GradeBand] = Field(min_length=2, description="best first")
+
+
+class Target(Cited):
+    """A target with a floor (保) and optionally a stretch (争)."""
+
+    code: Text = Field(description="the metric code used in the 目标数据 template")
+    name: Text
+    text: Text = Field(description="the target as the seed words it")
+    measure: Literal["rank", "cumulative", "level", "rate", "count"]
+    direction: Literal["higher_better", "lower_better"]
+    strict: bool = Field(default=False, description="超过 (strictly beyond) rather than 达到")
+    floor: float
+    stretch: float | None = None
+    aggregate: Literal["sum", "last", "mean"]
+    unit: Text = Field(description="名, 件, 分, 个/日, % ...")
+
+
+class Document(Strict):
+    number: Text
+    title: Text
+    seed: str | None = None
+
+
+class UnitType(Cited):
+    name: Text
+    description: str | None = None
+
+
+class Scheme(Cited):
+    """A whole scheme file."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    name: Text
+    jurisdiction: Text
+    year: int = Field(ge=2000, le=2100)
+    documents: list[Document] = Field(min_length=1)
+    county_level_label: str | None = Field(
+        default=None, description="how the seed writes the 县级 adjustment level, e.g. 金坛市级"
+    )
+    total_points: float = Field(default=100, gt=0)
+    unit_types: list[UnitType] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    rubrics: list[Rubric] = Field(min_length=1)
+    content: Content | None = None
+    adjustments: Adjustments | None = None
+    grades: Grades | None = None
+    targets: list[Target] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="interpretations that span the scheme")
