@@ -1,0 +1,285 @@
+"""Load a scheme file and check it: the shape (pydantic) and every rule that spans fields.
+
+Every problem names the file, the line, the field, the value and what is wrong, in Chinese and
+English. A scheme with any problem is refused whole.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from pipelines.problems import InputRejected, Problem
+from pipelines.scheme_model import Indicator, Node, Scheme
+from pipelines.scheme_tables import iter_leaves, iter_nodes, node_leaf_sum
+
+TOLERANCE = 1e-6
+
+
+class SchemeRejected(InputRejected):
+    """A scheme file with problems."""
+
+
+def load_scheme_text(text: str, file: str) -> Scheme:
+    """Parse and check scheme YAML; raise SchemeRejected listing every problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise SchemeRejected(
+            [
+                Problem(
+                    file, None, mark.line + 1 if mark else None, None, None,
+                    f"YAML 语法错误: {getattr(err, 'problem', err)}",
+                    f"YAML syntax error: {getattr(err, 'problem', err)}",
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict):
+        raise SchemeRejected(
+            [Problem(file, None, 1, None, None, "方案文件应为一个映射(键: 值)",
+                     "a scheme file must be a mapping of fields")]
+        )
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as err:
+        raise SchemeRejected(
+            [_pydantic_problem(file, root, e) for e in err.errors(include_url=False)]
+        ) from None
+    problems = check_scheme(scheme, file, lambda path: _line_of(root, path))
+    if problems:
+        raise SchemeRejected(problems)
+    return scheme
+
+
+def load_scheme_file(path: Path) -> Scheme:
+    return load_scheme_text(path.read_text(encoding="utf-8"), str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[Problem]:
+    """Cross-field checks: unique codes, sums, unit types, grade bands, stages."""
+    problems: list[Problem] = []
+
+    def add(path: tuple, value, zh: str, en: str) -> None:
+        problems.append(
+            Problem(file, None, line_of(path), _dotted(path), None if value is None else str(value),
+                    zh, en)
+        )
+
+    type_names = [u.name for u in scheme.unit_types]
+    for name, n in Counter(type_names).items():
+        if n > 1:
+            add(("unit_types",), name, "单位类型重复", "duplicate unit type")
+
+    covered: Counter[str] = Counter()
+    rubric_ids = Counter(r.id for r in scheme.rubrics)
+    for ri, rubric in enumerate(scheme.rubrics):
+        rp = ("rubrics", ri)
+        if rubric_ids[rubric.id] > 1:
+            add((*rp, "id"), rubric.id, "评分细则 id 重复", "duplicate rubric id")
+        for ti, ut in enumerate(rubric.unit_types):
+            covered[ut] += 1
+            if ut not in type_names:
+                add((*rp, "unit_types", ti), ut, "未在 unit_types 中声明的单位类型",
+                    "unit type not declared in unit_types")
+        codes = Counter(leaf.indicator.code for leaf in iter_leaves(rubric))
+        for code, n in codes.items():
+            if n > 1:
+                add((*rp, "categories"), code, f"指标编号重复 {n} 次", f"indicator code used {n} times")
+        total = sum(node_leaf_sum(c) for c in rubric.categories)
+        if abs(total - rubric.max_points) > TOLERANCE:
+            add((*rp, "max_points"), rubric.max_points,
+                f"各指标分值合计 {total:g},与评分细则总分 {rubric.max_points:g} 不符",
+                f"leaves sum to {total:g}, not the rubric's stated {rubric.max_points:g}")
+        for ci, category in enumerate(rubric.categories):
+            _check_node(category, (*rp, "categories", ci), add)
+        for leaf in iter_leaves(rubric):
+            _check_rule(leaf.indicator, leaf.rule, rubric, add, rp)
+    for ut in type_names:
+        if covered[ut] == 0:
+            add(("unit_types",), ut, "该单位类型没有适用的评分细则",
+                "no rubric applies to this unit type")
+        elif covered[ut] > 1:
+            add(("unit_types",), ut, "该单位类型适用多个评分细则",
+                "more than one rubric applies to this unit type")
+
+    weights = sum(s.weight for s in scheme.stages)
+    if abs(weights - 1) > TOLERANCE:
+        add(("stages",), f"{weights:g}", "各考评阶段权重之和应为 1", "stage weights must sum to 1")
+    bases = Counter(s.basis for s in scheme.stages)
+    if bases["rubric"] != 1:
+        add(("stages",), None, "须有且只有一个 basis: rubric 的阶段",
+            "exactly one stage must have basis: rubric")
+    if bases["content"] > 1:
+        add(("stages",), None, "最多一个 basis: content 的阶段", "at most one stage may have basis: content")
+    if bases["content"] and scheme.content is None:
+        add(("stages",), "content", "有平时(content)阶段却没有 content 定义",
+            "a content stage needs a `content` section")
+    if scheme.content is not None:
+        if not bases["content"]:
+            add(("content",), None, "定义了 content 却没有 basis: content 的阶段",
+                "`content` needs a stage with basis: content")
+        numbers = Counter(it.number for it in scheme.content.items)
+        for number, n in numbers.items():
+            if n > 1:
+                add(("content", "items"), number, "内容保障项目序号重复", "duplicate content item number")
+        steps = scheme.content.full_mark.excess_step_by_unit_type
+        for ut in type_names:
+            if ut not in steps:
+                add(("content", "full_mark", "excess_step_by_unit_type"), ut,
+                    "缺少该单位类型的超额加分步长", "no excess step for this unit type")
+        for ut, step in steps.items():
+            if ut not in type_names:
+                add(("content", "full_mark", "excess_step_by_unit_type"), ut,
+                    "未声明的单位类型", "unit type not declared in unit_types")
+            if step <= 0:
+                add(("content", "full_mark", "excess_step_by_unit_type", ut), step,
+                    "步长须大于 0", "the step must be above 0")
+
+    if scheme.grades is not None:
+        bands = scheme.grades.bands
+        for i, band in enumerate(bands):
+            path = ("grades", "bands", i, "min")
+            last = i == len(bands) - 1
+            if last and band.min is not None:
+                add(path, band.min, "最低等次的下限应为空(null),否则低于它的总分无等次",
+                    "the lowest band must have min: null, or totals below it get no grade (a gap)")
+            if not last and band.min is None:
+                add(path, None, "只有最低等次可以没有下限", "only the lowest band may have no min")
+            if i > 0 and band.min is not None and bands[i - 1].min is not None \
+                    and band.min >= bands[i - 1].min:
+                add(path, band.min, "等次下限须从高到低严格递减",
+                    "band minimums must strictly decrease, best first")
+        names = Counter(b.name for b in bands)
+        for name, n in names.items():
+            if n > 1:
+                add(("grades", "bands"), name, "等次名称重复", "duplicate grade name")
+
+    if scheme.adjustments is not None:
+        keys = Counter((c.kind, c.number) for c in scheme.adjustments.clauses)
+        for (kind, number), n in keys.items():
+            if n > 1:
+                add(("adjustments", "clauses"), f"{kind}{number}", "加减分条款编号重复",
+                    "duplicate clause number for this kind")
+
+    codes = Counter(t.code for t in scheme.targets)
+    for ti, t in enumerate(scheme.targets):
+        if codes[t.code] > 1:
+            add(("targets", ti, "code"), t.code, "目标代码重复", "duplicate target code")
+        if t.stretch is not None:
+            better = t.stretch > t.floor if t.direction == "higher_better" else t.stretch < t.floor
+            if not better and t.stretch != t.floor:
+                add(("targets", ti, "stretch"), t.stretch, "争取目标应优于保底目标",
+                    "the stretch level must be better than the floor")
+    return problems
+
+
+def _check_node(node: Node, path: tuple, add) -> None:
+    if node.max_points is not None:
+        total = node_leaf_sum(node)
+        if abs(total - node.max_points) > TOLERANCE:
+            add((*path, "max_points"), node.max_points,
+                f"「{node.name}」下属指标分值合计 {total:g},与其分值 {node.max_points:g} 不符",
+                f"the leaves under '{node.name}' sum to {total:g}, not its {node.max_points:g}")
+    for i, child in enumerate(node.children):
+        if isinstance(child, Node):
+            _check_node(child, (*path, "children", i), add)
+
+
+def _check_rule(ind: Indicator, rule, rubric, add, rubric_path: tuple) -> None:
+    where = (*rubric_path, "categories")
+    label = f"指标 {ind.code}"
+    if rule.kind == "rank_tiers":
+        bounds = [t.up_to for t in rule.tiers]
+        if bounds != sorted(set(bounds)):
+            add(where, f"{ind.code}", f"{label}: 排名分档 up_to 须严格递增",
+                f"indicator {ind.code}: rank tiers' up_to must strictly increase")
+        if bounds and bounds[-1] > rule.peers:
+            add(where, f"{ind.code}", f"{label}: 分档名次超过参评总数 {rule.peers}",
+                f"indicator {ind.code}: a tier goes beyond the {rule.peers} peers")
+        if any(t.points > ind.max_points + TOLERANCE for t in rule.tiers):
+            add(where, f"{ind.code}", f"{label}: 分档分值超过指标分值",
+                f"indicator {ind.code}: a tier scores above the indicator's max points")
+    elif rule.kind == "choice":
+        if any(p > ind.max_points + TOLERANCE or p < 0 for p in rule.options.values()):
+            add(where, f"{ind.code}", f"{label}: 选项分值须在 0 与指标分值之间",
+                f"indicator {ind.code}: option points must lie between 0 and the max points")
+    elif rule.kind == "per_event":
+        if rule.cap is not None and rule.cap > ind.max_points + TOLERANCE:
+            add(where, f"{ind.code}", f"{label}: 封顶分值超过指标分值",
+                f"indicator {ind.code}: the cap is above the indicator's max points")
+    elif rule.kind == "deduction" and rubric.missing_input not in ("full", "zero"):
+        add(where, f"{ind.code}", "missing_input 无效", "invalid missing_input")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _pydantic_problem(file: str, root, error: dict) -> Problem:
+    loc = tuple(p for p in error["loc"] if p not in ("node", "leaf") and not _is_tag(p))
+    value = error.get("input")
+    shown = None if isinstance(value, dict | list) else (None if value is None else str(value))
+    zh, en = _explain(error)
+    return Problem(file, None, _line_of(root, loc), _dotted(loc), shown, zh, en)
+
+
+def _is_tag(part) -> bool:
+    return isinstance(part, str) and part in {
+        "assessor_score", "deduction", "rate_target", "ratio", "rank_tiers", "per_event", "choice",
+    }
+
+
+def _explain(error: dict) -> tuple[str, str]:
+    kind = error["type"]
+    msg = error["msg"]
+    if kind == "missing":
+        return "缺少必填字段", "missing required field"
+    if kind == "extra_forbidden":
+        return "未知字段(拼写错误?)", "unknown field (a typo?)"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return ("未知或缺少的计分规则 kind;可用: assessor_score, deduction, rate_target, ratio, "
+                "rank_tiers, per_event, choice", f"unknown or missing rule kind: {msg}")
+    if kind.startswith("greater_than") or kind.startswith("less_than"):
+        return f"数值超出允许范围: {msg}", f"value out of range: {msg}"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return "应为数字", f"a number is expected: {msg}"
+    if kind == "too_short":
+        return "不能为空", f"must not be empty: {msg}"
+    if kind == "literal_error":
+        return f"取值无效: {msg}", f"invalid value: {msg}"
+    if kind == "string_pattern_mismatch":
+        return "id 只能用小写字母、数字和连字符", "id may only use lowercase letters, digits and '-'"
+    return f"无效: {msg}", f"invalid: {msg}"
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path) if path else ""
+
+
+def _line_of(root, path: tuple) -> int | None:
+    """The 1-based line of the YAML node at this path (or of its nearest ancestor)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line

@@ -1,0 +1,474 @@
+"""Flatten a scheme model into the dimension tables the warehouse holds and the engine joins on.
+
+One function per table, each a pure function of the Scheme. Column names match
+`warehouse/sql/schema.sql`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.scheme_model import (
+    RULE_INPUT_COLUMNS,
+    Indicator,
+    Node,
+    Rubric,
+    Scheme,
+)
+
+PATH_SEPARATOR = " / "
+
+# Chinese names of the input columns, for labels and messages.
+INPUT_COLUMN_ZH = {
+    "score": "得分",
+    "deduction": "扣分",
+    "actual": "实际值",
+    "numerator": "分子",
+    "denominator": "分母",
+    "times": "次数",
+    "place": "名次",
+    "choice": "选项",
+}
+
+RULE_KIND_ZH = {
+    "assessor_score": "考核组评分",
+    "deduction": "倒扣分(扣完为止)",
+    "rate_target": "比率对标",
+    "ratio": "比值公式",
+    "rank_tiers": "排名分档",
+    "per_event": "按次计分(封顶)",
+    "choice": "选项计分",
+}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A leaf indicator with its position in the tree."""
+
+    rubric: Rubric
+    indicator: Indicator
+    ancestors: tuple[Node, ...]  # category first
+    position: int
+
+    @property
+    def rule(self):
+        return self.indicator.rule or self.rubric.default_rule
+
+    @property
+    def display_name(self) -> str:
+        if self.indicator.name:
+            return self.indicator.name
+        for node in reversed(self.ancestors):
+            if node.name:
+                return node.name
+        return self.indicator.code
+
+
+def iter_leaves(rubric: Rubric) -> Iterator[Leaf]:
+    """Leaves of a rubric in the seed's order."""
+    position = 0
+
+    def walk(node: Node, ancestors: tuple[Node, ...]) -> Iterator[Leaf]:
+        nonlocal position
+        for child in node.children:
+            if isinstance(child, Indicator):
+                position += 1
+                yield Leaf(rubric, child, (*ancestors, node), position)
+            else:
+                yield from walk(child, (*ancestors, node))
+
+    for category in rubric.categories:
+        yield from walk(category, ())
+
+
+def iter_nodes(rubric: Rubric) -> Iterator[tuple[Node, tuple[str, ...]]]:
+    """Grouping nodes with their name path, parents before children."""
+
+    def walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
+        here = (*path, node.name)
+        yield node, here
+        for child in node.children:
+            if isinstance(child, Node):
+                yield from walk(child, here)
+
+    for category in rubric.categories:
+        yield from walk(category, ())
+
+
+def node_leaf_sum(node: Node) -> float:
+    total = 0.0
+    for child in node.children:
+        total += child.max_points if isinstance(child, Indicator) else node_leaf_sum(child)
+    return total
+
+
+def rule_params(rule) -> dict:
+    return rule.model_dump(exclude={"kind"}, mode="json")
+
+
+def rubric_for_unit_type(scheme: Scheme) -> dict[str, str]:
+    return {ut: r.id for r in scheme.rubrics for ut in r.unit_types}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def indicators_frame(scheme: Scheme) -> pl.DataFrame:
+    rows = []
+    for rubric in scheme.rubrics:
+        for leaf in iter_leaves(rubric):
+            ind = leaf.indicator
+            names = [n.name for n in leaf.ancestors]
+            rule = leaf.rule
+            rows.append(
+                {
+                    "scheme": scheme.id,
+                    "rubric": rubric.id,
+                    "code": ind.code,
+                    "position": leaf.position,
+                    "name": leaf.display_name,
+                    "category": names[0],
+                    "group_path": PATH_SEPARATOR.join(names),
+                    "level2": names[1] if len(names) > 1 else (ind.name if ind.name else None),
+                    "level3": (names[2] if len(names) > 2 else ind.name) if len(names) > 1 else None,
+                    "max_points": float(ind.max_points),
+                    "rule_kind": rule.kind,
+                    "rule_params": json.dumps(rule_params(rule), ensure_ascii=False),
+                    "input_columns": ",".join(
+                        INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[rule.kind]
+                    ),
+                    "criteria": ind.criteria,
+                    "scoring_text": ind.scoring_text,
+                    "lead_office": ind.lead_office,
+                    "supporting_offices": "、".join(ind.supporting_offices) or None,
+                    "assessing_bodies": "、".join(ind.assessing_bodies) or None,
+                    "evidence": ind.evidence,
+                    "source": ind.source,
+                    "interpretation": ind.interpretation,
+                }
+            )
+    return pl.DataFrame(rows, schema=_INDICATOR_SCHEMA)
+
+
+_INDICATOR_SCHEMA = {
+    "scheme": pl.String,
+    "rubric": pl.String,
+    "code": pl.String,
+    "position": pl.Int32,
+    "name": pl.String,
+    "category": pl.String,
+    "group_path": pl.String,
+    "level2": pl.String,
+    "level3": pl.String,
+    "max_points": pl.Float64,
+    "rule_kind": pl.String,
+    "rule_params": pl.String,
+    "input_columns": pl.String,
+    "criteria": pl.String,
+    "scoring_text": pl.String,
+    "lead_office": pl.String,
+    "supporting_offices": pl.String,
+    "assessing_bodies": pl.String,
+    "evidence": pl.String,
+    "source": pl.String,
+    "interpretation": pl.String,
+}
+
+
+def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
+    rows = []
+    for rubric in scheme.rubrics:
+        for position, (node, path) in enumerate(iter_nodes(rubric), start=1):
+            rows.append(
+                {
+                    "scheme": scheme.id,
+                    "rubric": rubric.id,
+                    "path": PATH_SEPARATOR.join(path),
+                    "parent_path": PATH_SEPARATOR.join(path[:-1]) or None,
+                    "depth": len(path),
+                    "name": node.name,
+                    "max_points": float(
+                        node.max_points if node.max_points is not None else node_leaf_sum(node)
+                    ),
+                    "declared": node.max_points is not None,
+                    "position": position,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "scheme": pl.String,
+            "rubric": pl.String,
+            "path": pl.String,
+            "parent_path": pl.String,
+            "depth": pl.Int32,
+            "name": pl.String,
+            "max_points": pl.Float64,
+            "declared": pl.Boolean,
+            "position": pl.Int32,
+        },
+    )
+
+
+def unit_types_frame(scheme: Scheme) -> pl.DataFrame:
+    by_type = rubric_for_unit_type(scheme)
+    steps = scheme.content.full_mark.excess_step_by_unit_type if scheme.content else {}
+    return pl.DataFrame(
+        [
+            {
+                "scheme": scheme.id,
+                "unit_type": ut.name,
+                "position": i,
+                "rubric": by_type.get(ut.name),
+                "description": ut.description,
+                "excess_step": steps.get(ut.name),
+            }
+            for i, ut in enumerate(scheme.unit_types)
+        ],
+        schema={
+            "scheme": pl.String,
+            "unit_type": pl.String,
+            "position": pl.Int32,
+            "rubric": pl.String,
+            "description": pl.String,
+            "excess_step": pl.Float64,
+        },
+    )
+
+
+def rubrics_frame(scheme: Scheme) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "scheme": scheme.id,
+                "rubric": r.id,
+                "name": r.name,
+                "max_points": float(r.max_points),
+                "position": i,
+                "missing_input": r.missing_input,
+                "allows_exemption": r.exemption is not None,
+            }
+            for i, r in enumerate(scheme.rubrics)
+        ],
+        schema={
+            "scheme": pl.String,
+            "rubric": pl.String,
+            "name": pl.String,
+            "max_points": pl.Float64,
+            "position": pl.Int32,
+            "missing_input": pl.String,
+            "allows_exemption": pl.Boolean,
+        },
+    )
+
+
+def stages_frame(scheme: Scheme) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "scheme": scheme.id,
+                "stage": s.id,
+                "name": s.name,
+                "basis": s.basis,
+                "weight": float(s.weight),
+                "max_points": float(s.weight * scheme.total_points),
+                "position": i,
+            }
+            for i, s in enumerate(scheme.stages)
+        ],
+        schema={
+            "scheme": pl.String,
+            "stage": pl.String,
+            "name": pl.String,
+            "basis": pl.String,
+            "weight": pl.Float64,
+            "max_points": pl.Float64,
+            "position": pl.Int32,
+        },
+    )
+
+
+def content_items_frame(scheme: Scheme) -> pl.DataFrame:
+    items = scheme.content.items if scheme.content else []
+    return pl.DataFrame(
+        [
+            {
+                "scheme": scheme.id,
+                "item": it.number,
+                "category": it.category,
+                "name": it.name or it.category,
+                "description": it.description,
+                "points": float(it.points),
+                "per": it.per,
+                "source": it.source,
+            }
+            for it in items
+        ],
+        schema={
+            "scheme": pl.String,
+            "item": pl.Int32,
+            "category": pl.String,
+            "name": pl.String,
+            "description": pl.String,
+            "points": pl.Float64,
+            "per": pl.String,
+            "source": pl.String,
+        },
+    )
+
+
+def clauses_frame(scheme: Scheme) -> pl.DataFrame:
+    rows = []
+    if scheme.adjustments:
+        for c in scheme.adjustments.clauses:
+            base = {"scheme": scheme.id, "kind": c.kind, "clause": c.number, "text": c.text,
+                    "source": c.source}
+            if c.levels:
+                rows += [{**base, "level": lv, "points": float(p)} for lv, p in c.levels.items()]
+            else:
+                rows.append({**base, "level": None, "points": float(c.fixed or 0)})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "scheme": pl.String,
+            "kind": pl.String,
+            "clause": pl.Int32,
+            "text": pl.String,
+            "level": pl.String,
+            "points": pl.Float64,
+            "source": pl.String,
+        },
+    ).select("scheme", "kind", "clause", "text", "level", "points", "source")
+
+
+def grades_frame(scheme: Scheme) -> pl.DataFrame:
+    bands = scheme.grades.bands if scheme.grades else []
+    return pl.DataFrame(
+        [
+            {"scheme": scheme.id, "grade": b.name, "min_points": b.min, "position": i}
+            for i, b in enumerate(bands)
+        ],
+        schema={
+            "scheme": pl.String,
+            "grade": pl.String,
+            "min_points": pl.Float64,
+            "position": pl.Int32,
+        },
+    )
+
+
+def targets_frame(scheme: Scheme) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "scheme": scheme.id,
+                "target": t.code,
+                "name": t.name,
+                "text": t.text,
+                "measure": t.measure,
+                "direction": t.direction,
+                "strict": t.strict,
+                "floor": float(t.floor),
+                "stretch": None if t.stretch is None else float(t.stretch),
+                "aggregate": t.aggregate,
+                "unit": t.unit,
+                "position": i,
+                "source": t.source,
+                "interpretation": t.interpretation,
+            }
+            for i, t in enumerate(scheme.targets)
+        ],
+        schema={
+            "scheme": pl.String,
+            "target": pl.String,
+            "name": pl.String,
+            "text": pl.String,
+            "measure": pl.String,
+            "direction": pl.String,
+            "strict": pl.Boolean,
+            "floor": pl.Float64,
+            "stretch": pl.Float64,
+            "aggregate": pl.String,
+            "unit": pl.String,
+            "position": pl.Int32,
+            "source": pl.String,
+            "interpretation": pl.String,
+        },
+    )
+
+
+def interpretations_frame(scheme: Scheme) -> pl.DataFrame:
+    """Every stated choice with the scope it applies to, in file order."""
+    rows: list[tuple[str, str | None, str]] = []
+
+    def add(scope: str, part) -> None:
+        if getattr(part, "interpretation", None):
+            rows.append((scope, part.source, part.interpretation))
+
+    add("方案 scheme", scheme)
+    rows += [("方案 scheme", None, n) for n in scheme.notes]
+    for ut in scheme.unit_types:
+        add(f"单位类型 {ut.name}", ut)
+    for st in scheme.stages:
+        add(f"考评阶段 {st.name}", st)
+    if scheme.content:
+        add("平时考评 内容保障", scheme.content)
+        for it in scheme.content.items:
+            add(f"内容保障 项目{it.number}", it)
+        add("平时考评 录用加分", scheme.content.adoption_bonus)
+        add("平时考评 满分与超额加分", scheme.content.full_mark)
+    for rubric in scheme.rubrics:
+        add(rubric.name, rubric)
+        if rubric.exemption:
+            add(f"{rubric.name} · 豁免", rubric.exemption)
+        for node, path in iter_nodes(rubric):
+            add(f"{rubric.name} · {PATH_SEPARATOR.join(path)}", node)
+        for leaf in iter_leaves(rubric):
+            add(f"{rubric.name} · 指标 {leaf.indicator.code} {leaf.display_name}", leaf.indicator)
+    if scheme.adjustments:
+        add("加减分", scheme.adjustments)
+        for c in scheme.adjustments.clauses:
+            add(f"{c.kind}条款 {c.number}", c)
+    if scheme.grades:
+        add("等次", scheme.grades)
+    for t in scheme.targets:
+        add(f"目标 {t.name}", t)
+    return pl.DataFrame(
+        [
+            {"scheme": scheme.id, "scope": s, "source": src, "interpretation": i, "position": n}
+            for n, (s, src, i) in enumerate(rows)
+        ],
+        schema={
+            "scheme": pl.String,
+            "scope": pl.String,
+            "source": pl.String,
+            "interpretation": pl.String,
+            "position": pl.Int32,
+        },
+    )
+
+
+DIMENSION_TABLES = {
+    "unit_types": unit_types_frame,
+    "rubrics": rubrics_frame,
+    "stages": stages_frame,
+    "indicator_groups": indicator_groups_frame,
+    "indicators": indicators_frame,
+    "content_items": content_items_frame,
+    "clauses": clauses_frame,
+    "grades": grades_frame,
+    "targets": targets_frame,
+    "interpretations": interpretations_frame,
+}
+
+
+def dimension_frames(schemes: list[Scheme]) -> dict[str, pl.DataFrame]:
+    """All dimension tables for these schemes, concatenated."""
+    return {
+        name: pl.concat([fn(s) for s in schemes], how="vertical")
+        for name, fn in DIMENSION_TABLES.items()
+    }

@@ -1,0 +1,309 @@
+-- The egov warehouse: one DuckDB file. Dimensions come from the scheme files, facts from the
+-- offices' workbooks, results from the scoring pipelines. Pages only read it.
+
+-- ---------------------------------------------------------------- dimensions (schemes) ----
+CREATE TABLE schemes (
+    scheme        VARCHAR PRIMARY KEY,   -- jintan-2013 ...
+    name          VARCHAR NOT NULL,
+    jurisdiction  VARCHAR NOT NULL,
+    year          INTEGER NOT NULL,
+    total_points  DOUBLE  NOT NULL,
+    has_content   BOOLEAN NOT NULL,      -- monthly content-guarantee stage (Jintan)
+    has_grades    BOOLEAN NOT NULL,
+    builtin       BOOLEAN NOT NULL,
+    version       INTEGER NOT NULL,
+    added_at      TIMESTAMP NOT NULL,
+    documents     VARCHAR NOT NULL,      -- '坛政办发〔2013〕63号; ...'
+    definition    VARCHAR NOT NULL       -- the scheme file as JSON, for export and history
+);
+
+CREATE TABLE scheme_history (            -- earlier versions replaced by `egov scheme add --replace`
+    scheme       VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,
+    added_at     TIMESTAMP NOT NULL,
+    replaced_at  TIMESTAMP NOT NULL,
+    definition   VARCHAR NOT NULL,
+    PRIMARY KEY (scheme, version)
+);
+
+CREATE TABLE unit_types (
+    scheme       VARCHAR NOT NULL,
+    unit_type    VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    rubric       VARCHAR NOT NULL,
+    description  VARCHAR,
+    excess_step  DOUBLE,                 -- content points per +bonus step above the full mark
+    PRIMARY KEY (scheme, unit_type)
+);
+
+CREATE TABLE rubrics (
+    scheme          VARCHAR NOT NULL,
+    rubric          VARCHAR NOT NULL,
+    name            VARCHAR NOT NULL,
+    max_points      DOUBLE  NOT NULL,
+    position        INTEGER NOT NULL,
+    missing_input   VARCHAR NOT NULL,    -- zero | full
+    allows_exemption BOOLEAN NOT NULL,
+    PRIMARY KEY (scheme, rubric)
+);
+
+CREATE TABLE stages (
+    scheme      VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    basis       VARCHAR NOT NULL,        -- content | rubric
+    weight      DOUBLE  NOT NULL,
+    max_points  DOUBLE  NOT NULL,        -- weight × total_points, before any excess bonus
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (scheme, stage)
+);
+
+CREATE TABLE indicator_groups (          -- 一级 (depth 1) and 二级/三级 grouping nodes
+    scheme         VARCHAR NOT NULL,
+    rubric         VARCHAR NOT NULL,
+    path           VARCHAR NOT NULL,     -- names joined by ' / '
+    parent_path    VARCHAR,              -- NULL for a category
+    depth          INTEGER NOT NULL,
+    name           VARCHAR NOT NULL,
+    max_points     DOUBLE  NOT NULL,     -- declared, or the sum of its leaves where the seed gives none
+    declared       BOOLEAN NOT NULL,
+    position       INTEGER NOT NULL,
+    PRIMARY KEY (scheme, rubric, path)
+);
+
+CREATE TABLE indicators (                -- scored leaves
+    scheme              VARCHAR NOT NULL,
+    rubric              VARCHAR NOT NULL,
+    code                VARCHAR NOT NULL,
+    position            INTEGER NOT NULL,
+    name                VARCHAR NOT NULL, -- the seed's name, or the nearest named ancestor's
+    category            VARCHAR NOT NULL, -- 一级指标
+    group_path          VARCHAR NOT NULL, -- path of the parent node
+    level2              VARCHAR,
+    level3              VARCHAR,
+    max_points          DOUBLE  NOT NULL,
+    rule_kind           VARCHAR NOT NULL,
+    rule_params         VARCHAR NOT NULL, -- JSON
+    input_columns       VARCHAR NOT NULL, -- 得分 / 扣分 / 实际值 / 分子,分母 ...
+    criteria            VARCHAR,
+    scoring_text        VARCHAR,
+    lead_office         VARCHAR,
+    supporting_offices  VARCHAR,          -- joined by '、'
+    assessing_bodies    VARCHAR,
+    evidence            VARCHAR,
+    source              VARCHAR,
+    interpretation      VARCHAR,
+    PRIMARY KEY (scheme, rubric, code)
+);
+
+CREATE TABLE content_items (
+    scheme       VARCHAR NOT NULL,
+    item         INTEGER NOT NULL,
+    category     VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    description  VARCHAR,
+    points       DOUBLE  NOT NULL,
+    per          VARCHAR NOT NULL,
+    source       VARCHAR,
+    PRIMARY KEY (scheme, item)
+);
+
+CREATE TABLE clauses (                   -- one row per clause and level (level NULL: fixed value)
+    scheme   VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,           -- 加分 | 减分
+    clause   INTEGER NOT NULL,
+    text     VARCHAR NOT NULL,
+    level    VARCHAR,
+    points   DOUBLE  NOT NULL,
+    source   VARCHAR
+);
+
+CREATE TABLE grades (
+    scheme      VARCHAR NOT NULL,
+    grade       VARCHAR NOT NULL,
+    min_points  DOUBLE,                  -- NULL for the lowest band
+    position    INTEGER NOT NULL,        -- 0 = best
+    PRIMARY KEY (scheme, grade)
+);
+
+CREATE TABLE targets (
+    scheme          VARCHAR NOT NULL,
+    target          VARCHAR NOT NULL,    -- metric code
+    name            VARCHAR NOT NULL,
+    text            VARCHAR NOT NULL,
+    measure         VARCHAR NOT NULL,    -- rank | cumulative | level | rate | count
+    direction       VARCHAR NOT NULL,    -- higher_better | lower_better
+    strict          BOOLEAN NOT NULL,
+    floor           DOUBLE  NOT NULL,
+    stretch         DOUBLE,
+    aggregate       VARCHAR NOT NULL,    -- sum | last | mean
+    unit            VARCHAR NOT NULL,
+    position        INTEGER NOT NULL,
+    source          VARCHAR,
+    interpretation  VARCHAR,
+    PRIMARY KEY (scheme, target)
+);
+
+CREATE TABLE interpretations (           -- every stated choice and its seed clause, for the method page
+    scheme          VARCHAR NOT NULL,
+    scope           VARCHAR NOT NULL,    -- e.g. '年终评分细则 · 指标 12', '加分条款 2'
+    source          VARCHAR,
+    interpretation  VARCHAR NOT NULL,
+    position        INTEGER NOT NULL
+);
+
+-- ---------------------------------------------------------------- dimensions (units) ------
+CREATE TABLE units (
+    scheme     VARCHAR NOT NULL,
+    unit       VARCHAR NOT NULL,
+    unit_type  VARCHAR NOT NULL,
+    is_sample  BOOLEAN NOT NULL,         -- 示例数据
+    load_id    INTEGER NOT NULL,
+    PRIMARY KEY (scheme, unit)
+);
+
+CREATE TABLE unit_aliases (
+    scheme  VARCHAR NOT NULL,
+    alias   VARCHAR NOT NULL,
+    unit    VARCHAR NOT NULL,
+    PRIMARY KEY (scheme, alias)
+);
+
+-- ---------------------------------------------------------------- facts ---------------------
+CREATE TABLE loads (
+    load_id        INTEGER PRIMARY KEY,
+    file           VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    rows           INTEGER NOT NULL,
+    replaced_rows  INTEGER NOT NULL,
+    loaded_at      TIMESTAMP NOT NULL
+);
+
+CREATE TABLE content_tallies (
+    scheme            VARCHAR NOT NULL,
+    month             VARCHAR NOT NULL,  -- YYYY-MM
+    year              INTEGER NOT NULL,
+    unit              VARCHAR NOT NULL,
+    item              INTEGER NOT NULL,
+    count             INTEGER NOT NULL,
+    city_adopted      INTEGER NOT NULL,
+    province_adopted  INTEGER NOT NULL,
+    load_id           INTEGER NOT NULL,
+    PRIMARY KEY (scheme, month, unit, item)
+);
+
+CREATE TABLE yearend_inputs (
+    scheme       VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    unit         VARCHAR NOT NULL,
+    indicator    VARCHAR NOT NULL,
+    score        DOUBLE,
+    deduction    DOUBLE,
+    actual       DOUBLE,
+    numerator    DOUBLE,
+    denominator  DOUBLE,
+    times        DOUBLE,
+    place        INTEGER,
+    choice       VARCHAR,
+    exempt       BOOLEAN NOT NULL,
+    note         VARCHAR,
+    load_id      INTEGER NOT NULL,
+    PRIMARY KEY (scheme, year, unit, indicator)
+);
+
+CREATE TABLE adjustment_inputs (
+    scheme   VARCHAR NOT NULL,
+    year     INTEGER NOT NULL,
+    unit     VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,           -- 加分 | 减分
+    clause   INTEGER NOT NULL,
+    level    VARCHAR,
+    reason   VARCHAR NOT NULL,
+    points   DOUBLE  NOT NULL,           -- positive; a 减分 is subtracted
+    load_id  INTEGER NOT NULL
+);
+
+CREATE TABLE metric_values (
+    scheme   VARCHAR NOT NULL,
+    month    VARCHAR NOT NULL,
+    year     INTEGER NOT NULL,
+    metric   VARCHAR NOT NULL,
+    value    DOUBLE  NOT NULL,
+    load_id  INTEGER NOT NULL,
+    PRIMARY KEY (scheme, month, metric)
+);
+
+-- ---------------------------------------------------------------- results -------------------
+CREATE TABLE indicator_scores (
+    scheme      VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    unit        VARCHAR NOT NULL,
+    unit_type   VARCHAR NOT NULL,
+    rubric      VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    max_points  DOUBLE  NOT NULL,
+    score       DOUBLE  NOT NULL,        -- 0 when exempt
+    lost        DOUBLE  NOT NULL,        -- max_points - score; 0 when exempt
+    exempt      BOOLEAN NOT NULL,
+    has_input   BOOLEAN NOT NULL,
+    PRIMARY KEY (scheme, year, unit, code)
+);
+
+CREATE TABLE stage_scores (
+    scheme      VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    unit        VARCHAR NOT NULL,
+    unit_type   VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,
+    raw_points  DOUBLE  NOT NULL,        -- content points P, or the rubric score (rescaled if exempt)
+    points      DOUBLE  NOT NULL,        -- contribution to the total
+    max_points  DOUBLE  NOT NULL,
+    excess_bonus DOUBLE NOT NULL,
+    PRIMARY KEY (scheme, year, unit, stage)
+);
+
+CREATE TABLE results (
+    scheme       VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    unit         VARCHAR NOT NULL,
+    unit_type    VARCHAR NOT NULL,
+    stages_total DOUBLE  NOT NULL,
+    bonus        DOUBLE  NOT NULL,       -- after the cap
+    penalty      DOUBLE  NOT NULL,       -- after the cap, positive
+    total        DOUBLE  NOT NULL,
+    grade        VARCHAR,                -- NULL where the scheme has no grades
+    rank         INTEGER NOT NULL,       -- within unit type, 1 best, ties share the best rank
+    PRIMARY KEY (scheme, year, unit)
+);
+
+CREATE TABLE monthly_points (
+    scheme       VARCHAR NOT NULL,
+    month        VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    unit         VARCHAR NOT NULL,
+    unit_type    VARCHAR NOT NULL,
+    item_points  DOUBLE  NOT NULL,       -- Σ count × item points
+    adoption_points DOUBLE NOT NULL,     -- 2 × 市级录用 + 5 × 省级录用
+    points       DOUBLE  NOT NULL,
+    ytd_points   DOUBLE  NOT NULL,
+    rank         INTEGER NOT NULL,       -- by the month's points within unit type
+    ytd_rank     INTEGER NOT NULL,
+    PRIMARY KEY (scheme, month, unit)
+);
+
+CREATE TABLE target_progress (
+    scheme        VARCHAR NOT NULL,
+    year          INTEGER NOT NULL,
+    target        VARCHAR NOT NULL,
+    month         VARCHAR NOT NULL,
+    value         DOUBLE  NOT NULL,      -- the month's figure as loaded
+    actual        DOUBLE  NOT NULL,      -- aggregated to this month (sum, last or mean)
+    floor         DOUBLE  NOT NULL,
+    stretch       DOUBLE,
+    status        VARCHAR NOT NULL,      -- 达争 | 达保 | 未达, of the figure to date
+    projected_status VARCHAR NOT NULL,   -- the same judged on the projection (cumulative), else = status
+    pace          DOUBLE,                -- cumulative targets: floor × months elapsed / 12
+    projection    DOUBLE,                -- cumulative targets: actual / months elapsed × 12
+    PRIMARY KEY (scheme, year, target, month)
+);
