@@ -1,0 +1,264 @@
+"""`egov`: the command line of CONTRACT.md, a thin layer over the library functions.
+
+Exit codes: 0 success; 1 invalid input (a readable report on stderr); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from egov import paths
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=paths.DEFAULT_DB,
+    show_default=True,
+    help="Warehouse file (DuckDB). Created with every built-in scheme if it does not exist.",
+)
+
+
+class InvalidInput(click.ClickException):
+    """Invalid input: exit 1 with the report on stderr."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+def _rejecting(fn):
+    """Turn InputRejected from the library into exit code 1 with its report."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from pipelines.problems import InputRejected
+
+        try:
+            return fn(*args, **kwargs)
+        except InputRejected as err:
+            raise InvalidInput(err.report()) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def main() -> None:
+    """egov: 电子政务绩效考核分析 (e-government performance evaluation analytics).
+
+    \b
+    Start here:
+      egov demo                      build the sample warehouse and open the dashboard
+      egov schemes                   the schemes this tool knows
+      egov template yearend --scheme yueyang-2017 --out 年终评分.xlsx
+                                     an empty workbook to fill in
+      egov ingest 年终评分.xlsx       check and load your workbooks (all or nothing)
+      egov scores --scheme yueyang-2017 --year 2017
+                                     the results per unit
+    """
+
+
+@main.command()
+@DB_OPTION
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
+@click.option("--no-browser", is_flag=True, help="Serve without opening a browser window.")
+def demo(db: Path, port: int, no_browser: bool) -> None:
+    """Build the sample warehouse if absent, then serve the dashboard (示例数据)."""
+    from pipelines import demo as demo_data
+
+    if not db.exists():
+        click.echo("正在生成示例数据并建库 Building the sample warehouse ...", err=True)
+        summary = demo_data.build_sample_warehouse(db)
+        click.echo(summary.render(), err=True)
+    from dashboard import serve
+
+    serve.run(db, port=port, open_browser=not no_browser)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--raw", type=click.Path(file_okay=False, path_type=Path),
+              default=paths.RAW_DIR, show_default=True, help="Directory of input files.")
+@click.option("--curated", type=click.Path(file_okay=False, path_type=Path),
+              default=paths.CURATED_DIR, show_default=True, help="Where Parquet copies go.")
+@_rejecting
+def build(db: Path, raw: Path, curated: Path) -> None:
+    """Read every .xlsx/.csv under RAW, validate, score, write Parquet, publish the warehouse.
+
+    Files under RAW/sample/ are the sample data (示例数据): `egov demo` writes them there.
+    """
+    from pipelines.loading import build as build_warehouse
+
+    if not raw.is_dir():
+        raise click.UsageError(f"--raw: no such directory 目录不存在: {raw}")
+    summary = build_warehouse(db, raw, curated)
+    click.echo(summary.render())
+
+
+@main.command()
+@DB_OPTION
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_rejecting
+def ingest(db: Path, files: tuple[Path, ...]) -> None:
+    """Validate FILES and load them into the warehouse, then rescore. All or nothing.
+
+    A file's kind (units, content, yearend, adjustments, metrics) is told from its headers;
+    rows for a key already loaded replace the old ones.
+    """
+    from pipelines.loading import ingest as ingest_files
+
+    click.echo(ingest_files(db, list(files)).render())
+
+
+@main.command()
+@DB_OPTION
+@click.option("--scheme", "scheme_id", required=True, help="Scheme id, e.g. jintan-2013.")
+@click.option("--year", type=int, required=True)
+@click.option("--month", help="YYYY-MM: monthly content points instead of year-end results.")
+@click.option("--unit-type", help="Only units of this type (单位类型).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@_rejecting
+def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: str | None,
+           fmt: str) -> None:
+    """Results per unit: year-end totals, grades and ranks, or one month's content points."""
+    from pipelines.loading import ensure_warehouse
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    known = queries.scheme_ids(db)
+    if scheme_id not in known:
+        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
+                               f"known 可用: {', '.join(known)}")
+    if month is not None:
+        if len(month) != 7 or month[4] != "-" or not month[:4].isdigit():
+            raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
+        if int(month[:4]) != year:
+            raise click.UsageError("--month must fall in --year / 月份须在所选年度内")
+        frame = queries.monthly_scores(db, scheme_id, month, unit_type)
+    else:
+        frame = queries.yearend_scores(db, scheme_id, year, unit_type)
+    _print_frame(frame, fmt)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def schemes(db: Path, fmt: str) -> None:
+    """Schemes, rubrics, unit types and first-level categories with their max points."""
+    from pipelines.loading import dumps, ensure_warehouse, scheme_json_summary
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    summary = scheme_json_summary(queries.load_schemes(db))
+    if fmt == "json":
+        click.echo(dumps(summary))
+        return
+    for s in summary:
+        click.echo(f"{s['scheme']}  {s['jurisdiction']} {s['year']}  {s['name']}")
+        for r in s["rubrics"]:
+            click.echo(f"  {r['rubric']} ({'、'.join(r['unit_types'])}) {r['max_points']:g}分")
+            cats = "  ".join(f"{c['name']} {c['max_points']:g}" for c in r["categories"])
+            click.echo(f"    {cats}")
+
+
+@main.command()
+@DB_OPTION
+@click.argument("kind", type=click.Choice(["units", "content", "yearend", "adjustments",
+                                           "metrics"]))
+@click.option("--scheme", "scheme_id", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
+    """An empty import workbook for KIND with drop-down lists of units and indicator codes."""
+    from pipelines.loading import ensure_warehouse
+    from pipelines.template_writer import write_template
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    found = {s.id: s for s in queries.load_schemes(db)}
+    if scheme_id not in found:
+        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
+                               f"known 可用: {', '.join(found)}")
+    write_template(kind, found[scheme_id], queries.units(db, scheme_id), out)
+    click.echo(f"已生成模板 template written: {out}")
+
+
+@main.group()
+def scheme() -> None:
+    """Check, add, export schemes; write an empty scheme workbook (see docs/schemes.md)."""
+
+
+@scheme.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_rejecting
+def scheme_check(file: Path) -> None:
+    """Validate a scheme file (YAML or workbook); list every problem, exit 1 if any."""
+    from pipelines.scheme_admin import check_scheme_file
+
+    scheme_obj = check_scheme_file(file)
+    click.echo(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
+
+
+@scheme.command("add")
+@DB_OPTION
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a scheme with the same id (kept in history).")
+@_rejecting
+def scheme_add(db: Path, file: Path, replace: bool) -> None:
+    """Add a scheme to the warehouse; an existing id only with --replace (rescores)."""
+    from pipelines.scheme_admin import add_scheme
+
+    click.echo(add_scheme(db, file, replace=replace))
+
+
+@scheme.command("export")
+@DB_OPTION
+@click.argument("scheme_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=".yaml for the text form, .xlsx for the workbook form.")
+@_rejecting
+def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
+    """Write any scheme, built-in or added, as a file to copy and edit for next year."""
+    from pipelines.scheme_admin import export_scheme
+
+    click.echo(export_scheme(db, scheme_id, out))
+
+
+@scheme.command("template")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def scheme_template(out: Path) -> None:
+    """An empty scheme workbook (indicator rows, unit types, grades, clauses, targets)."""
+    from pipelines.scheme_workbook import write_scheme_template
+
+    write_scheme_template(out)
+    click.echo(f"已生成方案模板 scheme template written: {out}")
+
+
+def _print_frame(frame, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows(frame.rows())
+        sys.stdout.write(buffer.getvalue())
+    else:
+        import polars as pl
+
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+            click.echo(str(frame))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""Load validated input into the warehouse: merge by key, rescore, publish. All or nothing.
+
+Every write goes through `rescore_and_publish`: the state (schemes, units, facts, load history)
+plus freshly computed dimension and result tables are written to a new file that replaces the
+old one atomically. If reading, validating or scoring fails, the old warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.inputs import read_inputs
+from pipelines.load_context import LoadContext
+from pipelines.scheme_checks import load_scheme_file
+from pipelines.scheme_model import Scheme
+from pipelines.scheme_tables import dimension_frames
+from pipelines.scoring import Facts, Results, score_all
+from pipelines.templates import LOAD_ORDER, TEMPLATES
+from warehouse import database
+
+SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
+INPUT_SUFFIXES = (".xlsx", ".csv")
+
+# Rows with the same key replace earlier ones. Adjustments have no natural row key: a file's
+# adjustments replace that unit's earlier adjustments of the same kind (加分 or 减分) that year.
+REPLACE_KEYS = {
+    "units": ("scheme", "unit"),
+    "content": TEMPLATES["content"].key,
+    "yearend": TEMPLATES["yearend"].key,
+    "adjustments": ("scheme", "year", "unit", "kind"),
+    "metrics": TEMPLATES["metrics"].key,
+}
+FACT_TABLE_OF = {
+    "content": "content_tallies",
+    "yearend": "yearend_inputs",
+    "adjustments": "adjustment_inputs",
+    "metrics": "metric_values",
+}
+# The template columns use `indicator`/`item`; the warehouse keeps the same names.
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    files: list[dict]  # file, kind, rows, replaced_rows
+    db: Path
+
+    def render(self) -> str:
+        lines = [f"已写入 warehouse written: {self.db}"]
+        for f in self.files:
+            lines.append(
+                f"  {f['file']}: {f['kind']} {f['rows']} 行 rows"
+                + (f", 替换 replaced {f['replaced_rows']}" if f["replaced_rows"] else "")
+            )
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- schemes --------------------
+
+
+def builtin_schemes() -> list[Scheme]:
+    """The schemes shipped in `schemes/`, one file per scheme id."""
+    return [load_scheme_file(p) for p in sorted(SCHEMES_DIR.glob("*.yaml"))]
+
+
+def schemes_of(state: database.WarehouseState) -> list[Scheme]:
+    """The schemes a warehouse holds, in the order they were added."""
+    rows = state["schemes"].sort("added_at", "scheme")
+    return [Scheme.model_validate_json(d) for d in rows["definition"]]
+
+
+def scheme_row(scheme: Scheme, *, builtin: bool, version: int, added_at) -> dict:
+    return {
+        "scheme": scheme.id,
+        "name": scheme.name,
+        "jurisdiction": scheme.jurisdiction,
+        "year": scheme.year,
+        "total_points": float(scheme.total_points),
+        "has_content": scheme.content is not None,
+        "has_grades": scheme.grades is not None,
+        "builtin": builtin,
+        "version": version,
+        "added_at": added_at,
+        "documents": "; ".join(d.number for d in scheme.documents),
+        "definition": scheme.model_dump_json(),
+    }
+
+
+def with_builtin_schemes(state: database.WarehouseState) -> database.WarehouseState:
+    """Built-in schemes refreshed from `schemes/` (unless a user replaced one), others kept."""
+    existing = {r["scheme"]: r for r in state["schemes"].iter_rows(named=True)}
+    rows = []
+    for scheme in builtin_schemes():
+        row = existing.get(scheme.id)
+        if row is not None and not row["builtin"]:
+            continue  # replaced by the user with `egov scheme add --replace`
+        rows.append(scheme_row(scheme, builtin=True, version=row["version"] if row else 1,
+                               added_at=row["added_at"] if row else database.now()))
+    builtin_ids = {r["scheme"] for r in rows}
+    kept = state["schemes"].filter(~pl.col("scheme").is_in(builtin_ids))
+    fresh = pl.DataFrame(rows, schema=state["schemes"].schema)
+    return state.replace(schemes=pl.concat([kept, fresh]))
+
+
+def open_state(db: Path) -> database.WarehouseState:
+    """The warehouse's state, or a new one holding every built-in scheme and no units."""
+    state = database.read_state(db) if db.exists() else database.empty_state()
+    return with_builtin_schemes(state)
+
+
+def ensure_warehouse(db: Path) -> None:
+    """CONTRACT: a --db path that does not exist yet is created with the built-in schemes."""
+    if not db.exists():
+        rescore_and_publish(db, open_state(db))
+
+
+# ---------------------------------------------------------------- facts ----------------------
+
+
+def facts_of(state: database.WarehouseState) -> Facts:
+    return Facts(
+        units=state["units"],
+        content_tallies=state["content_tallies"],
+        yearend_inputs=state["yearend_inputs"],
+        adjustment_inputs=state["adjustment_inputs"],
+        metric_values=state["metric_values"],
+    )
+
+
+def score_state(state: database.WarehouseState) -> tuple[list[Scheme], Results]:
+    schemes = schemes_of(state)
+    return schemes, score_all(schemes, facts_of(state))
+
+
+def rescore_and_publish(db: Path, state: database.WarehouseState) -> Results:
+    """Recompute dimensions and results from the state and publish the whole warehouse."""
+    schemes, results = score_state(state)
+    tables = {**dimension_frames(schemes), **state.tables, **results.tables()}
+    database.publish(db, tables)
+    return results
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> LoadSummary:
+    """Validate these files together and load them; all or nothing (InputRejected on any
+    problem, with the warehouse untouched). Units from files under `sample_root` are flagged
+    as sample data (示例数据)."""
+    state = open_state(db)
+    schemes = {s.id: s for s in schemes_of(state)}
+    ctx = LoadContext(
+        schemes,
+        units=state["units"].select("scheme", "unit", "unit_type"),
+        aliases=state["unit_aliases"],
+    )
+    loaded = read_inputs(files, ctx)
+
+    loads = state["loads"]
+    next_id = (loads["load_id"].max() or 0) + 1 if not loads.is_empty() else 1
+    loaded_at = database.now()
+    summaries, load_rows, tables = [], [], dict(state.tables)
+    kinds_in_order = sorted(loaded.files, key=lambda f: (LOAD_ORDER.index(f.kind), str(f.path)))
+    for info in kinds_in_order:
+        load_id = next_id
+        next_id += 1
+        rows = loaded.rows_of(info.path, info.kind)
+        is_sample = sample_root is not None and _is_under(info.path, sample_root)
+        replaced = _merge(tables, info.kind, rows, load_id, is_sample)
+        load_rows.append({"load_id": load_id, "file": str(info.path), "sha256": info.sha256,
+                          "kind": info.kind, "rows": rows.height, "replaced_rows": replaced,
+                          "loaded_at": loaded_at})
+        summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
+                          "replaced_rows": replaced})
+    tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
+    rescore_and_publish(db, database.WarehouseState(tables))
+    return LoadSummary(summaries, db)
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_id: int,
+           is_sample: bool) -> int:
+    """Replace rows with the same key by these rows; return how many were replaced."""
+    key = list(REPLACE_KEYS[kind])
+    if kind == "units":
+        units = rows.select("scheme", "unit", "unit_type").with_columns(
+            is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
+        old = tables["units"]
+        replaced = old.join(units, on=key, how="semi").height
+        tables["units"] = pl.concat(
+            [old.join(units, on=key, how="anti"), units.cast(old.schema)])
+        aliases_old = tables["unit_aliases"]
+        new_aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
+            "aliases").select("scheme", alias="aliases", unit="unit")
+        tables["unit_aliases"] = pl.concat([
+            aliases_old.join(units, on=["scheme", "unit"], how="anti")
+            .join(new_aliases, on=["scheme", "alias"], how="anti"),
+            new_aliases.cast(aliases_old.schema),
+        ]).unique(["scheme", "alias"], keep="last")
+        return replaced
+    table = FACT_TABLE_OF[kind]
+    old = tables[table]
+    new = rows.with_columns(load_id=pl.lit(load_id)).select(list(old.schema)).cast(old.schema)
+    present = new.select(key).unique()
+    replaced = old.join(present, on=key, how="semi").height
+    tables[table] = pl.concat([old.join(present, on=key, how="anti"), new])
+    return replaced
+
+
+def input_files(raw_dir: Path) -> list[Path]:
+    """Every input file under a directory, in a stable order."""
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower()
+                  in INPUT_SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def build(db: Path, raw_dir: Path, curated_dir: Path) -> LoadSummary:
+    """Read every file under raw_dir, validate, score, publish; write curated Parquet files."""
+    files = input_files(raw_dir)
+    summary = ingest(db, files, sample_root=raw_dir / "sample") if files else None
+    if summary is None:
+        ensure_warehouse(db)
+        summary = LoadSummary([], db)
+    write_curated(db, curated_dir)
+    return summary
+
+
+def write_curated(db: Path, curated_dir: Path) -> list[Path]:
+    """Every warehouse table as Parquet under curated_dir (rebuilt, not edited)."""
+    curated_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = database.connect_read_only(db)
+    try:
+        names = [r[0] for r in con.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+            " ORDER BY table_name").fetchall()]
+        for name in names:
+            out = curated_dir / f"{name}.parquet"
+            con.sql(f"SELECT * FROM {name}").pl().write_parquet(out)
+            written.append(out)
+    finally:
+        con.close()
+    return written
+
+
+def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
+    """CONTRACT `egov schemes --format json`: rubrics with unit types and 一级 categories."""
+    out = []
+    for s in schemes:
+        out.append({
+            "scheme": s.id,
+            "name": s.name,
+            "jurisdiction": s.jurisdiction,
+            "year": s.year,
+            "unit_types": [u.name for u in s.unit_types],
+            "stages": [{"stage": st.id, "name": st.name, "weight": st.weight} for st in s.stages],
+            "rubrics": [
+                {
+                    "rubric": r.name,
+                    "id": r.id,
+                    "unit_types": list(r.unit_types),
+                    "max_points": r.max_points,
+                    "categories": [
+                        {"name": c.name,
+                         "max_points": c.max_points if c.max_points is not None else
+                         _leaf_sum(c)}
+                        for c in r.categories
+                    ],
+                }
+                for r in s.rubrics
+            ],
+        })
+    return out
+
+
+def _leaf_sum(node) -> float:
+    from pipelines.scheme_tables import node_leaf_sum
+
+    return node_leaf_sum(node)
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,10 @@
+"""CONTRACT: scores are rounded half-up to 2 decimals for output only; ranks use unrounded values."""
+
+import polars as pl
+
+
+def round_half_up(expr: pl.Expr, decimals: int = 2) -> pl.Expr:
+    """Half-up rounding that is exact for the decimals people type: 2.675 -> 2.68, even though
+    the float 2.675 is stored as 2.67499999...; the scaled value is first cleaned of float noise."""
+    scale = 10**decimals
+    return ((expr * scale).round(6) + 0.5).floor() / scale

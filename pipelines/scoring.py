@@ -1,0 +1,254 @@
+"""The scoring engine: applies each scheme's rules (pipelines.rules) to the loaded facts.
+
+Input: the schemes, and the fact frames shaped like the warehouse tables (units, content_tallies,
+yearend_inputs, adjustment_inputs, metric_values). Output: the result tables (indicator_scores,
+stage_scores, results, monthly_points, target_progress). Pure: no files, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines import rules
+from pipelines.scheme_model import Scheme
+from pipelines.scheme_tables import content_items_frame, iter_leaves, rubric_for_unit_type
+from pipelines.targets import target_progress
+
+INPUT_COLUMNS = ("score", "deduction", "actual", "numerator", "denominator", "times", "place",
+                 "choice")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything loaded, as frames shaped like the warehouse fact tables."""
+
+    units: pl.DataFrame
+    content_tallies: pl.DataFrame
+    yearend_inputs: pl.DataFrame
+    adjustment_inputs: pl.DataFrame
+    metric_values: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Results:
+    indicator_scores: pl.DataFrame
+    stage_scores: pl.DataFrame
+    results: pl.DataFrame
+    monthly_points: pl.DataFrame
+    target_progress: pl.DataFrame
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {
+            "indicator_scores": self.indicator_scores,
+            "stage_scores": self.stage_scores,
+            "results": self.results,
+            "monthly_points": self.monthly_points,
+            "target_progress": self.target_progress,
+        }
+
+
+def score_all(schemes: list[Scheme], facts: Facts) -> Results:
+    """Score every scheme over its units; schemes without units give empty tables."""
+    parts = [score_scheme(s, _facts_for(facts, s.id)) for s in schemes]
+    return Results(
+        *(pl.concat([getattr(p, name) for p in parts], how="vertical")
+          for name in ("indicator_scores", "stage_scores", "results", "monthly_points",
+                       "target_progress"))
+    )
+
+
+def _facts_for(facts: Facts, scheme_id: str) -> Facts:
+    return Facts(*(getattr(facts, f).filter(pl.col("scheme") == scheme_id)
+                   for f in ("units", "content_tallies", "yearend_inputs", "adjustment_inputs",
+                             "metric_values")))
+
+
+def score_scheme(scheme: Scheme, facts: Facts) -> Results:
+    units = facts.units.select("unit", "unit_type")
+    indicator_scores = score_indicators(scheme, units, facts.yearend_inputs)
+    monthly = monthly_points(scheme, units, facts.content_tallies)
+    stages = stage_scores(scheme, units, indicator_scores, monthly)
+    adjustments = rules.capped_adjustments(
+        facts.adjustment_inputs.select("unit", "kind", "points"),
+        scheme.adjustments.bonus_cap if scheme.adjustments else None,
+        scheme.adjustments.penalty_cap if scheme.adjustments else None,
+    )
+    results = totals(scheme, units, stages, adjustments)
+    progress = target_progress(scheme, facts.metric_values)
+    year = pl.lit(scheme.year, dtype=pl.Int32)
+    sid = pl.lit(scheme.id)
+    return Results(
+        indicator_scores=indicator_scores.select(
+            scheme=sid, year=year, unit="unit", unit_type="unit_type", rubric="rubric",
+            code="code", max_points="max_points", score="score",
+            lost=pl.when(pl.col("exempt")).then(0.0).otherwise(
+                pl.col("max_points") - pl.col("score")),
+            exempt="exempt", has_input="has_input",
+        ),
+        stage_scores=stages.select(
+            scheme=sid, year=year, unit="unit", unit_type="unit_type", stage="stage",
+            raw_points="raw_points", points="points", max_points="max_points",
+            excess_bonus="excess_bonus",
+        ),
+        results=results.select(
+            scheme=sid, year=year, unit="unit", unit_type="unit_type",
+            stages_total="stages_total", bonus="bonus", penalty="penalty", total="total",
+            grade="grade", rank="rank",
+        ),
+        monthly_points=monthly.select(
+            scheme=sid, month="month", year=year, unit="unit", unit_type="unit_type",
+            item_points="item_points", adoption_points="adoption_points", points="points",
+            ytd_points="ytd_points", rank="rank", ytd_rank="ytd_rank",
+        ),
+        target_progress=progress,
+    )
+
+
+# ---------------------------------------------------------------- year-end indicators --------
+
+
+def leaves_frame(scheme: Scheme) -> pl.DataFrame:
+    """rubric, code, max_points, rule_index for every leaf (rule objects kept in a list)."""
+    rows = []
+    for rubric in scheme.rubrics:
+        for leaf in iter_leaves(rubric):
+            rows.append({"rubric": rubric.id, "code": leaf.indicator.code,
+                         "max_points": float(leaf.indicator.max_points),
+                         "missing_input": rubric.missing_input})
+    return pl.DataFrame(rows, schema={"rubric": pl.String, "code": pl.String,
+                                      "max_points": pl.Float64, "missing_input": pl.String})
+
+
+def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) -> pl.DataFrame:
+    """One row per unit and leaf of the unit's rubric: score, exempt, has_input.
+
+    A leaf with no input row scores as the rubric's `missing_input` says (0, or full marks for a
+    deduction rubric where nothing was deducted).
+    """
+    rubric_of = rubric_for_unit_type(scheme)
+    unit_rubrics = units.with_columns(
+        rubric=pl.col("unit_type").replace_strict(rubric_of, default=None)
+    )
+    grid = unit_rubrics.join(leaves_frame(scheme), on="rubric", how="inner")
+    given = inputs.select("unit", pl.col("indicator").alias("code"), "exempt", *INPUT_COLUMNS)
+    grid = grid.join(given.with_columns(has_input=pl.lit(True)), on=["unit", "code"], how="left")
+    grid = grid.with_columns(
+        has_input=pl.col("has_input").fill_null(False),
+        exempt=pl.col("exempt").fill_null(False),
+    )
+    rules_by_code = {
+        (rubric.id, leaf.indicator.code): leaf.rule
+        for rubric in scheme.rubrics
+        for leaf in iter_leaves(rubric)
+    }
+    scored = []
+    for (rubric_id, code), rows in grid.filter(pl.col("has_input") & ~pl.col("exempt")).group_by(
+        "rubric", "code", maintain_order=True
+    ):
+        rule = rules_by_code[(rubric_id, code)]
+        scored.append(rules.LEAF_RULES[rule.kind](rows, rule).select("unit", "code", "score"))
+    scores = (pl.concat(scored) if scored else
+              pl.DataFrame(schema={"unit": pl.String, "code": pl.String, "score": pl.Float64}))
+    out = grid.join(scores, on=["unit", "code"], how="left").with_columns(
+        score=pl.when(pl.col("exempt")).then(0.0)
+        .when(pl.col("has_input")).then(pl.col("score").cast(pl.Float64))
+        .when(pl.col("missing_input") == "full").then(pl.col("max_points"))
+        .otherwise(0.0)
+    )
+    return out.select("unit", "unit_type", "rubric", "code", "max_points", "score", "exempt",
+                      "has_input").sort("unit", "rubric")
+
+
+# ---------------------------------------------------------------- monthly content ------------
+
+
+def monthly_points(scheme: Scheme, units: pl.DataFrame, tallies: pl.DataFrame) -> pl.DataFrame:
+    """Monthly content points per unit (every unit, every month any unit reported), year to
+    date, and ranks within the unit type (by the month's points and by year to date)."""
+    schema = {"unit": pl.String, "unit_type": pl.String, "month": pl.String,
+              "item_points": pl.Float64, "adoption_points": pl.Float64, "points": pl.Float64,
+              "ytd_points": pl.Float64, "rank": pl.Int32, "ytd_rank": pl.Int32}
+    if scheme.content is None or tallies.is_empty() or units.is_empty():
+        return pl.DataFrame(schema=schema)
+    bonus = scheme.content.adoption_bonus
+    per_month = rules.content_points(
+        tallies, content_items_frame(scheme).select("item", "points"),
+        bonus.city if bonus else 0.0, bonus.province if bonus else 0.0,
+    )
+    months = tallies.select("month").unique()
+    grid = units.join(months, how="cross").join(per_month, on=["unit", "month"], how="left")
+    grid = grid.with_columns(
+        pl.col("item_points", "adoption_points", "points").fill_null(0.0)
+    ).sort("unit", "month")
+    return grid.with_columns(
+        ytd_points=pl.col("points").cum_sum().over("unit", order_by="month"),
+    ).with_columns(
+        rank=rules.competition_rank(pl.col("points"), ["month", "unit_type"]),
+        ytd_rank=rules.competition_rank(pl.col("ytd_points"), ["month", "unit_type"]),
+    ).select(list(schema)).sort("month", "unit_type", "rank", "unit")
+
+
+# ---------------------------------------------------------------- stages and totals ----------
+
+
+def stage_scores(scheme: Scheme, units: pl.DataFrame, indicator_scores: pl.DataFrame,
+                 monthly: pl.DataFrame) -> pl.DataFrame:
+    """Each stage's contribution per unit: raw points, weighted points, max, excess bonus."""
+    frames = []
+    rubric_max = {r.id: r.max_points for r in scheme.rubrics}
+    for stage in scheme.stages:
+        stage_max = stage.weight * scheme.total_points
+        if stage.basis == "rubric":
+            parts = []
+            for rubric_id, rows in indicator_scores.group_by("rubric"):
+                raw = rules.rubric_score(rows, rubric_max[rubric_id[0]])
+                parts.append(raw.with_columns(
+                    points=rules.weighted_stage(pl.col("rubric_points"), stage.weight,
+                                                scheme.total_points, rubric_max[rubric_id[0]]),
+                    raw_points=pl.col("rubric_points"), excess_bonus=pl.lit(0.0)))
+            raw = (pl.concat(parts) if parts else
+                   pl.DataFrame(schema={"unit": pl.String, "raw_points": pl.Float64,
+                                        "points": pl.Float64, "excess_bonus": pl.Float64}))
+            frame = units.join(raw.select("unit", "raw_points", "points", "excess_bonus"),
+                               on="unit", how="left")
+        else:
+            assert scheme.content is not None  # checked when the scheme was loaded
+            annual = (monthly.group_by("unit").agg(content_points=pl.col("points").sum())
+                      if not monthly.is_empty()
+                      else pl.DataFrame(schema={"unit": pl.String, "content_points": pl.Float64}))
+            steps = scheme.content.full_mark.excess_step_by_unit_type
+            annual = units.join(annual, on="unit", how="left").with_columns(
+                content_points=pl.col("content_points").fill_null(0.0),
+                excess_step=pl.col("unit_type").replace_strict(steps, return_dtype=pl.Float64),
+            )
+            fm = scheme.content.full_mark
+            staged = rules.full_mark_stage(annual, stage_max, fm.points, fm.excess_bonus)
+            frame = staged.select("unit", "unit_type", raw_points="content_points",
+                                  points="points", excess_bonus="excess_bonus")
+        frames.append(frame.with_columns(
+            stage=pl.lit(stage.id), max_points=pl.lit(stage_max),
+            raw_points=pl.col("raw_points").fill_null(0.0),
+            points=pl.col("points").fill_null(0.0),
+            excess_bonus=pl.col("excess_bonus").fill_null(0.0),
+        ).select("unit", "unit_type", "stage", "raw_points", "points", "max_points",
+                 "excess_bonus"))
+    return pl.concat(frames).sort("unit", "stage")
+
+
+def totals(scheme: Scheme, units: pl.DataFrame, stages: pl.DataFrame,
+           adjustments: pl.DataFrame) -> pl.DataFrame:
+    """total = Σ stages + capped bonus − capped penalty; grade; rank within unit type."""
+    summed = stages.group_by("unit").agg(stages_total=pl.col("points").sum())
+    frame = (
+        units.join(summed, on="unit", how="left")
+        .join(adjustments.select("unit", "bonus", "penalty"), on="unit", how="left")
+        .with_columns(pl.col("stages_total", "bonus", "penalty").fill_null(0.0))
+        .with_columns(total=pl.col("stages_total") + pl.col("bonus") - pl.col("penalty"))
+    )
+    bands = [(b.name, b.min) for b in scheme.grades.bands] if scheme.grades else []
+    return frame.with_columns(
+        grade=rules.grade(pl.col("total"), bands) if bands else pl.lit(None, dtype=pl.String),
+        rank=rules.competition_rank(pl.col("total"), "unit_type"),
+    ).sort("unit_type", "rank", "unit")

@@ -1,0 +1,95 @@
+"""Progress against a scheme's targets (保/争): the figure to date, status, pace and projection.
+
+坛政办发〔2013〕64号 sets floors (保) and stretches (争): 在常州市保二争一 is a rank target with floor 2
+and stretch 1 (lower is better); 主动公开文件超过2000件 is a cumulative target with a floor only.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.scheme_model import Scheme, Target
+
+MET_STRETCH = "达争"
+MET_FLOOR = "达保"
+MISSED = "未达"
+
+PROGRESS_SCHEMA = {
+    "scheme": pl.String,
+    "year": pl.Int32,
+    "target": pl.String,
+    "month": pl.String,
+    "value": pl.Float64,
+    "actual": pl.Float64,
+    "floor": pl.Float64,
+    "stretch": pl.Float64,
+    "status": pl.String,
+    "projected_status": pl.String,
+    "pace": pl.Float64,
+    "projection": pl.Float64,
+}
+
+
+def reaches(value: pl.Expr, level: float, target: Target) -> pl.Expr:
+    """Whether a figure reaches a level, in the target's direction (超过 is strict)."""
+    if target.direction == "higher_better":
+        return value > level if target.strict else value >= level
+    return value < level if target.strict else value <= level
+
+
+def status(value: pl.Expr, target: Target) -> pl.Expr:
+    """达争 at the stretch, 达保 at the floor, else 未达."""
+    expr = pl.when(reaches(value, target.floor, target)).then(pl.lit(MET_FLOOR)).otherwise(
+        pl.lit(MISSED)
+    )
+    if target.stretch is not None:
+        expr = pl.when(reaches(value, target.stretch, target)).then(pl.lit(MET_STRETCH)).otherwise(
+            expr
+        )
+    return expr
+
+
+def aggregate_to_date(values: pl.Expr, how: str) -> pl.Expr:
+    """The figure to date from monthly values, sorted by month: Σ, latest, or mean."""
+    if how == "sum":
+        return values.cum_sum()
+    if how == "mean":
+        return values.cum_sum() / values.cum_count()
+    return values
+
+
+def target_progress(scheme: Scheme, metric_values: pl.DataFrame) -> pl.DataFrame:
+    """One row per target and month reported: the month's value, the figure to date, status;
+    for cumulative targets also pace (floor × months elapsed / 12) and a linear projection."""
+    frames = []
+    for target in scheme.targets:
+        rows = metric_values.filter(pl.col("metric") == target.code).sort("month")
+        if rows.is_empty():
+            continue
+        months_elapsed = pl.col("month").str.slice(5, 2).cast(pl.Int32)
+        frame = rows.select("month", value=pl.col("value").cast(pl.Float64)).with_columns(
+            actual=aggregate_to_date(pl.col("value"), target.aggregate)
+        )
+        if target.measure == "cumulative":
+            frame = frame.with_columns(
+                pace=target.floor * months_elapsed / 12,
+                projection=pl.col("actual") / months_elapsed * 12,
+            )
+        else:
+            frame = frame.with_columns(
+                pace=pl.lit(None, dtype=pl.Float64), projection=pl.lit(None, dtype=pl.Float64)
+            )
+        judged = pl.col("projection") if target.measure == "cumulative" else pl.col("actual")
+        frame = frame.with_columns(
+            scheme=pl.lit(scheme.id),
+            year=pl.lit(scheme.year, dtype=pl.Int32),
+            target=pl.lit(target.code),
+            floor=pl.lit(target.floor),
+            stretch=pl.lit(target.stretch, dtype=pl.Float64),
+            status=status(pl.col("actual"), target),
+            projected_status=status(judged, target),
+        )
+        frames.append(frame.select(list(PROGRESS_SCHEMA)).cast(PROGRESS_SCHEMA))
+    if not frames:
+        return pl.DataFrame(schema=PROGRESS_SCHEMA)
+    return pl.concat(frames)

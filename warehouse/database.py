@@ -1,0 +1,113 @@
+"""The DuckDB warehouse file: create it, read its state back, and publish a new one atomically.
+
+Every write builds a complete new file beside the old one and renames it into place, so a reader
+sees the old warehouse or the new one, never half of one, and a failed load leaves the old file
+untouched. The data is small (thousands of rows), so a full rewrite costs well under a second.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).with_name("sql")
+SCHEMA_SQL = SQL_DIR / "schema.sql"
+VIEWS_DIR = SQL_DIR / "views"
+DEFAULT_DB = Path("warehouse/egov.duckdb")
+
+FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
+RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
+                 "target_progress")
+STATE_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads", *FACT_TABLES)
+
+
+@dataclass
+class WarehouseState:
+    """What the warehouse holds that is not derived: schemes, units, facts and load history.
+
+    Dimension and result tables are recomputed from this on every write.
+    """
+
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+    def replace(self, **tables: pl.DataFrame) -> WarehouseState:
+        return WarehouseState({**self.tables, **tables})
+
+
+def empty_state() -> WarehouseState:
+    """A state with every state table present and empty, typed as schema.sql declares."""
+    con = duckdb.connect()
+    try:
+        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        return WarehouseState({t: con.sql(f"SELECT * FROM {t}").pl() for t in STATE_TABLES})
+    finally:
+        con.close()
+
+
+def read_state(path: Path) -> WarehouseState:
+    """The state tables of an existing warehouse file."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return WarehouseState({t: con.sql(f"SELECT * FROM {t}").pl() for t in STATE_TABLES})
+    finally:
+        con.close()
+
+
+def table_schema(table: str) -> dict[str, pl.DataType]:
+    """The Polars schema of a warehouse table as schema.sql declares it."""
+    con = duckdb.connect()
+    try:
+        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        return dict(con.sql(f"SELECT * FROM {table}").pl().schema)
+    finally:
+        con.close()
+
+
+def publish(path: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write a complete warehouse to a temporary file beside `path`, then rename it into place.
+
+    `tables` holds every table of schema.sql (missing ones stay empty). Views are created from
+    `sql/views/*.sql` in name order.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB must create the file itself
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            for name, frame in tables.items():
+                if frame.is_empty():
+                    continue
+                con.register("incoming", frame.to_arrow())
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
+            for view in sorted(VIEWS_DIR.glob("*.sql")):
+                con.execute(view.read_text(encoding="utf-8"))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for pages and reports."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
