@@ -18,7 +18,7 @@ from pipelines.inputs import read_inputs
 from pipelines.load_context import LoadContext
 from pipelines.scheme_checks import load_scheme_file
 from pipelines.scheme_model import Scheme
-from pipelines.scheme_tables import dimension_frames
+from pipelines.scheme_tables import dimension_frames, node_leaf_sum
 from pipelines.scoring import Facts, Results, score_all
 from pipelines.templates import LOAD_ORDER, TEMPLATES
 from warehouse import database
@@ -278,7 +278,7 @@ def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
                     "categories": [
                         {"name": c.name,
                          "max_points": c.max_points if c.max_points is not None else
-                         _leaf_sum(c)}
+                         node_leaf_sum(c)}
                         for c in r.categories
                     ],
                 }
@@ -286,12 +286,6 @@ def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
             ],
         })
     return out
-
-
-def _leaf_sum(node) -> float:
-    from pipelines.scheme_tables import node_leaf_sum
-
-    return node_leaf_sum(node)
 
 
 def dumps(data) -> str:

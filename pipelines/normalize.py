@@ -129,6 +129,10 @@ _MONTH_PATTERNS = (
 )
 
 
+_BAD_MONTH = ("月份应写作 YYYY-MM,如 2013-01", "a month is expected as YYYY-MM, e.g. 2013-01")
+_BAD_YEAR = ("年度应为四位数字,如 2013", "a year is expected as four digits, e.g. 2013")
+
+
 def parse_month(value: object) -> str | None:
     """A month as "YYYY-MM"; blank -> None; anything else raises NormalizeError.
 
@@ -149,7 +153,7 @@ def parse_month(value: object) -> str | None:
             if 1 <= month <= 12:
                 return f"{year:04d}-{month:02d}"
             break
-    raise NormalizeError("月份应写作 YYYY-MM,如 2013-01", "a month is expected as YYYY-MM, e.g. 2013-01")
+    raise NormalizeError(*_BAD_MONTH)
 
 
 def parse_year(value: object) -> int | None:
@@ -159,13 +163,13 @@ def parse_year(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and 1000 <= value <= 9999:
             return int(value)
-        raise NormalizeError("年度应为四位数字,如 2013", "a year is expected as four digits, e.g. 2013")
+        raise NormalizeError(*_BAD_YEAR)
     text = _ascii(value)
     if text is None:
         return None
     m = re.match(r"^(\d{4})(?:\.0+)?\s*(?:年度?)?$", text)
     if not m:
-        raise NormalizeError("年度应为四位数字,如 2013", "a year is expected as four digits, e.g. 2013")
+        raise NormalizeError(*_BAD_YEAR)
     return int(m.group(1))
 
 

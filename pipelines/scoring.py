@@ -148,12 +148,14 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         "rubric", "code", maintain_order=True
     ):
         rule = rules_by_code[(rubric_id, code)]
-        scored.append(rules.LEAF_RULES[rule.kind](rows, rule).select("unit", "code", "score"))
+        scored.append(rules.LEAF_RULES[rule.kind](rows, rule).select(
+            "unit", "code", rule_score=pl.col("score").cast(pl.Float64)))
     scores = (pl.concat(scored) if scored else
-              pl.DataFrame(schema={"unit": pl.String, "code": pl.String, "score": pl.Float64}))
+              pl.DataFrame(schema={"unit": pl.String, "code": pl.String,
+                                   "rule_score": pl.Float64}))
     out = grid.join(scores, on=["unit", "code"], how="left").with_columns(
         score=pl.when(pl.col("exempt")).then(0.0)
-        .when(pl.col("has_input")).then(pl.col("score").cast(pl.Float64))
+        .when(pl.col("has_input")).then(pl.col("rule_score"))
         .when(pl.col("missing_input") == "full").then(pl.col("max_points"))
         .otherwise(0.0)
     )

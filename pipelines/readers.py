@@ -1,0 +1,317 @@
+"""Read the offices' workbooks and CSV files into raw sheets of text, and tell each sheet's kind.
+
+Every cell is read as text so that validation sees what the user typed ("3.5" stays "3.5", not a
+silently rounded integer). An Excel date cell arrives as "2013-01-01 00:00:00", which
+`normalize.parse_month` reads as a month. Rows keep the numbers Excel shows: the header is row 1
+(or the first non-empty row), blank rows are skipped but counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from pipelines.normalize import clean_text, match_key
+from pipelines.problems import InputRejected, Problem
+from pipelines.templates import TEMPLATES, Template
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+CSV_SUFFIXES = (".csv",)
+# Sheets that explain the template rather than hold data.
+INSTRUCTION_SHEETS = ("说明", "填表说明")
+# Tried in this order: Excel on a Chinese Windows writes GB18030 (GBK); utf-8-sig also reads
+# plain UTF-8 and strips a BOM.
+CSV_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or one CSV file) as text, with canonical English column names.
+
+    `frame` has one String column per header, renamed to the template's canonical name; `rows`
+    holds the Excel row number of each frame row; `headers` maps the canonical name back to the
+    header as the user wrote it, for messages; `header_row` is the header's Excel row (1 unless
+    the sheet starts with blank rows).
+    """
+
+    file: str
+    sheet: str | None
+    kind: str
+    frame: pl.DataFrame
+    rows: list[int]
+    headers: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1
+
+    @property
+    def template(self) -> Template:
+        return TEMPLATES[self.kind]
+
+    def header(self, column: str) -> str:
+        """The header as the user wrote it (or the template's Chinese header when absent)."""
+        if column in self.headers:
+            return self.headers[column]
+        cols = {c.name: c for c in self.template.columns}
+        return cols[column].zh if column in cols else column
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers -> kind
+# ---------------------------------------------------------------------------------------------
+
+
+def _template_keys(template: Template) -> dict[str, str]:
+    """match_key of every accepted header -> canonical column name."""
+    return {match_key(h): c.name for h, c in template.by_header().items()}
+
+
+def _expected_text() -> tuple[str, str]:
+    zh = "; ".join(
+        f"{t.zh}({t.kind}): " + "、".join(c.zh for c in t.required) for t in TEMPLATES.values()
+    )
+    en = "; ".join(
+        f"{t.kind}: " + ", ".join(c.name for c in t.required) for t in TEMPLATES.values()
+    )
+    return zh, en
+
+
+def match_headers(
+    headers: Sequence[str | None], file: str, sheet: str | None
+) -> tuple[str | None, dict[int, str], list[Problem]]:
+    """Tell a sheet's kind from its headers.
+
+    Returns the kind (None when no template fits), the canonical column name of each header
+    position, and the header-level problems: no template fits, an unknown (misspelt?) header, the
+    same column twice.
+    """
+    keys = [match_key(h) for h in headers]
+    present = {k for k in keys if k}
+    candidates: list[tuple[int, int, str]] = []
+    closest: tuple[int, str] | None = None
+    for kind, template in TEMPLATES.items():
+        accepted = _template_keys(template)
+        have = {accepted[k] for k in present if k in accepted}
+        n_required = sum(1 for c in template.required if c.name in have)
+        if n_required == len(template.required):
+            unknown = sum(1 for k in present if k not in accepted)
+            # Fewest unknown headers first, then the most specific template.
+            candidates.append((unknown, -len(template.required), kind))
+        elif closest is None or n_required > closest[0]:
+            closest = (n_required, kind)
+    shown = "、".join(clean_text(h) or "(空)" for h in headers if clean_text(h)) or "(无)"
+    if not candidates:
+        zh_exp, en_exp = _expected_text()
+        zh = f"无法识别表格类型:找到的表头为 {shown};各模板必需的表头为 {zh_exp}"
+        en = f"cannot tell the template from the headers found ({shown}); expected one of {en_exp}"
+        if closest and closest[0] > 0:
+            t = TEMPLATES[closest[1]]
+            have_keys = present & set(_template_keys(t))
+            have_cols = {_template_keys(t)[k] for k in have_keys}
+            missing = [c for c in t.required if c.name not in have_cols]
+            zh += f"。最接近「{t.zh}」,缺少:" + "、".join(c.zh for c in missing)
+            en += f". Closest is {t.kind}, missing: " + ", ".join(
+                f"{c.zh} [{c.name}]" for c in missing
+            )
+        return None, {}, [Problem(file, sheet, 1, None, None, zh, en)]
+
+    kind = sorted(candidates)[0][2]
+    template = TEMPLATES[kind]
+    accepted = _template_keys(template)
+    names: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    allowed_zh = "、".join(c.zh for c in template.columns)
+    allowed_en = ", ".join(c.name for c in template.columns)
+    for pos, (raw, key) in enumerate(zip(headers, keys, strict=True)):
+        if not key:
+            continue
+        header = clean_text(raw) or ""
+        name = accepted.get(key)
+        if name is None:
+            problems.append(
+                Problem(
+                    file, sheet, 1, header, header,
+                    f"未知的列(拼写错误?);「{template.zh}」可用的列为:{allowed_zh}",
+                    f"unknown column (misspelt?); the {kind} template accepts: {allowed_en}",
+                )
+            )
+        elif name in seen:
+            problems.append(
+                Problem(
+                    file, sheet, 1, header, header,
+                    f"列重复:与「{seen[name]}」是同一列",
+                    f"the same column twice: it repeats '{seen[name]}'",
+                )
+            )
+        else:
+            seen[name] = header
+            names[pos] = name
+    return kind, names, problems
+
+
+def detect_kind(headers: Sequence[str | None], file: str = "", sheet: str | None = None) -> str:
+    """The template kind whose required headers (Chinese or English, trimmed) are all present.
+
+    Raises InputRejected when no template fits, or a header is unknown or repeated, with problems
+    naming the file and sheet, the headers found and the templates expected.
+    """
+    kind, _, problems = match_headers(headers, file, sheet)
+    if problems or kind is None:
+        raise InputRejected(problems)
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Grids of text -> RawSheet
+# ---------------------------------------------------------------------------------------------
+
+
+def _sheet_from_grid(
+    grid: list[list[str | None]], file: str, sheet: str | None
+) -> tuple[RawSheet | None, list[Problem]]:
+    """Build a RawSheet from rows of cells (row i of the grid is Excel row i + 1)."""
+    nonblank = [i for i, row in enumerate(grid) if any(clean_text(c) for c in row)]
+    if not nonblank:
+        return None, []  # an empty sheet (Excel's default Sheet2) holds nothing to load
+    header_index = nonblank[0]
+    header_row = header_index + 1
+    headers = list(grid[header_index])
+    kind, names, problems = match_headers(headers, file, sheet)
+    # Header problems are reported on the header's own row.
+    problems = [
+        Problem(p.file, p.sheet, header_row, p.column, p.value, p.problem_zh, p.problem_en)
+        for p in problems
+    ]
+    data = [i for i in nonblank if i > header_index]
+    width = len(headers)
+    for pos in range(width):
+        if clean_text(headers[pos]) is None and any(
+            pos < len(grid[i]) and clean_text(grid[i][pos]) for i in data
+        ):
+            first = next(i for i in data if pos < len(grid[i]) and clean_text(grid[i][pos]))
+            problems.append(
+                Problem(
+                    file, sheet, first + 1, _column_letter(pos), grid[first][pos],
+                    f"第{_column_letter(pos)}列没有表头却有数据",
+                    f"column {_column_letter(pos)} has data but no header",
+                )
+            )
+    if kind is None:
+        return None, problems
+    columns = {
+        name: [(grid[i][pos] if pos < len(grid[i]) else None) for i in data]
+        for pos, name in names.items()
+    }
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    raw = RawSheet(
+        file=file,
+        sheet=sheet,
+        kind=kind,
+        frame=frame,
+        rows=[i + 1 for i in data],
+        headers={name: clean_text(headers[pos]) or name for pos, name in names.items()},
+        header_row=header_row,
+    )
+    return raw, problems
+
+
+def _column_letter(pos: int) -> str:
+    letters = ""
+    pos += 1
+    while pos:
+        pos, rem = divmod(pos - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _skipped_sheet(name: str) -> bool:
+    trimmed = clean_text(name) or ""
+    return trimmed in INSTRUCTION_SHEETS or trimmed.startswith("_")
+
+
+def _read_excel(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as err:  # fastexcel raises several error types for a file it cannot open
+        return [], [
+            Problem(file, None, None, None, None, f"无法作为 Excel 工作簿读取: {err}",
+                    f"cannot be read as an Excel workbook: {err}")
+        ]
+    sheets: list[RawSheet] = []
+    problems: list[Problem] = []
+    for name in reader.sheet_names:
+        if _skipped_sheet(name):
+            continue
+        # header_row=None with skip_rows=0 keeps leading blank rows, so positions are Excel rows;
+        # every cell as text so validation sees what was typed.
+        loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        if loaded.visible != "visible":
+            continue
+        frame = loaded.to_polars()
+        grid = [list(row) for row in frame.iter_rows()]
+        raw, found = _sheet_from_grid(grid, file, name)
+        problems += found
+        if raw is not None:
+            sheets.append(raw)
+    return sheets, problems
+
+
+def _decode_csv(data: bytes) -> str | None:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
+    text = _decode_csv(path.read_bytes())
+    if text is None:
+        return [], [
+            Problem(file, None, None, None, None,
+                    "无法识别文件编码:请另存为 UTF-8 或 GB18030(GBK)编码的 CSV",
+                    "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)")
+        ]
+    text = text.removeprefix("\ufeff")
+    # Each CSV record is one spreadsheet row, as Excel shows the file.
+    grid: list[list[str | None]] = [
+        [cell if cell != "" else None for cell in record]
+        for record in csv.reader(io.StringIO(text, newline=""))
+    ]
+    raw, problems = _sheet_from_grid(grid, file, None)
+    return ([raw] if raw is not None else []), problems
+
+
+def read_file_checked(path: Path | str) -> tuple[list[RawSheet], list[Problem]]:
+    """Every data sheet of the file, and every header-level problem found (never raises)."""
+    path = Path(path)
+    file = str(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return [], [Problem(file, None, None, None, None, "文件不存在", "file not found")]
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, file)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, file)
+    return [], [
+        Problem(file, None, None, None, suffix or None,
+                "不支持的文件类型:请使用 .xlsx 或 .csv", "unsupported file type: use .xlsx or .csv")
+    ]
+
+
+def read_file(path: Path | str) -> list[RawSheet]:
+    """Read an .xlsx workbook (every visible sheet but 说明/填表说明 and "_" sheets) or a CSV file.
+
+    Returns one RawSheet per data sheet; raises InputRejected listing every header-level problem of
+    the file (unknown template, misspelt or repeated header, unreadable file or encoding).
+    """
+    sheets, problems = read_file_checked(path)
+    if problems:
+        raise InputRejected(problems)
+    return sheets
