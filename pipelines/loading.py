@@ -225,8 +225,13 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
 
 def input_files(raw_dir: Path) -> list[Path]:
     """Every input file under a directory, in a stable order."""
-    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower()
-                  in INPUT_SUFFIXES and not p.name.startswith(("~$", ".")))
+    def hidden(path: Path) -> bool:
+        # Excel lock files (~$) and anything inside a dot-folder (e.g. a half-written sample).
+        parts = path.relative_to(raw_dir).parts
+        return path.name.startswith("~$") or any(p.startswith(".") for p in parts)
+
+    return sorted(p for p in raw_dir.rglob("*")
+                  if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not hidden(p))
 
 
 def build(db: Path, raw_dir: Path, curated_dir: Path) -> LoadSummary:

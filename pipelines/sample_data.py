@@ -6,7 +6,7 @@ below, the import workbooks a user would send (CONTRACT.md, "Import templates"):
     out_dir/<scheme-id>/units.xlsx        单位名录 (plus a 说明 sheet saying this is sample data)
     out_dir/<scheme-id>/yearend.xlsx      年终评分, one row per unit and indicator
     out_dir/<scheme-id>/adjustments.xlsx  加减分 (schemes with bonus or penalty clauses)
-    out_dir/<scheme-id>/content.xlsx      内容保障月报 (schemes with a monthly content stage: Jintan)
+    out_dir/<scheme-id>/content.xlsx      内容保障月报 (schemes with monthly content: Jintan)
     out_dir/<scheme-id>/metrics.xlsx      目标数据 (schemes with targets: Jintan)
 
 The files go through the real readers and validation, so every value is valid for the scheme: the
@@ -144,7 +144,7 @@ SAMPLE_UNITS: dict[str, list[UnitRow]] = {
 
 @dataclass(frozen=True)
 class SampleUnit:
-    """A sample unit with its latent quality in (0, 1), which drives every figure generated for it."""
+    """A sample unit and its latent quality in (0, 1), which drives every figure made for it."""
 
     name: str
     unit_type: str
@@ -188,17 +188,24 @@ def load_sample_schemes(schemes_dir: Path = SCHEMES_DIR) -> list[Scheme]:
 
 
 def write_sample_data(
-    out_dir: Path, seed: int = 2013, *, schemes_dir: Path = SCHEMES_DIR
+    out_dir: Path,
+    seed: int = 2013,
+    *,
+    schemes_dir: Path = SCHEMES_DIR,
+    schemes: Sequence[Scheme] | None = None,
 ) -> list[Path]:
     """Write the sample workbooks of every scheme present into out_dir/<scheme-id>/.
 
-    Everything is written into a temporary folder inside out_dir first; only when all files are
-    complete does each out_dir/<scheme-id>/ folder get swapped in (an older one is removed), so a
-    crash never leaves a half-written sample. Nothing outside out_dir is touched. Returns the
-    written paths. A scheme file without an entry in SAMPLE_UNITS is skipped.
+    The schemes are the files in schemes_dir, or `schemes` when given (already loaded); one
+    without an entry in SAMPLE_UNITS is skipped. Everything is written into a temporary folder
+    inside out_dir first; only when all files are complete does each out_dir/<scheme-id>/ folder
+    get swapped in (an older one is removed), so a crash never leaves a half-written sample.
+    Nothing outside out_dir is touched. Returns the written paths.
     """
     out_dir = Path(out_dir)
-    schemes = load_sample_schemes(schemes_dir)
+    if schemes is None:
+        schemes = load_sample_schemes(schemes_dir)
+    schemes = [s for s in schemes if s.id in SAMPLE_UNITS]
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sample-data-", dir=out_dir))
     try:
@@ -309,8 +316,8 @@ def explanation_rows(scheme: Scheme, seed: int) -> list[list[object]]:
     """The 说明 sheet of units.xlsx: what these workbooks are."""
     return [
         [f"{SAMPLE_LABEL}:{scheme.name}({scheme.id})"],
-        [f"本目录中的各工作簿(单位名录、年终评分、加减分等)均为程序按随机种子 {seed} 生成的{SAMPLE_LABEL},"
-         "用于演示导入、计分和看板,不是真实考核结果。"],
+        [f"本目录中的各工作簿(单位名录、年终评分、加减分等)均为程序按随机种子 {seed} "
+         f"生成的{SAMPLE_LABEL},用于演示导入、计分和看板,不是真实考核结果。"],
         ["单位名称仿照真实单位拟定,各项数值均为虚构,请勿引用。"],
         ["导入格式与正式导入模板相同,可作为填报示例。"],
     ]
@@ -712,11 +719,12 @@ def adjustment_events(
             level = _draw_level(clause, rng)
             events.append(Adjustment(unit.name, clause, level, _reason(clause, level, unit)))
 
-    for clause in penalties:
-        for unit in units:
-            if rng.random() < 0.35 * (1 - unit.quality) ** 2:
-                level = _draw_level(clause, rng) if clause.levels else None
-                events.append(Adjustment(unit.name, clause, level, _reason(clause, level, unit)))
+    if penalties:  # a few: two to four events among the weakest third of the units
+        weakest = by_strength[-max(2, len(units) // 3):]
+        for _ in range(rng.choice((2, 3, 4))):
+            unit, clause = rng.choice(weakest), rng.choice(penalties)
+            level = _draw_level(clause, rng) if clause.levels else None
+            events.append(Adjustment(unit.name, clause, level, _reason(clause, level, unit)))
 
     order = {u.name: i for i, u in enumerate(units)}
     return sorted(events, key=lambda e: (order[e.unit], e.clause.kind != "加分", e.clause.number))
@@ -732,7 +740,13 @@ def _short_name(name: str) -> str:
     return name.removeprefix("市") if name.startswith("市") and len(name) > 3 else name
 
 
-LEVEL_BODIES = {"国家级": "国家有关部委", "省级": "省级主管部门", "市级": "市级主管部门", "县级": "本级政府"}
+# Who grants an honour or issues a notice, by level, for the 事由 text.
+LEVEL_BODIES = {
+    "国家级": "国家有关部委", "省级": "省级主管部门", "市级": "市级主管部门", "县级": "本级政府",
+}
+PENALTY_ISSUES = (
+    "网站信息更新不及时", "依申请公开答复超期", "政务服务事项办理超时", "未按时报送材料",
+)
 
 
 def _reason(clause: Clause, level: str | None, unit: SampleUnit) -> str:
@@ -740,8 +754,8 @@ def _reason(clause: Clause, level: str | None, unit: SampleUnit) -> str:
     body = LEVEL_BODIES.get(level or "", "")
     text = clause.text
     if clause.kind == "减分":
-        issue = ("网站信息更新不及时", "依申请公开答复超期", "政务服务事项办理超时", "未按时报送材料")
-        return f"因{issue[hash_index(unit.name, len(issue))]}被{body or '上级主管部门'}通报批评"
+        issue = PENALTY_ISSUES[hash_index(unit.name, len(PENALTY_ISSUES))]
+        return f"因{issue}被{body or '上级主管部门'}通报批评"
     if "日报" in text or not clause.levels:
         return f"{_short_name(unit.name)}专项工作按要求全年完成"
     if "荣誉" in text:
@@ -797,8 +811,8 @@ def _changzhou_rank(rng: random.Random) -> list[float]:
 def _jiangsu_rank(rng: random.Random) -> list[float]:
     """Around 8 to 12 among the province's county-level cities, ending near 7."""
     trend = [11, 11, 10, 10, 10, 9, 9, 9, 8, 8, 7, 7]
-    return [int(_clip(r + rng.choice((-1, 0, 0, 1)), 8, 12)) if i < 10 else r - rng.choice((0, 0, 1))
-            for i, r in enumerate(trend)]
+    ranks = [int(_clip(r + rng.choice((-1, 0, 0, 1)), 8, 12)) for r in trend[:10]]
+    return ranks + [r - rng.choice((0, 0, 1)) for r in trend[10:]]
 
 
 def _open_documents(rng: random.Random) -> list[float]:
@@ -844,12 +858,11 @@ def _content_province_rank(rng: random.Random) -> list[float]:
 
 def _zero_case_units(rng: random.Random) -> list[float]:
     """Units without a single case this year: 4 in January, none by December."""
+    drops = set(rng.sample(range(2, 12), k=4))  # the months in which one more unit got a case
     counts, current = [], 4
     for month in range(12):
-        if month and current and rng.random() < 0.45 + 0.05 * month:
-            current -= 1
+        current -= month in drops
         counts.append(current)
-    counts[-1] = 0
     return counts
 
 

@@ -7,20 +7,27 @@ English. A scheme with any problem is refused whole.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from pipelines.problems import InputRejected, Problem
-from pipelines.scheme_model import Indicator, Node, Scheme
-from pipelines.scheme_tables import iter_leaves, iter_nodes, node_leaf_sum
+from pipelines.scheme_model import RULE_KINDS, Indicator, Node, Rubric, Scheme
+from pipelines.scheme_tables import node_leaf_sum
 
 TOLERANCE = 1e-6
 
 
 class SchemeRejected(InputRejected):
-    """A scheme file with problems."""
+    """A scheme file with problems (or a scheme the warehouse refuses)."""
+
+    def report(self) -> str:
+        n = len(self.problems)
+        head = (f"方案未通过检查,共 {n} 个问题,未作任何更改。 / "
+                f"Scheme rejected: {n} problem(s); nothing was changed.")
+        return "\n".join([head, *(f"  - {p.render()}" for p in self.problems)])
 
 
 def load_scheme_text(text: str, file: str) -> Scheme:
@@ -57,7 +64,14 @@ def load_scheme_text(text: str, file: str) -> Scheme:
 
 
 def load_scheme_file(path: Path) -> Scheme:
-    return load_scheme_text(path.read_text(encoding="utf-8"), str(path))
+    """Load and check one YAML scheme file (UTF-8, a BOM is tolerated)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise SchemeRejected([Problem(str(path), None, None, None, None,
+                                      "方案文件须为 UTF-8 编码的文本",
+                                      "a scheme file must be UTF-8 text")]) from None
+    return load_scheme_text(text, str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,19 +103,32 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
             if ut not in type_names:
                 add((*rp, "unit_types", ti), ut, "未在 unit_types 中声明的单位类型",
                     "unit type not declared in unit_types")
-        codes = Counter(leaf.indicator.code for leaf in iter_leaves(rubric))
-        for code, n in codes.items():
-            if n > 1:
-                add((*rp, "categories"), code, f"指标编号重复 {n} 次", f"indicator code used {n} times")
+        # Each leaf is reported at its own path, so the YAML line (or workbook row) is the
+        # duplicate itself, not the top of the rubric.
+        leaves = list(_leaf_paths(rubric, rp))
+        first_path: dict[str, tuple] = {}
+        for leaf, path in leaves:
+            code = leaf.code
+            if code in first_path:
+                add((*path, "code"), code,
+                    f"指标编号 {code} 重复(同一评分细则内已有此编号)",
+                    f"indicator code {code} is used twice in this rubric")
+            else:
+                first_path[code] = path
         total = sum(node_leaf_sum(c) for c in rubric.categories)
         if abs(total - rubric.max_points) > TOLERANCE:
             add((*rp, "max_points"), rubric.max_points,
                 f"各指标分值合计 {total:g},与评分细则总分 {rubric.max_points:g} 不符",
                 f"leaves sum to {total:g}, not the rubric's stated {rubric.max_points:g}")
+        names = Counter(c.name for c in rubric.categories)
         for ci, category in enumerate(rubric.categories):
+            if names[category.name] > 1:
+                add((*rp, "categories", ci, "name"), category.name,
+                    "同一评分细则下一级指标名称重复", "two categories of this rubric share a name")
             _check_node(category, (*rp, "categories", ci), add)
-        for leaf in iter_leaves(rubric):
-            _check_rule(leaf.indicator, leaf.rule, rubric, add, rp)
+        for leaf, path in leaves:
+            rule_path = (*path, "rule") if leaf.rule is not None else path
+            _check_rule(leaf, leaf.rule or rubric.default_rule, rubric, add, rule_path)
     for ut in type_names:
         if covered[ut] == 0:
             add(("unit_types",), ut, "该单位类型没有适用的评分细则",
@@ -110,6 +137,10 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
             add(("unit_types",), ut, "该单位类型适用多个评分细则",
                 "more than one rubric applies to this unit type")
 
+    stage_ids = Counter(s.id for s in scheme.stages)
+    for si, stage in enumerate(scheme.stages):
+        if stage_ids[stage.id] > 1:
+            add(("stages", si, "id"), stage.id, "考评阶段 id 重复", "duplicate stage id")
     weights = sum(s.weight for s in scheme.stages)
     if abs(weights - 1) > TOLERANCE:
         add(("stages",), f"{weights:g}", "各考评阶段权重之和应为 1", "stage weights must sum to 1")
@@ -118,7 +149,8 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
         add(("stages",), None, "须有且只有一个 basis: rubric 的阶段",
             "exactly one stage must have basis: rubric")
     if bases["content"] > 1:
-        add(("stages",), None, "最多一个 basis: content 的阶段", "at most one stage may have basis: content")
+        add(("stages",), None, "最多一个 basis: content 的阶段",
+            "at most one stage may have basis: content")
     if bases["content"] and scheme.content is None:
         add(("stages",), "content", "有平时(content)阶段却没有 content 定义",
             "a content stage needs a `content` section")
@@ -129,7 +161,8 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
         numbers = Counter(it.number for it in scheme.content.items)
         for number, n in numbers.items():
             if n > 1:
-                add(("content", "items"), number, "内容保障项目序号重复", "duplicate content item number")
+                add(("content", "items"), number, "内容保障项目序号重复",
+                    "duplicate content item number")
         steps = scheme.content.full_mark.excess_step_by_unit_type
         for ut in type_names:
             if ut not in steps:
@@ -181,6 +214,20 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
     return problems
 
 
+def _leaf_paths(rubric: Rubric, rubric_path: tuple) -> Iterator[tuple[Indicator, tuple]]:
+    """Every leaf of a rubric with its path in the file (rubrics.i.categories.j.children.k...)."""
+
+    def walk(node: Node, path: tuple) -> Iterator[tuple[Indicator, tuple]]:
+        for i, child in enumerate(node.children):
+            if isinstance(child, Indicator):
+                yield child, (*path, "children", i)
+            else:
+                yield from walk(child, (*path, "children", i))
+
+    for ci, category in enumerate(rubric.categories):
+        yield from walk(category, (*rubric_path, "categories", ci))
+
+
 def _check_node(node: Node, path: tuple, add) -> None:
     if node.max_points is not None:
         total = node_leaf_sum(node)
@@ -188,13 +235,19 @@ def _check_node(node: Node, path: tuple, add) -> None:
             add((*path, "max_points"), node.max_points,
                 f"「{node.name}」下属指标分值合计 {total:g},与其分值 {node.max_points:g} 不符",
                 f"the leaves under '{node.name}' sum to {total:g}, not its {node.max_points:g}")
+    # Two sibling groups with one name would be one group in the warehouse (its path is the key).
+    names = Counter(c.name for c in node.children if isinstance(c, Node))
     for i, child in enumerate(node.children):
         if isinstance(child, Node):
+            if names[child.name] > 1:
+                add((*path, "children", i, "name"), child.name,
+                    f"「{node.name}」下有同名的下级指标分组",
+                    f"two groups under '{node.name}' share a name")
             _check_node(child, (*path, "children", i), add)
 
 
-def _check_rule(ind: Indicator, rule, rubric, add, rubric_path: tuple) -> None:
-    where = (*rubric_path, "categories")
+def _check_rule(ind: Indicator, rule, rubric, add, where: tuple) -> None:
+    """Rule parameters that contradict the leaf's max points (or are implausible)."""
     label = f"指标 {ind.code}"
     if rule.kind == "rank_tiers":
         bounds = [t.up_to for t in rule.tiers]
@@ -215,6 +268,12 @@ def _check_rule(ind: Indicator, rule, rubric, add, rubric_path: tuple) -> None:
         if rule.cap is not None and rule.cap > ind.max_points + TOLERANCE:
             add(where, f"{ind.code}", f"{label}: 封顶分值超过指标分值",
                 f"indicator {ind.code}: the cap is above the indicator's max points")
+    elif rule.kind == "rate_target" and rule.target > 1 + TOLERANCE:
+        # A rate is a fraction: a clerk who types 92 for 92% would make every unit score ~0.
+        add(where, f"{ind.code}",
+            f"{label}: 目标值 {rule.target:g} 大于 1;比率目标写作小数或百分数,如 0.92 或 92%",
+            f"indicator {ind.code}: target {rule.target:g} is above 1; write a rate as a "
+            "fraction or a percentage, e.g. 0.92 or 92%")
     elif rule.kind == "deduction" and rubric.missing_input not in ("full", "zero"):
         add(where, f"{ind.code}", "missing_input 无效", "invalid missing_input")
 
@@ -223,17 +282,29 @@ def _check_rule(ind: Indicator, rule, rubric, add, rubric_path: tuple) -> None:
 
 
 def _pydantic_problem(file: str, root, error: dict) -> Problem:
-    loc = tuple(p for p in error["loc"] if p not in ("node", "leaf") and not _is_tag(p))
+    loc = error_path(error)
+    zh, en = explain_error(error)
+    return Problem(file, None, _line_of(root, loc), _dotted(loc), error_value(error), zh, en)
+
+
+def error_path(error: dict) -> tuple:
+    """A pydantic error's location as a path in the scheme file (union tags removed)."""
+    return tuple(p for p in error["loc"] if p not in ("node", "leaf") and not _is_tag(p))
+
+
+def error_value(error: dict) -> str | None:
+    """The offending value as text, or None for a whole mapping or list."""
     value = error.get("input")
-    shown = None if isinstance(value, dict | list) else (None if value is None else str(value))
-    zh, en = _explain(error)
-    return Problem(file, None, _line_of(root, loc), _dotted(loc), shown, zh, en)
+    return None if isinstance(value, dict | list) or value is None else str(value)
+
+
+def explain_error(error: dict) -> tuple[str, str]:
+    """What a pydantic error means, in Chinese and English."""
+    return _explain(error)
 
 
 def _is_tag(part) -> bool:
-    return isinstance(part, str) and part in {
-        "assessor_score", "deduction", "rate_target", "ratio", "rank_tiers", "per_event", "choice",
-    }
+    return isinstance(part, str) and part in RULE_KINDS
 
 
 def _explain(error: dict) -> tuple[str, str]:
@@ -255,7 +326,8 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "literal_error":
         return f"取值无效: {msg}", f"invalid value: {msg}"
     if kind == "string_pattern_mismatch":
-        return "id 只能用小写字母、数字和连字符", "id may only use lowercase letters, digits and '-'"
+        return ("id 只能用小写字母、数字和连字符",
+                "id may only use lowercase letters, digits and '-'")
     return f"无效: {msg}", f"invalid: {msg}"
 
 
@@ -275,10 +347,10 @@ def _line_of(root, path: tuple) -> int | None:
                     child = value
                     line = key.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and 0 <= part < len(node.value)):
+            child = node.value[part]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child

@@ -404,11 +404,17 @@ class _SheetCheck:
               **kwargs: Any) -> list[Any]:
         """Each cell through `fn`; unreadable and (if required) blank cells are problems."""
         out: list[Any] = []
+        # Columns repeat few distinct values (months, counts, unit names): parse each once.
+        seen: dict[str | None, Any] = {}
         for i, cell in enumerate(self.raw(column)):
-            try:
-                value = fn(cell, **kwargs)
-            except NormalizeError as err:
-                self.add(i, column, err.zh, err.en)
+            if cell not in seen:
+                try:
+                    seen[cell] = fn(cell, **kwargs)
+                except NormalizeError as err:
+                    seen[cell] = err
+            value = seen[cell]
+            if isinstance(value, NormalizeError):
+                self.add(i, column, value.zh, value.en)
                 value = None
             else:
                 if value is None and required:

@@ -34,3 +34,51 @@ def demo_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def demo_db(demo_dirs: dict[str, Path]) -> Path:
     """A warehouse built from the seeded sample data through the ordinary pipeline."""
     return demo_dirs["db"]
+
+
+def skip_unless(available: bool, reason: str) -> None:
+    """Skip a test that needs a system package (chromium, a CJK font) when it is missing.
+
+    `.ci/run` installs those packages and sets EGOV_REQUIRE_SYSTEM_PACKAGES=1, so in CI a missing
+    package fails the test instead of silently skipping it.
+    """
+    import os
+
+    if available:
+        return
+    if os.environ.get("EGOV_REQUIRE_SYSTEM_PACKAGES") == "1":
+        pytest.fail(f"required system package missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- input tests ----------------
+# A few units per built-in scheme, for the reader/validation/template tests.
+INPUT_UNITS = [
+    ("jintan-2013", "金坛市档案局", "政府部门", ["档案局"]),
+    ("jintan-2013", "儒林镇", "区镇", []),
+    ("jintan-2013", "金坛市广播电视台", "广播电视台", []),
+    ("yueyang-2017", "平江县", "县市区", ["平江"]),
+    ("yueyang-2017", "岳阳市政务服务中心", "市直及中省驻岳单位", []),
+    ("shengzhou-2020", "甘霖镇", "乡镇(街道)", []),
+    ("shengzhou-2020", "嵊州市档案局", "市级部门", []),
+    ("huaibei-2019", "淮北市数据资源局", "市直单位", []),
+]
+
+
+@pytest.fixture(scope="session")
+def input_ctx(schemes: dict[str, Scheme]):
+    """A load context with the built-in schemes and the units of INPUT_UNITS already known."""
+    import polars as pl
+
+    from pipelines.load_context import LoadContext
+
+    rows = [u for u in INPUT_UNITS if u[0] in schemes]
+    units = pl.DataFrame(
+        [{"scheme": s, "unit": u, "unit_type": t} for s, u, t, _ in rows],
+        schema={"scheme": pl.String, "unit": pl.String, "unit_type": pl.String},
+    )
+    aliases = pl.DataFrame(
+        [{"scheme": s, "alias": a, "unit": u} for s, u, _, al in rows for a in al],
+        schema={"scheme": pl.String, "alias": pl.String, "unit": pl.String},
+    )
+    return LoadContext(schemes).with_units(units, aliases)

@@ -104,3 +104,415 @@ def table(db: Path, name: str, scheme: str | None = None) -> pl.DataFrame:
         con.close()
 
 
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+# Reads for the Streamlit dashboard (dashboard/data.py caches them). Every value goes in as a
+# parameter. A unit list parameter is a VARCHAR[]; an empty list means "all units". These only
+# select, join, order and count: ranks, grades, totals, lost points and target status all come
+# from the result tables as the scoring pipelines wrote them.
+
+_UNIT_FILTER = "(len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], {col}))"
+
+
+def _units_param(units: list[str] | tuple[str, ...] | None) -> list[str]:
+    return list(units or [])
+
+
+def dash_schemes(db: Path) -> pl.DataFrame:
+    """Schemes for the sidebar: id, name, jurisdiction, year, stages present, documents."""
+    return _query(
+        db,
+        "SELECT scheme, name, jurisdiction, year, total_points, has_content, has_grades, "
+        "builtin, version, added_at, documents FROM schemes ORDER BY builtin DESC, scheme",
+    )
+
+
+def dash_unit_types(db: Path, scheme: str) -> pl.DataFrame:
+    """Unit types of a scheme in the scheme's order, with the rubric each one is scored by."""
+    return _query(
+        db,
+        "SELECT t.unit_type, t.position, t.rubric, r.name AS rubric_name, t.description "
+        "FROM unit_types t LEFT JOIN rubrics r ON r.scheme = t.scheme AND r.rubric = t.rubric "
+        "WHERE t.scheme = ? ORDER BY t.position",
+        [scheme],
+    )
+
+
+def dash_units(db: Path, scheme: str) -> pl.DataFrame:
+    """Units of a scheme, by unit type order then name, with the sample-data flag."""
+    return _query(
+        db,
+        "SELECT u.unit, u.unit_type, u.is_sample FROM units u "
+        "LEFT JOIN unit_types t ON t.scheme = u.scheme AND t.unit_type = u.unit_type "
+        "WHERE u.scheme = ? ORDER BY t.position, u.unit",
+        [scheme],
+    )
+
+
+def dash_periods(db: Path, scheme: str) -> pl.DataFrame:
+    """Every (year, month) with results for a scheme; month is NULL for a year with year-end
+    results only. Months come from the monthly stage and from the target figures."""
+    return _query(
+        db,
+        "SELECT DISTINCT year, month FROM ("
+        "  SELECT year, NULL::VARCHAR AS month FROM results WHERE scheme = ?"
+        "  UNION ALL SELECT year, month FROM monthly_points WHERE scheme = ?"
+        "  UNION ALL SELECT year, month FROM target_progress WHERE scheme = ?"
+        ") ORDER BY year, month NULLS FIRST",
+        [scheme, scheme, scheme],
+    )
+
+
+def dash_is_sample(db: Path, scheme: str, unit_type: str | None,
+                   units: list[str] | tuple[str, ...] | None = None) -> bool:
+    """Whether any unit in view (scheme, optional type, optional units) is sample data."""
+    u = _units_param(units)
+    frame = _query(
+        db,
+        "SELECT coalesce(bool_or(is_sample), false) AS sample FROM units "
+        "WHERE scheme = ? AND (?::VARCHAR IS NULL OR unit_type = ?) AND "
+        + _UNIT_FILTER.format(col="unit"),
+        [scheme, unit_type, unit_type, u, u],
+    )
+    return bool(frame["sample"][0])
+
+
+def dash_grades(db: Path, scheme: str) -> pl.DataFrame:
+    """Grade bands of a scheme, best first (empty for schemes without grades)."""
+    return _query(
+        db,
+        "SELECT grade, min_points, position FROM grades WHERE scheme = ? ORDER BY position",
+        [scheme],
+    )
+
+
+def dash_stages(db: Path, scheme: str) -> pl.DataFrame:
+    """Stages of a scheme with weight and max points, in order."""
+    return _query(
+        db,
+        "SELECT stage, name, basis, weight, max_points, position FROM stages "
+        "WHERE scheme = ? ORDER BY position",
+        [scheme],
+    )
+
+
+def dash_last_load(db: Path) -> pl.DataFrame:
+    """When the warehouse was last loaded, and how many loads it holds."""
+    return _query(db, "SELECT max(loaded_at) AS loaded_at, count(*) AS loads FROM loads")
+
+
+DASH_YEAREND_SQL = """
+SELECT r.unit_type, t.position AS type_position, r.rank, r.unit, r.total, r.grade,
+       g.position AS grade_position, r.stages_total, r.bonus, r.penalty,
+       coalesce(u.is_sample, false) AS is_sample, p.rank AS prev_rank
+FROM results r
+JOIN unit_types t ON t.scheme = r.scheme AND t.unit_type = r.unit_type
+LEFT JOIN units u ON u.scheme = r.scheme AND u.unit = r.unit
+LEFT JOIN grades g ON g.scheme = r.scheme AND g.grade = r.grade
+LEFT JOIN results p ON p.scheme = r.scheme AND p.unit = r.unit AND p.year = r.year - 1
+WHERE r.scheme = ? AND r.year = ? AND (?::VARCHAR IS NULL OR r.unit_type = ?)
+ORDER BY t.position, r.rank, r.unit
+"""
+
+
+def dash_yearend_ranking(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
+    """Year-end results per unit (unrounded), with the previous year's rank where there is one."""
+    return _query(db, DASH_YEAREND_SQL, [scheme, year, unit_type, unit_type])
+
+
+def dash_stage_points(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Each unit's points per stage (long form), stages in the scheme's order."""
+    return _query(
+        db,
+        "SELECT s.unit, st.name AS stage_name, st.position, s.points, s.raw_points, "
+        "s.max_points, s.excess_bonus FROM stage_scores s "
+        "JOIN stages st ON st.scheme = s.scheme AND st.stage = s.stage "
+        "WHERE s.scheme = ? AND s.year = ? ORDER BY st.position, s.unit",
+        [scheme, year],
+    )
+
+
+DASH_MONTHLY_SQL = """
+WITH m AS (
+    SELECT m.*, lag(m.rank) OVER w AS prev_rank, lag(m.ytd_rank) OVER w AS prev_ytd_rank,
+           lag(m.month) OVER w AS prev_month
+    FROM monthly_points m
+    WHERE m.scheme = ? AND m.year = ?
+    WINDOW w AS (PARTITION BY m.unit ORDER BY m.month)
+)
+SELECT m.unit_type, t.position AS type_position, m.month, m.rank, m.unit, m.points,
+       m.item_points, m.adoption_points, m.ytd_points, m.ytd_rank, m.prev_rank,
+       m.prev_ytd_rank, m.prev_month, coalesce(u.is_sample, false) AS is_sample
+FROM m
+JOIN unit_types t ON t.scheme = m.scheme AND t.unit_type = m.unit_type
+LEFT JOIN units u ON u.scheme = m.scheme AND u.unit = m.unit
+WHERE m.month = ? AND (?::VARCHAR IS NULL OR m.unit_type = ?)
+ORDER BY t.position, m.rank, m.unit
+"""
+
+
+def dash_monthly_ranking(db: Path, scheme: str, year: int, month: str,
+                         unit_type: str | None) -> pl.DataFrame:
+    """One month's monthly points and ranks per unit, with the previous reported month's ranks."""
+    return _query(db, DASH_MONTHLY_SQL, [scheme, year, month, unit_type, unit_type])
+
+
+def dash_monthly_series(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
+    """Every month's points and ranks of every unit (of a type), for history charts."""
+    return _query(
+        db,
+        "SELECT m.month, m.unit, m.unit_type, m.points, m.ytd_points, m.rank, m.ytd_rank "
+        "FROM monthly_points m WHERE m.scheme = ? AND m.year = ? "
+        "AND (?::VARCHAR IS NULL OR m.unit_type = ?) ORDER BY m.month, m.unit",
+        [scheme, year, unit_type, unit_type],
+    )
+
+
+def dash_monthly_median(db: Path, scheme: str, year: int, unit_type: str) -> pl.DataFrame:
+    """The median monthly and year-to-date points of a unit type, per month."""
+    return _query(
+        db,
+        "SELECT month, median(points) AS median_points, median(ytd_points) AS median_ytd, "
+        "count(*) AS units FROM monthly_points WHERE scheme = ? AND year = ? AND unit_type = ? "
+        "GROUP BY month ORDER BY month",
+        [scheme, year, unit_type],
+    )
+
+
+def dash_grade_distribution(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Units per unit type and grade (grades with no unit are listed with 0)."""
+    return _query(
+        db,
+        "SELECT t.unit_type, t.position AS type_position, g.grade, g.position AS grade_position, "
+        "count(r.unit) AS units FROM unit_types t CROSS JOIN grades g "
+        "LEFT JOIN results r ON r.scheme = t.scheme AND r.unit_type = t.unit_type "
+        "  AND r.grade = g.grade AND r.year = ? "
+        "WHERE t.scheme = ? AND g.scheme = ? "
+        "GROUP BY ALL ORDER BY t.position, g.position",
+        [year, scheme, scheme],
+    )
+
+
+DASH_TARGET_PROGRESS_SQL = """
+SELECT p.target, t.name, t.text, t.measure, t.direction, t.strict, t.unit, t.aggregate,
+       t.position, p.month, p.value, p.actual, p.floor, p.stretch, p.status,
+       p.projected_status, p.pace, p.projection
+FROM target_progress p
+JOIN targets t ON t.scheme = p.scheme AND t.target = p.target
+WHERE p.scheme = ? AND p.year = ? AND (?::VARCHAR IS NULL OR p.month <= ?)
+ORDER BY t.position, p.month
+"""
+
+
+def dash_target_progress(db: Path, scheme: str, year: int, until: str | None) -> pl.DataFrame:
+    """Every target's monthly figures up to a month (all months when `until` is None)."""
+    return _query(db, DASH_TARGET_PROGRESS_SQL, [scheme, year, until, until])
+
+
+def dash_target_status(db: Path, scheme: str, year: int, until: str | None) -> pl.DataFrame:
+    """Each target at its latest reported month up to `until`; targets with no figure yet are
+    listed with NULL status."""
+    return _query(
+        db,
+        "WITH p AS (" + DASH_TARGET_PROGRESS_SQL.replace("ORDER BY t.position, p.month", "")
+        + " QUALIFY row_number() OVER (PARTITION BY p.target ORDER BY p.month DESC) = 1) "
+        "SELECT t.target, t.name, t.text, t.measure, t.direction, t.unit, t.position, "
+        "t.floor, t.stretch, p.month, p.value, p.actual, p.status, p.projected_status, p.pace, "
+        "p.projection FROM targets t LEFT JOIN p ON p.target = t.target "
+        "WHERE t.scheme = ? ORDER BY t.position",
+        [scheme, year, until, until, scheme],
+    )
+
+
+def dash_targets(db: Path, scheme: str) -> pl.DataFrame:
+    """A scheme's targets as the scheme file states them."""
+    return _query(
+        db,
+        "SELECT target, name, text, measure, direction, strict, floor, stretch, aggregate, unit, "
+        "source, interpretation FROM targets WHERE scheme = ? ORDER BY position",
+        [scheme],
+    )
+
+
+# Indicator results grouped at one level of the tree. The level picks one of three fixed
+# statements (never user text); the filters are parameters.
+_LEVEL_KEYS = {
+    1: "i.category",
+    2: "coalesce(i.level2, i.name)",
+    3: "i.code || ' ' || i.name",
+}
+
+_LEVEL_SQL = """
+SELECT s.unit, s.unit_type, s.rubric, {key} AS node, min(i.position) AS node_position,
+       sum(CASE WHEN s.exempt THEN 0 ELSE s.score END) AS score,
+       sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS max_points,
+       sum(s.lost) AS lost, bool_and(s.exempt) AS exempt,
+       coalesce(bool_or(u.is_sample), false) AS is_sample
+FROM indicator_scores s
+JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code
+LEFT JOIN units u ON u.scheme = s.scheme AND u.unit = s.unit
+WHERE s.scheme = ? AND s.year = ? AND (?::VARCHAR IS NULL OR s.unit_type = ?)
+  AND (?::VARCHAR IS NULL OR s.rubric = ?)
+  AND (?::VARCHAR IS NULL OR i.category = ?)
+  AND (?::VARCHAR IS NULL OR coalesce(i.level2, i.name) = ?)
+  AND {units}
+GROUP BY s.unit, s.unit_type, s.rubric, node
+ORDER BY s.rubric, node_position, s.unit
+"""
+
+
+def dash_level_scores(db: Path, scheme: str, year: int, level: int, *,
+                      unit_type: str | None = None, rubric: str | None = None,
+                      category: str | None = None, level2: str | None = None,
+                      units: list[str] | tuple[str, ...] | None = None) -> pl.DataFrame:
+    """Score, available max and lost points per unit and tree node at `level` (1 一级指标,
+    2 二级指标, 3 leaf indicators), optionally inside one category and one second-level node.
+    Exempt indicators are left out of score and max, as the rubric leaves them out."""
+    sql = _LEVEL_SQL.format(key=_LEVEL_KEYS[level], units=_UNIT_FILTER.format(col="s.unit"))
+    u = _units_param(units)
+    return _query(db, sql, [scheme, year, unit_type, unit_type, rubric, rubric, category,
+                            category, level2, level2, u, u])
+
+
+def dash_lost_points(db: Path, scheme: str, year: int, unit_type: str | None,
+                     units: list[str] | tuple[str, ...] | None = None,
+                     rubric: str | None = None) -> pl.DataFrame:
+    """Per indicator: points lost summed over the units in view, units that lost any, and the
+    indicator's lead office; most lost first."""
+    u = _units_param(units)
+    return _query(
+        db,
+        "SELECT i.rubric, i.position, i.code, i.name, i.category, "
+        "coalesce(i.level2, i.name) AS level2, i.max_points, sum(s.lost) AS lost, "
+        "count(*) FILTER (WHERE s.lost > 0) AS units_losing, "
+        "count(*) FILTER (WHERE NOT s.exempt) AS units_scored, "
+        "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available, "
+        "i.lead_office, i.supporting_offices, i.assessing_bodies, i.criteria, i.scoring_text "
+        "FROM indicator_scores s "
+        "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
+        "WHERE s.scheme = ? AND s.year = ? AND (?::VARCHAR IS NULL OR s.unit_type = ?) "
+        "AND (?::VARCHAR IS NULL OR s.rubric = ?) AND " + _UNIT_FILTER.format(col="s.unit")
+        + " GROUP BY ALL ORDER BY lost DESC, i.rubric, i.position",
+        [scheme, year, unit_type, unit_type, rubric, rubric, u, u],
+    )
+
+
+def dash_indicator_spread(db: Path, scheme: str, year: int, rubric: str,
+                          code: str) -> pl.DataFrame:
+    """One indicator's score for every unit scored by its rubric."""
+    return _query(
+        db,
+        "SELECT s.unit, s.unit_type, s.score, s.max_points, s.lost, s.exempt, s.has_input, "
+        "coalesce(u.is_sample, false) AS is_sample FROM indicator_scores s "
+        "LEFT JOIN units u ON u.scheme = s.scheme AND u.unit = s.unit "
+        "WHERE s.scheme = ? AND s.year = ? AND s.rubric = ? AND s.code = ? "
+        "ORDER BY s.score DESC, s.unit",
+        [scheme, year, rubric, code],
+    )
+
+
+_OFFICE_COLUMNS = {"lead_office": "i.lead_office", "assessing_bodies": "i.assessing_bodies"}
+
+
+def dash_lost_by_office(db: Path, scheme: str, year: int, unit_type: str | None,
+                        units: list[str] | tuple[str, ...] | None = None,
+                        rubric: str | None = None, by: str = "lead_office") -> pl.DataFrame:
+    """Points lost per responsible office: the lead office (牵头科室, Huaibei) or, with
+    by="assessing_bodies", the lead assessing body (牵头考核单位, Shengzhou)."""
+    column = _OFFICE_COLUMNS[by]
+    u = _units_param(units)
+    return _query(
+        db,
+        f"SELECT {column} AS office, sum(s.lost) AS lost, "
+        "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available, "
+        "count(DISTINCT i.code) AS indicators FROM indicator_scores s "
+        "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
+        f"WHERE s.scheme = ? AND s.year = ? AND {column} IS NOT NULL "
+        "AND (?::VARCHAR IS NULL OR s.unit_type = ?) AND (?::VARCHAR IS NULL OR s.rubric = ?) "
+        "AND " + _UNIT_FILTER.format(col="s.unit")
+        + " GROUP BY office ORDER BY lost DESC, office",
+        [scheme, year, unit_type, unit_type, rubric, rubric, u, u],
+    )
+
+
+def dash_unit_losses(db: Path, scheme: str, year: int, unit: str, limit: int) -> pl.DataFrame:
+    """A unit's indicators where it lost most, with the seed's 考核要点 / 评分细则 and source."""
+    return _query(
+        db,
+        "SELECT i.code, i.name, i.category, s.max_points, s.score, s.lost, "
+        "coalesce(i.criteria, i.scoring_text) AS criteria, i.source, i.lead_office, "
+        "i.assessing_bodies "
+        "FROM indicator_scores s "
+        "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
+        "WHERE s.scheme = ? AND s.year = ? AND s.unit = ? AND s.lost > 0 "
+        "ORDER BY s.lost DESC, i.position LIMIT ?",
+        [scheme, year, unit, limit],
+    )
+
+
+def dash_loads(db: Path) -> pl.DataFrame:
+    """The load history, newest first."""
+    return _query(
+        db,
+        "SELECT load_id, loaded_at, kind, file, rows, replaced_rows, sha256 FROM loads "
+        "ORDER BY loaded_at DESC, load_id DESC",
+    )
+
+
+def dash_interpretations(db: Path, scheme: str) -> pl.DataFrame:
+    """Every interpretation the scheme file states, in file order."""
+    return _query(
+        db,
+        "SELECT scope, source, interpretation FROM interpretations WHERE scheme = ? "
+        "ORDER BY position",
+        [scheme],
+    )
+
+
+def dash_rubric_categories(db: Path, scheme: str) -> pl.DataFrame:
+    """Rubrics with their unit types and first-level categories (max points), in order."""
+    return _query(
+        db,
+        "SELECT r.rubric, r.name AS rubric_name, r.max_points AS rubric_max, r.position, "
+        "(SELECT string_agg(t.unit_type, '、' ORDER BY t.position) FROM unit_types t "
+        " WHERE t.scheme = r.scheme AND t.rubric = r.rubric) AS unit_types, "
+        "g.name AS category, g.max_points, g.position AS category_position "
+        "FROM rubrics r JOIN indicator_groups g ON g.scheme = r.scheme AND g.rubric = r.rubric "
+        "WHERE r.scheme = ? AND g.depth = 1 ORDER BY r.position, g.position",
+        [scheme],
+    )
+
+
+def dash_indicator_rules(db: Path, scheme: str) -> pl.DataFrame:
+    """Every indicator with its rule, the seed text it comes from and any stated
+    interpretation."""
+    return _query(
+        db,
+        "SELECT r.name AS rubric_name, i.code, i.name, i.category, i.max_points, i.rule_kind, "
+        "i.input_columns, coalesce(i.criteria, i.scoring_text) AS criteria, i.lead_office, "
+        "i.source, i.interpretation FROM indicators i "
+        "JOIN rubrics r ON r.scheme = i.scheme AND r.rubric = i.rubric "
+        "WHERE i.scheme = ? ORDER BY r.position, i.position",
+        [scheme],
+    )
+
+
+def dash_clauses(db: Path, scheme: str) -> pl.DataFrame:
+    """Bonus and penalty clauses with their points per level."""
+    return _query(
+        db,
+        "SELECT kind, clause, text, level, points, source FROM clauses WHERE scheme = ? "
+        "ORDER BY kind, clause, points DESC",
+        [scheme],
+    )
+
+
+def dash_content_items(db: Path, scheme: str) -> pl.DataFrame:
+    """The monthly content-guarantee items and their points (Jintan 附件1)."""
+    return _query(
+        db,
+        "SELECT item, category, name, points, per, source FROM content_items WHERE scheme = ? "
+        "ORDER BY item",
+        [scheme],
+    )

@@ -1,0 +1,59 @@
+"""The egov dashboard: `streamlit run dashboard/app.py` (or `egov demo`).
+
+Reads the warehouse named by the environment variable EGOV_DB (default warehouse/egov.duckdb).
+This entry script runs on every page: it sets the page up, draws the sidebar filters (kept in the
+URL's query string) and the briefing button, then runs the chosen page from dashboard/views/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import data, filters, widgets  # noqa: E402
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+st.set_page_config(layout="wide", page_title="电子政务绩效考核", page_icon=":material/insights:")
+
+PAGES = [
+    st.Page(VIEWS / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
+            default=True),
+    st.Page(VIEWS / "rankings.py", title="排名", icon=":material/leaderboard:",
+            url_path="rankings"),
+    st.Page(VIEWS / "targets.py", title="目标", icon=":material/flag:", url_path="targets"),
+    st.Page(VIEWS / "indicators.py", title="指标", icon=":material/grid_on:",
+            url_path="indicators"),
+    st.Page(VIEWS / "unit_profile.py", title="单位", icon=":material/apartment:",
+            url_path="unit"),
+    st.Page(VIEWS / "data_method.py", title="数据与方法", icon=":material/menu_book:",
+            url_path="method"),
+]
+
+
+def main() -> None:
+    """Sidebar, then the chosen page."""
+    page = st.navigation(PAGES, position="sidebar")
+    db = data.db_path()
+    if not db.exists():
+        st.title("电子政务绩效考核")
+        st.error(f"找不到数据仓库 {db}。请先运行 `egov demo` 生成示例数据,或 `egov build` 导入数据;"
+                 "也可用环境变量 EGOV_DB 指定仓库文件。")
+        st.stop()
+    st.sidebar.markdown("### 电子政务绩效考核")
+    view = filters.sidebar(db)
+    st.sidebar.divider()
+    widgets.briefing_button(view, lambda: widgets.briefing_pack(view))
+    if view.loaded_at:
+        st.sidebar.caption(f"数据更新于 {view.loaded_at}")
+    page.run()
+
+
+main()

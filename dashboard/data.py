@@ -1,0 +1,191 @@
+"""Cached reads of the warehouse for the pages: thin wrappers over `warehouse.queries`.
+
+Every read is cached by `st.cache_data` on (query, warehouse path, the file's mtime and size,
+arguments). A rebuilt warehouse is published by an atomic rename, which changes the mtime, so the
+next page run reads the new file without anyone clearing a cache.
+
+One cached dispatcher serves every query: `st.cache_data` keys on the function's source, so a
+decorator applied to many small wrappers with identical bodies would let them share entries.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from warehouse import queries as q
+
+DEFAULT_DB = Path("warehouse/egov.duckdb")
+
+_QUERIES: dict[str, Callable[..., Any]] = {
+    name: getattr(q, name) for name in dir(q) if name.startswith("dash_")
+}
+
+
+def db_path() -> Path:
+    """The warehouse the dashboard reads: env var EGOV_DB, else warehouse/egov.duckdb."""
+    return Path(os.environ.get("EGOV_DB") or DEFAULT_DB)
+
+
+def stamp(db: Path) -> tuple[int, int]:
+    """The file's modification time (ns) and size: changes whenever a new warehouse is published."""
+    info = db.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def _in_script_run() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
+def _cached(name: str, db: str, file_stamp: tuple[int, int], args: tuple, kwargs: tuple) -> Any:
+    del file_stamp  # only part of the cache key
+    return _QUERIES[name](Path(db), *(list(a) if isinstance(a, tuple) else a for a in args),
+                          **{k: list(v) if isinstance(v, tuple) else v for k, v in kwargs})
+
+
+def read(name: str, db: Path, *args: Any, **kwargs: Any) -> Any:
+    """Run the dashboard query `name` (a `dash_*` function of warehouse.queries), cached."""
+    if name not in _QUERIES:
+        raise KeyError(f"unknown dashboard query {name}")
+    if not _in_script_run():
+        # A lazy download runs on its own thread, outside any script run: read directly.
+        return _QUERIES[name](db, *args, **kwargs)
+    clean = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    kw = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    return _cached(name, str(db), stamp(db), clean, kw)
+
+
+# Named wrappers for the reads every page makes, so pages read like prose.
+
+
+def schemes(db: Path) -> pl.DataFrame:
+    """Schemes in the warehouse."""
+    return read("dash_schemes", db)
+
+
+def scheme_row(db: Path, scheme: str) -> dict[str, Any]:
+    """One scheme's row as a dict (name, jurisdiction, year, has_content, has_grades, ...)."""
+    frame = schemes(db).filter(pl.col("scheme") == scheme)
+    return frame.row(0, named=True) if frame.height else {}
+
+
+def unit_types(db: Path, scheme: str) -> pl.DataFrame:
+    """Unit types of a scheme in order."""
+    return read("dash_unit_types", db, scheme)
+
+
+def units(db: Path, scheme: str) -> pl.DataFrame:
+    """Units of a scheme with unit type and the sample flag."""
+    return read("dash_units", db, scheme)
+
+
+def periods(db: Path, scheme: str) -> pl.DataFrame:
+    """(year, month) pairs with data; month NULL for a year-end-only year."""
+    return read("dash_periods", db, scheme)
+
+
+def is_sample(db: Path, scheme: str, unit_type: str | None = None,
+              units_: tuple[str, ...] = ()) -> bool:
+    """Whether any unit in view is sample data (示例数据)."""
+    return bool(read("dash_is_sample", db, scheme, unit_type, list(units_)))
+
+
+def grades(db: Path, scheme: str) -> pl.DataFrame:
+    """Grade bands, best first."""
+    return read("dash_grades", db, scheme)
+
+
+def last_loaded(db: Path) -> str:
+    """The time of the latest load, formatted for a source line ('' if none)."""
+    frame = read("dash_last_load", db)
+    when = frame["loaded_at"][0] if frame.height else None
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
+
+
+# --- shaped reads: ranking tables and the like, as pages and the briefing pack show them ------
+
+
+def change_label(change: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    """↑2 / ↓1 / — (no move) / 新 (no previous rank) from a rank change (positive = up)."""
+    return (
+        pl.when(previous.is_null()).then(pl.lit("新"))
+        .when(change > 0).then(pl.format("↑{}", change))
+        .when(change < 0).then(pl.format("↓{}", change.abs()))
+        .otherwise(pl.lit("—"))
+    )
+
+
+def yearend_ranking(db: Path, scheme: str, year: int,
+                    unit_type: str | None) -> tuple[pl.DataFrame, list[str]]:
+    """Year-end results with one column per stage (named as the scheme names it) and the rank
+    change against the previous year where the warehouse holds one. Returns (frame, stage
+    names)."""
+    frame = read("dash_yearend_ranking", db, scheme, year, unit_type)
+    stages = read("dash_stage_points", db, scheme, year)
+    names = stages.sort("position")["stage_name"].unique(maintain_order=True).to_list()
+    if stages.height:
+        wide = stages.pivot(on="stage_name", index="unit", values="points").select("unit", *names)
+        frame = frame.join(wide, on="unit", how="left", maintain_order="left")
+    frame = frame.with_columns(change=(pl.col("prev_rank") - pl.col("rank")))
+    return frame, names
+
+
+def monthly_ranking(db: Path, scheme: str, year: int, month: str,
+                    unit_type: str | None) -> pl.DataFrame:
+    """One month's points and ranks with the change against the previous month, for the month's
+    rank (`change`) and the year-to-date rank (`ytd_change`); positive = moved up."""
+    frame = read("dash_monthly_ranking", db, scheme, year, month, unit_type)
+    return frame.with_columns(
+        change=pl.col("prev_rank") - pl.col("rank"),
+        ytd_change=pl.col("prev_ytd_rank") - pl.col("ytd_rank"),
+    )
+
+
+def yearend_display(frame: pl.DataFrame, stage_names: list[str], *, has_grades: bool,
+                    with_type: bool) -> pl.DataFrame:
+    """The year-end ranking as a 通报 table: 排名, 变化 (when a previous year exists), 单位,
+    stage scores, 加分, 减分, 总分, 等次."""
+    cols: list[pl.Expr] = []
+    if with_type:
+        cols.append(pl.col("unit_type").alias("单位类型"))
+    cols.append(pl.col("rank").alias("排名"))
+    if frame["prev_rank"].is_not_null().any():
+        cols.append(change_label(pl.col("change"), pl.col("prev_rank")).alias("较上年"))
+    cols.append(pl.col("unit").alias("单位"))
+    cols += [pl.col(n) for n in stage_names if n in frame.columns]
+    if frame["bonus"].abs().sum() > 0:
+        cols.append(pl.col("bonus").alias("加分"))
+    if frame["penalty"].abs().sum() > 0:
+        cols.append(pl.col("penalty").alias("减分"))
+    cols.append(pl.col("total").alias("总分"))
+    if has_grades:
+        cols.append(pl.col("grade").alias("等次"))
+    return frame.select(cols)
+
+
+def monthly_display(frame: pl.DataFrame, *, with_type: bool) -> pl.DataFrame:
+    """A month's ranking as a table: 排名, 较上月, 单位, 条目得分, 录用加分, 当月得分, 累计得分,
+    累计排名, 累计较上月."""
+    cols: list[pl.Expr] = []
+    if with_type:
+        cols.append(pl.col("unit_type").alias("单位类型"))
+    cols += [
+        pl.col("rank").alias("排名"),
+        change_label(pl.col("change"), pl.col("prev_rank")).alias("较上月"),
+        pl.col("unit").alias("单位"),
+        pl.col("item_points").alias("条目得分"),
+        pl.col("adoption_points").alias("录用加分"),
+        pl.col("points").alias("当月得分"),
+        pl.col("ytd_points").alias("累计得分"),
+        pl.col("ytd_rank").alias("累计排名"),
+        change_label(pl.col("ytd_change"), pl.col("prev_ytd_rank")).alias("累计较上月"),
+    ]
+    return frame.select(cols)

@@ -1,0 +1,676 @@
+"""Briefing exports: charts to PNG/SVG/PDF, tables to a 通报-style XLSX or CSV, a briefing-pack PDF.
+
+Pure functions: data in, bytes out. No Streamlit here, so the dashboard, the CLI and the tests
+can all call them the same way.
+
+Chinese text in rendered images needs a CJK font that vl-convert can see. The Debian package
+`fonts-noto-cjk` (installed by `.ci/run`) is found and registered once per process; a directory of
+font files can also be named by the environment variable `EGOV_FONT_DIR`. Without one, exports still
+work but Chinese shows as boxes: `cjk_font_available()` says which case applies.
+
+Library choices:
+- Charts: vl-convert (already a dependency; the same renderer Altair's `chart.save` uses).
+- PDF briefing pack: every page is an SVG composed from vl-convert output (a Vega-Lite "frame"
+  with the table or chart nested in it), turned into a PDF page by vl-convert and joined with
+  `pypdf` (pure Python, well kept). Why: vl-convert already embeds a subset of Noto Sans CJK with
+  the text kept extractable, so one text engine draws charts, tables and covers, with no font
+  plumbing and vector charts. reportlab cannot load the Noto CJK `.ttc` files ("postscript outlines
+  are not supported", checked) and its built-in CID fonts are not embedded; fpdf2 would need a
+  second font set-up and layout code of its own.
+- XLSX: xlsxwriter (formatting, merged cells, print set-up); CSV: Polars.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+import xlsxwriter
+from pypdf import PdfReader, PdfWriter
+
+from pipelines.rounding import round_half_up
+
+__all__ = [
+    "CJK_FONT",
+    "GRADE_FILLS",
+    "SAMPLE_FOOTER",
+    "SAMPLE_TITLE_SUFFIX",
+    "briefing_pdf",
+    "chart_pdf",
+    "chart_png",
+    "chart_svg",
+    "cjk_font_available",
+    "table_csv",
+    "table_xlsx",
+]
+
+# The fallback matters: a named font that is missing, with no fallback, blanks all text.
+CJK_FONT = "Noto Sans CJK SC, sans-serif"
+SAMPLE_TITLE_SUFFIX = "(示例数据)"
+SAMPLE_FOOTER = "示例数据,仅供演示"
+
+# Light fills that stay readable in colour and on a greyscale printer.
+GRADE_FILLS: dict[str, str] = {
+    "优秀": "#E2EFDA",  # green
+    "良好": "#DDEBF7",  # blue
+    "合格": "#DDEBF7",  # blue
+    "基本合格": "#FFF2CC",  # amber
+    "不合格": "#F8D7DA",  # red
+}
+HEADER_FILL = "#D9D9D9"
+
+FONT_DIR_ENV = "EGOV_FONT_DIR"
+_FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/noto"),  # Debian/Ubuntu fonts-noto-cjk
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),  # Fedora/Arch
+    Path("/usr/share/fonts/google-noto-cjk"),
+)
+_FONT_ROOTS = (Path("/usr/share/fonts/opentype"), Path("/usr/share/fonts/truetype"))
+_CJK_FONT_GLOBS = ("NotoSansCJK*", "NotoSerifCJK*", "NotoSansSC*", "SourceHanSans*")
+
+_font_lock = threading.Lock()
+_font_state: dict[str, Path | None] = {}
+
+ChartLike = alt.TopLevelMixin | dict[str, Any]
+
+
+# --------------------------------------------------------------------------------------------
+# Fonts
+# --------------------------------------------------------------------------------------------
+
+
+def _has_cjk_font(folder: Path) -> bool:
+    return folder.is_dir() and any(any(folder.glob(g)) for g in _CJK_FONT_GLOBS)
+
+
+def _find_cjk_font_dir() -> Path | None:
+    """The first directory holding a CJK font: $EGOV_FONT_DIR, the usual package paths, a scan."""
+    env = os.environ.get(FONT_DIR_ENV)
+    candidates = [Path(env)] if env else []
+    candidates += _FONT_DIRS
+    for folder in candidates:
+        if _has_cjk_font(folder):
+            return folder
+    for root in _FONT_ROOTS:
+        if root.is_dir():
+            for pattern in _CJK_FONT_GLOBS:
+                for hit in sorted(root.rglob(pattern)):
+                    return hit.parent
+    return None
+
+
+def _ensure_fonts() -> Path | None:
+    """Register the CJK font directory with vl-convert once per process (it is process-global and
+    re-registering rescans the files); returns the directory, or None when there is none."""
+    with _font_lock:
+        if "dir" not in _font_state:
+            folder = _find_cjk_font_dir()
+            if folder is not None:
+                try:
+                    vlc.register_font_directory(str(folder.resolve()))
+                except Exception:  # an unreadable font directory must not break exports
+                    folder = None
+            _font_state["dir"] = folder
+        return _font_state["dir"]
+
+
+def cjk_font_available() -> bool:
+    """True when a CJK font was found and registered, so Chinese renders in PNG/PDF exports."""
+    return _ensure_fonts() is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------------
+
+
+def _chart_spec(chart: ChartLike) -> dict[str, Any]:
+    """The Vega-Lite dict of a chart, with the CJK font as the default when none is configured.
+
+    Works on a copy: the caller's chart object keeps its own config."""
+    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
+    config = spec.setdefault("config", {})
+    if not config.get("font"):
+        config["font"] = CJK_FONT
+    return spec
+
+
+def _vl_version(spec: dict[str, Any]) -> str | None:
+    """The Vega-Lite version named by the spec's $schema when vl-convert bundles it, so a chart
+    is rendered by the version Altair wrote it for; None lets vl-convert use its newest."""
+    match = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
+    if match:
+        version = f"{match[1]}.{match[2]}"
+        if version in vlc.get_vegalite_versions():
+            return version
+    return None
+
+
+def chart_png(chart: ChartLike, scale: float = 2) -> bytes:
+    """PNG bytes of an Altair chart (or a Vega-Lite dict); `scale` 2 is sharp enough for slides."""
+    _ensure_fonts()
+    spec = _chart_spec(chart)
+    return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
+
+
+def chart_svg(chart: ChartLike) -> bytes:
+    """SVG bytes (UTF-8). Text stays text, so the viewer needs a CJK font to show Chinese."""
+    _ensure_fonts()
+    spec = _chart_spec(chart)
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec)).encode("utf-8")
+
+
+def chart_pdf(chart: ChartLike) -> bytes:
+    """A one-page vector PDF of the chart, with the fonts it uses embedded."""
+    _ensure_fonts()
+    spec = _chart_spec(chart)
+    return vlc.vegalite_to_pdf(spec, vl_version=_vl_version(spec))
+
+
+# --------------------------------------------------------------------------------------------
+# Table helpers shared by the XLSX, CSV and PDF exports
+# --------------------------------------------------------------------------------------------
+
+
+def _display_width(text: str) -> int:
+    """Width in half-width character cells: CJK and full-width characters count as 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _is_float(dtype: pl.DataType) -> bool:
+    return dtype.is_float() or dtype.is_decimal()
+
+
+def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Float columns rounded half-up to 2 decimals: exports are output, and the project's rounding
+    contract is half-up for output only (2.675 -> 2.68, which Python's round() gives as 2.67)."""
+    floats = [name for name, dtype in frame.schema.items() if _is_float(dtype)]
+    return frame.with_columns(
+        round_half_up(pl.col(name).cast(pl.Float64)).alias(name) for name in floats
+    )
+
+
+def _cell_text(value: Any, dtype: pl.DataType) -> str:
+    """A value as the table shows it: floats with 2 decimals, booleans as 是/否, nulls empty."""
+    if value is None:
+        return ""
+    if _is_float(dtype):
+        return "" if math.isnan(value) else f"{value:.2f}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _full_title(title: str, sample: bool) -> str:
+    if sample and not title.endswith(SAMPLE_TITLE_SUFFIX):
+        return title + SAMPLE_TITLE_SUFFIX
+    return title
+
+
+def _labelled(label: str, value: str) -> str:
+    """`单位类型: 县市区` from "县市区"; a value that already carries its label is kept as is."""
+    return value if (":" in value or "：" in value) else f"{label}: {value}"
+
+
+def _grade_of(row: dict[str, Any], grade_column: str | None) -> str | None:
+    if grade_column is None:
+        return None
+    value = row.get(grade_column)
+    return str(value) if value is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------------
+
+
+def table_xlsx(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    period: str,
+    unit_label: str,
+    sample: bool,
+    grade_column: str | None = None,
+    source: str | None = None,
+    generated_on: date | None = None,
+    sheet_name: str = "通报",
+) -> bytes:
+    """An XLSX workbook laid out as a 通报 table, ready to print.
+
+    Rows: the merged bold title (with "(示例数据)" for sample data); 考核期间 and 生成日期;
+    单位类型 (and 数据来源 when `source` is given); the header; the data, floats shown with
+    2 decimals and rows tinted by grade when `grade_column` is given; then "示例数据,仅供演示"
+    for sample data. `unit_label` may be the bare type ("县市区") or a full "label: value" line.
+    Printing: A4 landscape, one page wide, the header row repeated on every page.
+    """
+    if frame.width == 0:
+        raise ValueError("table_xlsx: the frame has no columns")
+    if grade_column is not None and grade_column not in frame.columns:
+        raise ValueError(f"table_xlsx: grade column {grade_column!r} is not in the frame")
+    generated_on = generated_on or date.today()
+    data = _rounded(frame)
+    schema = data.schema
+    ncols = data.width
+    last_col = ncols - 1
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    full_title = _full_title(title, sample)
+    workbook.set_properties(
+        {
+            "title": full_title,
+            "subject": period,
+            "comments": SAMPLE_FOOTER if sample else "",
+            "keywords": "示例数据" if sample else "",
+        }
+    )
+    sheet = workbook.add_worksheet(sheet_name[:31])  # Excel's limit on sheet names
+
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
+    # The lines above the header wrap: a short table is narrower than its title.
+    title_fmt = workbook.add_format(
+        {**base, "bold": True, "font_size": 16, "align": "center", "text_wrap": True}
+    )
+    line_fmt = workbook.add_format({**base, "align": "left", "text_wrap": True})
+    header_fmt = workbook.add_format(
+        {**base, "bold": True, "align": "center", "border": 1, "bg_color": HEADER_FILL,
+         "text_wrap": True}
+    )
+    footer_fmt = workbook.add_format({**base, "italic": True, "font_color": "#C00000"})
+
+    cell_formats: dict[tuple[str, str | None], Any] = {}
+
+    def cell_format(kind: str, grade: str | None) -> Any:
+        """One format per (number kind, grade fill): xlsxwriter formats are shared, not per cell."""
+        fill = GRADE_FILLS.get(grade) if grade else None
+        key = (kind, fill)
+        if key not in cell_formats:
+            props: dict[str, Any] = {**base, "border": 1, "align": "center"}
+            if kind == "float":
+                props["num_format"] = "0.00"
+            elif kind == "int":
+                props["num_format"] = "0"
+            if fill:
+                props["bg_color"] = fill
+            cell_formats[key] = workbook.add_format(props)
+        return cell_formats[key]
+
+    def merged_line(row: int, text: str, fmt: Any) -> None:
+        # xlsxwriter refuses to merge a single cell.
+        if last_col > 0:
+            sheet.merge_range(row, 0, row, last_col, text, fmt)
+        else:
+            sheet.write_string(row, 0, text, fmt)
+
+    merged_line(0, full_title, title_fmt)
+    period_line = f"考核期间: {period}    生成日期: {_chinese_date(generated_on)}"
+    merged_line(1, period_line, line_fmt)
+    unit_line = _labelled("单位类型", unit_label)
+    if source:
+        unit_line += "    " + _labelled("数据来源", source)
+    merged_line(2, unit_line, line_fmt)
+
+    header_row = 3
+    for col, name in enumerate(data.columns):
+        sheet.write_string(header_row, col, name, header_fmt)
+
+    kinds = [
+        "float" if _is_float(dtype) else "int" if dtype.is_integer() else "text"
+        for dtype in schema.values()
+    ]
+    widths = [_display_width(name) for name in data.columns]
+    row = header_row
+    for row, record in enumerate(data.iter_rows(named=True), start=header_row + 1):
+        grade = _grade_of(record, grade_column)
+        for col, (name, dtype) in enumerate(schema.items()):
+            value = record[name]
+            fmt = cell_format(kinds[col], grade)
+            text = _cell_text(value, dtype)
+            widths[col] = max(widths[col], _display_width(text))
+            if text == "":
+                sheet.write_blank(row, col, None, fmt)
+            elif kinds[col] in ("float", "int"):
+                sheet.write_number(row, col, value, fmt)
+            else:
+                # write_string, not write: a unit name starting with "=" must not become a formula.
+                sheet.write_string(row, col, text, fmt)
+    last_data_row = row
+
+    if sample:
+        merged_line(last_data_row + 2, SAMPLE_FOOTER, footer_fmt)
+
+    # +2 for cell padding; capped so one long remark does not shrink the printed page.
+    col_widths = [min(max(width + 2, 6), 50) for width in widths]
+    for col, width in enumerate(col_widths):
+        sheet.set_column(col, col, width)
+    # Merged cells do not grow to fit wrapped text, so give the lines above the header the
+    # height their text needs (16 pt title text is ~16/11 as wide as the 11 pt body).
+    total = sum(col_widths)
+    sheet.set_row(0, 26 * math.ceil(_display_width(full_title) * 16 / 11 / total) + 6)
+    for row_no, text in ((1, period_line), (2, unit_line)):
+        sheet.set_row(row_no, 15 * math.ceil(_display_width(text) / total) + 3)
+    sheet.freeze_panes(header_row + 1, 0)
+
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    sheet.repeat_rows(header_row)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    footer = "&C第 &P 页,共 &N 页"
+    if sample:
+        footer = f"&L{SAMPLE_FOOTER}" + footer
+    sheet.set_footer(footer)
+
+    workbook.close()
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+
+def table_csv(frame: pl.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (Excel on Chinese Windows otherwise reads it as GBK and garbles it),
+    a header row, and floats rounded half-up to exactly 2 decimals."""
+    text = _rounded(frame).write_csv(float_precision=2)
+    return ("\ufeff" + text).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Briefing PDF
+#
+# Each page is one SVG: a "frame" (heading, footer, page number) drawn as a Vega-Lite canvas, with
+# the page body (a slice of the ranking table or a chart, each rendered to SVG by vl-convert)
+# nested in it as an inner <svg> whose viewBox scales it into the content box. vl-convert turns
+# that SVG into a one-page PDF with the fonts embedded and text kept as text; pypdf only
+# joins the pages. Composing SVG is ~5x cheaper than merging PDF pages with pypdf (which re-parses
+# every content stream), and Vega-Lite canvases are written as plain dicts because Altair's schema
+# validation of a table's inline data costs more than rendering it.
+# --------------------------------------------------------------------------------------------
+
+# A4 landscape in PDF points; vl-convert renders 1 CSS pixel as 1 point.
+PAGE_W, PAGE_H = 842, 595
+_MARGIN = 40
+_BOX_TOP, _BOX_BOTTOM = 78, PAGE_H - 48  # the content area between page heading and footer
+_ROW_H = 22
+_TABLE_FONT = 11
+_UNIT_PX = 6.0  # pixels per half-width cell at 11 px Noto Sans CJK (a CJK glyph is ~11 px)
+_COL_PAD = 16
+_MAX_COL_PX = 260
+_MAX_CHART_UPSCALE = 2.0
+_RANKING_HEADING = "考评结果排名"
+
+
+def _canvas(width: float, height: float, layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fixed-size Vega-Lite drawing surface in pixel coordinates: no axes, padding or border."""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "width": width,
+        "height": height,
+        "autosize": {"type": "none"},
+        "padding": 0,
+        "config": {"font": CJK_FONT, "view": {"stroke": None}},
+        "layer": layers,
+    }
+
+
+def _text(x: float, y: float, text: str | list[str], **mark: Any) -> dict[str, Any]:
+    """One text item at a pixel position; a list of strings draws several lines."""
+    return {
+        "data": {"values": [{}]},
+        "mark": {"type": "text", "x": x, "y": y, "text": text, "baseline": "middle", **mark},
+    }
+
+
+def _hline(x: float, x2: float, y: float, color: str = "#808080") -> dict[str, Any]:
+    """A horizontal line, drawn as a thin rect: an encoding-less mark_rule fails to compile in
+    Vega-Lite 6.4 ("Cannot read properties of undefined (reading 'shape')")."""
+    return {
+        "data": {"values": [{}]},
+        "mark": {"type": "rect", "x": x, "x2": x2, "y": y, "y2": y + 0.8, "color": color},
+    }
+
+
+def _svg(spec: dict[str, Any]) -> str:
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec))
+
+
+def _wrap(text: str, max_width: int) -> list[str]:
+    """Split a title into lines of at most `max_width` half-width cells (CJK has no spaces)."""
+    lines, current = [], ""
+    for ch in text:
+        if current and _display_width(current + ch) > max_width:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current] if current else lines or [""]
+
+
+def _cover_spec(
+    title: str, period: str, subtitle: str | None, sample: bool, generated_on: date
+) -> dict[str, Any]:
+    """The cover: title (wrapped), subtitle, 考核期间, 生成日期 and the sample mark, centred."""
+    cx, max_units = PAGE_W / 2, 56
+    title_lines = _wrap(title, max_units)
+    if sample:
+        # Keep "(示例数据)" whole rather than letting the wrap split it.
+        if _display_width(title_lines[-1] + SAMPLE_TITLE_SUFFIX) <= max_units:
+            title_lines[-1] += SAMPLE_TITLE_SUFFIX
+        else:
+            title_lines.append(SAMPLE_TITLE_SUFFIX)
+    y = 190.0
+    layers = [
+        _text(cx, y, title_lines, fontSize=26, fontWeight="bold", align="center", lineHeight=38)
+    ]
+    y += 38 * (len(title_lines) - 1) + 56
+    if subtitle:
+        subtitle_lines = _wrap(subtitle, 90)
+        layers.append(_text(cx, y, subtitle_lines, fontSize=16, align="center", lineHeight=24))
+        y += 24 * (len(subtitle_lines) - 1) + 44
+    layers += [
+        _hline(cx - 220, cx + 220, y - 16),
+        _text(cx, y + 12, f"考核期间: {period}", fontSize=15, align="center"),
+        _text(cx, y + 42, f"生成日期: {_chinese_date(generated_on)}", fontSize=15, align="center"),
+    ]
+    if sample:
+        layers.append(_text(cx, y + 110, SAMPLE_FOOTER, fontSize=18, fontWeight="bold",
+                            align="center", color="#C00000"))
+    return _canvas(PAGE_W, PAGE_H, layers)
+
+
+def _frame_spec(
+    heading: str, footer_left: str, page_no: int, pages: int, sample: bool
+) -> dict[str, Any]:
+    """The page around a body: heading and rule on top; title, sample mark, page number below."""
+    foot_y = PAGE_H - 24
+    layers = [
+        _text(_MARGIN, 44, heading, fontSize=18, fontWeight="bold", align="left"),
+        _hline(_MARGIN, PAGE_W - _MARGIN, 62),
+        _hline(_MARGIN, PAGE_W - _MARGIN, foot_y - 14, color="#BFBFBF"),
+        _text(_MARGIN, foot_y, footer_left, fontSize=9, align="left", color="#595959"),
+        _text(PAGE_W - _MARGIN, foot_y, f"第 {page_no} 页 / 共 {pages} 页", fontSize=9,
+              align="right", color="#595959"),
+    ]
+    if sample:
+        layers.append(_text(PAGE_W / 2, foot_y, SAMPLE_FOOTER, fontSize=10, fontWeight="bold",
+                            align="center", color="#C00000"))
+    return _canvas(PAGE_W, PAGE_H, layers)
+
+
+def _fit_text(text: str, max_units: int) -> str:
+    """Cut a cell's text to its column, marking the cut with an ellipsis."""
+    if _display_width(text) <= max_units:
+        return text
+    out = ""
+    for ch in text:
+        if _display_width(out + ch) > max_units - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _table_svgs(ranking: pl.DataFrame, grade_column: str | None) -> list[str]:
+    """The ranking as one or more table bodies (SVG), each with the header repeated."""
+    data = _rounded(ranking)
+    schema = data.schema
+    headers = data.columns
+    rows = [
+        ([_cell_text(record[name], dtype) for name, dtype in schema.items()],
+         _grade_of(record, grade_column))
+        for record in data.iter_rows(named=True)
+    ]
+    col_px = []
+    for col, name in enumerate(headers):
+        units = max([_display_width(name), *(_display_width(cells[col]) for cells, _ in rows)])
+        col_px.append(min(units * _UNIT_PX + _COL_PAD, _MAX_COL_PX))
+    max_units = [int((px - _COL_PAD) / _UNIT_PX) for px in col_px]
+    lefts = [sum(col_px[:i]) for i in range(len(col_px))]
+    table_w = sum(col_px)
+
+    # A table wider than the page is scaled down when placed, which leaves room for more rows.
+    box_w, box_h = PAGE_W - 2 * _MARGIN, _BOX_BOTTOM - _BOX_TOP
+    scale = min(1.0, box_w / table_w)
+    per_page = max(1, int(box_h / scale // _ROW_H) - 1)
+    chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+
+    def pixel(field: str) -> dict[str, Any]:
+        return {"field": field, "type": "quantitative", "scale": None, "axis": None}
+
+    position = {"x": pixel("x"), "y": pixel("y")}
+    bodies = []
+    for chunk in chunks:
+        rects, head_cells, body_cells = [], [], []
+        for line, (cells, grade) in enumerate([(headers, None), *chunk]):
+            y0 = line * _ROW_H
+            fill = HEADER_FILL if line == 0 else GRADE_FILLS.get(grade or "", "#FFFFFF")
+            for col, text in enumerate(cells):
+                rects.append({"x": lefts[col], "x2": lefts[col] + col_px[col], "y": y0,
+                              "y2": y0 + _ROW_H, "fill": fill})
+                cell = {"x": lefts[col] + col_px[col] / 2, "y": y0 + _ROW_H / 2,
+                        "t": _fit_text(text, max_units[col])}
+                (head_cells if line == 0 else body_cells).append(cell)
+        layers = [
+            {
+                "data": {"values": rects},
+                "mark": {"type": "rect", "stroke": "#808080", "strokeWidth": 0.5},
+                "encoding": {**position, "x2": {"field": "x2"}, "y2": {"field": "y2"},
+                             "color": {"field": "fill", "type": "nominal", "scale": None}},
+            },
+            {
+                "data": {"values": head_cells},
+                "mark": {"type": "text", "fontSize": _TABLE_FONT, "fontWeight": "bold",
+                         "baseline": "middle"},
+                "encoding": {**position, "text": {"field": "t", "type": "nominal"}},
+            },
+        ]
+        if body_cells:
+            layers.append({
+                "data": {"values": body_cells},
+                "mark": {"type": "text", "fontSize": _TABLE_FONT, "baseline": "middle",
+                         "color": "#000000"},
+                "encoding": {**position, "text": {"field": "t", "type": "nominal"}},
+            })
+        bodies.append(_svg(_canvas(table_w, (len(chunk) + 1) * _ROW_H, layers)))
+    return bodies
+
+
+_SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+_SVG_SIZE = re.compile(r'\s(width|height)="([\d.]+)(?:px)?"')
+
+
+def _nest(body: str, *, top_align: bool, max_scale: float) -> str:
+    """The body SVG as an inner <svg> placed in the content box, scaled to fit (at most
+    `max_scale`) and centred across; tables hang from the top of the box, charts sit mid-box."""
+    match = _SVG_OPEN.search(body)
+    if match is None:
+        raise ValueError("not an SVG document")
+    attrs = match[1]
+    size = dict(_SVG_SIZE.findall(attrs))
+    width, height = float(size["width"]), float(size["height"])
+    attrs = _SVG_SIZE.sub("", attrs)
+    if "viewBox" not in attrs:
+        attrs += f' viewBox="0 0 {width:g} {height:g}"'
+    box_x, box_w = _MARGIN, PAGE_W - 2 * _MARGIN
+    box_h = _BOX_BOTTOM - _BOX_TOP
+    scale = min(box_w / width, box_h / height, max_scale)
+    placed_w, placed_h = width * scale, height * scale
+    left = box_x + (box_w - placed_w) / 2
+    top = _BOX_TOP if top_align else _BOX_TOP + (box_h - placed_h) / 2
+    opening = (f'<svg x="{left:.2f}" y="{top:.2f}" width="{placed_w:.2f}" '
+               f'height="{placed_h:.2f}"{attrs}>')
+    return body[: match.start()] + opening + body[match.end() :]
+
+
+def _page_pdf(frame_svg: str, body_svg: str | None, *, top_align: bool, max_scale: float) -> bytes:
+    """One PDF page: the frame with the body nested just before the frame's closing tag."""
+    page = frame_svg
+    if body_svg is not None:
+        end = page.rindex("</svg>")
+        page = page[:end] + _nest(body_svg, top_align=top_align, max_scale=max_scale) + page[end:]
+    return vlc.svg_to_pdf(page)
+
+
+def briefing_pdf(
+    *,
+    title: str,
+    period: str,
+    sample: bool,
+    ranking: pl.DataFrame,
+    charts: Sequence[tuple[str, ChartLike]],
+    subtitle: str | None = None,
+    grade_column: str | None = None,
+    ranking_heading: str = _RANKING_HEADING,
+    generated_on: date | None = None,
+) -> bytes:
+    """A briefing pack as a PDF, A4 landscape: a cover (title, subtitle, 考核期间, 生成日期 and the
+    sample mark), the ranking table over as many pages as it needs (header repeated, rows tinted
+    by `grade_column` when given), then one page per (caption, chart). Every page after the cover
+    carries the title, the sample mark and its page number in the footer. Text is real text in an
+    embedded CJK font, so it prints sharp and can be searched and copied."""
+    _ensure_fonts()
+    generated_on = generated_on or date.today()
+    full_title = _full_title(title, sample)
+
+    # (heading, body SVG, is a table) for every page after the cover.
+    bodies: list[tuple[str, str, bool]] = []
+    if ranking.width:
+        for i, table in enumerate(_table_svgs(ranking, grade_column)):
+            bodies.append((ranking_heading + (" (续)" if i else ""), table, True))
+    for caption, chart in charts:
+        bodies.append((caption, chart_svg(chart).decode("utf-8"), False))
+    pages = len(bodies) + 1
+
+    writer = PdfWriter()
+    cover = _page_pdf(_svg(_cover_spec(title, period, subtitle, sample, generated_on)), None,
+                      top_align=False, max_scale=1)
+    writer.add_page(PdfReader(io.BytesIO(cover)).pages[0])
+    for number, (heading, body, is_table) in enumerate(bodies, start=2):
+        frame = _svg(_frame_spec(heading, f"{full_title}  {period}", number, pages, sample))
+        page = _page_pdf(frame, body, top_align=is_table,
+                         max_scale=1.0 if is_table else _MAX_CHART_UPSCALE)
+        writer.add_page(PdfReader(io.BytesIO(page)).pages[0])
+
+    writer.add_metadata({"/Title": full_title, "/Subject": period, "/Creator": "egov"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

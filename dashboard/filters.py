@@ -1,0 +1,215 @@
+"""The sidebar filters and the query string: a link reproduces the view.
+
+Query-string keys (all optional):
+
+    scheme   scheme id, e.g. jintan-2013
+    year     e.g. 2013
+    period   a month YYYY-MM, or `year` for the year-end results
+    type     a unit type, e.g. 区镇 (absent: all types)
+    units    units to focus on, repeated (?units=金城镇&units=儒林镇; a comma-separated value is
+             accepted too)
+
+The page itself is the URL path (st.navigation's url_path), so `/rankings?scheme=...` opens the
+ranking page on that view. Widget state lives in st.session_state under the `f_*` keys; the query
+string is written back after every run, and read into the widgets on the first run and whenever
+someone edits the URL by hand (it then differs from what the app last wrote).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+
+YEAR_END = "year"
+ALL_TYPES = "全部类型"
+DEFAULT_SCHEME = "jintan-2013"
+
+K_SCHEME, K_YEAR, K_PERIOD, K_TYPE, K_UNITS = "f_scheme", "f_year", "f_period", "f_type", "f_units"
+_WRITTEN = "_egov_qp_written"
+_FILTERS = "_egov_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The view every page draws: scheme, year, period, unit type and focus units."""
+
+    db: Path
+    scheme: str
+    year: int
+    period: str  # YYYY-MM, or YEAR_END
+    unit_type: str | None
+    units: tuple[str, ...]
+    months: tuple[str, ...]  # months with data in this year, in order
+    info: dict = field(default_factory=dict)  # the scheme row: name, jurisdiction, ...
+    unit_types: tuple[str, ...] = ()
+    sample: bool = False
+    loaded_at: str = ""
+
+    @property
+    def is_year_end(self) -> bool:
+        """Whether the year-end results are asked for (not one month)."""
+        return self.period == YEAR_END
+
+    @property
+    def month(self) -> str | None:
+        """The chosen month, or None for the year-end view."""
+        return None if self.is_year_end else self.period
+
+    @property
+    def latest_month(self) -> str | None:
+        """The chosen month, or for the year-end view the last month with data."""
+        if self.month:
+            return self.month
+        return self.months[-1] if self.months else None
+
+    @property
+    def has_monthly(self) -> bool:
+        """Whether the scheme has a monthly stage with data this year."""
+        return bool(self.info.get("has_content")) and bool(self.months)
+
+    @property
+    def jurisdiction(self) -> str:
+        return str(self.info.get("jurisdiction", ""))
+
+    @property
+    def period_label(self) -> str:
+        """'2013年6月' or '2013年度'."""
+        return period_label(self.period, self.year)
+
+    @property
+    def type_label(self) -> str:
+        return self.unit_type or ALL_TYPES
+
+    @property
+    def source(self) -> str:
+        """The source line for charts and tables."""
+        docs = str(self.info.get("documents", "")).replace(";", "、").replace("; ", "、")
+        loaded = f",更新于 {self.loaded_at}" if self.loaded_at else ""
+        return f"数据来源: {self.jurisdiction} {docs};egov 考核数据仓库{loaded}"
+
+
+def period_label(period: str, year: int) -> str:
+    """A period as people write it: 2013-06 → 2013年6月, year → 2013年度."""
+    if period == YEAR_END:
+        return f"{year}年度"
+    y, m = period.split("-")
+    return f"{y}年{int(m)}月"
+
+
+def current() -> Filters:
+    """The filters of this run (set by the sidebar in app.py before the page runs)."""
+    return st.session_state[_FILTERS]
+
+
+def _query_wanted() -> dict[str, list[str]] | None:
+    """The query string's values when they should drive the widgets (first run, or edited by
+    hand), else None."""
+    qp = {k: st.query_params.get_all(k) for k in st.query_params}
+    if not qp:
+        return None
+    if qp == st.session_state.get(_WRITTEN):
+        return None
+    return qp
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _pick(wanted: str | None, options: list, default):
+    return wanted if wanted in options else default
+
+
+def sidebar(db: Path) -> Filters:
+    """Draw the sidebar filters, sync them with the query string, and return the view."""
+    state = st.session_state
+    wanted = _query_wanted()
+
+    schemes = data.schemes(db)
+    scheme_ids = schemes["scheme"].to_list()
+    if not scheme_ids:
+        st.sidebar.error("数据仓库中没有考核方案。")
+        st.stop()
+    names = dict(zip(scheme_ids,
+                     (f"{j} · {y}年" for j, y in zip(schemes["jurisdiction"], schemes["year"],
+                                                     strict=True)),
+                     strict=True))
+    default_scheme = DEFAULT_SCHEME if DEFAULT_SCHEME in scheme_ids else scheme_ids[0]
+    want = _first(wanted.get("scheme")) if wanted else state.get(K_SCHEME)
+    state[K_SCHEME] = _pick(want, scheme_ids, default_scheme)
+    scheme = st.sidebar.selectbox("考核方案", scheme_ids, key=K_SCHEME,
+                                  format_func=lambda s: names.get(s, s))
+    info = data.scheme_row(db, scheme)
+    st.sidebar.caption(str(info.get("name", "")))
+
+    periods = data.periods(db, scheme)
+    years = sorted(set(periods["year"].to_list())) or [int(info.get("year", 0))]
+    want_year = _first(wanted.get("year")) if wanted else state.get(K_YEAR)
+    try:
+        want_year = int(want_year) if want_year is not None else None
+    except ValueError:
+        want_year = None
+    state[K_YEAR] = _pick(want_year, years, years[-1])
+    year = st.sidebar.selectbox("年度", years, key=K_YEAR, format_func=lambda y: f"{y}年")
+
+    months = tuple(m for m in periods.filter(pl.col("year") == year)["month"].to_list() if m)
+    period_options = [*months, YEAR_END]
+    default_period = months[-1] if months else YEAR_END
+    want_period = _first(wanted.get("period")) if wanted else state.get(K_PERIOD)
+    state[K_PERIOD] = _pick(want_period, period_options, default_period)
+    period = st.sidebar.selectbox(
+        "期间", period_options, key=K_PERIOD,
+        format_func=lambda p: "年终(全年)" if p == YEAR_END else period_label(p, year),
+        help="月份看平时考评与目标进度;年终看全年考核结果。",
+    )
+
+    types = data.unit_types(db, scheme)["unit_type"].to_list()
+    type_options = [ALL_TYPES, *types]
+    want_type = _first(wanted.get("type")) if wanted else state.get(K_TYPE)
+    state[K_TYPE] = _pick(want_type, type_options, ALL_TYPES)
+    type_choice = st.sidebar.selectbox("单位类型", type_options, key=K_TYPE)
+    unit_type = None if type_choice == ALL_TYPES else type_choice
+
+    units_frame = data.units(db, scheme)
+    if unit_type:
+        units_frame = units_frame.filter(pl.col("unit_type") == unit_type)
+    unit_options = units_frame["unit"].to_list()
+    if wanted:
+        raw = [u for v in wanted.get("units", []) for u in v.split(",")]
+    else:
+        raw = list(state.get(K_UNITS, []))
+    state[K_UNITS] = [u.strip() for u in raw if u.strip() in unit_options]
+    picked = st.sidebar.multiselect(
+        "关注单位", unit_options, key=K_UNITS, placeholder="全部单位",
+        help="排名图中突出显示;单位画像取第一个;指标页只统计所选单位。",
+    )
+
+    _write_query(scheme, year, period, unit_type, picked)
+    filters = Filters(
+        db=db, scheme=scheme, year=year, period=period, unit_type=unit_type,
+        units=tuple(picked), months=months, info=info, unit_types=tuple(types),
+        sample=data.is_sample(db, scheme, unit_type, tuple(picked)),
+        loaded_at=data.last_loaded(db),
+    )
+    state[_FILTERS] = filters
+    return filters
+
+
+def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
+                 units: list[str]) -> None:
+    """Put the view into the URL (only what differs from nothing), remembering what was written
+    so a hand-edited URL can be told apart from our own."""
+    params: dict[str, list[str]] = {"scheme": [scheme], "year": [str(year)], "period": [period]}
+    if unit_type:
+        params["type"] = [unit_type]
+    if units:
+        params["units"] = list(units)
+    current_qp = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current_qp != params:
+        st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in params.items()})
+    st.session_state[_WRITTEN] = params

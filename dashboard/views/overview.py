@@ -1,0 +1,96 @@
+"""总览: the headline targets with 达争/达保/未达, the grade distribution, the month's movers."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, filters, widgets
+
+f = filters.current()
+widgets.page_header("总览", f)
+
+# --- key figures -----------------------------------------------------------------------------
+results, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
+cols = st.columns(4)
+cols[0].metric("被考核单位", f"{results.height}")
+if results.height:
+    cols[1].metric("平均总分", f"{results['total'].mean():.2f}")
+    cols[2].metric("最高 / 最低", f"{results['total'].max():.2f} / {results['total'].min():.2f}")
+    if f.info.get("has_grades"):
+        best = data.grades(f.db, f.scheme)["grade"].to_list()[:1]
+        count = results.filter(pl.col("grade").is_in(best)).height
+        cols[3].metric(f"{best[0] if best else '优秀'}单位", f"{count}")
+    else:
+        cols[3].metric("考核等次", "不设等次")
+
+# --- targets ---------------------------------------------------------------------------------
+st.subheader("年度目标")
+status = data.read("dash_target_status", f.db, f.scheme, f.year, f.month)
+if status.is_empty():
+    widgets.nothing_to_show(
+        f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),本页只显示考核结果。"
+    )
+else:
+    month = f.latest_month
+    widgets_note = (f"截至 {filters.period_label(month, f.year)} 的报送数据;"
+                    "累计类目标另按进度线推算年末预判。") if month else ""
+    st.caption(f"依据 {f.info.get('documents', '')}。{widgets_note}")
+    headline = status.filter(pl.col("measure").is_in(["rank", "cumulative"]))
+    rest = status.filter(~pl.col("measure").is_in(["rank", "cumulative"]))
+    for frame in (headline, rest):
+        rows = list(frame.iter_rows(named=True))
+        for start in range(0, len(rows), 3):
+            line = st.columns(3)
+            for col, r in zip(line, rows[start:start + 3], strict=False):
+                with col.container(border=True):
+                    st.metric(r["text"], widgets.fmt_target_value(r["actual"], r["unit"]),
+                              help=widgets.target_levels(r["floor"], r["stretch"], r["unit"]))
+                    label = r["status"] or "无数据"
+                    st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
+                    if r["measure"] == "cumulative" and r["projection"] is not None:
+                        projected = widgets.fmt_target_value(r["projection"], r["unit"])
+                        st.caption(f"年末预测 {projected},预判{r['projected_status']}")
+                    else:
+                        st.caption(widgets.target_levels(r["floor"], r["stretch"], r["unit"]))
+    widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
+                       key="ov-targets")
+
+# --- grade distribution ----------------------------------------------------------------------
+st.subheader("考核等次分布" if f.info.get("has_grades") else "总分分布")
+dist = widgets.distribution_chart(f)
+if dist is None:
+    widgets.nothing_to_show(f"{f.year}年度还没有年终考核结果。")
+else:
+    if not f.info.get("has_grades"):
+        st.caption(f"{f.jurisdiction}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
+    widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist")
+
+# --- movers ----------------------------------------------------------------------------------
+st.subheader("本月名次变化")
+if not f.has_monthly:
+    widgets.nothing_to_show(
+        f"{f.jurisdiction}的考核方案只有年度考核,没有按月计分的平时考评,因此没有月度名次变化。"
+    )
+else:
+    month = f.latest_month
+    ranking = data.monthly_ranking(f.db, f.scheme, f.year, month, f.unit_type)
+    moved = (ranking.filter(pl.col("ytd_change").is_not_null() & (pl.col("ytd_change") != 0))
+             .with_columns(change=pl.col("ytd_change"), rank=pl.col("ytd_rank"),
+                           prev_rank=pl.col("prev_ytd_rank"))
+             .sort(pl.col("change").abs(), "unit", descending=[True, False]).head(10))
+    when = filters.period_label(month, f.year)
+    if moved.is_empty():
+        st.caption(f"{when}各单位累计排名与上月相同。" if ranking["prev_month"].is_not_null().any()
+                   else f"{when}是本年度第一个月,没有上月可比。")
+    else:
+        st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。")
+        chart = charts.movers(moved, titling=widgets.titling(f, "累计排名升降最大的单位", when))
+        widgets.show_chart(chart, name=f"名次变化_{month}", key="ov-movers")
+        table = moved.select(
+            pl.col("unit_type").alias("单位类型"), pl.col("unit").alias("单位"),
+            pl.col("prev_rank").alias("上月累计排名"), pl.col("rank").alias("本月累计排名"),
+            data.change_label(pl.col("change"), pl.col("prev_rank")).alias("变化"),
+            pl.col("ytd_points").alias("累计得分"),
+        )
+        widgets.show_table(table, name="本月名次变化", filters=f, key="ov-movers-t")

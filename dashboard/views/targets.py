@@ -1,0 +1,53 @@
+"""目标: figures to date against the year's targets, with 保/争 lines, pace and projection."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, filters, widgets
+
+f = filters.current()
+widgets.page_header("目标", f)
+
+status = data.read("dash_target_status", f.db, f.scheme, f.year, f.month)
+if status.is_empty():
+    widgets.nothing_to_show(
+        f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),所以本页没有内容。"
+        "目标来自方案文件的 targets,例如金坛市坛政办发〔2013〕64号的「保二争一」。"
+    )
+    st.stop()
+if status["month"].is_null().all():
+    widgets.nothing_to_show(f"{f.year}年还没有报送目标数据(目标数据模板 metrics)。")
+    st.stop()
+
+month = f.latest_month
+st.caption(
+    f"依据 {f.info.get('documents', '')};截至 {filters.period_label(month, f.year)}。"
+    "达争 = 达到争取目标,达保 = 守住底线,未达 = 未到底线。"
+    "累计类目标的进度线 = 底线 × 已过月数 / 12,年末预测按目前月均水平外推。"
+)
+widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
+                   key="tg-status")
+
+sections = [
+    ("排名目标", ("rank",), "名次越小越好:纵轴倒置,绿色带为「争」,蓝色带为「保」。"),
+    ("累计目标", ("cumulative",),
+     "实线为累计完成,灰色虚线为进度线,橙色虚线为按当前月均推算的年末值。"),
+    ("比率、水平与计数目标", ("rate", "level", "count"), "每月报送值;比率类另示年初至今的平均。"),
+]
+progress = data.read("dash_target_progress", f.db, f.scheme, f.year, f.month)
+for title, measures, note in sections:
+    names = progress.filter(pl.col("measure").is_in(measures))["target"].unique(
+        maintain_order=True).to_list()
+    if not names:
+        continue
+    st.subheader(title)
+    st.caption(note)
+    for target in names:
+        rows = progress.filter(pl.col("target") == target)
+        last = rows.tail(1).row(0, named=True)
+        chart = widgets.target_chart_for(f, rows)
+        current = widgets.fmt_target_value(last["actual"], last["unit"])
+        st.markdown(f"**{last['text']}** · 当前 {current} · 状态 **{last['status']}**")
+        widgets.show_chart(chart, name=f"{last['name']}_{f.year}", key=f"tg-{target}")

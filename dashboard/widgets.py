@@ -1,0 +1,277 @@
+"""Small page helpers: headers with the 示例数据 badge, charts and tables with their export rows,
+notices for what a scheme does not have, and the 「生成通报材料」 briefing button.
+
+Export bytes are produced lazily: `st.download_button` (Streamlit ≥ 1.50) accepts a callable and
+runs it only when the button is clicked, so drawing a page never renders a PNG or builds a
+workbook. `on_click="ignore"` keeps a download from rerunning the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.filters import Filters
+from pipelines.rounding import round_half_up
+
+SAMPLE_BADGE = "示例数据"
+
+
+def _exports():
+    # Imported when a download runs: vl-convert and pypdf are not needed to draw a page.
+    from dashboard import exports
+
+    return exports
+
+
+def _safe_name(name: str) -> str:
+    """A file name without characters Windows and browsers refuse."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "export"
+
+
+def page_header(title: str, filters: Filters, *, note: str | None = None) -> None:
+    """Page title, the view it shows, and a visible 示例数据 badge when sample units are shown."""
+    st.title(title)
+    line = f"{filters.jurisdiction} · {filters.info.get('name', '')} · {filters.period_label}"
+    if filters.unit_type:
+        line += f" · {filters.unit_type}"
+    cols = st.columns([6, 1]) if filters.sample else [st.container()]
+    cols[0].caption(line)
+    if filters.sample:
+        cols[1].badge(SAMPLE_BADGE, icon=":material/science:", color="orange")
+        st.caption(f":orange[**{SAMPLE_BADGE}**]: 本页所示单位为演示用样本数据,非真实考核结果。")
+    if note:
+        st.caption(note)
+
+
+def titling(filters: Filters, what: str, when: str | None = None) -> charts.Titling:
+    """A chart title for this view: what, when (the period by default), source, sample mark."""
+    return charts.Titling(what=what, when=when if when is not None else filters.period_label,
+                          source=filters.source, sample=filters.sample)
+
+
+def nothing_to_show(message: str) -> None:
+    """Say, briefly and in Chinese, why a section is empty for this scheme."""
+    st.info(message, icon=":material/info:")
+
+
+def export_row(items: Sequence[tuple[str, Callable[[], bytes], str, str]], key: str) -> None:
+    """A row of lazy download buttons: (label, make_bytes, file_name, mime)."""
+    cols = st.columns(len(items) + 3)
+    for col, (label, make, file_name, mime) in zip(cols, items, strict=False):
+        col.download_button(label, data=make, file_name=file_name, mime=mime, key=f"{key}-{label}",
+                            on_click="ignore", icon=":material/download:", width="stretch")
+
+
+def show_chart(chart: alt.TopLevelMixin, *, name: str, key: str) -> None:
+    """Draw a chart full width with its export row (PNG 2× / SVG / PDF)."""
+    st.altair_chart(chart, width="stretch", theme=None, key=f"chart-{key}")
+    file = _safe_name(name)
+    export_row(
+        [
+            ("PNG 2×", lambda: _exports().chart_png(chart, scale=2), f"{file}.png", "image/png"),
+            ("SVG", lambda: _exports().chart_svg(chart), f"{file}.svg", "image/svg+xml"),
+            ("PDF", lambda: _exports().chart_pdf(chart), f"{file}.pdf", "application/pdf"),
+        ],
+        key=f"exp-{key}",
+    )
+
+
+def rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Floats rounded half-up to 2 decimals for display (CONTRACT: output only)."""
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    return frame.with_columns(round_half_up(pl.col(c)) for c in floats)
+
+
+def show_table(
+    frame: pl.DataFrame,
+    *,
+    name: str,
+    filters: Filters,
+    key: str,
+    grade_column: str | None = None,
+    column_config: dict | None = None,
+    height: int | str = "auto",
+    unit_label: str | None = None,
+) -> None:
+    """Draw a table (floats to 2 decimals) with its export row (XLSX 通报 layout / CSV)."""
+    shown = rounded(frame)
+    st.dataframe(shown, width="stretch", hide_index=True, column_config=column_config,
+                 height=height, key=f"table-{key}")
+    file = _safe_name(f"{name}_{filters.period_label}")
+    title = name
+    period = filters.period_label
+    unit_label = unit_label or filters.type_label
+    sample = filters.sample
+    source = filters.source
+    export_row(
+        [
+            ("XLSX", lambda: _exports().table_xlsx(
+                shown, title=title, period=period, unit_label=unit_label, sample=sample,
+                grade_column=grade_column, source=source),
+             f"{file}.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("CSV", lambda: _exports().table_csv(shown), f"{file}.csv", "text/csv"),
+        ],
+        key=f"exp-{key}",
+    )
+
+
+def briefing_button(filters: Filters, build: Callable[[], bytes], *, where=st.sidebar) -> None:
+    """The 「生成通报材料」 button: the briefing pack PDF for the chosen period, built on click."""
+    file = _safe_name(f"{filters.jurisdiction}电子政务绩效考核通报_{filters.period_label}")
+    where.download_button(
+        "生成通报材料", data=build, file_name=f"{file}.pdf", mime="application/pdf",
+        key="briefing", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+        width="stretch",
+        help="封面、排名表、总览与目标图表,按所选方案与期间生成 PDF。",
+    )
+
+
+# --- sections shared by the pages and the briefing pack ----------------------------------------
+
+STATUS_BADGE = {"达争": "green", "达保": "blue", "未达": "red"}
+
+
+def fmt_target_value(value: float | None, unit: str) -> str:
+    """A target figure as people write it: 第2名, 2,131件, 98.96%, 137.4个/日."""
+    if value is None:
+        return "—"
+    if unit == "名":
+        return f"第{value:g}名"
+    if unit == "%":
+        return f"{value:.2%}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def target_levels(floor: float, stretch: float | None, unit: str) -> str:
+    """'保 第2名 · 争 第1名' or '保 2,000件'."""
+    text = f"保 {fmt_target_value(floor, unit)}"
+    if stretch is not None:
+        text += f" · 争 {fmt_target_value(stretch, unit)}"
+    return text
+
+
+def target_table(status: pl.DataFrame) -> pl.DataFrame:
+    """Target status as a table: 目标, 要求, 保/争, 截至, 当前, 状态, 进度线, 年末预测, 年末预判."""
+    rows = []
+    for r in status.iter_rows(named=True):
+        rows.append({
+            "目标": r["name"],
+            "要求": r["text"],
+            "保/争": target_levels(r["floor"], r["stretch"], r["unit"]),
+            "截至": r["month"] or "",
+            "当前": fmt_target_value(r["actual"], r["unit"]),
+            "状态": r["status"] or "无数据",
+            "进度线": fmt_target_value(r["pace"], r["unit"]) if r["pace"] is not None else "",
+            "年末预测": (fmt_target_value(r["projection"], r["unit"])
+                      if r["projection"] is not None else ""),
+            "年末预判": r["projected_status"] or "",
+        })
+    return pl.DataFrame(rows, schema=dict.fromkeys(
+        ["目标", "要求", "保/争", "截至", "当前", "状态", "进度线", "年末预测", "年末预判"],
+        pl.String))
+
+
+def ranking_section(f: Filters) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+    """The ranking this view asks for: ("monthly" | "yearend", raw frame, display table)."""
+    with_type = f.unit_type is None
+    if f.month and f.has_monthly:
+        raw = data.monthly_ranking(f.db, f.scheme, f.year, f.month, f.unit_type)
+        return "monthly", raw, data.monthly_display(raw, with_type=with_type)
+    raw, stages = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
+    shown = data.yearend_display(raw, stages, has_grades=bool(f.info.get("has_grades")),
+                                 with_type=with_type)
+    return "yearend", raw, shown
+
+
+def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str) -> alt.TopLevelMixin:
+    """The sorted bar chart of one unit type's ranking (grades as colours where there are any)."""
+    part = raw.filter(pl.col("unit_type") == unit_type)
+    if mode == "monthly":
+        return charts.ranking_bars(
+            part, value="points", value_title="当月得分",
+            titling=titling(f, f"{unit_type} 平时考评月度排名"),
+            unit_types=list(f.unit_types), highlight=f.units,
+        )
+    grades = data.grades(f.db, f.scheme)["grade"].to_list()
+    return charts.ranking_bars(
+        part, value="total", value_title="总分",
+        titling=titling(f, f"{unit_type} 年终考核排名", f"{f.year}年度"),
+        grades=grades, unit_types=list(f.unit_types), highlight=f.units,
+    )
+
+
+def distribution_chart(f: Filters) -> alt.TopLevelMixin | None:
+    """Grade distribution per unit type, or where the scheme has no grades the spread of totals;
+    None when there are no year-end results."""
+    when = f"{f.year}年度"
+    if f.info.get("has_grades"):
+        dist = data.read("dash_grade_distribution", f.db, f.scheme, f.year)
+        if f.unit_type:
+            dist = dist.filter(pl.col("unit_type") == f.unit_type)
+        if dist["units"].sum() == 0:
+            return None
+        grades = data.grades(f.db, f.scheme)["grade"].to_list()
+        types = [t for t in f.unit_types if t in dist["unit_type"].to_list()]
+        return charts.grade_distribution(dist, grades=grades, unit_types=types,
+                                         titling=titling(f, "考核等次分布", when))
+    raw, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
+    if raw.is_empty():
+        return None
+    types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
+    return charts.score_spread(raw, unit_types=types,
+                               titling=titling(f, "总分分布(本方案不设等次)", when))
+
+
+def target_charts(f: Filters, measures: Sequence[str] | None = None
+                  ) -> list[tuple[str, alt.TopLevelMixin]]:
+    """One chart per target with figures up to the chosen month: (caption, chart)."""
+    progress = data.read("dash_target_progress", f.db, f.scheme, f.year, f.month)
+    out = []
+    for target in progress["target"].unique(maintain_order=True).to_list():
+        rows = progress.filter(pl.col("target") == target)
+        if measures is not None and rows["measure"][0] not in measures:
+            continue
+        last = rows.tail(1).row(0, named=True)
+        out.append((f"{last['name']}:{last['status']}", target_chart_for(f, rows)))
+    return out
+
+
+def target_chart_for(f: Filters, rows: pl.DataFrame) -> alt.TopLevelMixin:
+    """The chart of one target's progress rows, titled with the seed's wording and the month."""
+    last = rows.tail(1).row(0, named=True)
+    when = f"截至{period_label_of(last['month'])}"
+    return charts.target_chart(rows, year=f.year, titling=titling(f, str(last["text"]), when))
+
+
+def period_label_of(month: str) -> str:
+    """2013-06 → 2013年6月."""
+    y, m = month.split("-")
+    return f"{y}年{int(m)}月"
+
+
+def briefing_pack(f: Filters) -> bytes:
+    """The briefing PDF for the view: cover, ranking table, the overview chart(s) and the
+    headline target charts (rank and cumulative targets)."""
+    mode, raw, shown = ranking_section(f)
+    chart_list: list[tuple[str, alt.TopLevelMixin]] = []
+    dist = distribution_chart(f)
+    if dist is not None:
+        chart_list.append(("考核等次分布" if f.info.get("has_grades") else "总分分布", dist))
+    for unit_type in [t for t in f.unit_types if t in raw["unit_type"].to_list()]:
+        chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type)))
+    chart_list += target_charts(f, measures=("rank", "cumulative"))
+    what = "平时考评月度排名" if mode == "monthly" else "年终考核结果"
+    title = f"{f.jurisdiction}电子政务绩效考核{what}通报"
+    return _exports().briefing_pdf(
+        title=title, period=f.period_label, sample=f.sample, ranking=rounded(shown),
+        charts=chart_list, subtitle=str(f.info.get("name", "")),
+        grade_column="等次" if "等次" in shown.columns else None,
+    )
