@@ -207,7 +207,10 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     """Change of rank against the previous month (positive = moved up), largest moves first.
     `frame`: unit, unit_type, change, rank, prev_rank."""
     up = alt.datum.change > 0
-    base = alt.Chart(frame).encode(
+    data_label = frame.with_columns(
+        label=pl.format("{}→{}", pl.col("prev_rank"), pl.col("rank"))
+    )
+    base = alt.Chart(data_label).encode(
         y=alt.Y("unit:N", sort=alt.EncodingSortField(field="change", order="descending"),
                 title=None),
     )
@@ -221,15 +224,15 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
                  alt.Tooltip("rank:Q", title="本月排名"),
                  alt.Tooltip("change:Q", title="变化")],
     )
-    labels = base.mark_text(fontSize=10, color=palette.SUBTLE_TEXT, dx=0).encode(
-        x=alt.X("change:Q"),
-        text=alt.Text("label:N"),
-        xOffset=alt.condition(up, alt.value(14), alt.value(-14)),
+    # Label each bar beyond its end: right of rises, left of falls.
+    text = base.mark_text(fontSize=10, color=palette.SUBTLE_TEXT).encode(
+        x=alt.X("change:Q"), text=alt.Text("label:N"),
     )
-    data_label = frame.with_columns(
-        label=pl.format("{}→{}", pl.col("prev_rank"), pl.col("rank"))
-    )
-    chart = alt.layer(bars, labels, data=data_label).properties(
+    rises = text.mark_text(align="left", dx=4, fontSize=10,
+                           color=palette.SUBTLE_TEXT).transform_filter(up)
+    falls = text.mark_text(align="right", dx=-4, fontSize=10,
+                           color=palette.SUBTLE_TEXT).transform_filter(~up)
+    chart = alt.layer(bars, rises, falls).properties(
         width=DEFAULT_WIDTH, height=_bar_height(frame.height)
     )
     return finish(chart, titling)

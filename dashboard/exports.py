@@ -56,7 +56,7 @@ __all__ = [
     "table_xlsx",
 ]
 
-# The fallback matters: a named font that is missing, with no fallback, blanks all text.
+# Always with a fallback: a named font that is missing, with none, can blank all text.
 CJK_FONT = "Noto Sans CJK SC, sans-serif"
 SAMPLE_TITLE_SUFFIX = "(示例数据)"
 SAMPLE_FOOTER = "示例数据,仅供演示"
@@ -186,8 +186,9 @@ def chart_pdf(chart: ChartLike) -> bytes:
 
 
 def _display_width(text: str) -> int:
-    """Width in half-width character cells: CJK and full-width characters count as 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    """Width in half-width character cells: CJK and full-width characters count as 2, and so do
+    "ambiguous" ones such as — and …, which CJK fonts draw full width."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
 
 
 def _is_float(dtype: pl.DataType) -> bool:

@@ -55,6 +55,13 @@ def titling(filters: Filters, what: str, when: str | None = None) -> charts.Titl
                           source=filters.source, sample=filters.sample)
 
 
+def keep_valid(key: str, options: Sequence) -> None:
+    """Drop a page widget's remembered value when it is no longer an option (e.g. after the
+    scheme changed), so the widget falls back to its default instead of failing."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
 def nothing_to_show(message: str) -> None:
     """Say, briefly and in Chinese, why a section is empty for this scheme."""
     st.info(message, icon=":material/info:")

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -30,8 +31,7 @@ from pipelines.validation import (
 )
 
 
-@dataclass(frozen=True)
-class FileLoad:
+class FileLoad(NamedTuple):
     """One file's part of a load, per kind: what the load history records."""
 
     path: Path

@@ -50,6 +50,7 @@ class RawSheet:
 
     @property
     def template(self) -> Template:
+        """The template this sheet was recognised as."""
         return TEMPLATES[self.kind]
 
     def header(self, column: str) -> str:
@@ -188,7 +189,9 @@ def _sheet_from_grid(
         for p in problems
     ]
     data = [i for i in nonblank if i > header_index]
-    width = len(headers)
+    # A CSV row may run past the header: those cells are data without a header too.
+    width = max([len(headers), *(len(grid[i]) for i in data)])
+    headers += [None] * (width - len(headers))
     for pos in range(width):
         if clean_text(headers[pos]) is None and any(
             pos < len(grid[i]) and clean_text(grid[i][pos]) for i in data
@@ -249,10 +252,17 @@ def _read_excel(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
             continue
         # header_row=None with skip_rows=0 keeps leading blank rows, so positions are Excel rows;
         # every cell as text so validation sees what was typed.
-        loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        if loaded.visible != "visible":
+        try:
+            loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            if loaded.visible != "visible":
+                continue
+            frame = loaded.to_polars()
+        except Exception as err:  # a sheet fastexcel cannot read is reported, not a crash
+            problems.append(
+                Problem(file, name, None, None, None, f"无法读取此工作表: {err}",
+                        f"this sheet cannot be read: {err}")
+            )
             continue
-        frame = loaded.to_polars()
         grid = [list(row) for row in frame.iter_rows()]
         raw, found = _sheet_from_grid(grid, file, name)
         problems += found

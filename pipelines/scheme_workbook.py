@@ -12,17 +12,20 @@ Sheets (Chinese names; the English names in brackets are accepted too), header i
     文件 [documents]       文号 | 标题 | 原文文件
     单位类型 [unit_types]  单位类型 | 说明 | 超额加分步长 | 来源 | 解释
     考评阶段 [stages]      阶段代码 | 阶段名称 | 依据 | 权重 | 来源 | 解释
-    评分细则 [rubrics]     细则代码 | 细则名称 | 适用单位类型 | 总分 | 默认计分规则 | (rule parameters)
-                           | 未录入指标 | 允许豁免 | 豁免来源 | 豁免解释 | 来源 | 解释
+    评分细则 [rubrics]     细则代码 | 细则名称 | 适用单位类型 | 总分 | 默认计分规则
+                           | (rule parameters) | 未录入指标 | 允许豁免 | 豁免来源 | 豁免解释
+                           | 来源 | 解释
     指标分组 [groups]      细则 | 一级指标 | 二级指标 | 三级指标 | 分值 | 来源 | 解释
     指标 [indicators]      细则 | 编号 | 一级指标 | 二级指标 | 三级指标 | 指标名称 | 分值 | 计分规则
                            | 目标值 | 每次分值 | 封顶 | 选项 | 分档 | 参评数 | 考核要点 | 评分办法
                            | 牵头科室 | 配合科室 | 牵头考核单位 | 佐证材料 | 来源 | 解释
-    内容保障 [content_items] 序号 | 一级指标 | 二级指标 | 指标说明 | 每条分值 | 计量单位 | 来源 | 解释
-    加减分 [clauses]       类别 | 编号 | 条款内容 | 国家级 | 省级 | 市级 | 县级 | 固定分值 | 来源 | 解释
-    等次 [grades]          等次 | 下限
-    目标 [targets]         代码 | 名称 | 原文 | 类型 | 方向 | 严格超过 | 保底值 | 争取值 | 汇总方式 | 单位
+    内容保障 [content_items] 序号 | 一级指标 | 二级指标 | 指标说明 | 每条分值 | 计量单位
                            | 来源 | 解释
+    加减分 [clauses]       类别 | 编号 | 条款内容 | 国家级 | 省级 | 市级 | 县级 | 固定分值
+                           | 来源 | 解释
+    等次 [grades]          等次 | 下限
+    目标 [targets]         代码 | 名称 | 原文 | 类型 | 方向 | 严格超过 | 保底值 | 争取值
+                           | 汇总方式 | 单位 | 来源 | 解释
 
 In 指标, 一级/二级/三级指标 name the groups an indicator sits in (top first) and 指标名称 is the
 scored indicator's own name; the tree is rebuilt from the rows in order. A group's 分值 and its
@@ -292,7 +295,7 @@ SHEETS: dict[str, SheetSpec] = {
         "指标分组", "groups",
         (
             RUBRIC_REF,
-            *level_cols(DEFAULT_LEVELS),
+            *level_cols(MAX_LEVELS),
             Col("max_points", "分值", "number", 8, "该分组的分值;填写后将核对其下指标分值之和",
                 "the group's max points; its indicators must sum to it"),
             SOURCE, INTERP,
@@ -307,7 +310,7 @@ SHEETS: dict[str, SheetSpec] = {
             RUBRIC_REF,
             Col("code", "编号", "code", 8, "指标编号,在评分细则内唯一;年终评分表的「指标」列填它",
                 "the indicator code, unique in its rubric; the yearend template uses it"),
-            *level_cols(DEFAULT_LEVELS),
+            *level_cols(MAX_LEVELS),
             Col("name", "指标名称", width=20, help_zh="本指标(打分项)自身的名称,可空",
                 help_en="the scored indicator's own name, may be blank"),
             Col("max_points", "分值", "number", 7, "本指标的满分", "the indicator's max points"),
@@ -430,13 +433,15 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
     HeaderField(("year",), "年度", "int", "考核年度,如 2014", "the year assessed"),
     HeaderField(("total_points",), "总分", "number", "总分,通常 100;不填 = 100",
                 "the total, usually 100; blank = 100"),
-    HeaderField(("county_level_label",), "县级名称", help_zh="加减分「县级」在原文中的写法,如 金坛市级",
+    HeaderField(("county_level_label",), "县级名称",
+                help_zh="加减分「县级」在原文中的写法,如 金坛市级",
                 help_en="how the seed writes the 县级 level"),
     HeaderField(("source",), "来源", help_zh="依据的文件", help_en="the source"),
     HeaderField(("interpretation",), "解释", help_zh="整体上所作的选择", help_en="a choice made"),
     HeaderField(("notes",), "备注", help_zh="方案层面的说明;可多行,每行一条",
                 help_en="notes; repeat the row for more"),
-    HeaderField(("content", "source"), "内容保障·来源", help_zh="仅平时考评方案", help_en="content"),
+    HeaderField(("content", "source"), "内容保障·来源", help_zh="仅平时考评方案",
+                help_en="content stage only"),
     HeaderField(("content", "interpretation"), "内容保障·解释"),
     HeaderField(("content", "adoption_bonus", "city"), "录用加分·市级", "number",
                 "被市级录用每条加分,如 2", "points per item adopted by the city"),
@@ -485,13 +490,23 @@ def read_scheme_workbook(path: Path) -> Scheme:
     with its sheet, Excel row and column."""
     reader = _Reader(Path(path))
     data = reader.build()
+    if data is None:  # not a workbook at all
+        raise SchemeRejected(reader.problems)
     scheme: Scheme | None = None
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as err:
         for error in err.errors(include_url=False):
+            path = error_path(error)
             zh, en = explain_error(error)
-            reader.report(error_path(error), error_value(error), zh, en)
+            if error["type"] == "too_short":
+                # An empty list here is an empty sheet (or a rubric without indicator rows).
+                if path[:1] == ("rubrics",) and path[-1:] == ("categories",):
+                    zh, en = ("该评分细则在「指标」表中没有指标",
+                              "the rubric has no indicator rows on the 指标 sheet")
+                else:
+                    zh, en = "至少需要填写一项(一行)", "at least one entry (row) is needed"
+            reader.report(path, error_value(error), zh, en)
     if scheme is not None and not reader.problems:
         # Cross-field checks only on a clean read: a row the reader had to drop would show up
         # again as a spurious sum mismatch.
@@ -548,8 +563,11 @@ class _NodeB:
 
 @dataclass
 class _LeafB:
+    """A scored indicator row waiting for its place in the tree."""
+
     row: int
-    data: dict[str, Any]
+    cells: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=lambda: {"code": ""})
 
 
 class _Reader:
@@ -593,19 +611,20 @@ class _Reader:
 
     # ------------------------------------------------------------------ sheets
 
-    def build(self) -> dict:
+    def build(self) -> dict | None:
+        """The scheme as a dict for the model; None when the file is not a readable workbook."""
         import openpyxl
 
         try:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except Exception as err:  # noqa: BLE001 - any unreadable file is the user's problem
-            self.add((None, None, None), None, f"无法读取工作簿: {err}",
-                     f"cannot read the workbook: {err}")
-            return {}
+            self.add((None, None, None), None, f"无法读取工作簿(应为 .xlsx): {err}",
+                     f"cannot read the workbook (an .xlsx is expected): {err}")
+            return None
         try:
             sheets = {match_key(name): name for name in wb.sheetnames}
             raw: dict[str, list[tuple]] = {}
-            for key, name in sheets.items():
+            for name in sheets.values():
                 raw[name] = list(wb[name].iter_rows(values_only=True))
         finally:
             wb.close()
@@ -787,8 +806,8 @@ class _Reader:
             name = ut.get("name")
             if name is not None:
                 self.prov_value[(("unit_types",), name)] = table.loc(row, "name")
-                for ri_path in (("content", "full_mark", "excess_step_by_unit_type"),):
-                    self.prov_value[(ri_path, name)] = table.loc(row, "excess_step")
+                self.prov_value[(("content", "full_mark", "excess_step_by_unit_type"), name)] = \
+                    table.loc(row, "excess_step")
             step = self._convert("number", cells.get("excess_step"),
                                  table.loc(row, "excess_step"))
             if step is not None and name is not None:
@@ -920,9 +939,7 @@ class _Reader:
             node = roots[ri]
             for name, column in levels:
                 node = node.child(name, row, column)
-            leaf = _LeafB(row, {"code": ""})
-            node.children.append(leaf)
-            leaf.cells = cells  # type: ignore[attr-defined]
+            node.children.append(_LeafB(row, cells))
         self._group_rows(data, groups, roots)
         for ri, root in enumerate(roots):
             path = ("rubrics", ri, "categories")
@@ -947,7 +964,7 @@ class _Reader:
             if isinstance(child, _NodeB):
                 children.append(self._node_dict(table, groups, child, cpath, leaf_fields))
                 continue
-            cells = child.cells  # type: ignore[attr-defined]
+            cells = child.cells
             self.prov[cpath] = table.loc(child.row, "code")
             self._fill(table, child.row, cells, child.data, cpath, leaf_fields)
             rule = self._rule(table, child.row, cells, (*cpath, "rule"), "rule", False)
@@ -1340,11 +1357,12 @@ class _Writer:
 
     def spec(self, key: str) -> SheetSpec:
         spec = SHEETS[key]
-        if key in ("groups", "indicators") and self.levels != DEFAULT_LEVELS:
-            cols = [c for c in spec.columns if not c.field.startswith("level")]
-            at = 1 if key == "groups" else 2
-            cols[at:at] = level_cols(self.levels)
-            spec = SheetSpec(spec.name, spec.en, tuple(cols), spec.required_columns,
+        if key in ("groups", "indicators"):
+            # The sheets accept five levels; write only as many as the scheme uses (3 at least).
+            keep = {c.field for c in level_cols(self.levels)}
+            cols = tuple(c for c in spec.columns
+                         if not c.field.startswith("level") or c.field in keep)
+            spec = SheetSpec(spec.name, spec.en, cols, spec.required_columns,
                              spec.required, spec.help_zh, spec.help_en)
         return spec
 
@@ -1381,7 +1399,8 @@ class _Writer:
             ("title", "考核方案工作簿 Scheme workbook", None),
             ("", "", None),
             ("wrap", "用途", "把一个考核方案(评分细则、阶段、加减分、等次、目标)填在本工作簿中,"
-             "用 `egov scheme check 本文件.xlsx` 检查,用 `egov scheme add 本文件.xlsx` 加入数据仓库。"
+             "用 `egov scheme check 本文件.xlsx` 检查,"
+             "用 `egov scheme add 本文件.xlsx` 加入数据仓库。"
              "格式说明见 docs/schemes.md。/ Fill in a scheme here, check it with "
              "`egov scheme check`, add it with `egov scheme add`."),
             ("wrap", "表头", "每个工作表第 1 行为表头(中文,亦可用英文名);从第 2 行起每行一条。"
@@ -1434,7 +1453,7 @@ class _Writer:
         ws.freeze_panes(1, 0)
         row = 1
         for hf in HEADER_FIELDS:
-            entries = notes or [None] if hf.path == ("notes",) else [values.get(hf.path)]
+            entries = (notes or [None]) if hf.path == ("notes",) else [values.get(hf.path)]
             for value in entries:
                 ws.write_string(row, 0, hf.zh, f["bold"])
                 ws.write_string(row, 1, hf.dotted)

@@ -819,8 +819,9 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
         p = json.loads(r["rule_params"]) if r["rule_params"] else {}
         params.append(p)
         if r["unit"] is not None and r["unit_type"] is not None and r["rubric"] is None:
-            check.add(i, "unit", f"单位的类型「{r['unit_type']}」不在方案「{r['scheme']}」中",
-                      f"the unit's type '{r['unit_type']}' is not in the scheme")
+            check.add(i, "unit",
+                      f"方案「{r['scheme']}」中没有适用于单位类型「{r['unit_type']}」的年终评分细则",
+                      f"the scheme has no year-end rubric for the unit's type '{r['unit_type']}'")
             continue
         if r["rubric"] is None or r["_code"] is None:
             continue

@@ -209,3 +209,13 @@ def test_unsupported_and_missing_files(tmp_path):
     broken.write_bytes(b"not a zip")
     _, problems = read_file_checked(broken)
     assert "workbook" in problems[0].problem_en
+
+
+def test_csv_row_longer_than_the_header_is_a_problem(tmp_path):
+    path = write_csv(tmp_path / "long.csv", [["方案", "月份", "指标", "数值"],
+                                             ["jintan-2013", "2013-01", "power_cases", "1", "9"]],
+                     "utf-8")
+    _, problems = read_file_checked(path)
+    [p] = problems
+    assert (p.row, p.column, p.value) == (2, "E", "9")
+    assert "no header" in p.problem_en

@@ -593,3 +593,11 @@ def test_read_inputs_rejects_with_every_problem_of_every_file(tmp_path, input_ct
     assert any(Path(p.file).name == "c.xlsx" and "cannot tell the template" in p.problem_en
                for p in problems)
     assert "b.csv 第2行" in at([p for p in problems if p.file == str(a)], 2, "项目").problem_zh
+
+
+def test_read_inputs_file_without_data_sheet(tmp_path, input_ctx):
+    empty = write_xlsx(tmp_path / "empty.xlsx", {"Sheet1": [], "说明": [["只有说明"]]})
+    with pytest.raises(InputRejected) as err:
+        read_inputs([empty], input_ctx)
+    [p] = err.value.problems
+    assert p.file == str(empty) and "no data sheet" in p.problem_en

@@ -1,0 +1,176 @@
+"""数据与方法: the load history, the import templates, and the scheme's rules with the seed text
+and every interpretation the scheme file states."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, filters, widgets
+
+f = filters.current()
+widgets.page_header("数据与方法", f)
+
+TEMPLATE_KINDS = {
+    "units": "单位名录",
+    "content": "内容保障月报",
+    "yearend": "年终评分",
+    "adjustments": "加减分",
+    "metrics": "目标数据",
+}
+
+# The rule kinds of the scheme model, as the method page names them.
+RULE_KINDS = {
+    "assessor_score": "考核组在分值内打分",
+    "deduction": "倒扣分,扣完为止",
+    "rate_target": "比率对照目标值",
+    "ratio": "比值 × 分值",
+    "rank_tiers": "按名次分档",
+    "per_event": "按次计分,封顶",
+    "choice": "按选项计分",
+}
+
+
+def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:
+    """An empty import workbook of `kind` for the scheme, with its units in the drop-downs.
+    Runs when the button is clicked (write_template writes a file, so go through a temp dir)."""
+    from pipelines.template_writer import write_template
+    from warehouse import queries
+
+    scheme = next(s for s in queries.load_schemes(db) if s.id == scheme_id)
+    units = queries.units(db, scheme_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(kind, scheme, units, Path(tmp) / f"{kind}.xlsx")
+        return Path(path).read_bytes()
+
+
+clauses = data.read("dash_clauses", f.db, f.scheme)
+content_items = data.read("dash_content_items", f.db, f.scheme)
+targets = data.read("dash_targets", f.db, f.scheme)
+
+# --- load history ----------------------------------------------------------------------------
+st.subheader("数据导入记录")
+loads = data.read("dash_loads", f.db)
+if loads.is_empty():
+    widgets.nothing_to_show(
+        "数据仓库还没有导入过数据。用下方模板填好后运行 `egov ingest 文件.xlsx`。"
+    )
+else:
+    st.caption("每次导入一批文件;同一键(方案、期间、单位、项目或指标)再次导入时替换旧数据,记录保留。")
+    table = loads.select(
+        pl.col("load_id").alias("批次"), pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M")
+        .alias("导入时间"), pl.col("kind").alias("类型"),
+        pl.col("file").map_elements(lambda p: Path(p).name, return_dtype=pl.String).alias("文件"),
+        pl.col("rows").alias("行数"), pl.col("replaced_rows").alias("替换行数"),
+        pl.col("sha256").str.slice(0, 12).alias("SHA-256(前12位)"),
+    )
+    widgets.show_table(table, name="数据导入记录", filters=f, key="dm-loads", height=280)
+
+# --- templates -------------------------------------------------------------------------------
+st.subheader("导入模板")
+kinds = ["units", "yearend"]
+if f.info.get("has_content"):
+    kinds.insert(1, "content")
+if not clauses.is_empty():
+    kinds.append("adjustments")
+if not targets.is_empty():
+    kinds.append("metrics")
+st.caption("空白模板带本方案的单位和指标编号下拉列表;填写后用 `egov ingest` 导入(全部通过才写入)。")
+cols = st.columns(len(kinds))
+for col, kind in zip(cols, kinds, strict=True):
+    db, scheme_id = f.db, f.scheme
+    col.download_button(
+        f"{TEMPLATE_KINDS[kind]}模板",
+        data=lambda k=kind, d=db, s=scheme_id: template_bytes(d, s, k),
+        file_name=f"{scheme_id}_{TEMPLATE_KINDS[kind]}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dm-tpl-{kind}", on_click="ignore", icon=":material/download:", width="stretch",
+    )
+missing = [TEMPLATE_KINDS[k] for k in TEMPLATE_KINDS if k not in kinds]
+if missing:
+    st.caption(f"本方案不需要的模板: {'、'.join(missing)}(方案中没有相应的阶段、条款或目标)。")
+
+# --- the scheme's rules ----------------------------------------------------------------------
+st.subheader("考核方案")
+st.markdown(f"**{f.info.get('name', '')}**  \n{f.jurisdiction} · {f.info.get('year', '')}年 · "
+            f"文件: {f.info.get('documents', '')} · 满分 {f.info.get('total_points', 100):g} 分")
+stages = data.read("dash_stages", f.db, f.scheme).select(
+    pl.col("name").alias("考评阶段"),
+    pl.col("basis").replace({"content": "按月内容保障计分", "rubric": "评分细则"}).alias("依据"),
+    pl.col("weight").alias("权重"), pl.col("max_points").alias("满分"),
+)
+widgets.show_table(stages, name="考评阶段", filters=f, key="dm-stages")
+
+cats = data.read("dash_rubric_categories", f.db, f.scheme)
+st.markdown("**评分细则与一级指标**")
+widgets.show_table(
+    cats.select(pl.col("rubric_name").alias("评分细则"), pl.col("unit_types").alias("适用单位类型"),
+                pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值")),
+    name="评分细则与一级指标", filters=f, key="dm-cats",
+)
+
+grades = data.grades(f.db, f.scheme)
+st.markdown("**考核等次**")
+if grades.is_empty():
+    st.caption("本方案没有规定考核等次,只排名次。")
+else:
+    widgets.show_table(grades.select(pl.col("grade").alias("等次"),
+                                     pl.col("min_points").alias("最低分(含)")),
+                       name="考核等次", filters=f, key="dm-grades")
+
+if not clauses.is_empty():
+    st.markdown("**加分与减分条款**")
+    widgets.show_table(
+        clauses.select(pl.col("kind").alias("类别"), pl.col("clause").alias("条款"),
+                       pl.col("text").alias("内容"), pl.col("level").alias("级别"),
+                       pl.col("points").alias("分值"), pl.col("source").alias("出处")),
+        name="加减分条款", filters=f, key="dm-clauses",
+    )
+
+if not content_items.is_empty():
+    with st.expander(f"内容保障计分项目({content_items.height}项)"):
+        widgets.show_table(
+            content_items.select(pl.col("item").alias("序号"), pl.col("category").alias("类别"),
+                                 pl.col("name").alias("项目"), pl.col("points").alias("分值"),
+                                 pl.col("per").alias("计分单位"), pl.col("source").alias("出处")),
+            name="内容保障计分项目", filters=f, key="dm-items", height=360,
+        )
+
+if not targets.is_empty():
+    st.markdown("**年度目标**")
+    widgets.show_table(
+        targets.select(pl.col("text").alias("目标"), pl.col("floor").alias("保(底线)"),
+                       pl.col("stretch").alias("争(争取)"), pl.col("unit").alias("单位"),
+                       pl.col("source").alias("出处"), pl.col("interpretation").alias("解释")),
+        name="年度目标", filters=f, key="dm-targets",
+    )
+
+# --- interpretations -------------------------------------------------------------------------
+st.subheader("方案文件中的解释说明")
+st.caption("原文没有写明或有歧义之处,方案文件逐条写明所取的理解;计分严格按此执行。")
+notes = data.read("dash_interpretations", f.db, f.scheme)
+if notes.is_empty():
+    st.caption("本方案没有需要解释的条款。")
+else:
+    widgets.show_table(
+        notes.select(pl.col("scope").alias("适用范围"), pl.col("source").alias("原文出处"),
+                     pl.col("interpretation").alias("解释")),
+        name="解释说明", filters=f, key="dm-notes", height=420,
+        column_config={"解释": st.column_config.TextColumn("解释", width="large")},
+    )
+
+with st.expander("全部指标的计分规则与原文"):
+    rules = data.read("dash_indicator_rules", f.db, f.scheme)
+    widgets.show_table(
+        rules.select(pl.col("rubric_name").alias("评分细则"), pl.col("code").alias("编号"),
+                     pl.col("name").alias("指标"), pl.col("category").alias("一级指标"),
+                     pl.col("max_points").alias("分值"),
+                     pl.col("rule_kind").replace(RULE_KINDS).alias("计分规则"),
+                     pl.col("input_columns").alias("录入列"),
+                     pl.col("criteria").alias("考核要点/评分细则"), pl.col("source").alias("出处"),
+                     pl.col("interpretation").alias("解释")),
+        name="指标计分规则", filters=f, key="dm-rules", height=420,
+    )

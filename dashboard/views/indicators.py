@@ -1,0 +1,146 @@
+"""指标: where units scored and lost points, from first-level categories down to single
+indicators, and (where the scheme names them) which office owns the lost points."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, filters, widgets
+
+f = filters.current()
+widgets.page_header("指标", f)
+st.caption(f"指标得分为{f.year}年度年终评分结果(与所选月份无关);得分率 = 得分 / 应得分,"
+           "豁免指标不计入。侧栏选了关注单位时,只统计这些单位。")
+
+unit_types = data.unit_types(f.db, f.scheme)
+if f.unit_type:
+    unit_types = unit_types.filter(pl.col("unit_type") == f.unit_type)
+rubrics = unit_types.unique("rubric", maintain_order=True)
+rubric_names = dict(zip(rubrics["rubric"], rubrics["rubric_name"], strict=True))
+rubric_types = {r: unit_types.filter(pl.col("rubric") == r)["unit_type"].to_list()
+                for r in rubric_names}
+if len(rubric_names) > 1:
+    widgets.keep_valid("ind-rubric", list(rubric_names))
+    rubric = st.segmented_control(
+        "评分细则", list(rubric_names), key="ind-rubric", default=list(rubric_names)[0],
+        format_func=lambda r: "、".join(rubric_types[r]),
+        help="各类单位适用不同的评分细则,指标不同,分开查看。",
+    ) or list(rubric_names)[0]
+else:
+    rubric = next(iter(rubric_names))
+types_label = "、".join(rubric_types[rubric])
+st.caption(f"评分细则: {rubric_names[rubric]}(适用于 {types_label})")
+
+args = {"unit_type": f.unit_type, "rubric": rubric, "units": list(f.units)}
+level1 = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, **args)
+if level1.is_empty():
+    widgets.nothing_to_show(f"{f.year}年度还没有年终评分结果,所以没有指标得分。")
+    st.stop()
+when = f"{f.year}年度"
+
+# --- heat map and drill-down -----------------------------------------------------------------
+st.subheader("各单位一级指标得分率")
+chart = charts.heatmap(level1, level_title="一级指标", highlight=f.units,
+                       titling=widgets.titling(f, f"{types_label} 一级指标得分率", when))
+widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1")
+
+categories = (level1.group_by("node").agg(pl.col("node_position").min())
+              .sort("node_position")["node"].to_list())
+c1, c2 = st.columns(2)
+widgets.keep_valid("ind-cat", categories)
+category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
+level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category, **args)
+st.subheader(f"{category} · 二级指标")
+chart = charts.heatmap(level2, level_title="二级指标", highlight=f.units,
+                       titling=widgets.titling(f, f"{category} 二级指标得分率", when))
+widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key="ind-heat2")
+
+seconds = (level2.group_by("node").agg(pl.col("node_position").min())
+           .sort("node_position")["node"].to_list())
+widgets.keep_valid("ind-l2", seconds)
+second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
+level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
+                   level2=second, **args)
+st.subheader(f"{category} / {second} · 三级指标")
+chart = charts.heatmap(level3, level_title="三级指标(编号 名称)", highlight=f.units,
+                       titling=widgets.titling(f, f"{second} 三级指标得分率", when))
+widgets.show_chart(chart, name=f"{second}_三级指标得分率_{f.year}", key="ind-heat3")
+
+# --- where points were lost ------------------------------------------------------------------
+lost = data.read("dash_lost_points", f.db, f.scheme, f.year, f.unit_type, list(f.units), rubric)
+has_lead = lost["lead_office"].is_not_null().any()
+has_body = lost["assessing_bodies"].is_not_null().any()
+office_title = "牵头科室" if has_lead else "牵头考核单位"
+lost = lost.with_columns(
+    label=pl.format("{} {}", pl.col("code"), pl.col("name")),
+    office=pl.col("lead_office") if has_lead else pl.col("assessing_bodies"),
+)
+st.subheader("失分最多的指标")
+losing = lost.filter(pl.col("lost") > 0)
+if losing.is_empty():
+    widgets.nothing_to_show("所选单位在本细则的各项指标上都得了满分。")
+else:
+    chart = charts.lost_points(losing, top=15, office_title=office_title,
+                               titling=widgets.titling(f, f"{types_label} 失分最多的15项指标",
+                                                       when))
+    widgets.show_chart(chart, name=f"失分最多的指标_{f.year}", key="ind-lost")
+    table = losing.select(
+        pl.col("code").alias("编号"), pl.col("name").alias("指标"),
+        pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值"),
+        pl.col("lost").alias("失分合计"), pl.col("units_losing").alias("失分单位数"),
+        pl.col("units_scored").alias("参评单位数"), pl.col("office").alias(office_title),
+    )
+    if not (has_lead or has_body):
+        table = table.drop(office_title)
+    widgets.show_table(table, name="失分指标", filters=f, key="ind-lost-t", height=320)
+
+# --- one indicator across units --------------------------------------------------------------
+st.subheader("单项指标在各单位的分布")
+codes = lost.sort("position")
+labels = dict(zip(codes["code"], codes["label"], strict=True))
+default_code = losing["code"][0] if losing.height else codes["code"][0]
+code_list = codes["code"].to_list()
+widgets.keep_valid("ind-code", code_list)
+code = st.selectbox("指标", code_list, index=code_list.index(default_code), key="ind-code",
+                    format_func=lambda c: labels.get(c, c))
+spread = data.read("dash_indicator_spread", f.db, f.scheme, f.year, rubric, code)
+if f.unit_type:
+    spread = spread.filter(pl.col("unit_type") == f.unit_type)
+row = codes.filter(pl.col("code") == code).row(0, named=True)
+criteria = row["criteria"] or row["scoring_text"]
+if criteria:
+    st.caption(f"考核要点: {criteria}")
+if spread.filter(~pl.col("exempt")).is_empty():
+    widgets.nothing_to_show("所有单位均豁免此项指标。")
+else:
+    chart = charts.indicator_spread(
+        spread, unit_types=rubric_types[rubric], highlight=f.units,
+        titling=widgets.titling(f, f"指标 {labels[code]} 各单位得分", when),
+    )
+    widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread")
+    exempt = spread.filter(pl.col("exempt"))["unit"].to_list()
+    if exempt:
+        st.caption("豁免(书面说明无此任务): " + "、".join(exempt))
+
+# --- by responsible office -------------------------------------------------------------------
+st.subheader(f"按{office_title}的失分")
+if not (has_lead or has_body):
+    widgets.nothing_to_show(
+        f"{f.jurisdiction}的评分细则没有为指标列出牵头科室或牵头考核单位,无法按责任部门汇总失分。"
+    )
+else:
+    by = "lead_office" if has_lead else "assessing_bodies"
+    offices = data.read("dash_lost_by_office", f.db, f.scheme, f.year, f.unit_type,
+                        list(f.units), rubric, by)
+    if not has_lead:
+        st.caption("本细则列的是牵头考核单位(负责考核该项的部门),按其汇总失分。")
+    chart = charts.office_losses(offices, office_title=office_title,
+                                 titling=widgets.titling(f, f"按{office_title}汇总的失分", when))
+    widgets.show_chart(chart, name=f"按{office_title}失分_{f.year}", key="ind-office")
+    widgets.show_table(
+        offices.select(pl.col("office").alias(office_title), pl.col("lost").alias("失分合计"),
+                       pl.col("available").alias("应得分合计"),
+                       pl.col("indicators").alias("牵头指标数")),
+        name=f"按{office_title}失分", filters=f, key="ind-office-t",
+    )

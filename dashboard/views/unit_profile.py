@@ -1,0 +1,113 @@
+"""单位: one unit's profile: monthly points against its type's median, rank history, scores by
+category against the maximum, and the indicators where it lost most, with the seed's 考核要点."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, filters, widgets
+
+f = filters.current()
+widgets.page_header("单位画像", f)
+
+units = data.units(f.db, f.scheme)
+if f.unit_type:
+    units = units.filter(pl.col("unit_type") == f.unit_type)
+if units.is_empty():
+    widgets.nothing_to_show("本方案还没有被考核单位。请先导入单位名录(units)。")
+    st.stop()
+options = units["unit"].to_list()
+default = f.units[0] if f.units and f.units[0] in options else options[0]
+widgets.keep_valid("up-unit", options)
+unit = st.selectbox("单位", options, index=options.index(default), key="up-unit",
+                    help="默认取侧栏「关注单位」中的第一个。")
+unit_type = units.filter(pl.col("unit") == unit)["unit_type"][0]
+is_sample = bool(units.filter(pl.col("unit") == unit)["is_sample"][0])
+view = dataclasses.replace(f, sample=is_sample)
+when = f"{f.year}年度"
+
+# --- headline figures ------------------------------------------------------------------------
+results, _ = data.yearend_ranking(f.db, f.scheme, f.year, unit_type)
+mine = results.filter(pl.col("unit") == unit)
+cols = st.columns(4)
+cols[0].metric("单位类型", unit_type)
+if mine.height:
+    r = mine.row(0, named=True)
+    cols[1].metric(f"{f.year}年度总分", f"{r['total']:.2f}")
+    cols[2].metric("同类排名", f"第{r['rank']}名 / {results.height}")
+    cols[3].metric("等次", r["grade"] or "不设等次")
+else:
+    cols[1].metric(f"{f.year}年度总分", "—")
+
+# --- monthly points and rank history ---------------------------------------------------------
+st.subheader("平时考评:月度得分与排名")
+if not f.has_monthly:
+    widgets.nothing_to_show(
+        f"{f.jurisdiction}的考核方案没有按月计分的平时考评,所以没有月度得分与名次走势。"
+    )
+else:
+    series = data.read("dash_monthly_series", f.db, f.scheme, f.year, unit_type)
+    own = series.filter(pl.col("unit") == unit)
+    median = data.read("dash_monthly_median", f.db, f.scheme, f.year, unit_type)
+    if f.month:
+        own = own.filter(pl.col("month") <= f.month)
+        median = median.filter(pl.col("month") <= f.month)
+    lines = pl.concat([
+        own.select("month", series=pl.lit(unit), points=pl.col("points")),
+        median.select("month", series=pl.lit("类型中位数"), points=pl.col("median_points")),
+    ])
+    chart = charts.unit_vs_median(
+        lines, year=f.year, unit=unit,
+        titling=widgets.titling(view, f"{unit} 月度得分与{unit_type}中位数"),
+    )
+    widgets.show_chart(chart, name=f"{unit}_月度得分", key="up-monthly")
+    peers = series.filter(pl.col("month") == series["month"].max()).height
+    ranks = pl.concat([
+        own.select("month", series=pl.lit("当月排名"), rank=pl.col("rank")),
+        own.select("month", series=pl.lit("累计排名"), rank=pl.col("ytd_rank")),
+    ])
+    chart = charts.rank_history(ranks, year=f.year, peers=peers,
+                                titling=widgets.titling(view, f"{unit} 在{unit_type}中的名次"))
+    widgets.show_chart(chart, name=f"{unit}_名次走势", key="up-ranks")
+    table = own.select(
+        pl.col("month").alias("月份"), pl.col("points").alias("当月得分"),
+        pl.col("rank").alias("当月排名"), pl.col("ytd_points").alias("累计得分"),
+        pl.col("ytd_rank").alias("累计排名"),
+    ).join(median.select(pl.col("month").alias("月份"),
+                         pl.col("median_points").alias("类型中位数")), on="月份", how="left")
+    widgets.show_table(table, name=f"{unit}_月度得分", filters=view, key="up-monthly-t",
+                       unit_label=unit_type)
+
+# --- scores by category ----------------------------------------------------------------------
+st.subheader("年终评分:各一级指标得分")
+cats = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, units=[unit])
+if cats.is_empty():
+    widgets.nothing_to_show(f"{unit}在{f.year}年度还没有年终评分结果。")
+else:
+    chart = charts.category_vs_max(cats.filter(pl.col("max_points") > 0),
+                                   titling=widgets.titling(view, f"{unit} 各一级指标得分", when))
+    widgets.show_chart(chart, name=f"{unit}_一级指标得分", key="up-cats")
+
+# --- largest losses --------------------------------------------------------------------------
+st.subheader("失分最多的指标")
+losses = data.read("dash_unit_losses", f.db, f.scheme, f.year, unit, 10)
+if losses.is_empty():
+    widgets.nothing_to_show(f"{unit}在{f.year}年度的年终评分没有失分。")
+else:
+    office = ("牵头科室" if losses["lead_office"].is_not_null().any() else
+              "牵头考核单位" if losses["assessing_bodies"].is_not_null().any() else None)
+    table = losses.select(
+        pl.col("code").alias("编号"), pl.col("name").alias("指标"),
+        pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值"),
+        pl.col("score").alias("得分"), pl.col("lost").alias("失分"),
+        pl.col("criteria").alias("考核要点"), pl.col("source").alias("出处"),
+        *([pl.coalesce("lead_office", "assessing_bodies").alias(office)] if office else []),
+    )
+    widgets.show_table(
+        table, name=f"{unit}_失分最多的指标", filters=view, key="up-losses",
+        unit_label=unit_type,
+        column_config={"考核要点": st.column_config.TextColumn("考核要点", width="large")},
+    )

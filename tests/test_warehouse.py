@@ -1,0 +1,104 @@
+"""The warehouse: relationships hold, publishing is atomic, curated Parquet mirrors the tables."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.loading import ingest, open_state, rescore_and_publish
+from pipelines.problems import InputRejected
+from warehouse.database import SQL_DIR, connect_read_only
+
+CHECKS = (SQL_DIR / "checks" / "relationships.sql").read_text(encoding="utf-8")
+
+
+def relationship_checks() -> list[tuple[str, str]]:
+    parts = re.split(r"^-- check: (\w+)\n", CHECKS, flags=re.MULTILINE)
+    return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts), 2)]
+
+
+@pytest.mark.parametrize(("name", "sql"), relationship_checks(), ids=lambda v: v[:40])
+def test_relationship_holds_on_the_demo_warehouse(demo_db, name, sql):
+    con = connect_read_only(demo_db)
+    try:
+        offending = con.sql(sql).pl()
+    finally:
+        con.close()
+    assert offending.is_empty(), f"{name}: {offending.head()}"
+
+
+def test_scores_within_max_check_catches_a_bad_row(demo_db, tmp_path):
+    db = tmp_path / "broken.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE indicator_scores SET score = max_points + 1 WHERE rowid = 0")
+    sql = dict(relationship_checks())["scores_within_max"]
+    assert con.sql(sql).pl().height == 1
+    con.close()
+
+
+def test_a_reader_sees_the_old_warehouse_or_the_new_one(demo_db, tmp_path):
+    """Publishing renames a complete new file into place: an open reader keeps a consistent old
+    view; a new reader sees the new one; no temporary file is left behind."""
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, db)
+    reader = connect_read_only(db)
+    before = reader.sql("SELECT count(*) FROM units").fetchall()[0][0]
+
+    state = open_state(db)
+    fewer = state["units"].filter(pl.col("scheme") != "huaibei-2019")
+    rescore_and_publish(db, state.replace(units=fewer))
+
+    assert reader.sql("SELECT count(*) FROM units").fetchall()[0][0] == before
+    reader.close()
+    fresh = connect_read_only(db)
+    after = fresh.sql("SELECT count(*) FROM units").fetchall()[0][0]
+    results = fresh.sql("SELECT count(*) FROM results WHERE scheme = 'huaibei-2019'").fetchall()
+    fresh.close()
+    assert after == before - 16
+    assert results[0][0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["egov.duckdb"]
+
+
+def test_a_rejected_load_changes_nothing(demo_db, tmp_path):
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, db)
+    before = db.read_bytes()
+    good = tmp_path / "good.csv"
+    good.write_text("方案,年度,单位,指标,得分\nhuaibei-2019,2019,市教育局,001,4\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("方案,年度,单位,指标,得分\nhuaibei-2019,2019,市教育局,004,9\n", encoding="utf-8")
+    with pytest.raises(InputRejected) as err:
+        ingest(db, [good, bad])
+    assert len(err.value.problems) == 1
+    problem = err.value.problems[0]
+    assert (Path(problem.file).name, problem.row, problem.column, problem.value) == (
+        "bad.csv", 2, "得分", "9")
+    assert db.read_bytes() == before
+
+
+def test_curated_parquet_mirrors_the_warehouse(demo_dirs):
+    curated = demo_dirs["curated"]
+    con = connect_read_only(demo_dirs["db"])
+    try:
+        for table in ("results", "indicator_scores", "monthly_points", "target_progress", "loads"):
+            parquet = pl.read_parquet(curated / f"{table}.parquet")
+            assert parquet.height == con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_load_history_records_every_file(demo_db):
+    con = connect_read_only(demo_db)
+    try:
+        loads = con.sql("SELECT * FROM loads").pl()
+    finally:
+        con.close()
+    assert loads.height == 12  # 4 schemes × units + yearend, Jintan content/metrics, 2 adjustments
+    assert loads["sha256"].str.len_chars().unique().to_list() == [64]
+    assert set(loads["kind"]) == {"units", "content", "yearend", "adjustments", "metrics"}
