@@ -19,7 +19,7 @@ from dashboard import palette
 
 SAMPLE_MARK = "示例数据"
 SAMPLE_NOTE = f"【{SAMPLE_MARK}】演示用样本,非真实考核结果"
-DEFAULT_WIDTH = 640
+DEFAULT_WIDTH = 760
 ROW_HEIGHT = 20  # px per unit in horizontal bar charts: room for a Chinese label
 
 
@@ -56,8 +56,11 @@ class Titling:
 
 def finish(chart: alt.TopLevelMixin, titling: Titling) -> alt.TopLevelMixin:
     """Title and the shared look: font, title block anchored left, quiet axes, no view border."""
+    # fit-x: the width follows the page (or DEFAULT_WIDTH in exports) while the height stays the
+    # plot's own; Streamlit's default "fit" would squeeze the plot under the title block.
     return (
-        chart.properties(title=titling.params())
+        chart.properties(title=titling.params(),
+                         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
         .configure(font=palette.FONT, padding={"left": 8, "right": 16, "top": 8, "bottom": 8})
         .configure_title(
             anchor="start", fontSize=15, fontWeight="bold", color=palette.TEXT,

@@ -228,9 +228,12 @@ def scheme_add(db: Path, file: Path, replace: bool) -> None:
 @_rejecting
 def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
     """Write any scheme, built-in or added, as a file to copy and edit for next year."""
-    from pipelines.scheme_admin import export_scheme
+    from pipelines.scheme_admin import SchemeUsageError, export_scheme
 
-    click.echo(export_scheme(db, scheme_id, out))
+    try:
+        click.echo(export_scheme(db, scheme_id, out))
+    except SchemeUsageError as err:  # an unknown id or suffix is a usage error (exit 2)
+        raise click.UsageError(str(err)) from None
 
 
 @scheme.command("template")

@@ -7,7 +7,6 @@ old one atomically. If reading, validating or scoring fails, the old warehouse s
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.inputs import read_inputs
+from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.load_context import LoadContext
 from pipelines.scheme_checks import load_scheme_file
 from pipelines.scheme_model import Scheme
@@ -24,7 +24,7 @@ from pipelines.templates import LOAD_ORDER, TEMPLATES
 from warehouse import database
 
 SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
-INPUT_SUFFIXES = (".xlsx", ".csv")
+INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
 # Rows with the same key replace earlier ones. Adjustments have no natural row key: a file's
 # adjustments replace that unit's earlier adjustments of the same kind (加分 or 减分) that year.
@@ -142,14 +142,6 @@ def rescore_and_publish(db: Path, state: database.WarehouseState) -> Results:
     tables = {**dimension_frames(schemes), **state.tables, **results.tables()}
     database.publish(db, tables)
     return results
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> LoadSummary:

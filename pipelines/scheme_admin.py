@@ -207,7 +207,8 @@ def _warning(examples: list[str], zh: str, en: str) -> str:
 
 
 def export_scheme(db: Path, scheme_id: str, out: Path) -> str:
-    """Write a scheme the warehouse holds (built-in or added) as .yaml or .xlsx; return a message."""
+    """Write a scheme the warehouse holds (built-in or added) as .yaml or .xlsx; return a
+    message."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in YAML_SUFFIXES + WORKBOOK_SUFFIXES:
@@ -242,21 +243,42 @@ def scheme_yaml(scheme: Scheme) -> str:
     return head + body
 
 
+# Cited fields come first in the model (a base class); a reader expects them after the fields
+# they explain and before any long list (children, items ...), as the built-in files have them.
+_CITED = ("source", "interpretation")
+_LONG = ("documents", "categories", "children", "items", "clauses", "bands")
+
+
+def _field_order(fields: list[str]) -> list[str]:
+    rest = [n for n in fields if n not in _CITED]
+    cited = [n for n in _CITED if n in fields]
+    at = next((i for i, n in enumerate(rest) if n in _LONG), len(rest))
+    return rest[:at] + cited + rest[at:]
+
+
 def _plain(value: Any) -> Any:
-    """A model as plain data for YAML: field order kept, empty optional fields dropped,
-    whole floats written as integers (100, not 100.0)."""
+    """A model as plain data for YAML: the model's field order (source and interpretation
+    last), empty optional fields dropped, whole floats written as integers (100, not 100.0),
+    rules and short lists on one line."""
     if isinstance(value, BaseModel):
         out: dict[str, Any] = {}
-        for name, info in type(value).model_fields.items():
+        fields = type(value).model_fields
+        for name in _field_order(list(fields)):
+            info = fields[name]
             v = getattr(value, name)
             if not info.is_required() and (
                 v is None or v == [] or v == {} or (v is False and info.default is False)
             ):
                 continue
             out[name] = _plain(v)
+        if "kind" in out and type(value).__name__ not in ("Clause",):
+            return _Flow(out)  # a rule: {kind: per_event, points_each: 1, cap: 2}
         return out
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        items = [_plain(v) for v in value]
+        if items and all(isinstance(v, str | int | float) for v in items):
+            return _FlowList(items)
+        return items
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, float) and value.is_integer():
@@ -264,8 +286,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _Flow(dict):
+    """A mapping written on one line."""
+
+
+class _FlowList(list):
+    """A list of scalars written on one line: [办公室, 信息中心]."""
+
+
 class _Dumper(yaml.SafeDumper):
-    """Block style for multi-line text, so long 评分细则 stay readable."""
+    """Block style for multi-line text, so long 评分细则 stay readable; flow style for rules."""
 
 
 def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
@@ -273,4 +303,14 @@ def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
+def _flow_map(dumper: yaml.SafeDumper, data: dict) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+
+def _flow_list(dumper: yaml.SafeDumper, data: list) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Flow, _flow_map)
+_Dumper.add_representer(_FlowList, _flow_list)

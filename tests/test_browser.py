@@ -1,0 +1,130 @@
+"""A real browser (Debian's chromium, headless, driven by Playwright) loads every page of the
+demo dashboard, checks its key element and keeps a screenshot in tests/artifacts/.
+
+Needs /usr/bin/chromium (`.ci/run` installs it); skips with a reason where it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, skip_unless
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# url path, page heading text that must appear, an element that must be there
+PAGES = [
+    ("", "总览", '[data-testid="stMetric"]'),  # the default page lives at the root
+    ("rankings", "排名", '[data-testid="stDataFrame"]'),
+    ("targets", "目标", '[data-testid="stVegaLiteChart"]'),
+    ("indicators", "指标", '[data-testid="stVegaLiteChart"]'),
+    ("unit", "单位", '[data-testid="stVegaLiteChart"]'),
+    ("method", "数据与方法", '[data-testid="stDataFrame"]'),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path) -> Iterator[str]:
+    try:
+        import playwright  # noqa: F401
+        have_playwright = True
+    except ImportError:
+        have_playwright = False
+    skip_unless(Path(CHROMIUM).exists() and have_playwright,
+                "Debian chromium (apt-get install chromium) and playwright are needed")
+    port = free_port()
+    env = {**os.environ, "EGOV_DB": str(demo_db), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the dashboard did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def wait_for_run(page) -> None:
+    page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "heading", "element"), PAGES,
+                         ids=[p[0] or "overview" for p in PAGES])
+def test_page_renders_in_a_real_browser(server, browser, path, heading, element):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/{path}?scheme=jintan-2013", wait_until="networkidle")
+        wait_for_run(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(heading).first.wait_for(timeout=30_000)
+        page.locator(element).first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Page not found" not in page.content()
+        assert "示例数据" in main.inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"browser-{path or 'overview'}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_leader_finds_changzhou_target_on_the_overview(server, browser):
+    """A leader finds Jintan's standing against 保二争一 on the first page, no clicks needed."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/?scheme=jintan-2013", wait_until="networkidle")
+        wait_for_run(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "保二争一" in text
+        assert any(status in text for status in ("达争", "达保", "未达"))
+    finally:
+        page.close()
