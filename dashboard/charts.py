@@ -135,9 +135,10 @@ def ranking_bars(
         domain, colors = palette.unit_type_scale(list(unit_types))
         color = alt.Color("unit_type:N", title="单位类型",
                           scale=alt.Scale(domain=domain, range=colors))
+    order = data.sort(["rank", value, "unit"], descending=[False, True, False])["unit"].to_list()
     y = alt.Y(
         "unit:N",
-        sort=alt.EncodingSortField(field="rank", order="ascending"),
+        sort=order,
         title=None,
         axis=alt.Axis(labelFontWeight=_bold_if(highlight)),
     )
@@ -213,10 +214,9 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     data_label = frame.with_columns(
         label=pl.format("{}→{}", pl.col("prev_rank"), pl.col("rank"))
     )
-    base = alt.Chart(data_label).encode(
-        y=alt.Y("unit:N", sort=alt.EncodingSortField(field="change", order="descending"),
-                title=None),
-    )
+    # An explicit order: a sort by field is dropped when layers filter their data differently.
+    order = data_label.sort(["change", "unit"], descending=[True, False])["unit"].to_list()
+    base = alt.Chart(data_label).encode(y=alt.Y("unit:N", sort=order, title=None))
     bars = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X("change:Q", title="名次变化(正数为上升)", axis=alt.Axis(tickMinStep=1)),
         color=alt.condition(up, alt.value(palette.STRETCH),
@@ -426,7 +426,7 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
     `frame`: label, lost, max_points, units_losing, office (may be null)."""
     data = frame.head(top).with_columns(pl.col("office").fill_null("—"))
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=alt.EncodingSortField(field="lost", order="descending"),
+        y=alt.Y("label:N", sort=data.sort("lost", descending=True)["label"].to_list(),
                 title=None, axis=alt.Axis(labelLimit=260)),
     )
     bars = base.mark_bar(color=palette.STATUS_COLORS["未达"], height={"band": 0.7}).encode(
@@ -455,7 +455,8 @@ def indicator_spread(
                                              data["unit_type"].unique(maintain_order=True)
                                              .to_list())
     base = alt.Chart(data).encode(
-        y=alt.Y("unit:N", sort=alt.EncodingSortField(field="score", order="descending"),
+        y=alt.Y("unit:N", sort=data.sort(["score", "unit"], descending=[True, False])["unit"]
+                .to_list(),
                 title=None, axis=alt.Axis(labelFontWeight=_bold_if(highlight))),
     )
     bars = base.mark_bar(height={"band": 0.7}).encode(
@@ -485,7 +486,7 @@ def office_losses(frame: pl.DataFrame, *, titling: Titling,
                   office_title: str = "牵头科室") -> alt.TopLevelMixin:
     """Points lost per responsible office. `frame`: office, lost, available, indicators."""
     base = alt.Chart(frame).encode(
-        y=alt.Y("office:N", sort=alt.EncodingSortField(field="lost", order="descending"),
+        y=alt.Y("office:N", sort=frame.sort("lost", descending=True)["office"].to_list(),
                 title=office_title),
     )
     bars = base.mark_bar(color=palette.ACCENT, height={"band": 0.7}).encode(
