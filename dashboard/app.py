@@ -24,8 +24,8 @@ VIEWS = Path(__file__).resolve().parent / "views"
 st.set_page_config(layout="wide", page_title="电子政务绩效考核", page_icon=":material/insights:")
 
 PAGES = [
-    st.Page(VIEWS / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
-            default=True),
+    # The default page lives at "/" (a url_path would not be routed for it).
+    st.Page(VIEWS / "overview.py", title="总览", icon=":material/dashboard:", default=True),
     st.Page(VIEWS / "rankings.py", title="排名", icon=":material/leaderboard:",
             url_path="rankings"),
     st.Page(VIEWS / "targets.py", title="目标", icon=":material/flag:", url_path="targets"),

@@ -101,6 +101,22 @@ def _bold_if(units: Sequence[str]) -> alt.ExprRef | str:
                     " ? 'bold' : 'normal'")
 
 
+def _series_lines(data: pl.DataFrame, *, x: alt.X, y: alt.Y, names: list[str],
+                  colors: list[str], dashed: Sequence[str], tooltip: list) -> alt.LayerChart:
+    """Lines per series with one colour legend; the `dashed` series drawn dashed. (A strokeDash
+    encoding next to the colour would either split or swallow the legend.)"""
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors))
+    base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
+    solid = base.mark_line(point=True, strokeWidth=2.2).transform_filter(
+        ~alt.FieldOneOfPredicate(field="series", oneOf=list(dashed)))
+    layers = [solid]
+    if dashed:
+        layers.append(base.mark_line(point=True, strokeWidth=2, strokeDash=[5, 4])
+                      .transform_filter(alt.FieldOneOfPredicate(field="series",
+                                                                oneOf=list(dashed))))
+    return alt.layer(*layers)
+
+
 def _bar_height(n: int) -> int:
     return max(120, ROW_HEIGHT * n)
 
@@ -128,14 +144,16 @@ def ranking_bars(
         pl.col("grade").fill_null(palette.NO_GRADE) if use_grade else pl.lit(None).alias("_g")
     )
     if use_grade:
-        domain, colors = palette.grade_scale([*grades, palette.NO_GRADE])
+        has_none = data["grade"].eq(palette.NO_GRADE).any()
+        domain, colors = palette.grade_scale([*grades, *([palette.NO_GRADE] if has_none else [])])
         color = alt.Color("grade:N", title="等次", scale=alt.Scale(domain=domain, range=colors),
                           sort=domain)
     else:
         domain, colors = palette.unit_type_scale(list(unit_types))
         color = alt.Color("unit_type:N", title="单位类型",
                           scale=alt.Scale(domain=domain, range=colors))
-    order = data.sort(["rank", value, "unit"], descending=[False, True, False])["unit"].to_list()
+    # Rank order; ties keep the order they came in (the table's), so chart and table agree.
+    order = data.sort("rank", maintain_order=True)["unit"].to_list()
     y = alt.Y(
         "unit:N",
         sort=order,
@@ -162,10 +180,7 @@ def ranking_bars(
         x=alt.X(f"{value}:Q"),
         text=alt.Text(f"{value}:Q", format=".2f"),
     )
-    ranks = base.mark_text(align="right", dx=-4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
-        x=alt.value(0), text=alt.Text("rank:Q", format="d"),
-    )
-    chart = alt.layer(bars, labels, ranks).properties(
+    chart = alt.layer(bars, labels).properties(
         width=DEFAULT_WIDTH, height=_bar_height(frame["unit"].n_unique())
     )
     return finish(chart, titling)
@@ -296,18 +311,18 @@ def cumulative_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> al
             "series": ["年末预测", "年末预测"],
         })])
     names = ["累计完成", "进度线", "年末预测"]
-    lines = alt.Chart(series).mark_line(point=True, strokeWidth=2.2).encode(
-        x=_month_x(year),
+    lines = _series_lines(
+        series, x=_month_x(year),
         y=alt.Y("value:Q", title=f"累计({unit})", axis=alt.Axis(format=",.0f")),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=names, range=[palette.ACCENT, palette.PACE, palette.PROJECTION])),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[[1, 0], [4, 3], [6, 3]])),
+        names=names, colors=[palette.ACCENT, palette.PACE, palette.PROJECTION],
+        dashed=["进度线", "年末预测"],
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("series:N", title="系列"),
                  alt.Tooltip("value:Q", title=unit, format=",.1f")],
     )
     rules = _level_rules(floor, stretch, unit, unit)
-    chart = alt.layer(lines, *_rule_layers(rules)).properties(width=DEFAULT_WIDTH, height=280)
+    # Independent colours: the 保/争 rules have their own scale, without a legend.
+    chart = alt.layer(lines, *_rule_layers(rules)).resolve_scale(color="independent").properties(
+        width=DEFAULT_WIDTH, height=280)
     return finish(chart, titling)
 
 
@@ -334,7 +349,7 @@ def rank_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> alt.TopL
     )
     band_text = alt.Chart(band_frame).mark_text(align="right", baseline="top", dx=-4, dy=4,
                                                 fontSize=11, fontWeight="bold").encode(
-        y=alt.Y("top:Q", scale=y_scale), x=alt.value(DEFAULT_WIDTH), text="label:N", color=color,
+        y=alt.Y("top:Q", scale=y_scale), x=alt.value("width"), text="label:N", color=color,
     )
     line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=60), color=palette.ACCENT,
                                       strokeWidth=2.2).encode(
@@ -369,7 +384,7 @@ def monthly_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> alt.T
         x=_month_x(year),
         y=alt.Y("value:Q", title="%" if is_rate else unit,
                 scale=alt.Scale(domain=[max(lo - pad, 0), hi + pad], nice=False),
-                axis=alt.Axis(format=".0%" if is_rate else ",.0f")),
+                axis=alt.Axis(format=".1%" if is_rate else ",.0f")),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
             domain=["当月", "累计平均"], range=[palette.ACCENT, palette.PROJECTION])),
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("series:N", title="系列"),
@@ -377,7 +392,8 @@ def monthly_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> alt.T
     )
     rules = _level_rules(frame["floor"][0], frame["stretch"][0], "" if is_rate else unit,
                          "%" if is_rate else unit)
-    chart = alt.layer(lines, *_rule_layers(rules)).properties(width=DEFAULT_WIDTH, height=240)
+    chart = alt.layer(lines, *_rule_layers(rules)).resolve_scale(color="independent").properties(
+        width=DEFAULT_WIDTH, height=240)
     return finish(chart, titling)
 
 
@@ -416,7 +432,7 @@ def heatmap(
         color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value(palette.TEXT)),
     )
     width = max(DEFAULT_WIDTH, 64 * len(node_order))
-    chart = alt.layer(cells, text).properties(width=width, height=_bar_height(len(unit_order)))
+    chart = alt.layer(cells, text).properties(width=width, height=max(48, 24 * len(unit_order)))
     return finish(chart, titling)
 
 
@@ -470,12 +486,15 @@ def indicator_spread(
     if highlight:
         picked = alt.FieldOneOfPredicate(field="unit", oneOf=list(highlight))
         bars = bars.encode(opacity=alt.condition(picked, alt.value(1.0), alt.value(0.4)))
-    full = alt.Chart(data.select(pl.col("max_points").max())).mark_rule(
-        color=palette.TEXT, strokeDash=[4, 3]
-    ).encode(x="max_points:Q")
-    full_text = alt.Chart(data.select(pl.col("max_points").max())).mark_text(
-        align="left", baseline="top", dx=3, y=0, fontSize=10, color=palette.TEXT
-    ).encode(x="max_points:Q", text=alt.Text("max_points:Q", format="满分 .2~f"))
+    top = data.select(pl.col("max_points").max()).with_columns(
+        label=pl.format("满分 {}", pl.col("max_points").round(2))
+    )
+    full = alt.Chart(top).mark_rule(color=palette.TEXT, strokeDash=[4, 3]).encode(
+        x="max_points:Q"
+    )
+    full_text = alt.Chart(top).mark_text(
+        align="right", baseline="bottom", dx=-3, dy=-2, fontSize=10, color=palette.TEXT
+    ).encode(x="max_points:Q", y=alt.value(0), text="label:N")
     chart = alt.layer(bars, full, full_text).properties(
         width=DEFAULT_WIDTH, height=_bar_height(data.height)
     )
@@ -510,14 +529,10 @@ def unit_vs_median(frame: pl.DataFrame, *, year: int, unit: str,
                    titling: Titling) -> alt.TopLevelMixin:
     """A unit's monthly points against its type's median. `frame`: month, series, points
     (series: the unit's name or 类型中位数)."""
-    names = [unit, "类型中位数"]
-    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=2.2).encode(
-        x=_month_x(year),
-        y=alt.Y("points:Q", title="当月得分"),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=names, range=[palette.ACCENT, palette.MEDIAN])),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[[1, 0], [4, 3]])),
+    chart = _series_lines(
+        frame, x=_month_x(year), y=alt.Y("points:Q", title="当月得分"),
+        names=[unit, "类型中位数"], colors=[palette.ACCENT, palette.MEDIAN],
+        dashed=["类型中位数"],
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("series:N", title="系列"),
                  alt.Tooltip("points:Q", title="得分", format=".2f")],
     ).properties(width=DEFAULT_WIDTH, height=260)

@@ -32,6 +32,7 @@ DEFAULT_SCHEME = "jintan-2013"
 K_SCHEME, K_YEAR, K_PERIOD, K_TYPE, K_UNITS = "f_scheme", "f_year", "f_period", "f_type", "f_units"
 _WRITTEN = "_egov_qp_written"
 _FILTERS = "_egov_filters"
+_PREVIOUS_SCHEME = "_egov_previous_scheme"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,11 @@ def sidebar(db: Path) -> Filters:
                                   format_func=lambda s: names.get(s, s))
     info = data.scheme_row(db, scheme)
     st.sidebar.caption(str(info.get("name", "")))
+    if not wanted and state.get(_PREVIOUS_SCHEME, scheme) != scheme:
+        # Another scheme was picked: its own defaults (latest month ...), not the old scheme's.
+        for key in (K_YEAR, K_PERIOD, K_TYPE, K_UNITS):
+            state.pop(key, None)
+    state[_PREVIOUS_SCHEME] = scheme
 
     periods = data.periods(db, scheme)
     years = sorted(set(periods["year"].to_list())) or [int(info.get("year", 0))]

@@ -1,13 +1,14 @@
 """Serve the dashboard: `streamlit run dashboard/app.py` in a child process, with EGOV_DB set.
 
 A subprocess (rather than streamlit.web.bootstrap in this process) keeps Streamlit's signal
-handlers, event loop and module reloading out of the `egov` command, and the exit code of
-Streamlit becomes the exit code of `egov demo`.
+handlers, event loop and module reloading out of the `egov` command. The child is stopped with
+the parent: on Ctrl+C or SIGTERM the parent terminates it and waits for it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,15 +28,34 @@ def command(port: int = 8501, open_browser: bool = True) -> list[str]:
     ]
 
 
+def environment(db: Path) -> dict[str, str]:
+    """The child's environment: EGOV_DB set, and the project importable from anywhere."""
+    env = {**os.environ, "EGOV_DB": str(Path(db).resolve())}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
 def run(db: Path, port: int = 8501, open_browser: bool = True) -> None:
     """Serve the dashboard on `port` over the warehouse `db` until interrupted (Ctrl+C)."""
-    env = {**os.environ, "EGOV_DB": str(Path(db).resolve())}
-    # The app imports the project's packages; make them importable wherever egov is run from.
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     print(f"电子政务绩效考核 dashboard: http://localhost:{port}  (Ctrl+C 停止)", file=sys.stderr)
+    child = subprocess.Popen(command(port, open_browser), env=environment(db))
+
+    def stop(signum, frame) -> None:  # SIGTERM: leave like Ctrl+C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        completed = subprocess.run(command(port, open_browser), env=env, check=False)
+        code = child.wait()
     except KeyboardInterrupt:
-        return
-    if completed.returncode not in (0, -2, 130):
-        raise SystemExit(completed.returncode)
+        code = 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
+        raise SystemExit(code)

@@ -95,6 +95,11 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(round_half_up(pl.col(c)) for c in floats)
 
 
+def table_height(rows: int, limit: int = 40) -> int | str:
+    """A height that shows every row of a short table (no inner scrolling), else "auto"."""
+    return 35 * (rows + 1) + 3 if rows <= limit else "auto"
+
+
 def show_table(
     frame: pl.DataFrame,
     *,
@@ -106,8 +111,9 @@ def show_table(
     height: int | str = "auto",
     unit_label: str | None = None,
 ) -> None:
-    """Draw a table (floats to 2 decimals) with its export row (XLSX 通报 layout / CSV)."""
-    shown = rounded(frame)
+    """Draw a table (floats to 2 decimals, empty text for missing text) with its export row
+    (XLSX 通报 layout / CSV)."""
+    shown = rounded(frame).with_columns(pl.col(pl.String).fill_null(""))
     st.dataframe(shown, width="stretch", hide_index=True, column_config=column_config,
                  height=height, key=f"table-{key}")
     file = _safe_name(f"{name}_{filters.period_label}")
@@ -234,7 +240,7 @@ def distribution_chart(f: Filters) -> alt.TopLevelMixin | None:
         return None
     types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
     return charts.score_spread(raw, unit_types=types,
-                               titling=titling(f, "总分分布(本方案不设等次)", when))
+                               titling=titling(f, "总分分布 · 本方案不设等次", when))
 
 
 def target_charts(f: Filters, measures: Sequence[str] | None = None

@@ -211,7 +211,8 @@ def scheme_check(file: Path) -> None:
 @scheme.command("add")
 @DB_OPTION
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Replace a scheme with the same id (kept in history).")
+@click.option("--replace", is_flag=True,
+              help="Replace a scheme with the same id (kept in history).")
 @_rejecting
 def scheme_add(db: Path, file: Path, replace: bool) -> None:
     """Add a scheme to the warehouse; an existing id only with --replace (rescores)."""

@@ -6,8 +6,9 @@ English. A scheme with any problem is refused whole.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -33,8 +34,7 @@ class SchemeRejected(InputRejected):
 def load_scheme_text(text: str, file: str) -> Scheme:
     """Parse and check scheme YAML; raise SchemeRejected listing every problem."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _parse_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise SchemeRejected(
@@ -51,16 +51,34 @@ def load_scheme_text(text: str, file: str) -> Scheme:
             [Problem(file, None, 1, None, None, "方案文件应为一个映射(键: 值)",
                      "a scheme file must be a mapping of fields")]
         )
+    line_of = lambda path: _line_of(root, path)  # noqa: E731 - a one-line closure
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as err:
-        raise SchemeRejected(
-            [_pydantic_problem(file, root, e) for e in err.errors(include_url=False)]
-        ) from None
-    problems = check_scheme(scheme, file, lambda path: _line_of(root, path))
+        errors = err.errors(include_url=False)
+        problems = [_pydantic_problem(file, root, e) for e in errors]
+        problems += checks_after_repair(data, errors, file, line_of)
+        raise SchemeRejected(problems) from None
+    problems = check_scheme(scheme, file, line_of)
     if problems:
         raise SchemeRejected(problems)
     return scheme
+
+
+# libyaml's loader is about ten times faster than the pure-Python one; every command loads the
+# built-in schemes, so it matters. Both give nodes with line marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    """Parse once: the node tree (for line numbers) and the data built from it."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return root, data
 
 
 def load_scheme_file(path: Path) -> Scheme:
@@ -82,10 +100,8 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
     problems: list[Problem] = []
 
     def add(path: tuple, value, zh: str, en: str) -> None:
-        problems.append(
-            Problem(file, None, line_of(path), _dotted(path), None if value is None else str(value),
-                    zh, en)
-        )
+        shown = None if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        problems.append(Problem(file, None, line_of(path), _dotted(path), shown, zh, en))
 
     type_names = [u.name for u in scheme.unit_types]
     for name, n in Counter(type_names).items():
@@ -212,6 +228,62 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
                 add(("targets", ti, "stretch"), t.stretch, "争取目标应优于保底目标",
                     "the stretch level must be better than the floor")
     return problems
+
+
+# Parts whose removal changes no sum, code or unit type: a leaf's rule (the rubric's default
+# applies instead) and descriptive text. A shape error inside one of them does not stop the
+# cross-field checks, so one bad rule does not hide a duplicate code elsewhere.
+_SET_ASIDE = frozenset({
+    "rule", "default_rule", "source", "interpretation", "criteria", "scoring_text",
+    "lead_office", "supporting_offices", "assessing_bodies", "evidence", "description", "seed",
+})
+
+
+def checks_after_repair(data: object, errors: list[dict], file: str,
+                        line_of: Callable[[tuple], int | None] = lambda path: None
+                        ) -> list[Problem]:
+    """Cross-field problems of a scheme that failed validation, where that is still possible.
+
+    Each failing part that can be set aside (see _SET_ASIDE, or an unknown field) is removed
+    and the scheme validated again; if that succeeds, its cross-field problems are returned,
+    except rule checks on leaves whose own rule was set aside (they would judge the default
+    rule instead). Otherwise, and when nothing can be set aside, returns [].
+    """
+    if not isinstance(data, dict):
+        return []
+    repaired = copy.deepcopy(data)
+    set_aside: list[tuple] = []
+    for error in errors:
+        path = error_path(error)
+        if error["type"] == "extra_forbidden":
+            cut = len(path)
+        else:
+            cut = next((i + 1 for i in range(len(path) - 1, -1, -1)
+                        if path[i] in _SET_ASIDE), None)
+        if cut is None:
+            return []
+        set_aside.append(path[:cut])
+        _remove(repaired, path[:cut])
+    try:
+        scheme = Scheme.model_validate(repaired)
+    except ValidationError:
+        return []
+    skip = set()
+    for path in set_aside:
+        if path[-1] == "rule":
+            skip |= {_dotted(path), _dotted(path[:-1])}
+    return [p for p in check_scheme(scheme, file, line_of) if p.column not in skip]
+
+
+def _remove(data: object, path: tuple) -> None:
+    node = data
+    for part in path[:-1]:
+        try:
+            node = node[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
 
 
 def _leaf_paths(rubric: Rubric, rubric_path: tuple) -> Iterator[tuple[Indicator, tuple]]:

@@ -15,10 +15,10 @@ Sheets (Chinese names; the English names in brackets are accepted too), header i
     评分细则 [rubrics]     细则代码 | 细则名称 | 适用单位类型 | 总分 | 默认计分规则
                            | (rule parameters) | 未录入指标 | 允许豁免 | 豁免来源 | 豁免解释
                            | 来源 | 解释
-    指标分组 [groups]      细则 | 一级指标 | 二级指标 | 三级指标 | 分值 | 来源 | 解释
     指标 [indicators]      细则 | 编号 | 一级指标 | 二级指标 | 三级指标 | 指标名称 | 分值 | 计分规则
                            | 目标值 | 每次分值 | 封顶 | 选项 | 分档 | 参评数 | 考核要点 | 评分办法
                            | 牵头科室 | 配合科室 | 牵头考核单位 | 佐证材料 | 来源 | 解释
+    指标分组 [groups]      细则 | 一级指标 | 二级指标 | 三级指标 | 分值 | 来源 | 解释
     内容保障 [content_items] 序号 | 一级指标 | 二级指标 | 指标说明 | 每条分值 | 计量单位
                            | 来源 | 解释
     加减分 [clauses]       类别 | 编号 | 条款内容 | 国家级 | 省级 | 市级 | 县级 | 固定分值
@@ -55,6 +55,7 @@ from pipelines.problems import Problem
 from pipelines.scheme_checks import (
     SchemeRejected,
     check_scheme,
+    checks_after_repair,
     error_path,
     error_value,
     explain_error,
@@ -95,6 +96,16 @@ ENUMS: dict[str, dict[str, str]] = {
     "clause_kind": {"加分": "", "减分": ""},
 }
 
+ENUM_NAMES: dict[str, tuple[str, str]] = {
+    "rule": ("计分规则", "rule kind"),
+    "basis": ("阶段依据", "stage basis"),
+    "missing_input": ("未录入处理", "missing_input"),
+    "measure": ("目标类型", "target measure"),
+    "direction": ("目标方向", "target direction"),
+    "aggregate": ("汇总方式", "aggregate"),
+    "clause_kind": ("加减分类别", "clause kind"),
+}
+
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "rule": {k: (v,) for k, v in RULE_KIND_ZH.items()},
     "basis": {"rubric": ("年终", "年终考评", "年终评分"), "content": ("平时", "平时考评")},
@@ -126,9 +137,10 @@ def parse_enum(enum: str, value: object) -> str | None:
     first = match_key(text.split()[0])
     if first in {match_key(c) for c in ENUMS[enum]}:
         return next(c for c in ENUMS[enum] if match_key(c) == first)
+    zh, en = ENUM_NAMES[enum]
     raise NormalizeError(
-        "无效取值;可选: " + "、".join(enum_entries(enum)),
-        "not one of: " + ", ".join(ENUMS[enum]),
+        f"未知的{zh}「{text}」;可选: " + "、".join(enum_entries(enum)),
+        f"unknown {en} '{text}'; one of: " + ", ".join(ENUMS[enum]),
     )
 
 
@@ -474,7 +486,7 @@ HEADER_COLS = (
 LEVEL_FIELDS = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
 
 # The order of the data sheets when written (the 方案 sheet and 说明 come first).
-SHEET_ORDER = ("documents", "unit_types", "stages", "rubrics", "groups", "indicators",
+SHEET_ORDER = ("documents", "unit_types", "stages", "rubrics", "indicators", "groups",
                "content_items", "clauses", "grades", "targets")
 
 Loc = tuple[str | None, int | None, str | None]  # sheet, Excel row, column header
@@ -493,10 +505,13 @@ def read_scheme_workbook(path: Path) -> Scheme:
     if data is None:  # not a workbook at all
         raise SchemeRejected(reader.problems)
     scheme: Scheme | None = None
+    cross: list[Problem] = []
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as err:
-        for error in err.errors(include_url=False):
+        errors = err.errors(include_url=False)
+        cross = checks_after_repair(data, errors, reader.file)
+        for error in errors:
             path = error_path(error)
             zh, en = explain_error(error)
             if error["type"] == "too_short":
@@ -507,10 +522,12 @@ def read_scheme_workbook(path: Path) -> Scheme:
                 else:
                     zh, en = "至少需要填写一项(一行)", "at least one entry (row) is needed"
             reader.report(path, error_value(error), zh, en)
-    if scheme is not None and not reader.problems:
-        # Cross-field checks only on a clean read: a row the reader had to drop would show up
-        # again as a spurious sum mismatch.
-        for p in check_scheme(scheme, reader.file):
+    if scheme is not None:
+        cross = check_scheme(scheme, reader.file)
+    if not reader.dropped_rows:
+        # Cross-field checks only when no indicator row or column was dropped: a dropped row
+        # would show up again as a spurious sum mismatch.
+        for p in cross:
             reader.report(_parse_dotted(p.column or ""), p.value, p.problem_zh, p.problem_en)
     if reader.problems:
         raise SchemeRejected(reader.problems)
@@ -582,6 +599,10 @@ class _Reader:
         self.prov_value: dict[tuple[tuple, str], Loc] = {}
         self.silenced: set[Loc] = set()
         self.silenced_columns: set[tuple[str | None, str | None]] = set()
+        self.dropped_rows = False  # a sheet, a required column or an indicator row left out
+        self.rubric_keys: dict[str, int] = {}  # match_key of a rubric's id or name -> index
+        # Groups of indicator rows dropped for a bad 细则 cell: not reported again on 指标分组.
+        self.dropped_groups: set[tuple[str, ...]] = set()
 
     # ------------------------------------------------------------------ problems
 
@@ -645,6 +666,7 @@ class _Reader:
                              f"缺少工作表「{spec.name}」", f"the sheet {spec.name} [{spec.en}] "
                              "is missing")
                 tables[key] = _Table(spec, spec.name)
+                self.dropped_rows = self.dropped_rows or spec.required
                 continue
             tables[key] = self._table(spec, name, raw[name])
         self._documents(data, tables["documents"])
@@ -748,6 +770,7 @@ class _Reader:
                 self.add((sheet, 1, col.zh), None, f"缺少必填列「{col.zh}」",
                          f"the required column {col.zh} [{col.field}] is missing")
                 self.silenced_columns.add((sheet, col.zh))
+                self.dropped_rows = True
         table.rows = list(self._rows(rows, columns))
         return table
 
@@ -851,7 +874,6 @@ class _Reader:
 
     def _rubrics(self, data: dict, table: _Table) -> None:
         rubrics = []
-        self.rubric_keys: dict[str, int] = {}
         for i, row, cells, rb in self._list_rows(table, ("rubrics",)):
             path = ("rubrics", i)
             self._fill(table, row, cells, rb, path,
@@ -931,10 +953,14 @@ class _Reader:
             ri = self._rubric_of(data, table, row, cells)
             levels = self._levels(table, row, cells)
             if ri is None or levels is None:
+                names = tuple(n for n, _ in levels or ())
+                self.dropped_groups |= {names[:k] for k in range(1, len(names) + 1)}
+                self.dropped_rows = bool(data["rubrics"]) or self.dropped_rows
                 continue
             if not levels:
                 self.add(table.loc(row, "level1"), None, "缺少一级指标(每个指标须属于一个一级指标)",
                          "the 一级指标 is missing: every indicator sits in a category")
+                self.dropped_rows = True
                 continue
             node = roots[ri]
             for name, column in levels:
@@ -989,6 +1015,8 @@ class _Reader:
             for name, _ in levels:
                 node = node.by_name.get(name) if node is not None else None
             if node is None:
+                if tuple(n for n, _ in levels) in self.dropped_groups:
+                    continue  # its indicators were already reported
                 shown = " / ".join(n for n, _ in levels)
                 self.add(table.loc(row, f"level{len(levels)}"), shown,
                          "「指标」表中没有属于此分组的指标(名称须与指标表一致)",

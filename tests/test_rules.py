@@ -236,3 +236,23 @@ def test_content_stage_monotonic_and_bounded(p, step):
     if p <= 600:
         assert out[0] <= 60 + 1e-12
     assert out[0] <= 60 + 0.3 * max(p - 600, 0) / step + 1e-9
+
+
+def test_output_rounding_is_half_up_to_two_decimals():
+    """CONTRACT: scores are rounded half-up to 2 decimals for output only."""
+    from pipelines.rounding import round_half_up
+
+    values = pl.DataFrame({"x": [2.675, 2.665, 103.6, 0.125, 89.994999, 1.005, -2.675]})
+    out = values.select(round_half_up(pl.col("x")))["x"].to_list()
+    assert out == [2.68, 2.67, 103.6, 0.13, 89.99, 1.01, -2.67]
+    assert [repr(v) for v in out[:3]] == ["2.68", "2.67", "103.6"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(min_value=0, max_value=10_000_000))
+def test_rounding_keeps_values_that_have_two_decimals(cents):
+    from pipelines.rounding import round_half_up
+
+    value = cents / 100
+    out = pl.DataFrame({"x": [value]}).select(round_half_up(pl.col("x")))["x"][0]
+    assert repr(out) == repr(value)

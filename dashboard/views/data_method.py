@@ -53,6 +53,7 @@ targets = data.read("dash_targets", f.db, f.scheme)
 
 # --- load history ----------------------------------------------------------------------------
 st.subheader("数据导入记录")
+st.caption("仓库中所有方案的导入批次,最新在前。")
 loads = data.read("dash_loads", f.db)
 if loads.is_empty():
     widgets.nothing_to_show(
@@ -117,8 +118,9 @@ st.markdown("**考核等次**")
 if grades.is_empty():
     st.caption("本方案没有规定考核等次,只排名次。")
 else:
-    widgets.show_table(grades.select(pl.col("grade").alias("等次"),
-                                     pl.col("min_points").alias("最低分(含)")),
+    bands = [f"{m:g}分及以上" if m is not None else "低于上一等次"
+             for m in grades["min_points"].to_list()]
+    widgets.show_table(pl.DataFrame({"等次": grades["grade"], "分数线": bands}),
                        name="考核等次", filters=f, key="dm-grades")
 
 if not clauses.is_empty():
@@ -161,6 +163,10 @@ else:
         name="解释说明", filters=f, key="dm-notes", height=420,
         column_config={"解释": st.column_config.TextColumn("解释", width="large")},
     )
+    with st.expander(f"逐条阅读全部 {notes.height} 条解释"):
+        for r in notes.iter_rows(named=True):
+            origin = f"  \n:gray[原文出处: {r['source']}]" if r["source"] else ""
+            st.markdown(f"**{r['scope']}**: {r['interpretation']}{origin}")
 
 with st.expander("全部指标的计分规则与原文"):
     rules = data.read("dash_indicator_rules", f.db, f.scheme)

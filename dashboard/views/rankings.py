@@ -44,4 +44,5 @@ for unit_type in types:
         part, name=f"{unit_type}排名", filters=f, key=f"rk-t-{unit_type}", unit_label=unit_type,
         grade_column="等次" if "等次" in part.columns else None,
         column_config={"排名": st.column_config.NumberColumn("排名", format="%d")},
+        height=widgets.table_height(part.height),
     )

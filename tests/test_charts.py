@@ -1,0 +1,236 @@
+"""Chart builders: a frame in, a chart out, with the encodings, titles and 示例数据 marks the
+dashboard and the briefing pack rely on. Pure: no warehouse, no Streamlit."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard import charts, palette
+from dashboard.data import change_label
+
+SAMPLE = charts.Titling(what="区镇 年终考核排名", when="2013年度", source="数据来源: 测试",
+                        sample=True)
+REAL = charts.Titling(what="区镇 年终考核排名", when="2013年度", source="数据来源: 测试",
+                      sample=False)
+GRADES = ["优秀", "合格", "基本合格", "不合格"]
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def layers(s: dict) -> list[dict]:
+    return s.get("layer", [s])
+
+
+def ranking() -> pl.DataFrame:
+    return pl.DataFrame({
+        "unit": ["甲镇", "乙镇", "丙镇", "丁镇"],
+        "unit_type": ["区镇"] * 4,
+        "rank": [1, 2, 2, 4],
+        "total": [95.0, 80.0, 80.0, 55.5],
+        "grade": ["优秀", "合格", "合格", "不合格"],
+    })
+
+
+def test_title_says_what_and_when_with_the_sample_mark_first() -> None:
+    s = spec(charts.ranking_bars(ranking(), value="total", value_title="总分", titling=SAMPLE,
+                                 grades=GRADES))
+    assert s["title"]["text"] == "区镇 年终考核排名（2013年度）"
+    assert s["title"]["subtitle"][0].startswith("【示例数据】")
+    assert "数据来源: 测试" in s["title"]["subtitle"]
+    real = spec(charts.ranking_bars(ranking(), value="total", value_title="总分", titling=REAL,
+                                    grades=GRADES))
+    assert not any("示例数据" in line for line in real["title"]["subtitle"])
+
+
+def test_shared_look_font_autosize_and_horizontal_labels() -> None:
+    s = spec(charts.ranking_bars(ranking(), value="total", value_title="总分", titling=REAL,
+                                 grades=GRADES))
+    assert s["config"]["font"] == palette.FONT == "Noto Sans CJK SC, sans-serif"
+    assert s["config"]["axisX"]["labelAngle"] == 0
+    # fit-x: the width follows the page; the plot keeps its height under the title block
+    assert s["autosize"] == {"type": "fit-x", "contains": "padding"}
+
+
+def test_ranking_bars_sorted_by_rank_coloured_by_grade_with_highlight() -> None:
+    s = spec(charts.ranking_bars(ranking(), value="total", value_title="总分", titling=SAMPLE,
+                                 grades=GRADES, highlight=["丁镇"]))
+    bars = layers(s)[0]
+    enc = bars["encoding"]
+    assert enc["y"]["sort"] == ["甲镇", "乙镇", "丙镇", "丁镇"]  # ties kept side by side
+    assert enc["x"]["field"] == "total"
+    assert enc["color"]["field"] == "grade"
+    assert enc["color"]["scale"]["domain"] == GRADES  # no 未定等次 when every unit has a grade
+    assert enc["color"]["scale"]["range"] == [palette.GRADE_COLORS[g] for g in GRADES]
+    assert enc["opacity"]["condition"]["test"] == {"field": "unit", "oneOf": ["丁镇"]}
+    assert "丁镇" in enc["y"]["axis"]["labelFontWeight"]["expr"]
+
+
+def test_ranking_bars_without_grades_use_unit_type_colours() -> None:
+    frame = ranking().drop("grade")
+    s = spec(charts.ranking_bars(frame, value="total", value_title="总分", titling=REAL,
+                                 unit_types=["区镇", "政府部门"]))
+    color = layers(s)[0]["encoding"]["color"]
+    assert color["field"] == "unit_type"
+    assert color["scale"]["range"] == list(palette.UNIT_TYPE_COLORS[:2])
+
+
+def test_grade_colours_are_consistent_across_schemes() -> None:
+    """优秀 is the same green in Jintan (优秀/合格/基本合格/不合格) and Yueyang (优秀/良好/…)."""
+    _, jintan = palette.grade_scale(GRADES)
+    _, yueyang = palette.grade_scale(["优秀", "良好", "合格", "不合格"])
+    assert jintan[0] == yueyang[0] and jintan[-1] == yueyang[-1]
+    assert jintan[1] == yueyang[2]  # 合格 keeps its colour whatever its position
+    assert palette.grade_color("某等次") == palette.FALLBACK_GRADE
+    assert palette.grade_color(None) == palette.GRADE_COLORS[palette.NO_GRADE]
+
+
+def test_grade_distribution_stacks_grades_per_unit_type() -> None:
+    frame = pl.DataFrame({
+        "unit_type": ["区镇", "区镇", "政府部门", "政府部门"],
+        "grade": ["优秀", "合格", "优秀", "合格"],
+        "grade_position": [0, 1, 0, 1],
+        "units": [2, 3, 5, 0],
+    })
+    s = spec(charts.grade_distribution(frame, grades=["优秀", "合格"],
+                                       unit_types=["区镇", "政府部门"], titling=SAMPLE))
+    enc = s["encoding"]
+    assert enc["x"]["aggregate"] == "sum" and enc["x"]["field"] == "units"
+    assert enc["y"]["sort"] == ["区镇", "政府部门"]
+    assert enc["color"]["scale"]["domain"] == ["优秀", "合格"]
+    assert "示例数据" in s["title"]["subtitle"][0]
+
+
+def progress(measure: str, months: int, **extra) -> pl.DataFrame:
+    base = {
+        "target": ["t"] * months, "name": ["名"] * months, "text": ["要求"] * months,
+        "measure": [measure] * months, "unit": [extra.pop("unit", "件")] * months,
+        "aggregate": [extra.pop("aggregate", "sum")] * months,
+        "month": [f"2013-{m:02d}" for m in range(1, months + 1)],
+        "status": ["未达"] * months,
+    }
+    base.update(extra)
+    return pl.DataFrame(base)
+
+
+def test_cumulative_target_has_floor_pace_and_projection_to_december() -> None:
+    frame = progress("cumulative", 6, value=[100.0] * 6,
+                     actual=[100.0 * m for m in range(1, 7)], floor=[2000.0] * 6,
+                     stretch=[None] * 6, pace=[2000 / 12 * m for m in range(1, 7)],
+                     projection=[1200.0] * 6)
+    s = spec(charts.target_chart(frame, year=2013, titling=SAMPLE))
+    lines = s["layer"][0]
+    data = s["datasets"]
+    series = {row["series"] for rows in data.values() for row in rows if "series" in row}
+    assert series == {"累计完成", "进度线", "年末预测"}
+    projection = [row for rows in data.values() for row in rows
+                  if row.get("series") == "年末预测"]
+    assert [p["month"] for p in projection] == ["2013-06", "2013-12"]
+    assert projection[-1]["value"] == 1200.0
+    assert lines["layer"][0]["encoding"]["x"]["scale"]["domain"][-1] == "2013-12"
+    labels = [row["label"] for rows in data.values() for row in rows if "label" in row]
+    assert labels == ["保 2,000件"]
+    assert s["resolve"]["scale"]["color"] == "independent"
+
+
+def test_cumulative_target_in_december_needs_no_projection_segment() -> None:
+    frame = progress("cumulative", 12, value=[200.0] * 12,
+                     actual=[200.0 * m for m in range(1, 13)], floor=[2000.0] * 12,
+                     stretch=[None] * 12, pace=[2000 / 12 * m for m in range(1, 13)],
+                     projection=[2400.0] * 12)
+    s = spec(charts.target_chart(frame, year=2013, titling=REAL))
+    series = {row.get("series") for rows in s["datasets"].values() for row in rows}
+    assert "年末预测" not in series
+
+
+def test_rank_target_inverted_axis_with_floor_and_stretch_bands() -> None:
+    frame = progress("rank", 4, unit="名", aggregate="last", value=[3.0, 2.0, 2.0, 1.0],
+                     actual=[3.0, 2.0, 2.0, 1.0], floor=[2.0] * 4, stretch=[1.0] * 4,
+                     pace=[None] * 4, projection=[None] * 4)
+    s = spec(charts.target_chart(frame, year=2013, titling=SAMPLE))
+    rect, _text, line = s["layer"]
+    assert line["encoding"]["y"]["scale"]["reverse"] is True
+    bands = {row["band"]: (row["top"], row["bottom"]) for rows in s["datasets"].values()
+             for row in rows if "band" in row and "top" in row}
+    assert bands == {"争": (0.5, 1.5), "保": (1.5, 2.5)}  # 保二争一
+    assert rect["mark"]["type"] == "rect"
+    assert "示例数据" in s["title"]["subtitle"][0]
+
+
+def test_rate_target_shows_month_and_running_mean_as_percent() -> None:
+    frame = progress("rate", 3, unit="%", aggregate="mean", value=[0.98, 0.99, 1.0],
+                     actual=[0.98, 0.985, 0.99], floor=[0.99] * 3, stretch=[None] * 3,
+                     pace=[None] * 3, projection=[None] * 3)
+    s = spec(charts.target_chart(frame, year=2013, titling=REAL))
+    y = s["layer"][0]["encoding"]["y"]
+    assert y["axis"]["format"] == ".1%"
+    series = {row.get("series") for rows in s["datasets"].values() for row in rows}
+    assert {"当月", "累计平均"} <= series
+    labels = [row["label"] for rows in s["datasets"].values() for row in rows if "label" in row]
+    assert labels == ["保 99%"]
+
+
+def test_heatmap_share_of_available_max_leaves_out_exempt_cells() -> None:
+    frame = pl.DataFrame({
+        "unit": ["甲", "甲", "乙", "乙"], "node": ["组织管理", "网站建设"] * 2,
+        "node_position": [1, 2, 1, 2], "score": [3.5, 0.0, 7.0, 6.5],
+        "max_points": [7.0, 0.0, 7.0, 13.0],
+    })
+    s = spec(charts.heatmap(frame, level_title="一级指标", titling=SAMPLE, highlight=["乙"]))
+    rows = next(iter(s["datasets"].values()))
+    assert len(rows) == 3  # 甲's exempt 网站建设 (max 0) is not drawn
+    assert {r["share"] for r in rows} == {0.5, 1.0}
+    cells = s["layer"][0]["encoding"]
+    assert cells["color"]["scale"]["domain"] == [0, 1]
+    assert cells["x"]["sort"] == ["组织管理", "网站建设"]
+    assert cells["y"]["sort"] == ["乙", "甲"]  # strongest first
+
+
+def test_movers_sorted_by_change_with_labels() -> None:
+    frame = pl.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["区镇"] * 3,
+                          "change": [-2, 3, 1], "rank": [5, 1, 2], "prev_rank": [3, 4, 3]})
+    s = spec(charts.movers(frame, titling=SAMPLE))
+    assert s["layer"][0]["encoding"]["y"]["sort"] == ["乙", "丙", "甲"]
+    labels = {r["unit"]: r["label"] for rows in s["datasets"].values() for r in rows}
+    assert labels["乙"] == "4→1"
+
+
+def test_lost_points_and_office_losses_sorted_most_lost_first() -> None:
+    lost = pl.DataFrame({"label": ["001 甲", "002 乙"], "lost": [1.0, 4.0],
+                         "max_points": [4.0, 6.0], "units_losing": [1, 3],
+                         "office": [None, "信息中心"]})
+    s = spec(charts.lost_points(lost, titling=SAMPLE))
+    assert s["layer"][0]["encoding"]["y"]["sort"] == ["002 乙", "001 甲"]
+    offices = pl.DataFrame({"office": ["办公室", "信息中心"], "lost": [2.0, 9.0],
+                            "available": [10.0, 40.0], "indicators": [2, 5]})
+    s = spec(charts.office_losses(offices, titling=SAMPLE))
+    assert s["layer"][0]["encoding"]["y"]["sort"] == ["信息中心", "办公室"]
+    assert s["layer"][0]["encoding"]["y"]["title"] == "牵头科室"
+
+
+def test_unit_lines_share_one_legend_with_the_median_dashed() -> None:
+    frame = pl.DataFrame({"month": ["2013-01", "2013-02"] * 2,
+                          "series": ["金城镇", "金城镇", "类型中位数", "类型中位数"],
+                          "points": [50.0, 60.0, 55.0, 52.0]})
+    s = spec(charts.unit_vs_median(frame, year=2013, unit="金城镇", titling=SAMPLE))
+    solid, dashed = s["layer"]
+    assert solid["encoding"]["color"]["scale"]["domain"] == ["金城镇", "类型中位数"]
+    assert dashed["mark"]["strokeDash"] == [5, 4]
+
+
+@pytest.mark.parametrize(("change", "previous", "expected"),
+                         [(2, 5, "↑2"), (-1, 3, "↓1"), (0, 4, "—"), (None, None, "新")])
+def test_change_labels(change, previous, expected) -> None:
+    frame = pl.DataFrame({"c": [change], "p": [previous]}, schema={"c": pl.Int32, "p": pl.Int32})
+    assert frame.select(change_label(pl.col("c"), pl.col("p")).alias("x"))["x"][0] == expected
+
+
+def test_a_finished_chart_renders_to_png_with_chinese() -> None:
+    """The chart objects go straight into the exports module (vl-convert)."""
+    from dashboard import exports
+
+    png = exports.chart_png(charts.ranking_bars(ranking(), value="total", value_title="总分",
+                                                titling=SAMPLE, grades=GRADES), scale=1)
+    assert png.startswith(b"\x89PNG")

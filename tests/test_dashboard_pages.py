@@ -1,0 +1,244 @@
+"""The Streamlit dashboard, page by page and scheme by scheme, through Streamlit's AppTest.
+
+Each case opens the app on a scheme through the query string (as a shared link would), switches
+to a page, checks the page's key element carries real content, then changes another filter in
+the sidebar and checks the page again and that the URL followed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+SCHEMES = ["jintan-2013", "yueyang-2017", "shengzhou-2020", "huaibei-2019"]
+PAGES = ["overview", "rankings", "targets", "indicators", "unit_profile", "data_method"]
+TITLES = {"overview": "总览", "rankings": "排名", "targets": "目标", "indicators": "指标",
+          "unit_profile": "单位画像", "data_method": "数据与方法"}
+# The unit type each case switches to in the sidebar (the second type where there is one).
+OTHER_TYPE = {"jintan-2013": "政府部门", "yueyang-2017": "市直及中省驻岳单位",
+              "shengzhou-2020": "市级部门", "huaibei-2019": "市直单位"}
+STATUSES = {"达争", "达保", "未达"}
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """A factory: the app opened with these query parameters on a page."""
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+
+    def open_app(page: str = "overview", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params.update(params)
+        at.run()
+        if page != "overview":
+            at.switch_page(f"views/{page}.py").run()
+        assert_ok(at)
+        return at
+
+    return open_app
+
+
+def assert_ok(at: AppTest) -> None:
+    """No exception on the page."""
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def charts(at: AppTest) -> list:
+    """The Altair charts drawn in the main area."""
+    return list(at.main.get("vega_lite_chart"))
+
+
+def infos(at: AppTest) -> str:
+    return " ".join(i.value for i in at.info)
+
+
+def frames(at: AppTest) -> list[pl.DataFrame]:
+    return [pl.from_pandas(d.value) for d in at.dataframe]
+
+
+def check_page(at: AppTest, scheme: str, page: str) -> None:
+    """The page's key element with real content, per scheme."""
+    assert [t.value for t in at.title] == [TITLES[page]]
+    # every demo unit is sample data: the page says so
+    assert any("示例数据" in c.value for c in at.caption)
+    has_targets = scheme == "jintan-2013"
+    if page == "overview":
+        if has_targets:
+            table = next(f for f in frames(at) if "要求" in f.columns)
+            row = table.filter(pl.col("要求") == "在常州市保二争一")
+            assert row.height == 1 and row["状态"][0] in STATUSES
+            assert any(m.label == "在常州市保二争一" for m in at.metric)
+        else:
+            assert "没有设定年度目标" in infos(at)
+            assert "没有按月计分的平时考评" in infos(at)
+        assert charts(at), "grade distribution (or score spread) chart"
+    elif page == "rankings":
+        tables = [f for f in frames(at) if "排名" in f.columns]
+        assert tables and charts(at)
+        for table in tables:
+            check_competition_ranks(table)
+    elif page == "targets":
+        if has_targets:
+            table = next(f for f in frames(at) if "要求" in f.columns)
+            assert set(table["状态"].to_list()) <= STATUSES
+            assert len(charts(at)) == table.height  # one chart per target with figures
+        else:
+            assert "没有设定年度目标" in infos(at)
+            assert not charts(at)
+    elif page == "indicators":
+        assert len(charts(at)) >= 4  # three heat maps and the lost-points chart at least
+        subheaders = [s.value for s in at.subheader]
+        assert "各单位一级指标得分率" in subheaders
+        if scheme == "huaibei-2019":
+            assert "按牵头科室的失分" in subheaders
+            offices = next(f for f in frames(at)
+                           if "牵头科室" in f.columns and "失分合计" in f.columns)
+            assert offices.height > 0 and offices["失分合计"].sum() > 0
+    elif page == "unit_profile":
+        ranks = {m.label: m.value for m in at.metric}
+        assert ranks["同类排名"].startswith("第")
+        if scheme == "jintan-2013":
+            assert len(charts(at)) == 3  # monthly vs median, rank history, categories
+        else:
+            assert "没有按月计分的平时考评" in infos(at)
+            assert len(charts(at)) == 1
+    elif page == "data_method":
+        notes = next(f for f in frames(at) if "解释" in f.columns and "适用范围" in f.columns)
+        assert notes.height > 0
+        labels = [b.label for b in at.get("download_button")]
+        assert "单位名录模板" in labels and "年终评分模板" in labels
+        assert ("内容保障月报模板" in labels) == (scheme == "jintan-2013")
+
+
+def check_competition_ranks(table: pl.DataFrame) -> None:
+    """Rows are in rank order from 1; equal totals share a rank; the next rank skips."""
+    value = "总分" if "总分" in table.columns else "当月得分"
+    if "单位类型" in table.columns:
+        groups = table.partition_by("单位类型", maintain_order=True)
+    else:
+        groups = [table]
+    for group in groups:
+        ranks, values = group["排名"].to_list(), group[value].to_list()
+        assert ranks[0] == 1
+        for i in range(1, len(ranks)):
+            if values[i] == values[i - 1]:
+                assert ranks[i] == ranks[i - 1]
+            else:
+                assert ranks[i] == i + 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_page_for_scheme(app, scheme: str, page: str) -> None:
+    at = app(page, scheme=scheme)
+    assert at.query_params["scheme"] == scheme
+    check_page(at, scheme, page)
+
+    # Change another filter in the sidebar: the page redraws and the URL follows.
+    at.sidebar.selectbox(key="f_type").select(OTHER_TYPE[scheme]).run()
+    assert_ok(at)
+    assert at.query_params["type"] == OTHER_TYPE[scheme]
+    assert [t.value for t in at.title] == [TITLES[page]]
+    if page == "rankings":
+        assert [s.value for s in at.subheader] == [OTHER_TYPE[scheme]]
+        for table in frames(at):
+            check_competition_ranks(table)
+    else:
+        check_page(at, scheme, page)
+
+
+def test_yueyang_ranking_ties(app) -> None:
+    """岳阳 year-end: the first row is rank 1, and two units with equal totals share rank 7."""
+    at = app("rankings", scheme="yueyang-2017")
+    tables = [f for f in frames(at) if "排名" in f.columns]
+    assert [t["排名"][0] for t in tables] == [1, 1]
+    municipal = tables[1]
+    tied = municipal.filter(pl.col("排名") == 7)
+    assert tied.height == 2 and tied["总分"].n_unique() == 1
+    assert 8 not in municipal["排名"].to_list()
+    assert any("并列名次" in c.value for c in at.caption)
+
+
+def test_query_string_reproduces_view(app) -> None:
+    """A link with scheme, period, type and units opens on exactly that view."""
+    at = app("rankings", scheme="jintan-2013", year="2013", period="2013-05", type="区镇",
+             units=["金城镇", "儒林镇"])
+    assert at.sidebar.selectbox(key="f_scheme").value == "jintan-2013"
+    assert at.sidebar.selectbox(key="f_period").value == "2013-05"
+    assert at.sidebar.selectbox(key="f_type").value == "区镇"
+    assert at.sidebar.multiselect(key="f_units").value == ["金城镇", "儒林镇"]
+    table = frames(at)[0]
+    assert "较上月" in table.columns and "累计排名" in table.columns  # the monthly ranking
+    assert [s.value for s in at.subheader] == ["区镇"]
+    assert at.query_params["units"] == ["金城镇", "儒林镇"]
+
+
+def test_switching_scheme_takes_the_new_schemes_defaults(app) -> None:
+    """From 岳阳 (year-end only) to 金坛: the latest month, all types, no focus units."""
+    at = app("overview", scheme="yueyang-2017", type="县市区", units="汨罗市")
+    at.sidebar.selectbox(key="f_scheme").select("jintan-2013").run()
+    assert_ok(at)
+    assert at.sidebar.selectbox(key="f_period").value == "2013-12"
+    assert at.sidebar.selectbox(key="f_type").value == "全部类型"
+    assert at.sidebar.multiselect(key="f_units").value == []
+    assert dict(at.query_params) == {"scheme": "jintan-2013", "year": "2013",
+                                     "period": "2013-12"}
+
+
+def test_bad_query_values_fall_back(app) -> None:
+    """Unknown values in a hand-edited link fall back to defaults instead of failing."""
+    at = app("overview", scheme="nowhere-1999", period="2099-13", type="火星", units="无此单位")
+    assert at.sidebar.selectbox(key="f_scheme").value == "jintan-2013"
+    assert at.sidebar.selectbox(key="f_type").value == "全部类型"
+    assert at.sidebar.multiselect(key="f_units").value == []
+
+
+def test_year_end_period_and_sample_badge(app) -> None:
+    """期间=年终 shows the year-end ranking with grades; sample units are marked 示例数据."""
+    at = app("rankings", scheme="jintan-2013", period="year")
+    table = frames(at)[0]
+    assert {"平时考评", "年终考评", "总分", "等次"} <= set(table.columns)
+    assert any("示例数据" in c.value for c in at.caption)
+
+
+def test_briefing_pack_is_a_pdf(demo_db: Path) -> None:
+    """The 「生成通报材料」 pack for a small scheme: a PDF with the sample mark."""
+    from dashboard import data, filters, widgets
+
+    info = data.scheme_row(demo_db, "huaibei-2019")  # outside a script run: read directly
+    view = filters.Filters(db=demo_db, scheme="huaibei-2019", year=2019, period="year",
+                           unit_type=None, units=(), months=(), info=info,
+                           unit_types=("市直单位",), sample=True)
+    pdf = widgets.briefing_pack(view)
+    assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_a_fresh_warehouse(tmp_path_factory, monkeypatch, page: str) -> None:
+    """A warehouse with the built-in schemes and no data yet: every page says what is missing."""
+    from pipelines.loading import ensure_warehouse
+
+    db = tmp_path_factory.getbasetemp() / "fresh" / "egov.duckdb"
+    if not db.exists():
+        db.parent.mkdir(exist_ok=True)
+        ensure_warehouse(db)
+    monkeypatch.setenv("EGOV_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["scheme"] = "jintan-2013"
+    at.run()
+    if page != "overview":
+        at.switch_page(f"views/{page}.py").run()
+    assert_ok(at)
+    assert [t.value for t in at.title] == [TITLES[page]]
+    assert at.info or page == "data_method"
+    assert not any("示例数据" in c.value for c in at.caption)  # no sample units, no badge
+
+
+def test_missing_warehouse_explains_how_to_start(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("EGOV_DB", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert_ok(at)
+    assert "egov demo" in at.error[0].value
