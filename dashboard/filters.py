@@ -75,6 +75,7 @@ class Filters:
 
     @property
     def jurisdiction(self) -> str:
+        """The jurisdiction of the scheme, e.g. 金坛市."""
         return str(self.info.get("jurisdiction", ""))
 
     @property
@@ -84,12 +85,13 @@ class Filters:
 
     @property
     def type_label(self) -> str:
+        """The unit type in view, or 全部类型."""
         return self.unit_type or ALL_TYPES
 
     @property
     def source(self) -> str:
         """The source line for charts and tables."""
-        docs = str(self.info.get("documents", "")).replace(";", "、").replace("; ", "、")
+        docs = str(self.info.get("documents", "")).replace("; ", "、").replace(";", "、")
         loaded = f",更新于 {self.loaded_at}" if self.loaded_at else ""
         return f"数据来源: {self.jurisdiction} {docs};egov 考核数据仓库{loaded}"
 

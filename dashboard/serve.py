@@ -11,18 +11,26 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
 ROOT = APP.parent.parent
 
 
-def command(port: int = 8501, open_browser: bool = True) -> list[str]:
-    """The streamlit command line for the dashboard."""
+def command(port: int = 8501) -> list[str]:
+    """The streamlit command line for the dashboard.
+
+    Always headless: a non-headless Streamlit asks for an e-mail address on its first run on a
+    machine, which would stall `egov demo`; we open the browser ourselves instead.
+    """
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(port),
-        "--server.headless", "false" if open_browser else "true",
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--theme.base", "light",
     ]
@@ -35,10 +43,25 @@ def environment(db: Path) -> dict[str, str]:
     return env
 
 
+def _open_when_ready(port: int, timeout: float = 60) -> None:
+    """Open the user's browser once the server answers its health check (if there is a browser:
+    on a machine without one, webbrowser.open simply returns False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2):
+                webbrowser.open(f"http://localhost:{port}")
+                return
+        except OSError:
+            time.sleep(0.5)
+
+
 def run(db: Path, port: int = 8501, open_browser: bool = True) -> None:
     """Serve the dashboard on `port` over the warehouse `db` until interrupted (Ctrl+C)."""
     print(f"电子政务绩效考核 dashboard: http://localhost:{port}  (Ctrl+C 停止)", file=sys.stderr)
-    child = subprocess.Popen(command(port, open_browser), env=environment(db))
+    child = subprocess.Popen(command(port), env=environment(db))
+    if open_browser:
+        threading.Thread(target=_open_when_ready, args=(port,), daemon=True).start()
 
     def stop(signum, frame) -> None:  # SIGTERM: leave like Ctrl+C does
         raise KeyboardInterrupt

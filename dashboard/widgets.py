@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.filters import Filters
+from dashboard.filters import Filters, period_label
 from pipelines.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
@@ -260,14 +260,8 @@ def target_charts(f: Filters, measures: Sequence[str] | None = None
 def target_chart_for(f: Filters, rows: pl.DataFrame) -> alt.TopLevelMixin:
     """The chart of one target's progress rows, titled with the seed's wording and the month."""
     last = rows.tail(1).row(0, named=True)
-    when = f"截至{period_label_of(last['month'])}"
+    when = f"截至{period_label(last['month'], f.year)}"
     return charts.target_chart(rows, year=f.year, titling=titling(f, str(last["text"]), when))
-
-
-def period_label_of(month: str) -> str:
-    """2013-06 → 2013年6月."""
-    y, m = month.split("-")
-    return f"{y}年{int(m)}月"
 
 
 def briefing_pack(f: Filters) -> bytes:

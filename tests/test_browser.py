@@ -122,8 +122,11 @@ def test_leader_finds_changzhou_target_on_the_overview(server, browser):
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:
         page.goto(f"{server}/?scheme=jintan-2013", wait_until="networkidle")
+        main = page.locator('[data-testid="stMain"]')
+        # Wait for the text itself: the status widget may not have appeared yet when polled.
+        main.get_by_text("在常州市保二争一").first.wait_for(timeout=60_000)
         wait_for_run(page)
-        text = page.locator('[data-testid="stMain"]').inner_text()
+        text = main.inner_text()
         assert "保二争一" in text
         assert any(status in text for status in ("达争", "达保", "未达"))
     finally:

@@ -1,0 +1,63 @@
+"""Server time of each dashboard page on the demo warehouse, cold and warm.
+
+Run: uv run python benchmarks/bench_pages.py [--db PATH] [--repeat N]
+Uses Streamlit's AppTest, which runs the page script in this process exactly as the server
+would: "cold" is the first run after clearing Streamlit's data cache, "warm" the median of the
+next N runs (cached queries). Browser rendering time is not included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PAGES = ["overview", "rankings", "targets", "indicators", "unit_profile", "data_method"]
+SCHEMES = ["jintan-2013", "yueyang-2017", "shengzhou-2020", "huaibei-2019"]
+
+
+def run_page(page: str, scheme: str) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["scheme"] = scheme
+    start = time.perf_counter()
+    at.run()
+    if page != "overview":
+        at.switch_page(f"views/{page}.py").run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"{page}/{scheme}: {at.exception[0].message}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.db is None:
+        from pipelines.demo import build_sample_warehouse
+
+        base = Path(tempfile.mkdtemp())
+        args.db = base / "egov.duckdb"
+        build_sample_warehouse(args.db, raw_dir=base / "raw", curated_dir=base / "curated")
+    os.environ["EGOV_DB"] = str(args.db)
+    import streamlit as st
+
+    run_page("overview", "jintan-2013")  # import Streamlit and the app modules once
+    print(f"{'page':<14}{'scheme':<16}{'cold ms':>10}{'warm ms':>10}")
+    for page in PAGES:
+        for scheme in SCHEMES:
+            st.cache_data.clear()
+            cold = run_page(page, scheme)
+            warm = statistics.median(run_page(page, scheme) for _ in range(args.repeat))
+            print(f"{page:<14}{scheme:<16}{cold * 1000:>10.0f}{warm * 1000:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
