@@ -19,6 +19,7 @@ from pipelines.scheme_model import (
     Rubric,
     Scheme,
 )
+from warehouse.database import table_schema
 
 PATH_SEPARATOR = " / "
 
@@ -66,6 +67,12 @@ class Leaf:
             if node.name:
                 return node.name
         return self.indicator.code
+
+
+def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
+    """Rows as a frame typed exactly as the warehouse table is declared in schema.sql."""
+    schema = table_schema(table)
+    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)
 
 
 def iter_leaves(rubric: Rubric) -> Iterator[Leaf]:
@@ -124,6 +131,9 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
             ind = leaf.indicator
             names = [n.name for n in leaf.ancestors]
             rule = leaf.rule
+            # The leaf's own name fills the first level its ancestors leave open.
+            levels = [*names[1:], ind.name][:2] + [None, None]
+            level2, level3 = levels[0], levels[1] if len(names) > 1 else None
             rows.append(
                 {
                     "scheme": scheme.id,
@@ -133,8 +143,8 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "name": leaf.display_name,
                     "category": names[0],
                     "group_path": PATH_SEPARATOR.join(names),
-                    "level2": names[1] if len(names) > 1 else (ind.name if ind.name else None),
-                    "level3": (names[2] if len(names) > 2 else ind.name) if len(names) > 1 else None,
+                    "level2": level2,
+                    "level3": level3,
                     "max_points": float(ind.max_points),
                     "rule_kind": rule.kind,
                     "rule_params": json.dumps(rule_params(rule), ensure_ascii=False),
@@ -151,32 +161,7 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "interpretation": ind.interpretation,
                 }
             )
-    return pl.DataFrame(rows, schema=_INDICATOR_SCHEMA)
-
-
-_INDICATOR_SCHEMA = {
-    "scheme": pl.String,
-    "rubric": pl.String,
-    "code": pl.String,
-    "position": pl.Int32,
-    "name": pl.String,
-    "category": pl.String,
-    "group_path": pl.String,
-    "level2": pl.String,
-    "level3": pl.String,
-    "max_points": pl.Float64,
-    "rule_kind": pl.String,
-    "rule_params": pl.String,
-    "input_columns": pl.String,
-    "criteria": pl.String,
-    "scoring_text": pl.String,
-    "lead_office": pl.String,
-    "supporting_offices": pl.String,
-    "assessing_bodies": pl.String,
-    "evidence": pl.String,
-    "source": pl.String,
-    "interpretation": pl.String,
-}
+    return _frame("indicators", rows)
 
 
 def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
@@ -198,26 +183,17 @@ def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
                     "position": position,
                 }
             )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "scheme": pl.String,
-            "rubric": pl.String,
-            "path": pl.String,
-            "parent_path": pl.String,
-            "depth": pl.Int32,
-            "name": pl.String,
-            "max_points": pl.Float64,
-            "declared": pl.Boolean,
-            "position": pl.Int32,
-        },
+    return _frame(
+        "indicator_groups",
+        rows
     )
 
 
 def unit_types_frame(scheme: Scheme) -> pl.DataFrame:
     by_type = rubric_for_unit_type(scheme)
     steps = scheme.content.full_mark.excess_step_by_unit_type if scheme.content else {}
-    return pl.DataFrame(
+    return _frame(
+        "unit_types",
         [
             {
                 "scheme": scheme.id,
@@ -228,20 +204,13 @@ def unit_types_frame(scheme: Scheme) -> pl.DataFrame:
                 "excess_step": steps.get(ut.name),
             }
             for i, ut in enumerate(scheme.unit_types)
-        ],
-        schema={
-            "scheme": pl.String,
-            "unit_type": pl.String,
-            "position": pl.Int32,
-            "rubric": pl.String,
-            "description": pl.String,
-            "excess_step": pl.Float64,
-        },
+        ]
     )
 
 
 def rubrics_frame(scheme: Scheme) -> pl.DataFrame:
-    return pl.DataFrame(
+    return _frame(
+        "rubrics",
         [
             {
                 "scheme": scheme.id,
@@ -253,21 +222,13 @@ def rubrics_frame(scheme: Scheme) -> pl.DataFrame:
                 "allows_exemption": r.exemption is not None,
             }
             for i, r in enumerate(scheme.rubrics)
-        ],
-        schema={
-            "scheme": pl.String,
-            "rubric": pl.String,
-            "name": pl.String,
-            "max_points": pl.Float64,
-            "position": pl.Int32,
-            "missing_input": pl.String,
-            "allows_exemption": pl.Boolean,
-        },
+        ]
     )
 
 
 def stages_frame(scheme: Scheme) -> pl.DataFrame:
-    return pl.DataFrame(
+    return _frame(
+        "stages",
         [
             {
                 "scheme": scheme.id,
@@ -279,22 +240,14 @@ def stages_frame(scheme: Scheme) -> pl.DataFrame:
                 "position": i,
             }
             for i, s in enumerate(scheme.stages)
-        ],
-        schema={
-            "scheme": pl.String,
-            "stage": pl.String,
-            "name": pl.String,
-            "basis": pl.String,
-            "weight": pl.Float64,
-            "max_points": pl.Float64,
-            "position": pl.Int32,
-        },
+        ]
     )
 
 
 def content_items_frame(scheme: Scheme) -> pl.DataFrame:
     items = scheme.content.items if scheme.content else []
-    return pl.DataFrame(
+    return _frame(
+        "content_items",
         [
             {
                 "scheme": scheme.id,
@@ -307,17 +260,7 @@ def content_items_frame(scheme: Scheme) -> pl.DataFrame:
                 "source": it.source,
             }
             for it in items
-        ],
-        schema={
-            "scheme": pl.String,
-            "item": pl.Int32,
-            "category": pl.String,
-            "name": pl.String,
-            "description": pl.String,
-            "points": pl.Float64,
-            "per": pl.String,
-            "source": pl.String,
-        },
+        ]
     )
 
 
@@ -331,38 +274,23 @@ def clauses_frame(scheme: Scheme) -> pl.DataFrame:
                 rows += [{**base, "level": lv, "points": float(p)} for lv, p in c.levels.items()]
             else:
                 rows.append({**base, "level": None, "points": float(c.fixed or 0)})
-    return pl.DataFrame(
-        rows,
-        schema={
-            "scheme": pl.String,
-            "kind": pl.String,
-            "clause": pl.Int32,
-            "text": pl.String,
-            "level": pl.String,
-            "points": pl.Float64,
-            "source": pl.String,
-        },
-    ).select("scheme", "kind", "clause", "text", "level", "points", "source")
+    return _frame("clauses", rows)
 
 
 def grades_frame(scheme: Scheme) -> pl.DataFrame:
     bands = scheme.grades.bands if scheme.grades else []
-    return pl.DataFrame(
+    return _frame(
+        "grades",
         [
             {"scheme": scheme.id, "grade": b.name, "min_points": b.min, "position": i}
             for i, b in enumerate(bands)
-        ],
-        schema={
-            "scheme": pl.String,
-            "grade": pl.String,
-            "min_points": pl.Float64,
-            "position": pl.Int32,
-        },
+        ]
     )
 
 
 def targets_frame(scheme: Scheme) -> pl.DataFrame:
-    return pl.DataFrame(
+    return _frame(
+        "targets",
         [
             {
                 "scheme": scheme.id,
@@ -381,23 +309,7 @@ def targets_frame(scheme: Scheme) -> pl.DataFrame:
                 "interpretation": t.interpretation,
             }
             for i, t in enumerate(scheme.targets)
-        ],
-        schema={
-            "scheme": pl.String,
-            "target": pl.String,
-            "name": pl.String,
-            "text": pl.String,
-            "measure": pl.String,
-            "direction": pl.String,
-            "strict": pl.Boolean,
-            "floor": pl.Float64,
-            "stretch": pl.Float64,
-            "aggregate": pl.String,
-            "unit": pl.String,
-            "position": pl.Int32,
-            "source": pl.String,
-            "interpretation": pl.String,
-        },
+        ]
     )
 
 
@@ -437,18 +349,12 @@ def interpretations_frame(scheme: Scheme) -> pl.DataFrame:
         add("等次", scheme.grades)
     for t in scheme.targets:
         add(f"目标 {t.name}", t)
-    return pl.DataFrame(
+    return _frame(
+        "interpretations",
         [
             {"scheme": scheme.id, "scope": s, "source": src, "interpretation": i, "position": n}
             for n, (s, src, i) in enumerate(rows)
-        ],
-        schema={
-            "scheme": pl.String,
-            "scope": pl.String,
-            "source": pl.String,
-            "interpretation": pl.String,
-            "position": pl.Int32,
-        },
+        ]
     )
 
 

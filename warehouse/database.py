@@ -7,6 +7,7 @@ untouched. The data is small (thousands of rows), so a full rewrite costs well u
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -64,10 +65,17 @@ def read_state(path: Path) -> WarehouseState:
 
 def table_schema(table: str) -> dict[str, pl.DataType]:
     """The Polars schema of a warehouse table as schema.sql declares it."""
+    return dict(_declared_schemas()[table])
+
+
+@functools.cache
+def _declared_schemas() -> dict[str, pl.Schema]:
     con = duckdb.connect()
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        return dict(con.sql(f"SELECT * FROM {table}").pl().schema)
+        names = [r[0] for r in con.sql("SELECT table_name FROM information_schema.tables")
+                 .fetchall()]
+        return {name: con.sql(f"SELECT * FROM {name}").pl().schema for name in names}
     finally:
         con.close()
 
