@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.inputs import read_inputs
-from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.load_context import LoadContext
+from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.scheme_checks import load_scheme_file
 from pipelines.scheme_model import Scheme
 from pipelines.scheme_tables import dimension_frames, node_leaf_sum

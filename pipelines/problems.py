@@ -49,7 +49,8 @@ class InputRejected(Exception):
 
     def report(self) -> str:
         n = len(self.problems)
-        head = f"输入被拒绝,共 {n} 个问题,未载入任何数据。 / Input rejected: {n} problem(s); nothing was loaded."
+        head = (f"输入被拒绝,共 {n} 个问题,未载入任何数据。 / "
+                f"Input rejected: {n} problem(s); nothing was loaded.")
         return "\n".join([head, *(f"  - {p.render()}" for p in self.problems)])
 
 

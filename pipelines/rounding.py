@@ -1,4 +1,6 @@
-"""CONTRACT: scores are rounded half-up to 2 decimals for output only; ranks use unrounded values."""
+"""CONTRACT: scores are rounded half-up to 2 decimals for output only.
+
+Ranks and grades use the unrounded values."""
 
 import polars as pl
 

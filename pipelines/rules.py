@@ -124,7 +124,8 @@ def full_mark_stage(annual: pl.DataFrame, stage_max: float, full_mark: float, ex
     """000 附件1 备注2: 全年满分600分; above it 区镇 +0.3 per full 500, 部门/垂直 per full 300,
     广播电视台 per full 1000; 不足部分不计分 (CONTRACT: 60 × min(P, 600)/600).
 
-    `annual`: unit, content_points (P), excess_step. Returns it with `base`, `excess_bonus`, `points`.
+    `annual`: unit, content_points (P), excess_step.
+    Returns it with `base`, `excess_bonus` and `points`.
     """
     p = pl.col("content_points")
     steps = ((p - full_mark).clip(lower_bound=0) / pl.col("excess_step") + 1e-9).floor()

@@ -118,7 +118,9 @@ RULE_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 class Cited(Strict):
     """Anything that implements a seed clause says which (`source`), and states any choice made."""
 
-    source: str | None = Field(default=None, description="the seed clause implemented, e.g. 附件2 序号12")
+    source: str | None = Field(
+        default=None, description="the seed clause implemented, e.g. 附件2 序号12"
+    )
     interpretation: str | None = Field(
         default=None, description="one sentence: the choice made where the seed leaves room"
     )
@@ -248,7 +250,9 @@ class Clause(Cited):
     @model_validator(mode="after")
     def _levels_or_fixed(self) -> Clause:
         if bool(self.levels) == (self.fixed is not None):
-            raise ValueError("a clause has either levels or a fixed value / 条款须有级别分值或固定分值(二选一)")
+            raise ValueError(
+                "a clause has either levels or a fixed value / 条款须有级别分值或固定分值(二选一)"
+            )
         return self
 
 
@@ -312,4 +316,6 @@ class Scheme(Cited):
     adjustments: Adjustments | None = None
     grades: Grades | None = None
     targets: list[Target] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="interpretations that span the scheme")
+    notes: list[str] = Field(
+        default_factory=list, description="interpretations that span the scheme"
+    )

@@ -1,7 +1,8 @@
 """Progress against a scheme's targets (保/争): the figure to date, status, pace and projection.
 
-坛政办发〔2013〕64号 sets floors (保) and stretches (争): 在常州市保二争一 is a rank target with floor 2
-and stretch 1 (lower is better); 主动公开文件超过2000件 is a cumulative target with a floor only.
+坛政办发〔2013〕64号 sets floors (保) and stretches (争): 在常州市保二争一 is a rank target with
+floor 2 and stretch 1 (lower is better); 主动公开文件超过2000件 is a cumulative target with a
+floor only.
 """
 
 from __future__ import annotations

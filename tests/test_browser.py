@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, skip_unless
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

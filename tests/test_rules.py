@@ -66,8 +66,9 @@ def test_points_per_item_and_adoption_bonus(schemes):
     ],
 )
 def test_full_mark_with_excess_bonus_by_unit_type(schemes, unit_type, p, expected):
-    """附件1 备注2: 全年满分600分, 超过部分区(镇)每满500分加0.3分, 政府部门/垂直管理单位每满300分
-    加0.3分, 广播电视台每满1000分加0.3分; CONTRACT: 60 × min(P, 600)/600 + 0.3 × ⌊max(P−600,0)/step⌋."""
+    """附件1 备注2: 全年满分600分, 超过部分区(镇)每满500分加0.3分, 政府部门/垂直管理单位每满
+    300分加0.3分, 广播电视台每满1000分加0.3分;
+    CONTRACT: 60 × min(P, 600)/600 + 0.3 × ⌊max(P−600,0)/step⌋."""
     fm = schemes["jintan-2013"].content.full_mark
     annual = pl.DataFrame({"unit": ["x"], "content_points": [float(p)],
                            "excess_step": [fm.excess_step_by_unit_type[unit_type]]})
@@ -161,7 +162,8 @@ def test_capped_bonus_by_level(schemes):
 
 
 def test_weighted_stages(schemes):
-    """000 五、考核方式: 平时考评占总分的60%, 年终考评占40%: a 年终 rubric Σ of 85 contributes 34."""
+    """000 五、考核方式: 平时考评占总分的60%, 年终考评占40%:
+    a 年终 rubric Σ of 85 contributes 34."""
     jintan = schemes["jintan-2013"]
     weights = {s.id: s.weight for s in jintan.stages}
     assert weights == {"monthly": 0.6, "yearend": 0.4}
@@ -208,7 +210,14 @@ def test_grades_and_ties():
 )
 def test_a_score_never_exceeds_its_max_nor_drops_below_zero(max_points, value, target):
     from pipelines.scheme_model import (
-        AssessorScore, Deduction, PerEvent, RankTier, RankTiers, RateTarget, Ratio)
+        AssessorScore,
+        Deduction,
+        PerEvent,
+        RankTier,
+        RankTiers,
+        RateTarget,
+        Ratio,
+    )
 
     frame = pl.DataFrame({
         "unit": ["u"], "max_points": [max_points], "score": [value], "deduction": [value],

@@ -40,8 +40,8 @@ def test_jintan_total_is_monthly_plus_yearend_plus_capped_bonus(schemes):
     """金城镇 (区镇): P = 300 + (800 + 2 × 10 城市录用) = 1120 -> 平时 60 + 0.3 × ⌊520/500⌋ = 60.3;
     年终: all 128 indicators at full marks except 序号1 (0.3 of 0.5) and 序号2 (not scored: 0 of
     1.5) -> Σ 98.3 -> 0.4 × 98.3 = 39.32; 加分 1 + 2 + 2 + 5 + 3 = 13 -> 封顶 10; total 109.62 优秀.
-    教育局 (政府部门): P = 100 × 1 + 50 × 3 (政策解读) = 250 -> 60 × 250/600 = 25; 年终: only 组织管理
-    (序号1-8, 7分) scored in full -> 0.4 × 7 = 2.8; total 27.8 不合格."""
+    教育局 (政府部门): P = 100 × 1 + 50 × 3 (政策解读) = 250 -> 60 × 250/600 = 25;
+    年终: only 组织管理 (序号1-8, 7分) scored in full -> 0.4 × 7 = 2.8; total 27.8 不合格."""
     jintan = schemes["jintan-2013"]
     leaves = {lf.indicator.code: lf.indicator.max_points for lf in iter_leaves(jintan.rubrics[0])}
     town_rows = [{"year": 2013, "unit": "金城镇", "indicator": c, "score": m}
@@ -103,8 +103,8 @@ def test_yueyang_deductions_exemption_and_adjustments(schemes):
     序号37 便民服务 (3分) exempt; the rest not entered = nothing deducted (倒扣分).
     earned = 100 − 2 − 3 − 3 = 92 of 97 available -> 100 × 92/97 = 94.8454;
     加分 省级 +1, 减分 市级 −0.5 -> 95.3454 优秀.
-    市直: 市财政局 序号18 (数据库, 4分) 扣4 -> 96 优秀; 市教育局 扣10 + 扣2 -> 88 良好; 市公安局 扣12 of
-    the 19-point 主动公开 -> 88: a tie, both rank 2 (1, 2, 2)."""
+    市直: 市财政局 序号18 (数据库, 4分) 扣4 -> 96 优秀; 市教育局 扣10 + 扣2 -> 88 良好;
+    市公安局 扣12 of the 19-point 主动公开 -> 88: a tie, both rank 2 (1, 2, 2)."""
     yy = schemes["yueyang-2017"]
     f = facts(
         "yueyang-2017",
@@ -153,8 +153,8 @@ def test_shengzhou_rates_and_no_grades(schemes):
 
 
 def test_huaibei_formulas(schemes):
-    """市教育局: 003 培训 3次 -> 2 (封顶); 006 专线接入 -> 3; 021 挂接 45/60 -> 2.25; 028 第7名 -> 1;
-    total 8.25 (others not entered)."""
+    """市教育局: 003 培训 3次 -> 2 (封顶); 006 专线接入 -> 3; 021 挂接 45/60 -> 2.25;
+    028 第7名 -> 1; total 8.25 (others not entered)."""
     hb = schemes["huaibei-2019"]
     options = next(lf.rule.options for r in hb.rubrics for lf in iter_leaves(r)
                    if lf.indicator.code == "006")
