@@ -8,9 +8,11 @@ sample data, a 示例数据 mark in the subtitle.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -54,13 +56,13 @@ class Titling:
         return alt.TitleParams(text=self.text, subtitle=self.subtitle or None)
 
 
-def finish(chart: alt.TopLevelMixin, titling: Titling) -> alt.TopLevelMixin:
-    """Title and the shared look: font, title block anchored left, quiet axes, no view border."""
-    # fit-x: the width follows the page (or DEFAULT_WIDTH in exports) while the height stays the
-    # plot's own; Streamlit's default "fit" would squeeze the plot under the title block.
+@functools.cache
+def _shared_config() -> alt.Config:
+    """The shared look as a Vega-Lite config: font, title block anchored left, quiet axes, no
+    view border. Built once: each `configure_*` call validates its part against the schema, which
+    costs more than the rest of a small chart."""
     return (
-        chart.properties(title=titling.params(),
-                         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        alt.Chart()
         .configure(font=palette.FONT, padding={"left": 8, "right": 16, "top": 8, "bottom": 8})
         .configure_title(
             anchor="start", fontSize=15, fontWeight="bold", color=palette.TEXT,
@@ -77,7 +79,22 @@ def finish(chart: alt.TopLevelMixin, titling: Titling) -> alt.TopLevelMixin:
             titleColor=palette.SUBTLE_TEXT, labelColor=palette.TEXT,
         )
         .configure_view(stroke=None)
-    )
+    ).config
+
+
+def finish(chart: alt.TopLevelMixin, titling: Titling) -> alt.TopLevelMixin:
+    """Title and the shared look: font, title block anchored left, quiet axes, no view border.
+
+    Sets them on `chart` itself, which the builders have just made and own: `properties()` would
+    copy the chart, and copying a layered chart re-copies all its layers (tens of ms each)."""
+    # fit-x: the width follows the page (or DEFAULT_WIDTH in exports) while the height stays the
+    # plot's own; Streamlit's default "fit" would squeeze the plot under the title block.
+    chart.title = titling.params()
+    chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    # A copy of the shared config, as `configure_*` would set it. The whole chart is validated
+    # against the schema when it is turned into a spec.
+    chart.config = _shared_config().copy(deep=True)
+    return chart
 
 
 def _month_domain(year: int) -> list[str]:
@@ -102,9 +119,11 @@ def _bold_if(units: Sequence[str]) -> alt.ExprRef | str:
 
 
 def _series_lines(data: pl.DataFrame, *, x: alt.X, y: alt.Y, names: list[str],
-                  colors: list[str], dashed: Sequence[str], tooltip: list) -> alt.LayerChart:
+                  colors: list[str], dashed: Sequence[str], tooltip: list,
+                  **properties: Any) -> alt.LayerChart:
     """Lines per series with one colour legend; the `dashed` series drawn dashed. (A strokeDash
-    encoding next to the colour would either split or swallow the legend.)"""
+    encoding next to the colour would either split or swallow the legend.) `properties` (width,
+    height) go to the layer chart."""
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors))
     base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
     solid = base.mark_line(point=True, strokeWidth=2.2).transform_filter(
@@ -114,7 +133,13 @@ def _series_lines(data: pl.DataFrame, *, x: alt.X, y: alt.Y, names: list[str],
         layers.append(base.mark_line(point=True, strokeWidth=2, strokeDash=[5, 4])
                       .transform_filter(alt.FieldOneOfPredicate(field="series",
                                                                 oneOf=list(dashed))))
-    return alt.layer(*layers)
+    return alt.layer(*layers, **properties)
+
+
+def _independent_colors() -> alt.Resolve:
+    """Independent colour scales for the layers: what `.resolve_scale(color="independent")` sets,
+    given when the layer is made (each later call on a layered chart copies all its layers)."""
+    return alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 
 
 def _bar_height(n: int) -> int:
@@ -180,9 +205,8 @@ def ranking_bars(
         x=alt.X(f"{value}:Q"),
         text=alt.Text(f"{value}:Q", format=".2f"),
     )
-    chart = alt.layer(bars, labels).properties(
-        width=DEFAULT_WIDTH, height=_bar_height(frame["unit"].n_unique())
-    )
+    chart = alt.layer(bars, labels, width=DEFAULT_WIDTH,
+                      height=_bar_height(frame["unit"].n_unique()))
     return finish(chart, titling)
 
 
@@ -250,9 +274,7 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
                            color=palette.SUBTLE_TEXT).transform_filter(up)
     falls = text.mark_text(align="right", dx=-4, fontSize=10,
                            color=palette.SUBTLE_TEXT).transform_filter(~up)
-    chart = alt.layer(bars, rises, falls).properties(
-        width=DEFAULT_WIDTH, height=_bar_height(frame.height)
-    )
+    chart = alt.layer(bars, rises, falls, width=DEFAULT_WIDTH, height=_bar_height(frame.height))
     return finish(chart, titling)
 
 
@@ -321,8 +343,8 @@ def cumulative_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> al
     )
     rules = _level_rules(floor, stretch, unit, unit)
     # Independent colours: the 保/争 rules have their own scale, without a legend.
-    chart = alt.layer(lines, *_rule_layers(rules)).resolve_scale(color="independent").properties(
-        width=DEFAULT_WIDTH, height=280)
+    chart = alt.layer(lines, *_rule_layers(rules), resolve=_independent_colors(),
+                      width=DEFAULT_WIDTH, height=280)
     return finish(chart, titling)
 
 
@@ -359,7 +381,7 @@ def rank_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> alt.TopL
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("actual:Q", title="名次"),
                  alt.Tooltip("status:N", title="状态")],
     )
-    chart = alt.layer(rect, band_text, line).properties(width=DEFAULT_WIDTH, height=240)
+    chart = alt.layer(rect, band_text, line, width=DEFAULT_WIDTH, height=240)
     return finish(chart, titling)
 
 
@@ -392,8 +414,8 @@ def monthly_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> alt.T
     )
     rules = _level_rules(frame["floor"][0], frame["stretch"][0], "" if is_rate else unit,
                          "%" if is_rate else unit)
-    chart = alt.layer(lines, *_rule_layers(rules)).resolve_scale(color="independent").properties(
-        width=DEFAULT_WIDTH, height=240)
+    chart = alt.layer(lines, *_rule_layers(rules), resolve=_independent_colors(),
+                      width=DEFAULT_WIDTH, height=240)
     return finish(chart, titling)
 
 
@@ -432,7 +454,7 @@ def heatmap(
         color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value(palette.TEXT)),
     )
     width = max(DEFAULT_WIDTH, 64 * len(node_order))
-    chart = alt.layer(cells, text).properties(width=width, height=max(48, 24 * len(unit_order)))
+    chart = alt.layer(cells, text, width=width, height=max(48, 24 * len(unit_order)))
     return finish(chart, titling)
 
 
@@ -456,7 +478,7 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x="lost:Q", text=alt.Text("lost:Q", format=".2f"),
     )
-    chart = alt.layer(bars, text).properties(width=DEFAULT_WIDTH, height=_bar_height(data.height))
+    chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=_bar_height(data.height))
     return finish(chart, titling)
 
 
@@ -495,9 +517,8 @@ def indicator_spread(
     full_text = alt.Chart(top).mark_text(
         align="right", baseline="bottom", dx=-3, dy=-2, fontSize=10, color=palette.TEXT
     ).encode(x="max_points:Q", y=alt.value(0), text="label:N")
-    chart = alt.layer(bars, full, full_text).properties(
-        width=DEFAULT_WIDTH, height=_bar_height(data.height)
-    )
+    chart = alt.layer(bars, full, full_text, width=DEFAULT_WIDTH,
+                      height=_bar_height(data.height))
     return finish(chart, titling)
 
 
@@ -518,7 +539,7 @@ def office_losses(frame: pl.DataFrame, *, titling: Titling,
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x="lost:Q", text=alt.Text("lost:Q", format=".2f"),
     )
-    chart = alt.layer(bars, text).properties(width=DEFAULT_WIDTH, height=_bar_height(frame.height))
+    chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=_bar_height(frame.height))
     return finish(chart, titling)
 
 
@@ -535,7 +556,8 @@ def unit_vs_median(frame: pl.DataFrame, *, year: int, unit: str,
         dashed=["类型中位数"],
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("series:N", title="系列"),
                  alt.Tooltip("points:Q", title="得分", format=".2f")],
-    ).properties(width=DEFAULT_WIDTH, height=260)
+        width=DEFAULT_WIDTH, height=260,
+    )
     return finish(chart, titling)
 
 
@@ -575,6 +597,5 @@ def category_vs_max(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMix
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x="max_points:Q", text="label:N",
     )
-    chart = alt.layer(full, got, text).properties(width=DEFAULT_WIDTH,
-                                                  height=_bar_height(data.height) + 20)
+    chart = alt.layer(full, got, text, width=DEFAULT_WIDTH, height=_bar_height(data.height) + 20)
     return finish(chart, titling)

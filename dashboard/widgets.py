@@ -4,12 +4,19 @@ notices for what a scheme does not have, and the 「生成通报材料」 briefi
 Export bytes are produced lazily: `st.download_button` (Streamlit ≥ 1.50) accepts a callable and
 runs it only when the button is clicked, so drawing a page never renders a PNG or builds a
 workbook. `on_click="ignore"` keeps a download from rerunning the page.
+
+Charts are drawn from cached specs: pages describe a chart as a `LazyChart` (a builder of
+dashboard.charts and its arguments), and `show_chart` draws the Vega-Lite spec that Streamlit would
+make of the Altair chart, built and schema-validated once per distinct input (`st.cache_data`).
+Building an Altair chart and validating it against the Vega-Lite schema costs 20-150 ms a chart,
+which every rerun would otherwise pay. Downloads build the Altair chart itself when clicked.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -75,15 +82,63 @@ def export_row(items: Sequence[tuple[str, Callable[[], bytes], str, str]], key: 
                             on_click="ignore", icon=":material/download:", width="stretch")
 
 
-def show_chart(chart: alt.TopLevelMixin, *, name: str, key: str) -> None:
-    """Draw a chart full width with its export row (PNG 2× / SVG / PDF)."""
-    st.altair_chart(chart, width="stretch", theme=None, key=f"chart-{key}")
+class LazyChart:
+    """A chart of dashboard.charts not built yet: the builder's name and its arguments.
+
+    `spec()` is the chart as Streamlit draws it, cached on (builder, arguments); `build()` makes
+    the Altair chart (for exports and the briefing pack)."""
+
+    __slots__ = ("args", "builder", "kwargs")
+
+    def __init__(self, builder: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any):
+        if getattr(charts, builder.__name__, None) is not builder:
+            raise ValueError(f"{builder.__name__} is not a chart builder of dashboard.charts")
+        self.builder = builder.__name__
+        self.args = args
+        self.kwargs = tuple(sorted(kwargs.items()))
+
+    def build(self) -> alt.TopLevelMixin:
+        """The Altair chart."""
+        return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec Streamlit draws (data as Arrow datasets), cached."""
+        return _chart_spec(self.builder, self.args, self.kwargs)
+
+
+def _streamlit_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The spec `st.altair_chart` would send for this chart: converting it here, once, and
+    drawing the result with `st.vega_lite_chart` gives the same element."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # a Streamlit without the helper: the plain spec draws the same chart
+        return chart.to_dict()
+    return dict(_convert_altair_to_vega_lite_spec(chart))
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
+def _chart_spec(builder: str, args: tuple, kwargs: tuple) -> dict[str, Any]:
+    return _streamlit_spec(getattr(charts, builder)(*args, **dict(kwargs)))
+
+
+def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str) -> None:
+    """Draw a chart full width with its export row (PNG 2× / SVG / PDF). A `LazyChart` is drawn
+    from its cached spec and built only when a download is clicked."""
+    if isinstance(chart, LazyChart):
+        st.vega_lite_chart(spec=chart.spec(), width="stretch", theme=None, key=f"chart-{key}")
+        build = chart.build
+    else:
+        st.altair_chart(chart, width="stretch", theme=None, key=f"chart-{key}")
+
+        def build() -> alt.TopLevelMixin:
+            return chart
     file = _safe_name(name)
     export_row(
         [
-            ("PNG 2×", lambda: _exports().chart_png(chart, scale=2), f"{file}.png", "image/png"),
-            ("SVG", lambda: _exports().chart_svg(chart), f"{file}.svg", "image/svg+xml"),
-            ("PDF", lambda: _exports().chart_pdf(chart), f"{file}.pdf", "application/pdf"),
+            ("PNG 2×", lambda: _exports().chart_png(build(), scale=2), f"{file}.png",
+             "image/png"),
+            ("SVG", lambda: _exports().chart_svg(build()), f"{file}.svg", "image/svg+xml"),
+            ("PDF", lambda: _exports().chart_pdf(build()), f"{file}.pdf", "application/pdf"),
         ],
         key=f"exp-{key}",
     )
@@ -204,24 +259,24 @@ def ranking_section(f: Filters) -> tuple[str, pl.DataFrame, pl.DataFrame]:
     return "yearend", raw, shown
 
 
-def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str) -> alt.TopLevelMixin:
+def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str) -> LazyChart:
     """The sorted bar chart of one unit type's ranking (grades as colours where there are any)."""
     part = raw.filter(pl.col("unit_type") == unit_type)
     if mode == "monthly":
-        return charts.ranking_bars(
-            part, value="points", value_title="当月得分",
+        return LazyChart(
+            charts.ranking_bars, part, value="points", value_title="当月得分",
             titling=titling(f, f"{unit_type} 平时考评月度排名"),
             unit_types=list(f.unit_types), highlight=f.units,
         )
     grades = data.grades(f.db, f.scheme)["grade"].to_list()
-    return charts.ranking_bars(
-        part, value="total", value_title="总分",
+    return LazyChart(
+        charts.ranking_bars, part, value="total", value_title="总分",
         titling=titling(f, f"{unit_type} 年终考核排名", f"{f.year}年度"),
         grades=grades, unit_types=list(f.unit_types), highlight=f.units,
     )
 
 
-def distribution_chart(f: Filters) -> alt.TopLevelMixin | None:
+def distribution_chart(f: Filters) -> LazyChart | None:
     """Grade distribution per unit type, or where the scheme has no grades the spread of totals;
     None when there are no year-end results."""
     when = f"{f.year}年度"
@@ -233,14 +288,14 @@ def distribution_chart(f: Filters) -> alt.TopLevelMixin | None:
             return None
         grades = data.grades(f.db, f.scheme)["grade"].to_list()
         types = [t for t in f.unit_types if t in dist["unit_type"].to_list()]
-        return charts.grade_distribution(dist, grades=grades, unit_types=types,
-                                         titling=titling(f, "考核等次分布", when))
+        return LazyChart(charts.grade_distribution, dist, grades=grades, unit_types=types,
+                         titling=titling(f, "考核等次分布", when))
     raw, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
     if raw.is_empty():
         return None
     types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
-    return charts.score_spread(raw, unit_types=types,
-                               titling=titling(f, "总分分布 · 本方案不设等次", when))
+    return LazyChart(charts.score_spread, raw, unit_types=types,
+                     titling=titling(f, "总分分布 · 本方案不设等次", when))
 
 
 def target_charts(f: Filters, measures: Sequence[str] | None = None
@@ -253,15 +308,16 @@ def target_charts(f: Filters, measures: Sequence[str] | None = None
         if measures is not None and rows["measure"][0] not in measures:
             continue
         last = rows.tail(1).row(0, named=True)
-        out.append((f"{last['name']}:{last['status']}", target_chart_for(f, rows)))
+        out.append((f"{last['name']}:{last['status']}", target_chart_for(f, rows).build()))
     return out
 
 
-def target_chart_for(f: Filters, rows: pl.DataFrame) -> alt.TopLevelMixin:
+def target_chart_for(f: Filters, rows: pl.DataFrame) -> LazyChart:
     """The chart of one target's progress rows, titled with the seed's wording and the month."""
     last = rows.tail(1).row(0, named=True)
     when = f"截至{period_label(last['month'], f.year)}"
-    return charts.target_chart(rows, year=f.year, titling=titling(f, str(last["text"]), when))
+    return LazyChart(charts.target_chart, rows, year=f.year,
+                     titling=titling(f, str(last["text"]), when))
 
 
 def briefing_pack(f: Filters) -> bytes:
@@ -271,9 +327,10 @@ def briefing_pack(f: Filters) -> bytes:
     chart_list: list[tuple[str, alt.TopLevelMixin]] = []
     dist = distribution_chart(f)
     if dist is not None:
-        chart_list.append(("考核等次分布" if f.info.get("has_grades") else "总分分布", dist))
+        chart_list.append(("考核等次分布" if f.info.get("has_grades") else "总分分布",
+                           dist.build()))
     for unit_type in [t for t in f.unit_types if t in raw["unit_type"].to_list()]:
-        chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type)))
+        chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type).build()))
     chart_list += target_charts(f, measures=("rank", "cumulative"))
     what = "平时考评月度排名" if mode == "monthly" else "年终考核结果"
     title = f"{f.jurisdiction}电子政务绩效考核{what}通报"

@@ -41,8 +41,8 @@ when = f"{f.year}年度"
 
 # --- heat map and drill-down -----------------------------------------------------------------
 st.subheader("各单位一级指标得分率")
-chart = charts.heatmap(level1, level_title="一级指标", highlight=f.units,
-                       titling=widgets.titling(f, f"{types_label} 一级指标得分率", when))
+chart = widgets.LazyChart(charts.heatmap, level1, level_title="一级指标", highlight=f.units,
+                          titling=widgets.titling(f, f"{types_label} 一级指标得分率", when))
 widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1")
 
 categories = (level1.group_by("node").agg(pl.col("node_position").min())
@@ -52,8 +52,8 @@ widgets.keep_valid("ind-cat", categories)
 category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
 level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category, **args)
 st.subheader(f"{category} · 二级指标")
-chart = charts.heatmap(level2, level_title="二级指标", highlight=f.units,
-                       titling=widgets.titling(f, f"{category} 二级指标得分率", when))
+chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
+                          titling=widgets.titling(f, f"{category} 二级指标得分率", when))
 widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key="ind-heat2")
 
 seconds = (level2.group_by("node").agg(pl.col("node_position").min())
@@ -63,8 +63,9 @@ second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
 level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
                    level2=second, **args)
 st.subheader(f"{category} / {second} · 三级指标")
-chart = charts.heatmap(level3, level_title="三级指标(编号 名称)", highlight=f.units,
-                       titling=widgets.titling(f, f"{second} 三级指标得分率", when))
+chart = widgets.LazyChart(charts.heatmap, level3, level_title="三级指标(编号 名称)",
+                          highlight=f.units,
+                          titling=widgets.titling(f, f"{second} 三级指标得分率", when))
 widgets.show_chart(chart, name=f"{second}_三级指标得分率_{f.year}", key="ind-heat3")
 
 # --- where points were lost ------------------------------------------------------------------
@@ -81,9 +82,10 @@ losing = lost.filter(pl.col("lost") > 0)
 if losing.is_empty():
     widgets.nothing_to_show("所选单位在本细则的各项指标上都得了满分。")
 else:
-    chart = charts.lost_points(losing, top=15, office_title=office_title,
-                               titling=widgets.titling(f, f"{types_label} 失分最多的15项指标",
-                                                       when))
+    chart = widgets.LazyChart(
+        charts.lost_points, losing, top=15, office_title=office_title,
+        titling=widgets.titling(f, f"{types_label} 失分最多的15项指标", when),
+    )
     widgets.show_chart(chart, name=f"失分最多的指标_{f.year}", key="ind-lost")
     table = losing.select(
         pl.col("code").alias("编号"), pl.col("name").alias("指标"),
@@ -114,8 +116,8 @@ if criteria:
 if spread.filter(~pl.col("exempt")).is_empty():
     widgets.nothing_to_show("所有单位均豁免此项指标。")
 else:
-    chart = charts.indicator_spread(
-        spread, unit_types=rubric_types[rubric], highlight=f.units,
+    chart = widgets.LazyChart(
+        charts.indicator_spread, spread, unit_types=rubric_types[rubric], highlight=f.units,
         titling=widgets.titling(f, f"指标 {labels[code]} 各单位得分", when),
     )
     widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread")
@@ -135,8 +137,10 @@ else:
                         list(f.units), rubric, by)
     if not has_lead:
         st.caption("本细则列的是牵头考核单位(负责考核该项的部门),按其汇总失分。")
-    chart = charts.office_losses(offices, office_title=office_title,
-                                 titling=widgets.titling(f, f"按{office_title}汇总的失分", when))
+    chart = widgets.LazyChart(
+        charts.office_losses, offices, office_title=office_title,
+        titling=widgets.titling(f, f"按{office_title}汇总的失分", when),
+    )
     widgets.show_chart(chart, name=f"按{office_title}失分_{f.year}", key="ind-office")
     widgets.show_table(
         offices.select(pl.col("office").alias(office_title), pl.col("lost").alias("失分合计"),

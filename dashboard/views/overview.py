@@ -85,7 +85,8 @@ else:
                    else f"{when}是本年度第一个月,没有上月可比。")
     else:
         st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。")
-        chart = charts.movers(moved, titling=widgets.titling(f, "累计排名升降最大的单位", when))
+        chart = widgets.LazyChart(charts.movers, moved,
+                                  titling=widgets.titling(f, "累计排名升降最大的单位", when))
         widgets.show_chart(chart, name=f"名次变化_{month}", key="ov-movers")
         table = moved.select(
             pl.col("unit_type").alias("单位类型"), pl.col("unit").alias("单位"),

@@ -59,8 +59,8 @@ else:
         own.select("month", series=pl.lit(unit), points=pl.col("points")),
         median.select("month", series=pl.lit("类型中位数"), points=pl.col("median_points")),
     ])
-    chart = charts.unit_vs_median(
-        lines, year=f.year, unit=unit,
+    chart = widgets.LazyChart(
+        charts.unit_vs_median, lines, year=f.year, unit=unit,
         titling=widgets.titling(view, f"{unit} 月度得分与{unit_type}中位数"),
     )
     widgets.show_chart(chart, name=f"{unit}_月度得分", key="up-monthly")
@@ -69,8 +69,8 @@ else:
         own.select("month", series=pl.lit("当月排名"), rank=pl.col("rank")),
         own.select("month", series=pl.lit("累计排名"), rank=pl.col("ytd_rank")),
     ])
-    chart = charts.rank_history(ranks, year=f.year, peers=peers,
-                                titling=widgets.titling(view, f"{unit} 在{unit_type}中的名次"))
+    chart = widgets.LazyChart(charts.rank_history, ranks, year=f.year, peers=peers,
+                              titling=widgets.titling(view, f"{unit} 在{unit_type}中的名次"))
     widgets.show_chart(chart, name=f"{unit}_名次走势", key="up-ranks")
     table = own.select(
         pl.col("month").alias("月份"), pl.col("points").alias("当月得分"),
@@ -87,8 +87,8 @@ cats = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, units=[unit])
 if cats.is_empty():
     widgets.nothing_to_show(f"{unit}在{f.year}年度还没有年终评分结果。")
 else:
-    chart = charts.category_vs_max(cats.filter(pl.col("max_points") > 0),
-                                   titling=widgets.titling(view, f"{unit} 各一级指标得分", when))
+    chart = widgets.LazyChart(charts.category_vs_max, cats.filter(pl.col("max_points") > 0),
+                              titling=widgets.titling(view, f"{unit} 各一级指标得分", when))
     widgets.show_chart(chart, name=f"{unit}_一级指标得分", key="up-cats")
 
 # --- largest losses --------------------------------------------------------------------------
