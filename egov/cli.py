@@ -134,10 +134,13 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     from warehouse import queries
 
     ensure_warehouse(db)
-    known = queries.scheme_ids(db)
-    if scheme_id not in known:
+    years = {s.id: s.year for s in queries.load_schemes(db)}
+    if scheme_id not in years:
         raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
-                               f"known 可用: {', '.join(known)}")
+                               f"known 可用: {', '.join(years)}")
+    if year != years[scheme_id]:
+        raise click.UsageError(f"--year: 方案 {scheme_id} 的考核年度为 {years[scheme_id]} / "
+                               f"the scheme's year is {years[scheme_id]}")
     if month is not None:
         if len(month) != 7 or month[4] != "-" or not month[:4].isdigit():
             raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
@@ -146,6 +149,11 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
         frame = queries.monthly_scores(db, scheme_id, month, unit_type)
     else:
         frame = queries.yearend_scores(db, scheme_id, year, unit_type)
+    if frame.is_empty():
+        click.echo(f"没有结果 no results: {scheme_id} {month or year}"
+                   + (f" {unit_type}" if unit_type else ""), err=True)
+    elif frame["sample"].any():
+        click.echo("注意: 含示例数据 (sample data), 非真实考核结果 / not real results", err=True)
     _print_frame(frame, fmt)
 
 

@@ -119,8 +119,20 @@ def test_invalid_input_exits_1_and_leaves_the_warehouse_as_it_was(demo_db, tmp_p
     assert db.read_bytes() == before
 
 
+def test_sample_data_is_flagged_in_scores(demo_db):
+    """示例数据 wherever it shows: a `sample` column, and a note on stderr."""
+    code, out, err = run("scores", "--db", str(demo_db), "--scheme", "jintan-2013", "--year",
+                         "2013", "--format", "csv")
+    rows = parse_csv(out)
+    assert code == 0 and list(rows[0])[-1] == "sample"
+    assert {r["sample"] for r in rows} == {"True"}
+    assert "示例数据" in err
+
+
 def test_usage_errors_exit_2(demo_db):
     assert run("scores", "--db", str(demo_db), "--scheme", "nope", "--year", "2013")[0] == 2
+    code, _, err = run("scores", "--db", str(demo_db), "--scheme", "jintan-2013", "--year", "2014")
+    assert code == 2 and "2013" in err
     assert run("scores", "--db", str(demo_db), "--scheme", "jintan-2013", "--year", "2013",
                "--month", "June")[0] == 2
     assert run("frobnicate")[0] == 2

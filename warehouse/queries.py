@@ -42,9 +42,10 @@ def units(db: Path, scheme: str) -> pl.DataFrame:
 
 YEAREND_SQL = """
 SELECT r.scheme, r.year, r.unit, r.unit_type, r.total, r.grade, r.rank,
-       r.stages_total, r.bonus, r.penalty
+       r.stages_total, r.bonus, r.penalty, u.is_sample AS sample
 FROM results r
 JOIN unit_types t ON t.scheme = r.scheme AND t.unit_type = r.unit_type
+JOIN units u ON u.scheme = r.scheme AND u.unit = r.unit
 WHERE r.scheme = ? AND r.year = ? AND (? IS NULL OR r.unit_type = ?)
 ORDER BY t.position, r.rank, r.unit
 """
@@ -58,8 +59,8 @@ ORDER BY st.position
 
 
 def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
-    """CONTRACT `egov scores` year-end: scheme,year,unit,unit_type,total,grade,rank, then each
-    stage's points, bonus and penalty; scores rounded half-up to 2 decimals."""
+    """CONTRACT `egov scores` year-end: scheme,year,unit,unit_type,total,grade,rank, then bonus,
+    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to 2 decimals."""
     frame = _query(db, YEAREND_SQL, [scheme, year, unit_type, unit_type])
     stages = _query(db, STAGES_SQL, [scheme, year])
     if not stages.is_empty():
@@ -67,14 +68,16 @@ def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None) -> p
         wide = stages.pivot(on="stage_name", index="unit", values="points").select("unit", *order)
         frame = frame.join(wide, on="unit", how="left", maintain_order="left")
     numeric = [c for c, t in frame.schema.items() if t == pl.Float64]
-    return frame.with_columns(round_half_up(pl.col(c)) for c in numeric).drop("stages_total")
+    frame = frame.with_columns(round_half_up(pl.col(c)) for c in numeric).drop("stages_total")
+    return frame.select(pl.exclude("sample"), "sample")  # the 示例数据 flag last
 
 
 MONTHLY_SQL = """
 SELECT m.scheme, m.month, m.unit, m.unit_type, m.points, m.ytd_points, m.rank, m.ytd_rank,
-       m.item_points, m.adoption_points
+       m.item_points, m.adoption_points, u.is_sample AS sample
 FROM monthly_points m
 JOIN unit_types t ON t.scheme = m.scheme AND t.unit_type = m.unit_type
+JOIN units u ON u.scheme = m.scheme AND u.unit = m.unit
 WHERE m.scheme = ? AND m.month = ? AND (? IS NULL OR m.unit_type = ?)
 ORDER BY t.position, m.rank, m.unit
 """
