@@ -169,8 +169,9 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         is_sample = sample_root is not None and _is_under(info.path, sample_root)
         replaced = _merge(tables, info.kind, rows, load_id, is_sample)
         load_rows.append({"load_id": load_id, "file": str(info.path), "sha256": info.sha256,
-                          "kind": info.kind, "rows": rows.height, "replaced_rows": replaced,
-                          "loaded_at": loaded_at})
+                          "kind": info.kind,
+                          "schemes": ",".join(sorted(rows["scheme"].unique().to_list())),
+                          "rows": rows.height, "replaced_rows": replaced, "loaded_at": loaded_at})
         summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
                           "replaced_rows": replaced})
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])

@@ -103,3 +103,7 @@ def test_load_history_records_every_file(demo_db):
     assert loads.height == 12  # 4 schemes × units + yearend, Jintan content/metrics, 2 adjustments
     assert loads["sha256"].str.len_chars().unique().to_list() == [64]
     assert set(loads["kind"]) == {"units", "content", "yearend", "adjustments", "metrics"}
+    assert set(loads["schemes"]) == {"jintan-2013", "yueyang-2017", "shengzhou-2020",
+                                     "huaibei-2019"}
+    jintan_files = loads.filter(loads["schemes"] == "jintan-2013")["file"]
+    assert jintan_files.str.contains("jintan-2013").all() and jintan_files.len() == 5

@@ -509,12 +509,14 @@ def dash_unit_losses(db: Path, scheme: str, year: int, unit: str, limit: int) ->
     )
 
 
-def dash_loads(db: Path) -> pl.DataFrame:
-    """The load history, newest first."""
+def dash_loads(db: Path, scheme: str) -> pl.DataFrame:
+    """The load history of one scheme's data, newest first."""
     return _dash_query(
         db,
         "SELECT load_id, loaded_at, kind, file, rows, replaced_rows, sha256 FROM loads "
+        "WHERE list_contains(string_split(schemes, ','), ?) "
         "ORDER BY loaded_at DESC, load_id DESC",
+        [scheme],
     )
 
 

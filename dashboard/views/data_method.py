@@ -53,8 +53,8 @@ targets = data.read("dash_targets", f.db, f.scheme)
 
 # --- load history ----------------------------------------------------------------------------
 st.subheader("数据导入记录")
-st.caption("仓库中所有方案的导入批次,最新在前。")
-loads = data.read("dash_loads", f.db)
+st.caption("本方案数据的导入批次,最新在前。")
+loads = data.read("dash_loads", f.db, f.scheme)
 if loads.is_empty():
     widgets.nothing_to_show(
         "数据仓库还没有导入过数据。用下方模板填好后运行 `egov ingest 文件.xlsx`。"

@@ -175,6 +175,7 @@ CREATE TABLE loads (
     file           VARCHAR NOT NULL,
     sha256         VARCHAR NOT NULL,
     kind           VARCHAR NOT NULL,
+    schemes        VARCHAR NOT NULL,     -- the scheme ids the file's rows belong to, joined by ','
     rows           INTEGER NOT NULL,
     replaced_rows  INTEGER NOT NULL,
     loaded_at      TIMESTAMP NOT NULL
