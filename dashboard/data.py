@@ -18,9 +18,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from egov import paths
 from warehouse import queries as q
-
-DEFAULT_DB = Path("warehouse/egov.duckdb")
 
 _QUERIES: dict[str, Callable[..., Any]] = {
     name: getattr(q, name) for name in dir(q) if name.startswith("dash_")
@@ -29,7 +28,7 @@ _QUERIES: dict[str, Callable[..., Any]] = {
 
 def db_path() -> Path:
     """The warehouse the dashboard reads: env var EGOV_DB, else warehouse/egov.duckdb."""
-    return Path(os.environ.get("EGOV_DB") or DEFAULT_DB)
+    return Path(os.environ.get("EGOV_DB") or paths.DEFAULT_DB)
 
 
 def stamp(db: Path) -> tuple[int, int]:

@@ -20,11 +20,8 @@ import polars as pl
 SQL_DIR = Path(__file__).with_name("sql")
 SCHEMA_SQL = SQL_DIR / "schema.sql"
 VIEWS_DIR = SQL_DIR / "views"
-DEFAULT_DB = Path("warehouse/egov.duckdb")
 
 FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
-RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
-                 "target_progress")
 STATE_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads", *FACT_TABLES)
 
 
