@@ -16,14 +16,13 @@ import polars as pl
 from pipelines.inputs import read_inputs
 from pipelines.load_context import LoadContext
 from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
-from pipelines.scheme_checks import load_scheme_file
+from pipelines.scheme_checks import load_scheme_dir
 from pipelines.scheme_model import Scheme
 from pipelines.scheme_tables import dimension_frames, node_leaf_sum
 from pipelines.scoring import Facts, Results, score_all
 from pipelines.templates import LOAD_ORDER, TEMPLATES
 from warehouse import database
 
-SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
 INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
 # Rows with the same key replace earlier ones. Adjustments have no natural row key: a file's
@@ -64,7 +63,7 @@ class LoadSummary:
 
 def builtin_schemes() -> list[Scheme]:
     """The schemes shipped in `schemes/`, one file per scheme id."""
-    return [load_scheme_file(p) for p in sorted(SCHEMES_DIR.glob("*.yaml"))]
+    return load_scheme_dir()
 
 
 def schemes_of(state: database.WarehouseState) -> list[Scheme]:

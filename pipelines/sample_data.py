@@ -36,7 +36,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.scheme_checks import load_scheme_file
+from pipelines.scheme_checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.scheme_model import (
     RULE_INPUT_COLUMNS,
     Choice,
@@ -51,7 +51,7 @@ from pipelines.scheme_model import (
 from pipelines.scheme_tables import Leaf, iter_leaves
 from pipelines.templates import TEMPLATES, Template
 
-SCHEMES_DIR = Path(__file__).resolve().parents[1] / "schemes"
+SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 SAMPLE_LABEL = "示例数据"
 
 # Output file name of each template kind, inside out_dir/<scheme-id>/.
@@ -183,8 +183,7 @@ def sample_units(scheme: Scheme, seed: int) -> list[SampleUnit]:
 
 def load_sample_schemes(schemes_dir: Path = SCHEMES_DIR) -> list[Scheme]:
     """Every scheme file in the folder that has sample units, in file-name order."""
-    schemes = [load_scheme_file(path) for path in sorted(schemes_dir.glob("*.yaml"))]
-    return [s for s in schemes if s.id in SAMPLE_UNITS]
+    return [s for s in load_scheme_dir(schemes_dir) if s.id in SAMPLE_UNITS]
 
 
 def write_sample_data(

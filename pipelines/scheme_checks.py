@@ -92,6 +92,14 @@ def load_scheme_file(path: Path) -> Scheme:
     return load_scheme_text(text, str(path))
 
 
+BUILTIN_SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
+
+
+def load_scheme_dir(directory: Path = BUILTIN_SCHEMES_DIR) -> list[Scheme]:
+    """Every scheme file (*.yaml) in a folder, in file-name order; the built-in ones by default."""
+    return [load_scheme_file(p) for p in sorted(directory.glob("*.yaml"))]
+
+
 # ---------------------------------------------------------------------------------------------
 
 

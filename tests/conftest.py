@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scheme_checks import load_scheme_file
+from pipelines.scheme_checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.scheme_model import Scheme
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMES_DIR = ROOT / "schemes"
+SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 
 
 @pytest.fixture(scope="session")
 def schemes() -> dict[str, Scheme]:
     """Every built-in scheme by id."""
-    return {s.id: s for s in (load_scheme_file(p) for p in sorted(SCHEMES_DIR.glob("*.yaml")))}
+    return {s.id: s for s in load_scheme_dir()}
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pipelines.sample_data import (
     SCHEMES_DIR,
     write_sample_data,
 )
-from pipelines.scheme_checks import load_scheme_file
+from pipelines.scheme_checks import load_scheme_dir
 from pipelines.scheme_model import RULE_INPUT_COLUMNS, Scheme
 from pipelines.scheme_tables import INPUT_COLUMN_ZH, Leaf, iter_leaves
 from pipelines.templates import TEMPLATES
@@ -38,7 +38,7 @@ Rows = list[dict[str, object]]
 @pytest.fixture(scope="module")
 def scheme_files() -> list[Scheme]:
     """Every scheme file in schemes/, loaded once."""
-    return [load_scheme_file(p) for p in sorted(SCHEMES_DIR.glob("*.yaml"))]
+    return load_scheme_dir(SCHEMES_DIR)
 
 
 @pytest.fixture(scope="module")
