@@ -40,7 +40,7 @@ import vl_convert as vlc
 import xlsxwriter
 from pypdf import PdfReader, PdfWriter
 
-from pipelines.rounding import round_half_up
+from pipelines.engine.rounding import round_half_up
 
 __all__ = [
     "CJK_FONT",

@@ -24,7 +24,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.filters import Filters, period_label
-from pipelines.rounding import round_half_up
+from pipelines.engine.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
 

@@ -39,7 +39,7 @@ def _rejecting(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from pipelines.problems import InputRejected
+        from pipelines.inputs.problems import InputRejected
 
         try:
             return fn(*args, **kwargs)
@@ -187,8 +187,8 @@ def schemes(db: Path, fmt: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
     """An empty import workbook for KIND with drop-down lists of units and indicator codes."""
+    from pipelines.inputs.template_writer import write_template
     from pipelines.loading import ensure_warehouse
-    from pipelines.template_writer import write_template
     from warehouse import queries
 
     ensure_warehouse(db)
@@ -210,7 +210,7 @@ def scheme() -> None:
 @_rejecting
 def scheme_check(file: Path) -> None:
     """Validate a scheme file (YAML or workbook); list every problem, exit 1 if any."""
-    from pipelines.scheme_admin import check_scheme_file
+    from pipelines.schemes.admin import check_scheme_file
 
     scheme_obj = check_scheme_file(file)
     click.echo(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
@@ -224,7 +224,7 @@ def scheme_check(file: Path) -> None:
 @_rejecting
 def scheme_add(db: Path, file: Path, replace: bool) -> None:
     """Add a scheme to the warehouse; an existing id only with --replace (rescores)."""
-    from pipelines.scheme_admin import add_scheme
+    from pipelines.schemes.admin import add_scheme
 
     click.echo(add_scheme(db, file, replace=replace))
 
@@ -237,7 +237,7 @@ def scheme_add(db: Path, file: Path, replace: bool) -> None:
 @_rejecting
 def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
     """Write any scheme, built-in or added, as a file to copy and edit for next year."""
-    from pipelines.scheme_admin import SchemeUsageError, export_scheme
+    from pipelines.schemes.admin import SchemeUsageError, export_scheme
 
     try:
         click.echo(export_scheme(db, scheme_id, out))
@@ -249,7 +249,7 @@ def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def scheme_template(out: Path) -> None:
     """An empty scheme workbook (indicator rows, unit types, grades, clauses, targets)."""
-    from pipelines.scheme_workbook import write_scheme_template
+    from pipelines.schemes.workbook import write_scheme_template
 
     write_scheme_template(out)
     click.echo(f"已生成方案模板 scheme template written: {out}")

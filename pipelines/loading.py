@@ -13,14 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.inputs import read_inputs
-from pipelines.load_context import LoadContext
-from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
-from pipelines.scheme_checks import load_scheme_dir
-from pipelines.scheme_model import Scheme
-from pipelines.scheme_tables import dimension_frames, node_leaf_sum
-from pipelines.scoring import Facts, Results, score_all
-from pipelines.templates import LOAD_ORDER, TEMPLATES
+from pipelines.engine.scoring import Facts, Results, score_all
+from pipelines.inputs.context import LoadContext
+from pipelines.inputs.load import read_inputs
+from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
+from pipelines.inputs.templates import LOAD_ORDER, TEMPLATES
+from pipelines.schemes.checks import load_scheme_dir
+from pipelines.schemes.model import Scheme
+from pipelines.schemes.tables import dimension_frames, node_leaf_sum
 from warehouse import database
 
 INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES

@@ -36,8 +36,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.scheme_checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
-from pipelines.scheme_model import (
+from pipelines.inputs.templates import TEMPLATES, Template
+from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
+from pipelines.schemes.model import (
     RULE_INPUT_COLUMNS,
     Choice,
     Clause,
@@ -48,8 +49,7 @@ from pipelines.scheme_model import (
     Scheme,
     Target,
 )
-from pipelines.scheme_tables import Leaf, iter_leaves
-from pipelines.templates import TEMPLATES, Template
+from pipelines.schemes.tables import Leaf, iter_leaves
 
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 SAMPLE_LABEL = "示例数据"

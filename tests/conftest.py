@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scheme_checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
-from pipelines.scheme_model import Scheme
+from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
+from pipelines.schemes.model import Scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
@@ -70,7 +70,7 @@ def input_ctx(schemes: dict[str, Scheme]):
     """A load context with the built-in schemes and the units of INPUT_UNITS already known."""
     import polars as pl
 
-    from pipelines.load_context import LoadContext
+    from pipelines.inputs.context import LoadContext
 
     rows = [u for u in INPUT_UNITS if u[0] in schemes]
     units = pl.DataFrame(

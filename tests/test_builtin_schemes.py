@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scheme_tables import iter_leaves, node_leaf_sum
+from pipelines.schemes.tables import iter_leaves, node_leaf_sum
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines.normalize import (
+from pipelines.inputs.normalize import (
     NormalizeError,
     clean_text,
     code_key,

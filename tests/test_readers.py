@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from pipelines.normalize import parse_month
-from pipelines.problems import InputRejected
-from pipelines.readers import detect_kind, read_file, read_file_checked
+from pipelines.inputs.normalize import parse_month
+from pipelines.inputs.problems import InputRejected
+from pipelines.inputs.readers import detect_kind, read_file, read_file_checked
 
 CONTENT_ZH = ["方案", "月份", "单位", "项目", "条数", "市级录用", "省级录用"]
 CONTENT_EN = ["scheme", "month", "unit", "item", "count", "city_adopted", "province_adopted"]

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import rules
-from pipelines.scheme_model import Scheme
-from pipelines.scheme_tables import content_items_frame, iter_leaves
+from pipelines.engine import rules
+from pipelines.schemes.model import Scheme
+from pipelines.schemes.tables import content_items_frame, iter_leaves
 
 
 def leaf(scheme: Scheme, rubric_id: str, code: str):
@@ -209,7 +209,7 @@ def test_grades_and_ties():
     target=st.floats(min_value=0.01, max_value=2),
 )
 def test_a_score_never_exceeds_its_max_nor_drops_below_zero(max_points, value, target):
-    from pipelines.scheme_model import (
+    from pipelines.schemes.model import (
         AssessorScore,
         Deduction,
         PerEvent,
@@ -249,7 +249,7 @@ def test_content_stage_monotonic_and_bounded(p, step):
 
 def test_output_rounding_is_half_up_to_two_decimals():
     """CONTRACT: scores are rounded half-up to 2 decimals for output only."""
-    from pipelines.rounding import round_half_up
+    from pipelines.engine.rounding import round_half_up
 
     values = pl.DataFrame({"x": [2.675, 2.665, 103.6, 0.125, 89.994999, 1.005, -2.675]})
     out = values.select(round_half_up(pl.col("x")))["x"].to_list()
@@ -260,7 +260,7 @@ def test_output_rounding_is_half_up_to_two_decimals():
 @settings(max_examples=300, deadline=None)
 @given(cents=st.integers(min_value=0, max_value=10_000_000))
 def test_rounding_keeps_values_that_have_two_decimals(cents):
-    from pipelines.rounding import round_half_up
+    from pipelines.engine.rounding import round_half_up
 
     value = cents / 100
     out = pl.DataFrame({"x": [value]}).select(round_half_up(pl.col("x")))["x"][0]

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from egov.cli import main
-from pipelines.problems import Problem
-from pipelines.scheme_admin import check_scheme_file
-from pipelines.scheme_checks import SchemeRejected, load_scheme_text
-from pipelines.scheme_workbook import write_scheme_workbook
+from pipelines.inputs.problems import Problem
+from pipelines.schemes.admin import check_scheme_file
+from pipelines.schemes.checks import SchemeRejected, load_scheme_text
+from pipelines.schemes.workbook import write_scheme_workbook
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schemes.md"
 

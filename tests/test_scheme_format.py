@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from egov.cli import main
-from pipelines import scheme_model
+from pipelines.engine.scoring import Facts, score_scheme
 from pipelines.loading import ingest
-from pipelines.scheme_admin import add_scheme
-from pipelines.scheme_checks import load_scheme_text
-from pipelines.scheme_model import RULE_KINDS
-from pipelines.scoring import Facts, score_scheme
+from pipelines.schemes import model as scheme_model
+from pipelines.schemes.admin import add_scheme
+from pipelines.schemes.checks import load_scheme_text
+from pipelines.schemes.model import RULE_KINDS
 from warehouse import database, queries
 
 ROOT = Path(__file__).resolve().parent.parent

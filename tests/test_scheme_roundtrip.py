@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from egov.cli import main
 from pipelines.loading import open_state
-from pipelines.scheme_admin import add_scheme, check_scheme_file, scheme_yaml
-from pipelines.scheme_checks import SchemeRejected, load_scheme_file, load_scheme_text
-from pipelines.scheme_model import Scheme
+from pipelines.schemes.admin import add_scheme, check_scheme_file, scheme_yaml
+from pipelines.schemes.checks import SchemeRejected, load_scheme_file, load_scheme_text
+from pipelines.schemes.model import Scheme
 from warehouse import queries
 
 LAKESIDE = Path(__file__).parent / "fixtures" / "schemes" / "lakeside-2025.yaml"

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from egov.cli import main
-from pipelines.scheme_checks import SchemeRejected, load_scheme_file, load_scheme_text
-from pipelines.scheme_model import RULE_KINDS, Node
-from pipelines.scheme_workbook import (
+from pipelines.schemes.checks import SchemeRejected, load_scheme_file, load_scheme_text
+from pipelines.schemes.model import RULE_KINDS, Node
+from pipelines.schemes.workbook import (
     HEADER_FIELDS,
     SHEETS,
     read_scheme_workbook,

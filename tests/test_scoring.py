@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.scheme_tables import iter_leaves
-from pipelines.scoring import Facts, score_scheme
+from pipelines.engine.scoring import Facts, score_scheme
+from pipelines.schemes.tables import iter_leaves
 from warehouse.database import table_schema
 
 

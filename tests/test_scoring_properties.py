@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_scoring import facts
 
-from pipelines.scheme_checks import load_scheme_file
-from pipelines.scheme_tables import iter_leaves
-from pipelines.scoring import score_scheme
+from pipelines.engine.scoring import score_scheme
+from pipelines.schemes.checks import load_scheme_file
+from pipelines.schemes.tables import iter_leaves
 
 # Loaded here rather than through the fixture, so that hypothesis reports stay readable.
 YUEYANG = load_scheme_file(SCHEMES_DIR / "yueyang-2017.yaml")

@@ -6,11 +6,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.readers import read_file_checked
-from pipelines.scheme_tables import iter_leaves
-from pipelines.template_writer import template_columns, write_template
-from pipelines.templates import TEMPLATES
-from pipelines.validation import validate_sheet
+from pipelines.inputs.readers import read_file_checked
+from pipelines.inputs.template_writer import template_columns, write_template
+from pipelines.inputs.templates import TEMPLATES
+from pipelines.inputs.validation import validate_sheet
+from pipelines.schemes.tables import iter_leaves
 
 KINDS = list(TEMPLATES)
 

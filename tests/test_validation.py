@@ -15,11 +15,11 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
-from pipelines.inputs import read_inputs
-from pipelines.load_context import LoadContext
-from pipelines.problems import InputRejected, Problem
-from pipelines.readers import RawSheet, read_file
-from pipelines.validation import (
+from pipelines.inputs.context import LoadContext
+from pipelines.inputs.load import read_inputs
+from pipelines.inputs.problems import InputRejected, Problem
+from pipelines.inputs.readers import RawSheet, read_file
+from pipelines.inputs.validation import (
     FACT_SCHEMAS,
     validate_sheet,
     validate_units,

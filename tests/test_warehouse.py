@@ -10,8 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.inputs.problems import InputRejected
 from pipelines.loading import ingest, open_state, rescore_and_publish
-from pipelines.problems import InputRejected
 from warehouse.database import SQL_DIR, connect_read_only
 
 CHECKS = (SQL_DIR / "checks" / "relationships.sql").read_text(encoding="utf-8")

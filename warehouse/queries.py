@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.rounding import round_half_up
-from pipelines.scheme_model import Scheme
+from pipelines.engine.rounding import round_half_up
+from pipelines.schemes.model import Scheme
 from warehouse.database import connect_read_only
 
 

@@ -37,7 +37,7 @@ RULE_KINDS = {
 def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:
     """An empty import workbook of `kind` for the scheme, with its units in the drop-downs.
     Runs when the button is clicked (write_template writes a file, so go through a temp dir)."""
-    from pipelines.template_writer import write_template
+    from pipelines.inputs.template_writer import write_template
     from warehouse import queries
 
     scheme = next(s for s in queries.load_schemes(db) if s.id == scheme_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.scheme_model import Scheme, Target
+from pipelines.schemes.model import Scheme, Target
 
 MET_STRETCH = "达争"
 MET_FLOOR = "达保"

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.scheme_model import Scheme
-from pipelines.scheme_tables import dimension_frames
+from pipelines.schemes.model import Scheme
+from pipelines.schemes.tables import dimension_frames
 
 UNIT_SCHEMA = {"scheme": pl.String, "unit": pl.String, "unit_type": pl.String}
 ALIAS_SCHEMA = {"scheme": pl.String, "alias": pl.String, "unit": pl.String}

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from pipelines.templates import NO, YES
+from pipelines.inputs.templates import NO, YES
 
 # Characters str.strip() keeps but a clerk cannot see: zero-width space/joiners and a stray BOM.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"

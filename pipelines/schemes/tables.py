@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.scheme_model import (
+from pipelines.schemes.model import (
     RULE_INPUT_COLUMNS,
     Indicator,
     Node,

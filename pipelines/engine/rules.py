@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from pipelines.scheme_model import (
+from pipelines.schemes.model import (
     AssessorScore,
     Choice,
     Deduction,

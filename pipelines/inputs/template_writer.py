@@ -15,9 +15,9 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from pipelines.scheme_model import RULE_INPUT_COLUMNS, Scheme
-from pipelines.scheme_tables import INPUT_COLUMN_ZH, RULE_KIND_ZH, iter_leaves
-from pipelines.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES, Column
+from pipelines.inputs.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES, Column
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH, iter_leaves
 
 DATA_ROWS = 5000  # rows covered by the drop-down lists
 LISTS_SHEET = "_lists"

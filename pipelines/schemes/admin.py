@@ -16,6 +16,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel
 
+from pipelines.inputs.problems import Problem
 from pipelines.loading import (
     ensure_warehouse,
     open_state,
@@ -23,11 +24,10 @@ from pipelines.loading import (
     scheme_row,
     schemes_of,
 )
-from pipelines.problems import Problem
-from pipelines.scheme_checks import SchemeRejected, load_scheme_file
-from pipelines.scheme_model import RULE_INPUT_COLUMNS, Scheme
-from pipelines.scheme_tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
-from pipelines.scheme_workbook import read_scheme_workbook, write_scheme_workbook
+from pipelines.schemes.checks import SchemeRejected, load_scheme_file
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
+from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
 from warehouse import database
 
 YAML_SUFFIXES = (".yaml", ".yml")

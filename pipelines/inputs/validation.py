@@ -30,8 +30,8 @@ from typing import Any
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.load_context import LoadContext
-from pipelines.normalize import (
+from pipelines.inputs.context import LoadContext
+from pipelines.inputs.normalize import (
     NormalizeError,
     clean_text,
     code_key,
@@ -42,11 +42,11 @@ from pipelines.normalize import (
     parse_year,
     split_aliases,
 )
-from pipelines.problems import Problem
-from pipelines.readers import RawSheet
-from pipelines.scheme_model import RULE_INPUT_COLUMNS
-from pipelines.scheme_tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
-from pipelines.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES
+from pipelines.inputs.problems import Problem
+from pipelines.inputs.readers import RawSheet
+from pipelines.inputs.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES
+from pipelines.schemes.model import RULE_INPUT_COLUMNS
+from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
 
 # The warehouse fact tables (warehouse/sql/schema.sql) without load_id.
 FACT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {

@@ -1,4 +1,4 @@
-"""The scoring engine: applies each scheme's rules (pipelines.rules) to the loaded facts.
+"""The scoring engine: applies each scheme's rules (pipelines.engine.rules) to the loaded facts.
 
 Input: the schemes, and the fact frames shaped like the warehouse tables (units, content_tallies,
 yearend_inputs, adjustment_inputs, metric_values). Output: the result tables (indicator_scores,
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines import rules
-from pipelines.scheme_model import Scheme
-from pipelines.scheme_tables import content_items_frame, iter_leaves, rubric_for_unit_type
-from pipelines.targets import target_progress
+from pipelines.engine import rules
+from pipelines.engine.targets import target_progress
+from pipelines.schemes.model import Scheme
+from pipelines.schemes.tables import content_items_frame, iter_leaves, rubric_for_unit_type
 
 INPUT_COLUMNS = ("score", "deduction", "actual", "numerator", "denominator", "times", "place",
                  "choice")

@@ -43,7 +43,7 @@ from typing import Any
 import xlsxwriter
 from pydantic import ValidationError
 
-from pipelines.normalize import (
+from pipelines.inputs.normalize import (
     NormalizeError,
     clean_text,
     match_key,
@@ -51,8 +51,8 @@ from pipelines.normalize import (
     parse_int,
     parse_number,
 )
-from pipelines.problems import Problem
-from pipelines.scheme_checks import (
+from pipelines.inputs.problems import Problem
+from pipelines.schemes.checks import (
     SchemeRejected,
     check_scheme,
     checks_after_repair,
@@ -60,7 +60,7 @@ from pipelines.scheme_checks import (
     error_value,
     explain_error,
 )
-from pipelines.scheme_model import (
+from pipelines.schemes.model import (
     RULE_INPUT_COLUMNS,
     RULE_KINDS,
     Indicator,
@@ -68,7 +68,7 @@ from pipelines.scheme_model import (
     Rubric,
     Scheme,
 )
-from pipelines.scheme_tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
+from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
 
 # ---------------------------------------------------------------------------------------------
 # Closed sets of values: the drop-down entry is "code 中文"; the code alone, the Chinese alone or

@@ -17,9 +17,9 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from pipelines.normalize import clean_text, match_key
-from pipelines.problems import InputRejected, Problem
-from pipelines.templates import TEMPLATES, Template
+from pipelines.inputs.normalize import clean_text, match_key
+from pipelines.inputs.problems import InputRejected, Problem
+from pipelines.inputs.templates import TEMPLATES, Template
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv",)

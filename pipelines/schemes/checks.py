@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from pipelines.problems import InputRejected, Problem
-from pipelines.scheme_model import RULE_KINDS, Indicator, Node, Rubric, Scheme
-from pipelines.scheme_tables import node_leaf_sum
+from pipelines.inputs.problems import InputRejected, Problem
+from pipelines.schemes.model import RULE_KINDS, Indicator, Node, Rubric, Scheme
+from pipelines.schemes.tables import node_leaf_sum
 
 TOLERANCE = 1e-6
 
@@ -92,7 +92,7 @@ def load_scheme_file(path: Path) -> Scheme:
     return load_scheme_text(text, str(path))
 
 
-BUILTIN_SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
+BUILTIN_SCHEMES_DIR = Path(__file__).resolve().parents[2] / "schemes"
 
 
 def load_scheme_dir(directory: Path = BUILTIN_SCHEMES_DIR) -> list[Scheme]:

@@ -16,11 +16,11 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipelines.load_context import LoadContext
-from pipelines.problems import InputRejected, Problem
-from pipelines.readers import RawSheet, read_file_checked
-from pipelines.templates import LOAD_ORDER
-from pipelines.validation import (
+from pipelines.inputs.context import LoadContext
+from pipelines.inputs.problems import InputRejected, Problem
+from pipelines.inputs.readers import RawSheet, read_file_checked
+from pipelines.inputs.templates import LOAD_ORDER
+from pipelines.inputs.validation import (
     ALIAS_FRAME_SCHEMA,
     LOCATION_SCHEMA,
     duplicate_problems,
