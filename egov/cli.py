@@ -245,6 +245,43 @@ def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
         raise click.UsageError(str(err)) from None
 
 
+@scheme.command("compare")
+@DB_OPTION
+@click.argument("scheme_id")
+@click.argument("draft_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, help="The scheme's year (default: the scheme's own).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@_rejecting
+def scheme_compare(db: Path, scheme_id: str, draft_file: Path, year: int | None,
+                   fmt: str) -> None:
+    """Score the data loaded under SCHEME_ID with the draft DRAFT_FILE too, and compare.
+
+    The draft (a scheme file or workbook) is checked like `egov scheme check` but not added.
+    Per unit: total, rank and grade under each, rank change (positive = up under the draft).
+    Overall (on stderr for csv): rank correlations per unit type, grade changes, the changes
+    that moved the most units, and the loaded rows the draft cannot score.
+    """
+    from pipelines.loading import dumps, ensure_warehouse
+    from pipelines.schemes.admin import SchemeUsageError
+    from pipelines.scheme_lab import compare_draft_file
+
+    ensure_warehouse(db)
+    try:
+        result = compare_draft_file(db, scheme_id, draft_file, year)
+    except SchemeUsageError as err:
+        raise click.UsageError(str(err)) from None
+    if result.units.is_empty():
+        click.echo(f"没有已载入的单位 no units loaded under {scheme_id}", err=True)
+    elif result.units["sample"].any():
+        click.echo("注意: 含示例数据 (sample data), 非真实考核结果 / not real results", err=True)
+    if fmt == "json":
+        click.echo(dumps(result.to_dict()))
+        return
+    _print_frame(result.units.drop("total_raw", "draft_raw"), fmt)
+    click.echo("\n".join(result.summary_lines()), err=fmt == "csv")
+
+
 @scheme.command("template")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def scheme_template(out: Path) -> None:

@@ -82,3 +82,31 @@ def input_ctx(schemes: dict[str, Scheme]):
         schema={"scheme": pl.String, "alias": pl.String, "unit": pl.String},
     )
     return LoadContext(schemes).with_units(units, aliases)
+
+
+# ---------------------------------------------------------------- scheme lab -----------------
+
+
+def write_jintan_draft(out: Path) -> Path:
+    """A draft of next year's Jintan scheme: stage weights 60/40 → 50/50, indicator 1 (重视程度,
+    0.5) dropped and its half point given to indicator 3 (工作保障 0.5 → 1), so every sum holds."""
+    import re
+
+    text = (SCHEMES_DIR / "jintan-2013.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: jintan-2013", "id: jintan-draft", 1)
+    text = text.replace("  weight: 0.6\n", "  weight: 0.5\n", 1)
+    text = text.replace("  weight: 0.4\n", "  weight: 0.5\n", 1)
+    block = re.search(r"      - code: '1'\n(        .*\n)+", text)
+    assert block is not None, "jintan-2013.yaml changed: indicator 1 not found"
+    text = text.replace(block.group(0), "", 1)
+    old3 = "      - code: '3'\n        name: 工作保障\n        max_points: 0.5\n"
+    assert old3 in text, "jintan-2013.yaml changed: indicator 3 not found"
+    text = text.replace(old3, old3.replace("0.5", "1.0"), 1)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def jintan_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 50/50 Jintan draft (write_jintan_draft) as a YAML file."""
+    return write_jintan_draft(tmp_path_factory.mktemp("draft") / "jintan-draft.yaml")

@@ -1,0 +1,431 @@
+"""Scheme comparison (方案比较): the data loaded under one scheme, scored under a draft too.
+
+Both runs go through `pipelines.engine.scoring.score_all`, the same engine as every published
+result; nothing here scores an indicator. What this module adds:
+
+- the per-unit table: total, rank and grade under each, and the rank change (positive = the unit
+  moves up under the draft);
+- Spearman and Kendall (tau-b) rank correlations of the two totals per unit type;
+- the units whose grade changes;
+- the changes that moved the most units: the change in each unit's total is split exactly into
+  parts (the stage weights, each indicator, the monthly content stage, the bonus and penalty), and
+  for each part we count the units whose rank would change if only that part changed;
+- the loaded rows the draft cannot score (an indicator it dropped or renamed, an input its new
+  rule does not read, a content item or clause it no longer has, a unit type it lacks), listed
+  rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from pipelines.engine.rounding import round_half_up
+from pipelines.engine.rules import NOISE_DIGITS
+from pipelines.engine.scoring import Facts, Results, score_all
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.tables import RULE_KIND_ZH, iter_leaves, rubric_for_unit_type
+
+UNIT_COLUMNS = ("unit", "unit_type", "total", "rank", "draft_total", "draft_rank", "rank_change",
+                "grade", "draft_grade", "grade_changed", "sample")
+UNSCORED_SCHEMA = {"source": pl.String, "unit": pl.String, "key": pl.String,
+                   "problem_zh": pl.String, "problem_en": pl.String}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything `egov scheme compare` and the 方案比较 page show."""
+
+    scheme: str
+    draft: str
+    draft_name: str
+    year: int
+    units: pl.DataFrame  # UNIT_COLUMNS, one row per unit scored under both (or either)
+    correlations: pl.DataFrame  # unit_type, units, spearman, kendall
+    grade_changes: pl.DataFrame  # unit, unit_type, grade, draft_grade, total, draft_total
+    changes: pl.DataFrame  # part, label, what, units_moved, largest_change
+    unscored: pl.DataFrame  # UNSCORED_SCHEMA
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form (`--format json`)."""
+        return {
+            "scheme": self.scheme, "draft": self.draft, "draft_name": self.draft_name,
+            "year": self.year,
+            "units": self.units.to_dicts(),
+            "correlations": self.correlations.to_dicts(),
+            "grade_changes": self.grade_changes.to_dicts(),
+            "changes": self.changes.to_dicts(),
+            "unscored": self.unscored.to_dicts(),
+        }
+
+    def summary_lines(self, top: int = 10) -> list[str]:
+        """The overall figures as text lines (Chinese and English)."""
+        lines = [f"方案比较 comparison: {self.scheme} → 草案 draft {self.draft} ({self.draft_name})"]
+        for r in self.correlations.iter_rows(named=True):
+            lines.append(
+                f"  {r['unit_type']} ({r['units']} 个单位 units): Spearman {_num(r['spearman'])}, "
+                f"Kendall {_num(r['kendall'])}")
+        moved = int((self.units["rank_change"].fill_null(0) != 0).sum())
+        lines.append(f"  名次变化的单位 units whose rank changes: {moved} / {self.units.height}")
+        if self.grade_changes.is_empty():
+            lines.append("  等次变化 grade changes: 无 none")
+        else:
+            lines.append(f"  等次变化 grade changes ({self.grade_changes.height}):")
+            for r in self.grade_changes.iter_rows(named=True):
+                lines.append(f"    {r['unit']} ({r['unit_type']}): {r['grade']} → {r['draft_grade']}")
+        if not self.changes.is_empty():
+            lines.append("  改动影响的单位数 changes by units moved (only this change applied):")
+            for r in self.changes.head(top).iter_rows(named=True):
+                lines.append(f"    {r['label']} [{r['what']}]: {r['units_moved']} 个单位名次变化 "
+                             f"units moved; 最大分差 largest change {r['largest_change']:+.2f}")
+            if self.changes.height > top:
+                lines.append(f"    … 另有 {self.changes.height - top} 项 more (see --format json)")
+        if self.unscored.is_empty():
+            lines.append("  草案不能计分的数据 rows the draft cannot score: 无 none")
+        else:
+            lines.append(f"  草案不能计分的数据 rows the draft cannot score ({self.unscored.height}):")
+            grouped = self.unscored.group_by("source", "key", "problem_zh", "problem_en",
+                                             maintain_order=True).agg(
+                units=pl.col("unit").unique(maintain_order=True))
+            for r in grouped.head(top * 2).iter_rows(named=True):
+                shown = "、".join(r["units"][:3]) + (f" 等 {len(r['units'])} 个单位 units"
+                                                     if len(r["units"]) > 3 else "")
+                lines.append(f"    {r['source']} {r['key']} ({shown}): {r['problem_zh']} / "
+                             f"{r['problem_en']}")
+            if grouped.height > top * 2:
+                lines.append(f"    … 另有 {grouped.height - top * 2} 组 more (see --format json)")
+        return lines
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.3f}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def compare(scheme: Scheme, draft: Scheme, facts: Facts) -> Comparison:
+    """Score `facts` (the rows loaded under `scheme`) under both schemes and compare.
+
+    `facts` may hold other schemes' rows: only those of `scheme.id` are used. The draft is scored
+    on a copy of them relabelled with the draft's id, after setting aside (and listing) the rows it
+    cannot score.
+    """
+    mine = _facts_for(facts, scheme.id)
+    base = score_all([scheme], mine)
+    draft_facts, unscored = _draft_facts(mine, draft)
+    drafted = score_all([draft], draft_facts)
+    units = _unit_table(base, drafted, mine.units)
+    return Comparison(
+        scheme=scheme.id, draft=draft.id, draft_name=draft.name, year=scheme.year,
+        units=units,
+        correlations=_correlations(units),
+        grade_changes=units.filter(pl.col("grade_changed")).select(
+            "unit", "unit_type", "grade", "draft_grade", "total", "draft_total"),
+        changes=_changes(scheme, draft, base, drafted, units),
+        unscored=unscored,
+    )
+
+
+def _facts_for(facts: Facts, scheme_id: str) -> Facts:
+    return Facts(*(getattr(facts, f).filter(pl.col("scheme") == scheme_id)
+                   for f in ("units", "content_tallies", "yearend_inputs", "adjustment_inputs",
+                             "metric_values")))
+
+
+def _problem(source: str, unit: str, key: str, zh: str, en: str) -> dict:
+    return {"source": source, "unit": unit, "key": key, "problem_zh": zh, "problem_en": en}
+
+
+def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
+    """The facts relabelled for the draft, without the rows it cannot score; and those rows."""
+    problems: list[dict] = []
+    rubric_of = rubric_for_unit_type(draft)
+    units = facts.units
+    lost_units = units.filter(~pl.col("unit_type").is_in(list(rubric_of)))
+    for r in lost_units.iter_rows(named=True):
+        problems.append(_problem(
+            "单位名录", r["unit"], r["unit_type"],
+            f"草案没有单位类型「{r['unit_type']}」,该单位不能计分",
+            f"the draft has no unit type '{r['unit_type']}': the unit cannot be scored"))
+    kept_units = units.filter(pl.col("unit_type").is_in(list(rubric_of)))
+    unit_type = dict(kept_units.select("unit", "unit_type").iter_rows())
+
+    # Year-end rows: the indicator must exist in the unit's draft rubric and its draft rule must
+    # find its input in the row.
+    leaves = {(rb.id, leaf.indicator.code): leaf for rb in draft.rubrics for leaf in iter_leaves(rb)}
+    keep = []
+    yearend = facts.yearend_inputs
+    for i, r in enumerate(yearend.iter_rows(named=True)):
+        if r["unit"] not in unit_type:
+            continue
+        code = r["indicator"]
+        leaf = leaves.get((rubric_of[unit_type[r["unit"]]], code))
+        if leaf is None:
+            problems.append(_problem(
+                "年终评分", r["unit"], f"指标 {code}",
+                "草案的评分细则中没有这个指标编号(删除或改了编号)",
+                "the draft's rubric has no indicator with this code (dropped or renamed)"))
+            continue
+        if r["exempt"]:
+            keep.append(i)
+            continue
+        rule = leaf.rule
+        missing = [c for c in RULE_INPUT_COLUMNS[rule.kind] if r.get(c) is None]
+        if missing:
+            problems.append(_problem(
+                "年终评分", r["unit"], f"指标 {code}",
+                f"草案对该指标的计分规则({RULE_KIND_ZH[rule.kind]})读「{'、'.join(missing)}」,"
+                "已载入的行没有该值;按未录入计",
+                f"the draft's rule ({rule.kind}) reads {', '.join(missing)}, which the loaded "
+                "row lacks; scored as missing input"))
+            continue
+        if rule.kind == "choice" and r["choice"] not in rule.options:
+            problems.append(_problem(
+                "年终评分", r["unit"], f"指标 {code}",
+                f"选项「{r['choice']}」不在草案的选项中;按未录入计",
+                f"the option '{r['choice']}' is not one of the draft's options; scored as "
+                "missing input"))
+            continue
+        keep.append(i)
+    yearend = yearend[keep] if keep else yearend.clear()
+
+    # Content tallies: the draft must have a content stage and the item.
+    tallies = facts.content_tallies.filter(pl.col("unit").is_in(list(unit_type)))
+    items = {it.number for it in draft.content.items} if draft.content else set()
+    for r in tallies.filter(~pl.col("item").is_in(list(items))).iter_rows(named=True):
+        zh = ("草案没有平时考评(内容保障)阶段" if draft.content is None
+              else "草案的内容保障中没有这个项目")
+        en = ("the draft has no monthly content stage" if draft.content is None
+              else "the draft's content items do not include this item")
+        problems.append(_problem("内容保障月报", r["unit"], f"{r['month']} 项目 {r['item']}", zh, en))
+    tallies = tallies.filter(pl.col("item").is_in(list(items)))
+
+    # Adjustments: the clause must still exist (the points are kept as loaded).
+    clauses = ({(c.kind, c.number) for c in draft.adjustments.clauses}
+               if draft.adjustments else set())
+    adjustments = facts.adjustment_inputs.filter(pl.col("unit").is_in(list(unit_type)))
+    known = pl.Series([(k, n) in clauses for k, n in
+                       zip(adjustments["kind"], adjustments["clause"], strict=True)],
+                      dtype=pl.Boolean)
+    for r in adjustments.filter(~known).iter_rows(named=True):
+        problems.append(_problem(
+            "加减分", r["unit"], f"{r['kind']} 第{r['clause']}项",
+            "草案没有这一加减分条款", "the draft has no such bonus/penalty clause"))
+    adjustments = adjustments.filter(known)
+
+    # Indicators new in the draft have no loaded rows: they score as the rubric's missing_input.
+    old_codes = set(facts.yearend_inputs["indicator"].to_list())
+    for rb in draft.rubrics:
+        if not any(t in rb.unit_types for t in unit_type.values()):
+            continue
+        for leaf in iter_leaves(rb):
+            if leaf.indicator.code not in old_codes:
+                full = rb.missing_input == "full"
+                problems.append(_problem(
+                    "年终评分", "(全部单位 all units)", f"指标 {leaf.indicator.code}",
+                    "草案新增的指标没有已载入的数据;按未录入计" + ("满分" if full else "0 分"),
+                    "an indicator new in the draft has no loaded rows; scored as missing input ("
+                    + ("full marks" if full else "0") + ")"))
+
+    relabel = pl.lit(draft.id)
+    drafted = Facts(
+        units=kept_units.with_columns(scheme=relabel),
+        content_tallies=tallies.with_columns(scheme=relabel),
+        yearend_inputs=yearend.with_columns(scheme=relabel),
+        adjustment_inputs=adjustments.with_columns(scheme=relabel),
+        metric_values=facts.metric_values.with_columns(scheme=relabel),
+    )
+    return drafted, pl.DataFrame(problems, schema=UNSCORED_SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _unit_table(base: Results, drafted: Results, units: pl.DataFrame) -> pl.DataFrame:
+    old = base.results.select("unit", "unit_type", total_raw="total", rank="rank", grade="grade")
+    new = drafted.results.select("unit", draft_raw="total", draft_rank="rank",
+                                 draft_grade="grade")
+    sample = units.select("unit", sample="is_sample") if "is_sample" in units.columns else \
+        units.select("unit", sample=pl.lit(False))
+    frame = old.join(new, on="unit", how="left").join(sample, on="unit", how="left")
+    return frame.with_columns(
+        total=round_half_up(pl.col("total_raw")),
+        draft_total=round_half_up(pl.col("draft_raw")),
+        rank_change=(pl.col("rank") - pl.col("draft_rank")).cast(pl.Int32),
+        grade_changed=pl.col("grade").ne_missing(pl.col("draft_grade"))
+        & pl.col("draft_raw").is_not_null(),
+    ).sort("unit_type", "rank", "unit").select(*UNIT_COLUMNS, "total_raw", "draft_raw")
+
+
+def _correlations(units: pl.DataFrame) -> pl.DataFrame:
+    """Spearman and Kendall tau-b of the two totals per unit type (units scored under both)."""
+    rows = []
+    both = units.filter(pl.col("draft_raw").is_not_null())
+    for (unit_type,), group in both.group_by("unit_type", maintain_order=True):
+        a = group["total_raw"].round(NOISE_DIGITS).to_numpy()
+        b = group["draft_raw"].round(NOISE_DIGITS).to_numpy()
+        spearman = kendall = None
+        if group.height >= 2 and np.ptp(a) > 0 and np.ptp(b) > 0:
+            spearman = float(stats.spearmanr(a, b).statistic)
+            kendall = float(stats.kendalltau(a, b).statistic)
+        elif group.height >= 2 and np.ptp(a) == 0 and np.ptp(b) == 0:
+            spearman = kendall = 1.0  # all tied under both: the order is the same
+        rows.append({"unit_type": unit_type, "units": group.height,
+                     "spearman": spearman, "kendall": kendall})
+    return pl.DataFrame(rows, schema={"unit_type": pl.String, "units": pl.Int64,
+                                      "spearman": pl.Float64, "kendall": pl.Float64})
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the decomposition needs of a scheme: stage weights and leaf definitions."""
+
+    total_points: float
+    rubric_weight: float
+    content_weight: float
+    leaves: dict[str, tuple[str, float, str]]  # code -> (name, max points, rule kind)
+
+
+def _shape(scheme: Scheme) -> _Shape:
+    weights = {s.basis: s.weight for s in scheme.stages}
+    leaves = {}
+    for rb in scheme.rubrics:
+        for leaf in iter_leaves(rb):
+            leaves.setdefault(leaf.indicator.code,
+                              (leaf.display_name, leaf.indicator.max_points, leaf.rule.kind))
+    return _Shape(scheme.total_points, weights.get("rubric", 0.0), weights.get("content", 0.0),
+                  leaves)
+
+
+def _shares(results: Results) -> pl.DataFrame:
+    """unit, code, share: the indicator's score over the unit's available points (exempt: 0)."""
+    ind = results.indicator_scores.with_columns(
+        available=pl.col("max_points").filter(~pl.col("exempt")).sum().over("unit"))
+    return ind.select(
+        "unit", "code",
+        share=pl.when(pl.col("exempt") | (pl.col("available") <= 0)).then(0.0)
+        .otherwise(pl.col("score") / pl.col("available")))
+
+
+def _stage_parts(results: Results, shape: _Shape) -> pl.DataFrame:
+    """unit, rubric_frac, content_frac, excess, adjust."""
+    rubric_frac = _shares(results).group_by("unit").agg(rubric_frac=pl.col("share").sum())
+    frame = results.results.select("unit", adjust=pl.col("bonus") - pl.col("penalty"))
+    frame = frame.join(rubric_frac, on="unit", how="left")
+    # The content stage's base is the stages' sum less the rubric stage and the excess bonus;
+    # over the content stage's maximum it is min(P, full mark) / full mark.
+    stage_rows = results.stage_scores.group_by("unit").agg(
+        stage_sum=pl.col("points").sum(), excess=pl.col("excess_bonus").sum())
+    frame = frame.join(stage_rows, on="unit", how="left").with_columns(
+        pl.col("rubric_frac", "stage_sum", "excess").fill_null(0.0))
+    rubric_points = shape.rubric_weight * shape.total_points * pl.col("rubric_frac")
+    cmax = shape.content_weight * shape.total_points
+    return frame.with_columns(
+        content_frac=((pl.col("stage_sum") - rubric_points - pl.col("excess")) / cmax)
+        if cmax > 0 else pl.lit(0.0),
+    ).select("unit", "rubric_frac", "content_frac", "excess", "adjust")
+
+
+def _changes(scheme: Scheme, draft: Scheme, base: Results, drafted: Results,
+             units: pl.DataFrame) -> pl.DataFrame:
+    """Each part of the change in total, and how many units it alone would move."""
+    schema = {"part": pl.String, "label": pl.String, "what": pl.String,
+              "units_moved": pl.Int64, "largest_change": pl.Float64}
+    both = units.filter(pl.col("draft_raw").is_not_null()).select("unit", "unit_type",
+                                                                   "total_raw", "draft_raw")
+    if both.is_empty():
+        return pl.DataFrame(schema=schema)
+    old_s, new_s = _shape(scheme), _shape(draft)
+    T = new_s.total_points
+    old_p = _stage_parts(base, old_s)
+    new_p = _stage_parts(drafted, new_s)
+    frame = both.join(old_p, on="unit", how="left").join(
+        new_p, on="unit", how="left", suffix="_new").fill_null(0.0)
+
+    parts: list[tuple[str, str, str, np.ndarray]] = []
+    weight_delta = (
+        (new_s.rubric_weight * new_s.total_points - old_s.rubric_weight * old_s.total_points)
+        * frame["rubric_frac"].to_numpy()
+        + (new_s.content_weight * new_s.total_points - old_s.content_weight * old_s.total_points)
+        * frame["content_frac"].to_numpy())
+    if (old_s.rubric_weight, old_s.content_weight, old_s.total_points) != (
+            new_s.rubric_weight, new_s.content_weight, new_s.total_points):
+        what = (f"平时 {old_s.content_weight:.0%}→{new_s.content_weight:.0%}, "
+                f"年终 {old_s.rubric_weight:.0%}→{new_s.rubric_weight:.0%}")
+        parts.append(("stage_weights", "阶段权重 stage weights", what, weight_delta))
+
+    shares = _shares(base).join(_shares(drafted), on=["unit", "code"], how="full",
+                                suffix="_new", coalesce=True).fill_null(0.0)
+    shares = both.select("unit").join(shares, on="unit", how="left")
+    codes = sorted(set(old_s.leaves) | set(new_s.leaves), key=_code_order)
+    for code in codes:
+        rows = both.select("unit").join(shares.filter(pl.col("code") == code), on="unit",
+                                        how="left").fill_null(0.0)
+        delta = new_s.rubric_weight * T * (rows["share_new"].to_numpy() - rows["share"].to_numpy())
+        what = _what_changed(old_s.leaves.get(code), new_s.leaves.get(code))
+        if what is None and not np.any(np.abs(delta) > 1e-9):
+            continue
+        name = (new_s.leaves.get(code) or old_s.leaves.get(code))[0]
+        parts.append((f"indicator:{code}", f"指标 {code} {name}",
+                      what or "其他指标变化引起的折算 rescaled by other changes", delta))
+    content_delta = (new_s.content_weight * T
+                     * (frame["content_frac_new"].to_numpy() - frame["content_frac"].to_numpy())
+                     + frame["excess_new"].to_numpy() - frame["excess"].to_numpy())
+    if np.any(np.abs(content_delta) > 1e-9):
+        parts.append(("content", "平时考评(内容保障) monthly content", "计分变化 scoring changed",
+                      content_delta))
+    adjust_delta = frame["adjust_new"].to_numpy() - frame["adjust"].to_numpy()
+    if np.any(np.abs(adjust_delta) > 1e-9):
+        parts.append(("adjustments", "加减分 bonus and penalty", "条款变化 clauses changed",
+                      adjust_delta))
+
+    totals = frame["total_raw"].to_numpy()
+    groups = frame["unit_type"].to_numpy()
+    base_rank = group_ranks(totals[None, :], groups)[0]
+    rows = []
+    for part, label, what, delta in parts:
+        moved = group_ranks((totals + delta)[None, :], groups)[0] != base_rank
+        rows.append({"part": part, "label": label, "what": what,
+                     "units_moved": int(moved.sum()),
+                     "largest_change": float(delta[np.argmax(np.abs(delta))]) if delta.size
+                     else 0.0})
+    out = pl.DataFrame(rows, schema=schema)
+    return out.sort(["units_moved", pl.col("largest_change").abs()], descending=True)
+
+
+def _what_changed(old: tuple | None, new: tuple | None) -> str | None:
+    if old is None:
+        return "草案新增 added"
+    if new is None:
+        return "草案删除 dropped"
+    notes = []
+    if abs(old[1] - new[1]) > 1e-9:
+        notes.append(f"分值 points {old[1]:g}→{new[1]:g}")
+    if old[2] != new[2]:
+        notes.append(f"规则 rule {old[2]}→{new[2]}")
+    return ", ".join(notes) or None
+
+
+def _code_order(code: str) -> tuple:
+    try:
+        return (0, float(code), code)
+    except ValueError:
+        return (1, 0.0, code)
+
+
+def group_ranks(totals: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Competition ranks (1 best, ties share the best place) of each row of `totals`
+    (draws × units) within each group of units; float noise is rounded away first."""
+    values = np.round(totals, NOISE_DIGITS)
+    ranks = np.empty(values.shape, dtype=np.int32)
+    for g in np.unique(groups):
+        cols = np.flatnonzero(groups == g)
+        ranks[:, cols] = stats.rankdata(-values[:, cols], method="min", axis=1).astype(np.int32)
+    return ranks
