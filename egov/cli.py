@@ -126,9 +126,12 @@ def ingest(db: Path, files: tuple[Path, ...]) -> None:
 @click.option("--unit-type", help="Only units of this type (单位类型).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
+@click.option("--stability", is_flag=True,
+              help="Year-end only: add rank_median, rank_p05, rank_p95 (ranks under 1,000 "
+                   "random weightings within ±20%; see docs/schemes.md).")
 @_rejecting
 def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: str | None,
-           fmt: str) -> None:
+           fmt: str, stability: bool) -> None:
     """Results per unit: year-end totals, grades and ranks, or one month's content points."""
     from pipelines.loading import ensure_warehouse
     from warehouse import queries
@@ -141,6 +144,9 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     if year != years[scheme_id]:
         raise click.UsageError(f"--year: 方案 {scheme_id} 的考核年度为 {years[scheme_id]} / "
                                f"the scheme's year is {years[scheme_id]}")
+    if month is not None and stability:
+        raise click.UsageError("--stability is for year-end results, not with --month / "
+                               "稳定区间只用于年终结果")
     if month is not None:
         if len(month) != 7 or month[4] != "-" or not month[:4].isdigit():
             raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
@@ -148,7 +154,7 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
             raise click.UsageError("--month must fall in --year / 月份须在所选年度内")
         frame = queries.monthly_scores(db, scheme_id, month, unit_type)
     else:
-        frame = queries.yearend_scores(db, scheme_id, year, unit_type)
+        frame = queries.yearend_scores(db, scheme_id, year, unit_type, stability=stability)
     if frame.is_empty():
         click.echo(f"没有结果 no results: {scheme_id} {month or year}"
                    + (f" {unit_type}" if unit_type else ""), err=True)
@@ -263,8 +269,8 @@ def scheme_compare(db: Path, scheme_id: str, draft_file: Path, year: int | None,
     that moved the most units, and the loaded rows the draft cannot score.
     """
     from pipelines.loading import dumps, ensure_warehouse
-    from pipelines.schemes.admin import SchemeUsageError
     from pipelines.scheme_lab import compare_draft_file
+    from pipelines.schemes.admin import SchemeUsageError
 
     ensure_warehouse(db)
     try:

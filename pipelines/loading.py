@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.engine.scoring import Facts, Results, score_all
+from pipelines.engine.stability import stability_tables
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.load import read_inputs
 from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -138,7 +139,8 @@ def score_state(state: database.WarehouseState) -> tuple[list[Scheme], Results]:
 def rescore_and_publish(db: Path, state: database.WarehouseState) -> Results:
     """Recompute dimensions and results from the state and publish the whole warehouse."""
     schemes, results = score_state(state)
-    tables = {**dimension_frames(schemes), **state.tables, **results.tables()}
+    tables = {**dimension_frames(schemes), **state.tables, **results.tables(),
+              **stability_tables(schemes, results)}
     database.publish(db, tables)
     return results
 

@@ -58,9 +58,12 @@ ORDER BY st.position
 """
 
 
-def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
+def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
+                   stability: bool = False) -> pl.DataFrame:
     """CONTRACT `egov scores` year-end: scheme,year,unit,unit_type,total,grade,rank, then bonus,
-    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to 2 decimals."""
+    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to 2 decimals.
+    With `stability`, the rank interval columns rank_median, rank_p05, rank_p95 (table
+    rank_stability) come before `sample`."""
     frame = _query(db, YEAREND_SQL, [scheme, year, unit_type, unit_type])
     stages = _query(db, STAGES_SQL, [scheme, year])
     if not stages.is_empty():
@@ -69,7 +72,18 @@ def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None) -> p
         frame = frame.join(wide, on="unit", how="left", maintain_order="left")
     numeric = [c for c, t in frame.schema.items() if t == pl.Float64]
     frame = frame.with_columns(round_half_up(pl.col(c)) for c in numeric).drop("stages_total")
+    if stability:
+        frame = frame.join(rank_stability(db, scheme, year).select(
+            "unit", "rank_median", "rank_p05", "rank_p95"), on="unit", how="left",
+            maintain_order="left")
     return frame.select(pl.exclude("sample"), "sample")  # the 示例数据 flag last
+
+
+def rank_stability(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Each unit's published rank with its median rank and 5–95% interval under perturbed
+    weights (pipelines/engine/stability.py), and the band, draws and seed used."""
+    return _query(db, "SELECT * FROM rank_stability WHERE scheme = ? AND year = ? "
+                      "ORDER BY unit_type, rank, unit", [scheme, year])
 
 
 MONTHLY_SQL = """

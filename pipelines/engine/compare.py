@@ -63,7 +63,8 @@ class Comparison:
 
     def summary_lines(self, top: int = 10) -> list[str]:
         """The overall figures as text lines (Chinese and English)."""
-        lines = [f"方案比较 comparison: {self.scheme} → 草案 draft {self.draft} ({self.draft_name})"]
+        lines = [f"方案比较 comparison: {self.scheme} → 草案 draft {self.draft} "
+                 f"({self.draft_name})"]
         for r in self.correlations.iter_rows(named=True):
             lines.append(
                 f"  {r['unit_type']} ({r['units']} 个单位 units): Spearman {_num(r['spearman'])}, "
@@ -75,7 +76,8 @@ class Comparison:
         else:
             lines.append(f"  等次变化 grade changes ({self.grade_changes.height}):")
             for r in self.grade_changes.iter_rows(named=True):
-                lines.append(f"    {r['unit']} ({r['unit_type']}): {r['grade']} → {r['draft_grade']}")
+                lines.append(f"    {r['unit']} ({r['unit_type']}): {r['grade']} → "
+                             f"{r['draft_grade']}")
         if not self.changes.is_empty():
             lines.append("  改动影响的单位数 changes by units moved (only this change applied):")
             for r in self.changes.head(top).iter_rows(named=True):
@@ -86,7 +88,8 @@ class Comparison:
         if self.unscored.is_empty():
             lines.append("  草案不能计分的数据 rows the draft cannot score: 无 none")
         else:
-            lines.append(f"  草案不能计分的数据 rows the draft cannot score ({self.unscored.height}):")
+            lines.append("  草案不能计分的数据 rows the draft cannot score "
+                         f"({self.unscored.height}):")
             grouped = self.unscored.group_by("source", "key", "problem_zh", "problem_en",
                                              maintain_order=True).agg(
                 units=pl.col("unit").unique(maintain_order=True))
@@ -156,7 +159,8 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
 
     # Year-end rows: the indicator must exist in the unit's draft rubric and its draft rule must
     # find its input in the row.
-    leaves = {(rb.id, leaf.indicator.code): leaf for rb in draft.rubrics for leaf in iter_leaves(rb)}
+    leaves = {(rb.id, leaf.indicator.code): leaf
+              for rb in draft.rubrics for leaf in iter_leaves(rb)}
     keep = []
     yearend = facts.yearend_inputs
     for i, r in enumerate(yearend.iter_rows(named=True)):
@@ -201,7 +205,8 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
               else "草案的内容保障中没有这个项目")
         en = ("the draft has no monthly content stage" if draft.content is None
               else "the draft's content items do not include this item")
-        problems.append(_problem("内容保障月报", r["unit"], f"{r['month']} 项目 {r['item']}", zh, en))
+        problems.append(_problem("内容保障月报", r["unit"], f"{r['month']} 项目 {r['item']}",
+                                 zh, en))
     tallies = tallies.filter(pl.col("item").is_in(list(items)))
 
     # Adjustments: the clause must still exist (the points are kept as loaded).
