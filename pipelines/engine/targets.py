@@ -94,3 +94,32 @@ def target_progress(scheme: Scheme, metric_values: pl.DataFrame) -> pl.DataFrame
     if not frames:
         return pl.DataFrame(schema=PROGRESS_SCHEMA)
     return pl.concat(frames)
+
+
+def months_elapsed(month: str) -> int:
+    """Months of the year covered by figures up to `month` (YYYY-MM): 2013-06 → 6."""
+    return int(month[5:7])
+
+
+def monthly_need(target: Target, actual: float, level: float, month: str) -> float | None:
+    """What each remaining month must bring for the year's figure to reach `level`, as the
+    target aggregates its months: Σ → the amount per month ((level − figure to date) / months
+    left); mean → the monthly value needed so the year's mean reaches the level; last → the level
+    itself (the figure must stand there by December). None when no month is left. Never below 0.
+    """
+    elapsed = months_elapsed(month)
+    left = 12 - elapsed
+    if left <= 0:
+        return None
+    if target.aggregate == "sum":
+        need = (level - actual) / left
+    elif target.aggregate == "mean":
+        need = (level * 12 - actual * elapsed) / left
+    else:
+        need = level
+    return max(need, 0.0) if target.direction == "higher_better" else need
+
+
+def reaches_value(value: float, level: float, target: Target) -> bool:
+    """`reaches` for one number."""
+    return bool(pl.select(reaches(pl.lit(value, dtype=pl.Float64), level, target)).item())

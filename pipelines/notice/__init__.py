@@ -1,0 +1,39 @@
+"""The 通报 (official notice of results) as a Word draft, and the 预警 (early warnings).
+
+- `facts`: what a notice says, gathered from warehouse queries;
+- `render`: the wording, from the Jinja2 templates in notices/ (editable by the office);
+- `docx_writer`: the GB/T 9704-2012 layout with python-docx;
+- `warnings`: the early warnings shown on the overview page and in the notices.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipelines.notice import docx_writer, facts, render
+from pipelines.notice.facts import NoticeError
+
+__all__ = ["NoticeError", "build_notice", "notice_file_name"]
+
+
+def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
+                 day: date | None = None, templates: Path | None = None) -> bytes:
+    """The 通报 draft (.docx bytes) for a scheme's year-end results, or for one month of a
+    scheme with monthly scoring. `day` is the 成文日期 (today by default); `templates` a folder
+    with the office's own settings.yaml and templates (default: notices/). Raises NoticeError
+    when the scheme has no such period."""
+    directory = templates or render.NOTICES_DIR
+    context = facts.gather(db, scheme, year, month)
+    blocks = render.render(context, directory)
+    settings = render.settings(scheme, directory)
+    title = blocks[0].text.replace("\n", "") if blocks else ""
+    head = docx_writer.Letterhead(signature=settings["signature"], day=day or date.today(),
+                                  title=title, sample=context["sample"])
+    return docx_writer.write_docx(blocks, context["annexes"], head)
+
+
+def notice_file_name(jurisdiction: str, period_label: str, sample: bool) -> str:
+    """A download name such as 金坛市电子政务绩效考核通报_2013年6月_示例数据.docx."""
+    return (f"{jurisdiction}电子政务绩效考核通报_{period_label}"
+            + ("_示例数据" if sample else "") + ".docx")

@@ -1,0 +1,127 @@
+"""The notice's wording: Jinja2 text templates in notices/ rendered with the gathered facts.
+
+Templates are plain text with a small line markup (see notices/yearend.j2): "# " title
+(consecutive "# " lines are the lines of one title), "> " a paragraph without indent (the 主送
+line), "## " first-level heading (一、), "### " second-level heading ((一)), anything else body
+text; a blank line ends a paragraph and the lines of one paragraph are joined. A scheme can have
+its own wording in notices/<scheme-id>/<kind>.j2; otherwise notices/<kind>.j2 serves every scheme
+of that kind (yearend: every scheme; monthly: schemes with monthly scoring). The issuing office,
+主送 and 落款 come from notices/settings.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+NOTICES_DIR = Path(__file__).resolve().parents[2] / "notices"
+TITLE, PLAIN, HEADING1, HEADING2, BODY = "title", "plain", "heading1", "heading2", "body"
+_MARKS = [("### ", HEADING2), ("## ", HEADING1), ("# ", TITLE), ("> ", PLAIN)]
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the notice: its kind (title, plain, heading1, heading2, body) and text."""
+
+    kind: str
+    text: str
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for (一) headings)."""
+    if n <= 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def settings(scheme: str, directory: Path = NOTICES_DIR) -> dict[str, str]:
+    """office, recipients and signature for a scheme's notices (the scheme's own, else default)."""
+    path = directory / "settings.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise TemplateProblem(f"通报设置文件有误 / notice settings error: {path}: {err}") from None
+    merged = dict(data.get("default") or {})
+    merged.update((data.get("schemes") or {}).get(scheme) or {})
+    for key in ("office", "recipients", "signature"):
+        merged.setdefault(key, "")
+    return {k: str(v) for k, v in merged.items()}
+
+
+def template_name(scheme: str, kind: str, directory: Path = NOTICES_DIR) -> str:
+    """notices/<scheme>/<kind>.j2 when the scheme has its own wording, else notices/<kind>.j2."""
+    own = f"{scheme}/{kind}.j2"
+    return own if (directory / own).is_file() else f"{kind}.j2"
+
+
+def environment(directory: Path = NOTICES_DIR) -> jinja2.Environment:
+    """The Jinja2 environment of the notice templates (plain text, not HTML: no escaping)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)), trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+    )
+    env.filters["cn"] = cn_number
+    return env
+
+
+class TemplateProblem(ValueError):
+    """A notice template that cannot be read or rendered (invalid input: the office's file)."""
+
+
+def render_text(context: dict[str, Any], directory: Path = NOTICES_DIR) -> str:
+    """The template of the context's scheme and kind, rendered."""
+    env = environment(directory)
+    name = template_name(context["scheme"]["id"], context["kind"], directory)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateProblem(
+            f"通报模板有误 / notice template error: {err.filename or name}, 第{err.lineno}行 "
+            f"line {err.lineno}: {err.message}") from None
+    except jinja2.TemplateError as err:
+        raise TemplateProblem(f"通报模板有误 / notice template error: {directory / name}: "
+                              f"{err}") from None
+
+
+def parse(text: str) -> list[Block]:
+    """The rendered text as paragraphs (see the module docstring for the markup)."""
+    blocks: list[Block] = []
+    kind, lines = BODY, []
+
+    def flush() -> None:
+        # a title keeps its lines (GB/T 9704: 标题回行时词意完整); other paragraphs are joined
+        joined = ("\n" if kind == TITLE else "").join(line.strip() for line in lines).strip()
+        if joined:
+            blocks.append(Block(kind, joined))
+        lines.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            kind = BODY
+            continue
+        mark = next(((m, k) for m, k in _MARKS if line.startswith(m)), None)
+        if mark is not None:
+            if not (mark[1] == TITLE and kind == TITLE):
+                flush()
+            kind = mark[1]
+            line = line[len(mark[0]):]
+        lines.append(line)
+        if kind in (HEADING1, HEADING2):  # a heading is one line; the text goes on below it
+            flush()
+            kind = BODY
+    flush()
+    return blocks
+
+
+def render(context: dict[str, Any], directory: Path = NOTICES_DIR) -> list[Block]:
+    """The notice's paragraphs for the gathered facts plus the settings of its scheme."""
+    full = {**settings(context["scheme"]["id"], directory), **context}
+    return parse(render_text(full, directory))

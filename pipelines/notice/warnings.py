@@ -1,0 +1,278 @@
+"""预警 (early warnings): what a leader must hear about while it can still be acted on.
+
+For a scheme, year and month (the "current month": the chosen month, or the latest month with
+figures), five kinds of warning, each with the page of the dashboard that explains it:
+
+- 目标 (target): a target that, judged as `pipelines/engine/targets.py` judges it (cumulative
+  targets by their linear projection to December, the others by the figure to date), misses its
+  floor (保, severity 高) or its stretch (争, severity 中), with what each remaining month must
+  bring (`targets.monthly_need`: 「还需月均 X 件」).
+- 未报送 (not reported): units with no row in the current month's 内容保障月报; for the
+  year-end, units without any 年终评分 row while others have theirs.
+- 名次下降 (rank fall): units whose year-to-date rank fell by 3 places or more since the previous
+  month (for schemes without monthly scoring: since the previous year, where it is loaded).
+- 等次 (grade line): units whose projected total (the monthly stage projected at the current
+  pace, the other stages and adjustments as scored) falls into a lower grade than last month's
+  projection, or into the lowest grade. Only where the scheme has grades, a monthly stage and
+  year-end scores to add to it.
+- 指标 (indicator): indicators on which more than half of a unit type (of 2 or more units scored)
+  lost points.
+
+Everything here is read from the warehouse and the scheme; nothing is drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import polars as pl
+
+from pipelines.engine import rules
+from pipelines.engine import targets as tg
+from pipelines.notice import formats as fmt
+from pipelines.schemes.model import Scheme
+from warehouse import notice_queries as nq
+from warehouse import queries as q
+
+HIGH, MEDIUM = "高", "中"
+TARGET, UNREPORTED, RANK_FALL, GRADE, INDICATOR = "目标", "未报送", "名次下降", "等次", "指标"
+KIND_ORDER = [TARGET, UNREPORTED, GRADE, RANK_FALL, INDICATOR]
+RANK_FALL_PLACES = 3
+
+SCHEMA = {
+    "severity": pl.String,   # 高 | 中
+    "kind": pl.String,       # 目标 | 未报送 | 等次 | 名次下降 | 指标
+    "subject": pl.String,    # the target, unit or indicator
+    "unit_type": pl.String,
+    "detail": pl.String,     # one sentence, as the 通报 says it
+    "need": pl.Float64,      # 目标: what each remaining month must bring
+    "page": pl.String,       # the dashboard page that explains it
+    "link": pl.String,       # that page with the view in the query string
+}
+
+
+def link(page: str, **params: str | int | None) -> str:
+    """A relative link to a dashboard page with the view in its query string."""
+    clean = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return f"/{page}?{urlencode(clean)}" if clean else f"/{page}"
+
+
+def scheme_by_id(db: Path, scheme: str) -> Scheme:
+    """The scheme model the warehouse holds under this id."""
+    for s in q.load_schemes(db):
+        if s.id == scheme:
+            return s
+    raise KeyError(scheme)
+
+
+def early_warnings(db: Path, scheme: str, year: int, month: str | None = None) -> pl.DataFrame:
+    """Every warning for the view (month None: the year-end view, judged at the latest month
+    with figures), most severe first."""
+    model = scheme_by_id(db, scheme)
+    current = nq.latest_month(db, scheme, year, month)
+    period = month or "year"
+    rows: list[dict] = []
+    if current:
+        rows += _target_warnings(db, model, year, current, period)
+    rows += _unreported(db, model, year, current if model.content else None, month, period)
+    rows += _rank_falls(db, model, year, current if model.content else None, period)
+    if current and model.content and model.grades:
+        rows += _grade_lines(db, model, year, current, period)
+    rows += _indicators(db, model, year, period)
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    return frame.with_row_index("_i").sort(
+        pl.col("severity").replace_strict({HIGH: 0, MEDIUM: 1}, return_dtype=pl.Int8),
+        pl.col("kind").replace_strict(order, return_dtype=pl.Int8), "_i",
+    ).drop("_i")
+
+
+def _target_warnings(db: Path, model: Scheme, year: int, month: str, period: str) -> list[dict]:
+    status = q.dash_target_status(db, model.id, year, month)
+    by_code = {t.code: t for t in model.targets}
+    out = []
+    for r in status.filter(pl.col("month").is_not_null()).iter_rows(named=True):
+        target = by_code.get(r["target"])
+        if target is None:
+            continue
+        cumulative = target.measure == "cumulative" and r["projection"] is not None
+        judged = r["projection"] if cumulative else r["actual"]
+        levels = [(tg.MET_FLOOR, target.floor, HIGH, "保")]
+        if target.stretch is not None:
+            levels.append((tg.MET_STRETCH, target.stretch, MEDIUM, "争"))
+        missed = next(((lvl, sev, word) for _, lvl, sev, word in levels
+                       if not tg.reaches_value(judged, lvl, target)), None)
+        if missed is None:
+            continue
+        level, severity, word = missed
+        unit = target.unit
+        when = fmt.month_label(r["month"])
+        now = (f"截至{when}{fmt.target_value(r['actual'], unit)}"
+               + (f"，按当前进度年末预计{fmt.target_value(judged, unit)}" if cumulative else ""))
+        goal = f"{'保底' if word == '保' else '争先'}目标{fmt.target_value(level, unit)}"
+        need = tg.monthly_need(target, r["actual"], level, r["month"])
+        if need is None:
+            tail = "全年已结束，未能实现。"
+        elif target.aggregate == "sum":
+            tail = f"还需月均{fmt.amount(need, unit)}。"
+        elif target.aggregate == "mean":
+            tail = f"其余各月需平均达到{fmt.target_value(need, unit)}。"
+        else:
+            tail = f"年底前须达到{fmt.target_value(need, unit)}。"
+        out.append({
+            "severity": severity, "kind": TARGET, "subject": target.text, "unit_type": None,
+            "detail": f"{now}，达不到{goal}；{tail}", "need": need, "page": "targets",
+            "link": link("targets", scheme=model.id, year=year, period=period),
+        })
+    return out
+
+
+def _unreported(db: Path, model: Scheme, year: int, current: str | None, month: str | None,
+                period: str) -> list[dict]:
+    out = []
+    if current and current in nq.content_months(db, model.id, year):
+        for r in nq.units_without_tallies(db, model.id, current).iter_rows(named=True):
+            out.append({
+                "severity": HIGH, "kind": UNREPORTED, "subject": r["unit"],
+                "unit_type": r["unit_type"],
+                "detail": f"{fmt.month_label(current)}未报送内容保障月报（当月无任何报送记录）。",
+                "need": None, "page": "rankings",
+                "link": link("rankings", scheme=model.id, year=year, period=current,
+                             type=r["unit_type"], units=r["unit"]),
+            })
+    if month is None:
+        for r in nq.units_without_yearend_input(db, model.id, year).iter_rows(named=True):
+            out.append({
+                "severity": HIGH, "kind": UNREPORTED, "subject": r["unit"],
+                "unit_type": r["unit_type"],
+                "detail": f"{year}年度未报送年终评分材料（无任何年终评分记录）。",
+                "need": None, "page": "unit",
+                "link": link("unit", scheme=model.id, year=year, period=period,
+                             type=r["unit_type"], unit=r["unit"]),
+            })
+    return out
+
+
+def _rank_falls(db: Path, model: Scheme, year: int, current: str | None,
+                period: str) -> list[dict]:
+    out = []
+    if current:
+        frame = q.dash_monthly_ranking(db, model.id, year, current, None)
+        rank, prev, what = "ytd_rank", "prev_ytd_rank", "累计排名"
+        since = "上月"
+    else:
+        frame = q.dash_yearend_ranking(db, model.id, year, None)
+        rank, prev, what, since = "rank", "prev_rank", "年度排名", "上年度"
+    falls = frame.filter(pl.col(prev).is_not_null()
+                         & (pl.col(rank) - pl.col(prev) >= RANK_FALL_PLACES))
+    for r in falls.sort(pl.col(prev) - pl.col(rank), "unit").iter_rows(named=True):
+        out.append({
+            "severity": MEDIUM, "kind": RANK_FALL, "subject": r["unit"],
+            "unit_type": r["unit_type"],
+            "detail": (f"{what}由{since}第{r[prev]}名降至第{r[rank]}名，"
+                       f"下降{r[rank] - r[prev]}位。"),
+            "need": None, "page": "unit",
+            "link": link("unit", scheme=model.id, year=year, period=period,
+                         type=r["unit_type"], unit=r["unit"]),
+        })
+    return out
+
+
+def projected_totals(db: Path, model: Scheme, year: int, month: str) -> pl.DataFrame:
+    """Each unit's total projected to December at the pace up to `month`: the monthly stage from
+    the year-to-date points × 12 / months (the scheme's full-mark rule applied as scoring applies
+    it), plus the other stages and the adjustments as scored. Empty without year-end scores."""
+    if model.content is None:
+        return pl.DataFrame()
+    results = q.dash_yearend_ranking(db, model.id, year, None)
+    stages = nq.stage_points(db, model.id, year)
+    monthly = q.dash_monthly_series(db, model.id, year, None).filter(pl.col("month") == month)
+    if results.is_empty() or monthly.is_empty():
+        return pl.DataFrame()
+    fm = model.content.full_mark
+    content_stage = next(s for s in model.stages if s.basis == "content")
+    annual = monthly.select(
+        "unit", "unit_type",
+        content_points=pl.col("ytd_points") * 12 / tg.months_elapsed(month),
+        excess_step=pl.col("unit_type").replace_strict(fm.excess_step_by_unit_type,
+                                                       return_dtype=pl.Float64),
+    )
+    staged = rules.full_mark_stage(annual, content_stage.weight * model.total_points, fm.points,
+                                   fm.excess_bonus)
+    other = (stages.filter(pl.col("basis") != "content").group_by("unit")
+             .agg(other=pl.col("points").sum()))
+    bands = [(b.name, b.min) for b in model.grades.bands] if model.grades else []
+    frame = (staged.join(other, on="unit", how="left")
+             .join(results.select("unit", "bonus", "penalty"), on="unit", how="left")
+             .with_columns(pl.col("other", "bonus", "penalty").fill_null(0.0))
+             .with_columns(total=pl.col("points") + pl.col("other") + pl.col("bonus")
+                           - pl.col("penalty")))
+    return frame.with_columns(grade=rules.grade(pl.col("total"), bands)).select(
+        "unit", "unit_type", "total", "grade")
+
+
+def _grade_lines(db: Path, model: Scheme, year: int, month: str, period: str) -> list[dict]:
+    assert model.grades is not None
+    now = projected_totals(db, model, year, month)
+    if now.is_empty():
+        return []
+    bands = model.grades.bands
+    position = {b.name: i for i, b in enumerate(bands)}
+    line = {b.name: b.min for b in bands}
+    months = [m for m in nq.content_months(db, model.id, year) if m < month]
+    before = projected_totals(db, model, year, months[-1]) if months else pl.DataFrame()
+    prev = (dict(zip(before["unit"], before["grade"], strict=True)) if before.height else {})
+    prev_total = (dict(zip(before["unit"], before["total"], strict=True)) if before.height
+                  else {})
+    final = tg.months_elapsed(month) == 12
+    out = []
+    for r in now.sort("total").iter_rows(named=True):
+        grade, was = r["grade"], prev.get(r["unit"])
+        dropped = was is not None and position[grade] > position[was]
+        lowest = position[grade] == len(bands) - 1
+        if not (dropped or lowest):
+            # only a fall below a line, or the lowest band, is a warning
+            continue
+        crossed = bands[position[grade] - 1] if position[grade] > 0 else None
+        text = (f"年度总分{fmt.points(r['total'])}分，" if final
+                else f"按当前进度预计年度总分{fmt.points(r['total'])}分，")
+        if dropped and crossed is not None:
+            text += (f"低于「{crossed.name}」线{crossed.min:g}分"
+                     f"（上月预计{fmt.points(prev_total[r['unit']])}分，{was}）。")
+        else:
+            text += f"处于「{grade}」档（低于{line[bands[-2].name]:g}分）。"
+        out.append({
+            "severity": HIGH if lowest else MEDIUM, "kind": GRADE, "subject": r["unit"],
+            "unit_type": r["unit_type"], "detail": text, "need": None, "page": "unit",
+            "link": link("unit", scheme=model.id, year=year, period=period,
+                         type=r["unit_type"], unit=r["unit"]),
+        })
+    return out
+
+
+def _indicators(db: Path, model: Scheme, year: int, period: str) -> list[dict]:
+    frame = nq.indicator_losses_by_type(db, model.id, year)
+    wide = frame.filter((pl.col("units_scored") >= 2)
+                        & (pl.col("units_losing") * 2 > pl.col("units_scored")))
+    out = []
+    for r in wide.iter_rows(named=True):
+        office = r["lead_office"] or r["assessing_bodies"]
+        owner = f"（牵头：{office}）" if office else ""
+        out.append({
+            "severity": MEDIUM, "kind": INDICATOR, "subject": f"{r['code']} {r['name']}",
+            "unit_type": r["unit_type"],
+            "detail": (f"{r['unit_type']}{r['units_scored']}个单位中{r['units_losing']}个失分，"
+                       f"合计失分{fmt.number(r['lost'])}分{owner}。"),
+            "need": None, "page": "indicators",
+            "link": link("indicators", scheme=model.id, year=year, period=period,
+                         type=r["unit_type"], cat=r["category"], l2=r["level2"],
+                         code=r["code"]),
+        })
+    return out
+
+
+def summary(frame: pl.DataFrame) -> dict[str, int]:
+    """Warnings per kind, in the order of KIND_ORDER (kinds with none included as 0)."""
+    counts = dict(frame.group_by("kind").len().iter_rows()) if frame.height else {}
+    return {k: int(counts.get(k, 0)) for k in KIND_ORDER}
