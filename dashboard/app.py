@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, filters, widgets  # noqa: E402
+from dashboard import data, filters, notice_button, widgets  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -51,6 +51,7 @@ def main() -> None:
     view = filters.sidebar(db)
     st.sidebar.divider()
     widgets.briefing_button(view, lambda: widgets.briefing_pack(view))
+    notice_button.notice_button(view)
     if view.loaded_at:
         st.sidebar.caption(f"数据更新于 {view.loaded_at}")
     page.run()
