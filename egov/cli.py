@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,13 +16,28 @@ import click
 
 from egov import paths
 
+
+def _remember_db(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    ctx.meta["egov.db"] = value  # meta is shared by every context of the command
+    return value
+
+
 DB_OPTION = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=paths.DEFAULT_DB,
     show_default=True,
+    callback=_remember_db,
     help="Warehouse file (DuckDB). Created with every built-in scheme if it does not exist.",
 )
+
+
+def _say(text: str, err: bool = False) -> None:
+    """Print text for a person: names from files and schemes can hold control characters (an
+    ANSI escape, a bidi override); they are shown escaped, never sent to the terminal raw."""
+    from pipelines.inputs.problems import printable
+
+    click.echo("\n".join(printable(line) for line in str(text).split("\n")), err=err)
 
 
 class InvalidInput(click.ClickException):
@@ -30,7 +46,7 @@ class InvalidInput(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
+        _say(self.message, err=True)
 
 
 def _rejecting(fn):
@@ -49,7 +65,30 @@ def _rejecting(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Reporting(click.Group):
+    """Every exit path is a report: an environment fault (a locked, damaged or read-only
+    warehouse, a full disk) or an unexpected error becomes a bilingual message and exit 1,
+    never a traceback (EGOV_DEBUG=1 shows the traceback). A bad EGOV_MAX_* setting is a usage
+    error (exit 2)."""
+
+    def invoke(self, ctx: click.Context):
+        from egov import faults
+        from pipelines.inputs.limits import LimitSettingError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except LimitSettingError as err:
+            raise click.UsageError(str(err)) from None
+        except Exception as err:  # noqa: BLE001 - the one place that turns faults into reports
+            if os.environ.get(faults.DEBUG_VARIABLE):
+                raise
+            raise InvalidInput(faults.report(err, ctx.meta.get("egov.db"))) from None
+
+
+@click.group(cls=_Reporting,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main() -> None:
     """egov: 电子政务绩效考核分析 (e-government performance evaluation analytics).
 
@@ -76,7 +115,7 @@ def demo(db: Path, port: int, no_browser: bool) -> None:
     if not db.exists():
         click.echo("正在生成示例数据并建库 Building the sample warehouse ...", err=True)
         summary = demo_data.build_sample_warehouse(db)
-        click.echo(summary.render(), err=True)
+        _say(summary.render(), err=True)
     from dashboard import serve
 
     serve.run(db, port=port, open_browser=not no_browser)
@@ -99,7 +138,7 @@ def build(db: Path, raw: Path, curated: Path) -> None:
     if not raw.is_dir():
         raise click.UsageError(f"--raw: no such directory 目录不存在: {raw}")
     summary = build_warehouse(db, raw, curated)
-    click.echo(summary.render())
+    _say(summary.render())
 
 
 @main.command()
@@ -115,7 +154,7 @@ def ingest(db: Path, files: tuple[Path, ...]) -> None:
     """
     from pipelines.loading import ingest as ingest_files
 
-    click.echo(ingest_files(db, list(files)).render())
+    _say(ingest_files(db, list(files)).render())
 
 
 @main.command()
@@ -156,7 +195,7 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     else:
         frame = queries.yearend_scores(db, scheme_id, year, unit_type, stability=stability)
     if frame.is_empty():
-        click.echo(f"没有结果 no results: {scheme_id} {month or year}"
+        _say(f"没有结果 no results: {scheme_id} {month or year}"
                    + (f" {unit_type}" if unit_type else ""), err=True)
     elif frame["sample"].any():
         click.echo("注意: 含示例数据 (sample data), 非真实考核结果 / not real results", err=True)
@@ -178,11 +217,11 @@ def schemes(db: Path, fmt: str) -> None:
         click.echo(dumps(summary))
         return
     for s in summary:
-        click.echo(f"{s['scheme']}  {s['jurisdiction']} {s['year']}  {s['name']}")
+        _say(f"{s['scheme']}  {s['jurisdiction']} {s['year']}  {s['name']}")
         for r in s["rubrics"]:
-            click.echo(f"  {r['rubric']} ({'、'.join(r['unit_types'])}) {r['max_points']:g}分")
+            _say(f"  {r['rubric']} ({'、'.join(r['unit_types'])}) {r['max_points']:g}分")
             cats = "  ".join(f"{c['name']} {c['max_points']:g}" for c in r["categories"])
-            click.echo(f"    {cats}")
+            _say(f"    {cats}")
 
 
 @main.command()
@@ -219,7 +258,7 @@ def scheme_check(file: Path) -> None:
     from pipelines.schemes.admin import check_scheme_file
 
     scheme_obj = check_scheme_file(file)
-    click.echo(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
+    _say(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
 
 
 @scheme.command("add")
@@ -232,7 +271,7 @@ def scheme_add(db: Path, file: Path, replace: bool) -> None:
     """Add a scheme to the warehouse; an existing id only with --replace (rescores)."""
     from pipelines.schemes.admin import add_scheme
 
-    click.echo(add_scheme(db, file, replace=replace))
+    _say(add_scheme(db, file, replace=replace))
 
 
 @scheme.command("export")
@@ -246,7 +285,7 @@ def scheme_export(db: Path, scheme_id: str, out: Path) -> None:
     from pipelines.schemes.admin import SchemeUsageError, export_scheme
 
     try:
-        click.echo(export_scheme(db, scheme_id, out))
+        _say(export_scheme(db, scheme_id, out))
     except SchemeUsageError as err:  # an unknown id or suffix is a usage error (exit 2)
         raise click.UsageError(str(err)) from None
 
@@ -345,7 +384,7 @@ def _print_frame(frame, fmt: str) -> None:
 
         with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40,
                        tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
-            click.echo(str(frame))
+            _say(str(frame))
 
 
 if __name__ == "__main__":

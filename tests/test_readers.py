@@ -99,7 +99,7 @@ def test_skips_hidden_instruction_underscore_and_empty_sheets(tmp_path):
             "说明": [["anything", "at all"]],
             "填表说明": [["x"]],
             "_lists": [["x"]],
-            "隐藏": [["not", "a", "template"]],
+            "隐藏": [],  # hidden and empty; a hidden sheet with data is refused (tests/hostile)
             "Sheet2": [],
             "年终评分": [["方案", "年度", "单位", "指标", "扣分"],
                          ["yueyang-2017", 2017, "平江县", 1, 1]],

@@ -18,6 +18,17 @@ from pipelines.inputs.templates import NO, YES
 # Characters str.strip() keeps but a clerk cannot see: zero-width space/joiners and a stray BOM.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _WS = re.compile(r"\s+")
+# Every Unicode format character (category Cf: zero-width space and joiners, LRM/RLM, bidi
+# embeddings, overrides and isolates, soft hyphen, word joiner, BOM, tag characters ...), the
+# variation selectors and the combining grapheme joiner. None shows, so "教育局\u200b" or
+# "\u202e教育局" would display as 教育局 yet be another unit; they are removed wherever a cell is
+# read as text. tests/hostile/test_text.py checks this class against unicodedata.
+_FORMAT_CHARS = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
 
 
 class NormalizeError(ValueError):
@@ -30,10 +41,15 @@ class NormalizeError(ValueError):
 
 
 def clean_text(value: object) -> str | None:
-    """The text as typed, trimmed of spaces (full-width U+3000 and NBSP too); blank -> None."""
+    """The text as typed, trimmed of spaces (full-width U+3000 and NBSP too), with invisible
+    format characters (zero-width, bidi marks and overrides, soft hyphen) removed; blank ->
+    None."""
     if value is None:
         return None
-    text = str(value).strip().strip(_INVISIBLE).strip()
+    text = str(value)
+    if not text.isascii():
+        text = _FORMAT_CHARS.sub("", text)
+    text = text.strip()
     return text or None
 
 

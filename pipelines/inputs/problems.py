@@ -7,7 +7,42 @@ it without us.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
+
+# Characters that must not reach a terminal raw: control characters (ANSI escapes start with
+# ESC), format characters (bidi overrides reorder the line, zero-width ones hide), separators
+# that break the line. They are shown as \x1b, \u202e ...
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
+
+
+def printable(text: str) -> str:
+    """`text` with every control, format and line-separator character escaped (\x1b, \u200b)."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def echoed(value: str, limit: int) -> str:
+    """A value as a report shows it: escaped, and cut after `limit` characters with its length."""
+    if len(value) > limit:
+        return (printable(value[:limit])
+                + f"…(共 {len(value):,} 个字符 / {len(value):,} characters)")
+    return printable(value)
+
+
+def _limits():
+    from pipelines.inputs.limits import current  # limits imports this module
+
+    return current()
 
 
 @dataclass(frozen=True, order=True)
@@ -32,9 +67,13 @@ class Problem:
             parts.append(f"列 column「{self.column}」")
         return ", ".join(parts)
 
-    def render(self) -> str:
-        value = "" if self.value is None else f" 值 value「{self.value}」:"
-        return f"{self.location()}:{value} {self.problem_zh} / {self.problem_en}"
+    def render(self, echo: int | None = None) -> str:
+        """One line: location, value (escaped, at most `echo` characters: the max_echo limit
+        by default), the problem in Chinese and English. Nothing in it reaches a terminal raw."""
+        echo = _limits().max_echo if echo is None else echo
+        value = "" if self.value is None else f" 值 value「{echoed(str(self.value), echo)}」:"
+        zh, en = echoed(self.problem_zh, echo * 2), echoed(self.problem_en, echo * 2)
+        return f"{printable(self.location())}:{value} {zh} / {en}"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -47,11 +86,22 @@ class InputRejected(Exception):
         self.problems = sorted(set(problems), key=_sort_key)
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def head(self) -> str:
+        """The report's first line."""
         n = len(self.problems)
-        head = (f"输入被拒绝,共 {n} 个问题,未载入任何数据。 / "
+        return (f"输入被拒绝,共 {n} 个问题,未载入任何数据。 / "
                 f"Input rejected: {n} problem(s); nothing was loaded.")
-        return "\n".join([head, *(f"  - {p.render()}" for p in self.problems)])
+
+    def report(self) -> str:
+        """The head, the first `max_problems` problems (one line each), and how many more."""
+        limits = _limits()
+        listed = self.problems[: limits.max_problems]
+        lines = [self.head(), *(f"  - {p.render(limits.max_echo)}" for p in listed)]
+        rest = len(self.problems) - len(listed)
+        if rest:
+            lines.append(f"  … 另有 {rest:,} 个问题未列出 / {rest:,} more problem(s) not listed "
+                         f"(设置 setting EGOV_MAX_PROBLEMS)")
+        return "\n".join(lines)
 
 
 def _sort_key(p: Problem) -> tuple:

@@ -16,6 +16,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel
 
+from pipelines.inputs.limits import check_input_file
 from pipelines.inputs.problems import Problem
 from pipelines.loading import (
     ensure_warehouse,
@@ -56,6 +57,8 @@ def check_scheme_file(path: Path) -> Scheme:
     if suffix in YAML_SUFFIXES:
         return load_scheme_file(path)
     if suffix in WORKBOOK_SUFFIXES:
+        if refused := check_input_file(path, str(path)):  # limits.py, before openpyxl reads it
+            raise SchemeRejected(refused)
         return read_scheme_workbook(path)
     raise SchemeRejected([Problem(
         str(path), None, None, None, path.suffix or None,

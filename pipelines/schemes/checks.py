@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from pipelines.inputs import limits
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.schemes.model import RULE_KINDS, Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import node_leaf_sum
@@ -24,17 +25,24 @@ TOLERANCE = 1e-6
 class SchemeRejected(InputRejected):
     """A scheme file with problems (or a scheme the warehouse refuses)."""
 
-    def report(self) -> str:
+    def head(self) -> str:
         n = len(self.problems)
-        head = (f"方案未通过检查,共 {n} 个问题,未作任何更改。 / "
+        return (f"方案未通过检查,共 {n} 个问题,未作任何更改。 / "
                 f"Scheme rejected: {n} problem(s); nothing was changed.")
-        return "\n".join([head, *(f"  - {p.render()}" for p in self.problems)])
 
 
 def load_scheme_text(text: str, file: str) -> Scheme:
     """Parse and check scheme YAML; raise SchemeRejected listing every problem."""
     try:
         root, data = _parse_yaml(text)
+    except TooManyNodes as err:
+        raise SchemeRejected([Problem(
+            file, None, err.line, None, f"{err.nodes:,}",
+            f"YAML 别名(&/*)展开后的节点过多:超过 {err.limit:,} 个 (设置 setting "
+            f"{limits.ENV['max_yaml_nodes']});方案文件不需要这样的结构",
+            f"the YAML aliases (&/*) expand to more than {err.limit:,} nodes (setting "
+            f"{limits.ENV['max_yaml_nodes']}); a scheme file needs nothing like it",
+        )]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise SchemeRejected(
@@ -70,19 +78,74 @@ def load_scheme_text(text: str, file: str) -> Scheme:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class TooManyNodes(yaml.YAMLError):
+    """A YAML document whose aliases expand to more nodes than the max_yaml_nodes limit."""
+
+    def __init__(self, nodes: int, limit: int, line: int | None):
+        self.nodes, self.limit, self.line = nodes, limit, line
+        super().__init__(f"{nodes} nodes after expanding aliases, over the limit of {limit}")
+
+
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
-    """Parse once: the node tree (for line numbers) and the data built from it."""
+    """Parse once: the node tree (for line numbers) and the data built from it.
+
+    The node graph is composed first (an alias is one shared node, so this stays as small as
+    the text) and measured as the tree it would expand to; past the max_yaml_nodes limit the
+    document is refused before anything is built or validated from it (a "billion laughs"
+    file of 1 KB expands to millions of nodes).
+    """
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            limit = limits.current().max_yaml_nodes
+            nodes = expanded_size(root, limit)
+            if nodes > limit:
+                raise TooManyNodes(nodes, limit, root.start_mark.line + 1)
         data = loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
     return root, data
 
 
+def expanded_size(root: yaml.Node, stop: int) -> int:
+    """How many nodes the document holds once every alias is expanded (counting stops early,
+    past `stop`). Shared nodes are measured once: linear in the composed graph."""
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in size and not children_done:
+            continue
+        children = _children(node)
+        if not children_done:
+            size[key] = -1  # in progress (a recursive alias points back here)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        total = 1 + sum(max(size.get(id(c), 0), 0) for c in children)
+        size[key] = min(total, stop + 1)
+    return size[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def load_scheme_file(path: Path) -> Scheme:
     """Load and check one YAML scheme file (UTF-8, a BOM is tolerated)."""
+    allowed = limits.current().max_scheme_mb
+    if path.stat().st_size > allowed * limits.MB:
+        raise SchemeRejected([Problem(
+            str(path), None, None, None, f"{path.stat().st_size / limits.MB:.1f} MB",
+            f"方案文件过大:上限为 {allowed} MB (设置 setting {limits.ENV['max_scheme_mb']})",
+            f"the scheme file is too large: the limit is {allowed} MB (setting "
+            f"{limits.ENV['max_scheme_mb']})")])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -401,6 +464,9 @@ def _explain(error: dict) -> tuple[str, str]:
         return f"数值超出允许范围: {msg}", f"value out of range: {msg}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
         return "应为数字", f"a number is expected: {msg}"
+    if kind == "finite_number":
+        return ("应为有限的数值(不接受 .inf、.nan 或超出范围的数)",
+                "a finite number is expected (.inf, .nan and numbers out of range are refused)")
     if kind == "too_short":
         return "不能为空", f"must not be empty: {msg}"
     if kind == "literal_error":

@@ -17,9 +17,12 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    """Base for every scheme part: unknown fields are an error (a typo must not pass silently)."""
+    """Base for every scheme part: unknown fields are an error (a typo must not pass silently),
+    and so is a number that is not finite (.inf, .nan, 1e400): no point value, target or grade
+    bound is infinite, and a NaN compares false with everything (a total graded against a .nan
+    minimum would pass)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------
