@@ -173,55 +173,119 @@ def detect_kind(headers: Sequence[str | None], file: str = "", sheet: str | None
 # ---------------------------------------------------------------------------------------------
 
 
-def _sheet_from_grid(
-    grid: list[list[str | None]], file: str, sheet: str | None
+# The longest cell Excel can hold; a longer one (only a CSV can have it) is refused, not read.
+MAX_CELL_CHARS = 32_767
+# Cells that may be blank: null, or made only of whitespace and invisible characters. Python's
+# str.strip() also strips \x1c-\x1f, hence the extra range; `clean_text` decides exactly.
+_MAYBE_BLANK = r"^[\s\x1c-\x1f\u200b\u200c\u200d\u2060\ufeff]*$"
+
+
+def _blank_mask(frame: pl.DataFrame) -> pl.DataFrame:
+    """One Boolean column per column of `frame`: is the cell blank (clean_text gives None)?"""
+    out = {}
+    for name in frame.columns:
+        col = frame.get_column(name)
+        maybe = col.is_null() | col.str.contains(_MAYBE_BLANK)
+        candidates = col.filter(maybe & col.is_not_null()).unique()
+        blank_texts = [v for v in candidates.to_list() if clean_text(v) is None]
+        out[name] = col.is_null() | col.is_in(pl.Series(blank_texts, dtype=pl.String).implode())
+    return pl.DataFrame(out)
+
+
+def _sheet_from_frame(
+    grid: pl.DataFrame, file: str, sheet: str | None
 ) -> tuple[RawSheet | None, list[Problem]]:
-    """Build a RawSheet from rows of cells (row i of the grid is Excel row i + 1)."""
-    nonblank = [i for i, row in enumerate(grid) if any(clean_text(c) for c in row)]
-    if not nonblank:
+    """Build a RawSheet from a frame of text cells by position (frame row i is Excel row i + 1).
+
+    Whole columns at a time: no Python object per cell. Blank rows are skipped but counted; the
+    first non-blank row is the header.
+    """
+    if grid.width == 0 or grid.height == 0:
+        return None, []
+    positions = [f"c{i}" for i in range(grid.width)]
+    grid = grid.rename(dict(zip(grid.columns, positions, strict=True))).with_columns(
+        pl.col(c).cast(pl.String) for c in positions)
+    blank = _blank_mask(grid)
+    nonblank = ~blank.select(pl.all_horizontal(pl.all())).to_series()
+    indices = nonblank.arg_true()
+    if indices.len() == 0:
         return None, []  # an empty sheet (Excel's default Sheet2) holds nothing to load
-    header_index = nonblank[0]
+    header_index = int(indices[0])
     header_row = header_index + 1
-    headers = list(grid[header_index])
+    headers = list(grid.row(header_index))
     kind, names, problems = match_headers(headers, file, sheet)
     # Header problems are reported on the header's own row.
     problems = [
         Problem(p.file, p.sheet, header_row, p.column, p.value, p.problem_zh, p.problem_en)
         for p in problems
     ]
-    data = [i for i in nonblank if i > header_index]
-    # A CSV row may run past the header: those cells are data without a header too.
-    width = max([len(headers), *(len(grid[i]) for i in data)])
-    headers += [None] * (width - len(headers))
-    for pos in range(width):
-        if clean_text(headers[pos]) is None and any(
-            pos < len(grid[i]) and clean_text(grid[i][pos]) for i in data
-        ):
-            first = next(i for i in data if pos < len(grid[i]) and clean_text(grid[i][pos]))
+    data = indices.filter(indices > header_index)
+    data_blank = blank[data]
+    for pos in range(grid.width):
+        if clean_text(headers[pos]) is not None:
+            continue
+        filled = (~data_blank.get_column(positions[pos])).arg_true()
+        if filled.len():
+            first = int(data[int(filled[0])])
             problems.append(
                 Problem(
-                    file, sheet, first + 1, _column_letter(pos), grid[first][pos],
+                    file, sheet, first + 1, _column_letter(pos), grid[first, positions[pos]],
                     f"第{_column_letter(pos)}列没有表头却有数据",
                     f"column {_column_letter(pos)} has data but no header",
                 )
             )
     if kind is None:
         return None, problems
-    columns = {
-        name: [(grid[i][pos] if pos < len(grid[i]) else None) for i in data]
-        for pos, name in names.items()
-    }
-    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    frame = grid[data].select(pl.col(positions[pos]).alias(name) for pos, name in names.items())
+    rows = (data + 1).cast(pl.Int64)
+    frame, rows, long_problems = _drop_overlong(
+        frame, rows, file, sheet,
+        {name: clean_text(headers[pos]) or name for pos, name in names.items()})
     raw = RawSheet(
         file=file,
         sheet=sheet,
         kind=kind,
         frame=frame,
-        rows=[i + 1 for i in data],
+        rows=rows.to_list(),
         headers={name: clean_text(headers[pos]) or name for pos, name in names.items()},
         header_row=header_row,
     )
-    return raw, problems
+    return raw, problems + long_problems
+
+
+def _drop_overlong(
+    frame: pl.DataFrame, rows: pl.Series, file: str, sheet: str | None, headers: dict[str, str]
+) -> tuple[pl.DataFrame, pl.Series, list[Problem]]:
+    """Cells longer than Excel allows are problems; their rows are left out of the frame."""
+    if frame.height == 0:
+        return frame, rows, []
+    too_long = frame.select(
+        (pl.col(c).str.len_chars().fill_null(0) > MAX_CELL_CHARS).alias(c) for c in frame.columns)
+    any_long = too_long.select(pl.any_horizontal(pl.all())).to_series()
+    if not any_long.any():
+        return frame, rows, []
+    problems = []
+    for c in frame.columns:
+        for i in too_long.get_column(c).arg_true().to_list():
+            cell = frame[i, c]
+            problems.append(Problem(
+                file, sheet, int(rows[i]), headers[c], cell[:20] + f"…(共 {len(cell):,} 字符)",
+                f"单元格过长:{len(cell):,} 个字符,超过 Excel 单元格上限 {MAX_CELL_CHARS:,}",
+                f"the cell is too long: {len(cell):,} characters, above Excel's limit of "
+                f"{MAX_CELL_CHARS:,}",
+            ))
+    return frame.filter(~any_long), rows.filter(~any_long), problems
+
+
+def _sheet_from_grid(
+    grid: list[list[str | None]], file: str, sheet: str | None
+) -> tuple[RawSheet | None, list[Problem]]:
+    """Build a RawSheet from rows of cells (row i of the grid is Excel row i + 1)."""
+    width = max((len(row) for row in grid), default=0)
+    columns = {f"c{pos}": [row[pos] if pos < len(row) else None for row in grid]
+               for pos in range(width)}
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    return _sheet_from_frame(frame, file, sheet)
 
 
 def _column_letter(pos: int) -> str:
@@ -264,25 +328,26 @@ def _read_excel(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
                         f"this sheet cannot be read: {err}")
             )
             continue
-        grid = [list(row) for row in frame.iter_rows()]
-        raw, found = _sheet_from_grid(grid, file, name)
+        raw, found = _sheet_from_frame(frame, file, name)
         problems += found
         if raw is not None:
             sheets.append(raw)
     return sheets, problems
 
 
-def _decode_csv(data: bytes) -> str | None:
+def _decode_csv(data: bytes) -> tuple[str | None, str | None]:
+    """The text and the encoding it was read in (None, None when no encoding fits)."""
     for encoding in CSV_ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return None
+    return None, None
 
 
 def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
-    text = _decode_csv(path.read_bytes())
+    data = path.read_bytes()
+    text, encoding = _decode_csv(data)
     if text is None:
         return [], [
             Problem(file, None, None, None, None,
@@ -290,13 +355,39 @@ def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
                     "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)")
         ]
     text = text.removeprefix("\ufeff")
+    frame = _fast_csv(text, data, encoding)
+    if frame is not None:
+        raw, problems = _sheet_from_frame(frame, file, None)
+        return ([raw] if raw is not None else []), problems
     # Each CSV record is one spreadsheet row, as Excel shows the file.
-    grid: list[list[str | None]] = [
-        [cell if cell != "" else None for cell in record]
-        for record in csv.reader(io.StringIO(text, newline=""))
-    ]
+    try:
+        grid: list[list[str | None]] = [
+            [cell if cell != "" else None for cell in record]
+            for record in csv.reader(io.StringIO(text, newline=""))
+        ]
+    except csv.Error as err:  # e.g. a field over the csv module's limit
+        return [], [
+            Problem(file, None, None, None, None, f"无法作为 CSV 读取: {err}",
+                    f"cannot be read as CSV: {err}")
+        ]
     raw, problems = _sheet_from_grid(grid, file, None)
     return ([raw] if raw is not None else []), problems
+
+
+def _fast_csv(text: str, data: bytes, encoding: str) -> pl.DataFrame | None:
+    """The CSV as a frame of text cells by position, read by Polars, or None when the file needs
+    the exact (slower) csv-module path: quoted fields (which may hold line breaks), lone CR line
+    ends, or rows longer than the first row."""
+    if '"' in text or text.count("\r") != text.count("\r\n") or not text.strip():
+        return None
+    utf8 = text.encode("utf-8") if encoding == "gb18030" else data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        frame = pl.read_csv(io.BytesIO(utf8), has_header=False, infer_schema=False,
+                            quote_char=None, raise_if_empty=False)
+    except pl.exceptions.PolarsError:
+        return None
+    # csv.reader reads an empty field as "", which the reader turns into a blank cell.
+    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)) for c in frame.columns)
 
 
 def read_file_checked(path: Path | str) -> tuple[list[RawSheet], list[Problem]]:

@@ -368,10 +368,14 @@ class _SheetCheck:
     # -- cells and problems -------------------------------------------------------------------
 
     def has(self, column: str) -> bool:
-        return column in self.cells
+        return column in self.sheet.frame.columns
 
     def raw(self, column: str) -> list[str | None]:
-        return self.cells.get(column, [None] * self.n)
+        """The column's cells as typed (all None for a column the sheet does not have)."""
+        cells = self.cells.get(column)
+        if cells is None:
+            cells = self.cells[column] = [None] * self.n
+        return cells
 
     def add(self, i: int, column: str | None, zh: str, en: str, value: object = _MISSING) -> None:
         """A problem in data row i (0-based) and column (canonical name)."""
