@@ -175,6 +175,7 @@ def detect_kind(headers: Sequence[str | None], file: str = "", sheet: str | None
 
 # The longest cell Excel can hold; a longer one (only a CSV can have it) is refused, not read.
 MAX_CELL_CHARS = 32_767
+_CSV_FIELD_LIMIT = 1 << 30
 # Cells that may be blank: null, or made only of whitespace and invisible characters. Python's
 # str.strip() also strips \x1c-\x1f, hence the extra range; `clean_text` decides exactly.
 _MAYBE_BLANK = r"^[\s\x1c-\x1f\u200b\u200c\u200d\u2060\ufeff]*$"
@@ -359,7 +360,11 @@ def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
     if frame is not None:
         raw, problems = _sheet_from_frame(frame, file, None)
         return ([raw] if raw is not None else []), problems
-    # Each CSV record is one spreadsheet row, as Excel shows the file.
+    # Each CSV record is one spreadsheet row, as Excel shows the file. A field longer than the
+    # csv module's default limit (131,072) is read whole and refused with its row by the length
+    # check, like any cell over Excel's limit.
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
         grid: list[list[str | None]] = [
             [cell if cell != "" else None for cell in record]

@@ -22,7 +22,7 @@ files uses `validate_located` per sheet and then the load-wide checks `duplicate
 from __future__ import annotations
 
 import json
-import re
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +33,6 @@ import polars as pl
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.normalize import (
     NormalizeError,
-    clean_text,
     code_key,
     match_key,
     parse_bool,
@@ -44,6 +43,16 @@ from pipelines.inputs.normalize import (
 )
 from pipelines.inputs.problems import Problem
 from pipelines.inputs.readers import RawSheet
+from pipelines.inputs.sheet_check import (
+    REQUIRED,
+    TOLERANCE,
+    SheetCheck,
+    fmt_number,
+    formatted,
+    i_frame,
+    keys,
+    unit_lookup,
+)
 from pipelines.inputs.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES
 from pipelines.schemes.model import RULE_INPUT_COLUMNS
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
@@ -123,8 +132,9 @@ NAMING_COLUMN = {
     "metrics": "metric",
 }
 
-REQUIRED = ("必填,不能为空", "required: must not be empty")
-TOLERANCE = 1e-9
+# The most items one unit can plausibly report for one content item in one month; a larger count
+# is a typo (or a number pasted into the wrong column), and would not fit the warehouse's INTEGER.
+MAX_COUNT = 1_000_000
 
 
 def empty_frame(kind: str, located: bool = False) -> pl.DataFrame:
@@ -306,7 +316,7 @@ def unit_load_problems(
 
 
 def _keys(values: pl.Series | list) -> pl.Series:
-    return pl.Series([match_key(v) for v in values], dtype=pl.String)
+    return keys(values)
 
 
 def _located_problem(r: dict[str, Any], zh: str, en: str) -> Problem:
@@ -321,24 +331,46 @@ def _where_en(file: str, sheet: str | None, row: int) -> str:
     return f"{file}" + (f" sheet '{sheet}'" if sheet else "") + f" row {row}"
 
 
+# How many other copies the first occurrence of a duplicated key names; the rest are counted.
+SHOWN_DUPLICATES = 5
+
+
 def _duplicate_report(dups: pl.DataFrame, key: list[str], kind: str) -> list[Problem]:
+    """One problem per duplicated row, linear in the rows: each later copy names the first
+    occurrence of its key; the first names up to SHOWN_DUPLICATES later copies and counts the
+    rest (N identical rows give N problems, not N × N places)."""
     problems: list[Problem] = []
     if dups.height == 0:
         return problems
     headers_zh = "、".join(_zh(kind, k) for k in key)
-    for group in dups.partition_by("_group", maintain_order=True):
-        places = list(group.select("_file", "_sheet", "_row").iter_rows())
-        for r in group.iter_rows(named=True):
-            others = [p for p in places if p != (r["_file"], r["_sheet"], r["_row"])]
-            problems.append(
-                _located_problem(
-                    r,
-                    f"重复:与 {';'.join(_where(*p) for p in others)} 的({headers_zh})相同:"
-                    f"{r['_key']}",
-                    f"duplicate: the same ({', '.join(key)}) as "
-                    f"{'; '.join(_where_en(*p) for p in others)}: {r['_key']}",
-                )
-            )
+    first_seen: dict[str, tuple] = {}
+    later: dict[str, list[tuple]] = {}
+    later_count: dict[str, int] = {}
+    records = dups.select("_group", "_file", "_sheet", "_row", "_col", "_val", "_key").rows()
+    for group, *place in ((r[0], r[1], r[2], r[3]) for r in records):
+        if group not in first_seen:
+            first_seen[group] = tuple(place)
+            later[group], later_count[group] = [], 0
+        else:
+            later_count[group] += 1
+            if len(later[group]) < SHOWN_DUPLICATES:
+                later[group].append(tuple(place))
+    for group, file, sheet, row, col, val, shown_key in records:
+        place = (file, sheet, row)
+        if place == first_seen[group]:
+            others = later[group]
+            rest = later_count[group] - len(others)
+        else:
+            others, rest = [first_seen[group]], 0
+        more_zh = f" 等共 {later_count[group]} 处" if rest else ""
+        more_en = f" and {rest} more" if rest else ""
+        problems.append(Problem(
+            file, sheet, row, col, val,
+            f"重复:与 {';'.join(_where(*p) for p in others)}{more_zh} 的({headers_zh})相同:"
+            f"{shown_key}",
+            f"duplicate: the same ({', '.join(key)}) as "
+            f"{'; '.join(_where_en(*p) for p in others)}{more_en}: {shown_key}",
+        ))
     return problems
 
 
@@ -349,227 +381,21 @@ def _zh(kind: str, column: str) -> str:
     return column
 
 
-_MISSING = object()
+class _SheetCheck(SheetCheck):
+    """A sheet under validation, with the located output of this module's fact frames."""
 
-
-class _SheetCheck:
-    """One sheet under validation: the typed cells, and the problems found so far."""
-
-    def __init__(self, sheet: RawSheet, ctx: LoadContext):
-        self.sheet = sheet
-        self.ctx = ctx
-        self.n = sheet.frame.height
-        self.cells: dict[str, list[str | None]] = {
-            c: sheet.frame.get_column(c).to_list() for c in sheet.frame.columns
-        }
-        self.problems: list[Problem] = []
-        self.bad = [False] * self.n
-
-    # -- cells and problems -------------------------------------------------------------------
-
-    def has(self, column: str) -> bool:
-        return column in self.sheet.frame.columns
-
-    def raw(self, column: str) -> list[str | None]:
-        """The column's cells as typed (all None for a column the sheet does not have)."""
-        cells = self.cells.get(column)
-        if cells is None:
-            cells = self.cells[column] = [None] * self.n
-        return cells
-
-    def add(self, i: int, column: str | None, zh: str, en: str, value: object = _MISSING) -> None:
-        """A problem in data row i (0-based) and column (canonical name)."""
-        if value is _MISSING:
-            value = self.cells[column][i] if column in self.cells else None
-        self.problems.append(
-            Problem(
-                self.sheet.file,
-                self.sheet.sheet,
-                self.sheet.rows[i],
-                self.sheet.header(column) if column else None,
-                None if value is None else str(value),
-                zh,
-                en,
-            )
-        )
-        self.bad[i] = True
-
-    def add_sheet(self, column: str | None, zh: str, en: str) -> None:
-        """A problem with the sheet as a whole (reported on the header row)."""
-        self.problems.append(
-            Problem(self.sheet.file, self.sheet.sheet, self.sheet.header_row,
-                    self.sheet.header(column) if column else None, None, zh, en)
-        )
-        self.bad = [True] * self.n
-
-    # -- typed columns ------------------------------------------------------------------------
-
-    def parse(self, column: str, fn: Callable[..., Any], required: bool = False,
-              **kwargs: Any) -> list[Any]:
-        """Each cell through `fn`; unreadable and (if required) blank cells are problems."""
-        out: list[Any] = []
-        # Columns repeat few distinct values (months, counts, unit names): parse each once.
-        seen: dict[str | None, Any] = {}
-        for i, cell in enumerate(self.raw(column)):
-            if cell not in seen:
-                try:
-                    seen[cell] = fn(cell, **kwargs)
-                except NormalizeError as err:
-                    seen[cell] = err
-            value = seen[cell]
-            if isinstance(value, NormalizeError):
-                self.add(i, column, value.zh, value.en)
-                value = None
-            else:
-                if value is None and required:
-                    self.add(i, column, *REQUIRED)
-            out.append(value)
-        return out
-
-    def text(self, column: str, required: bool = False) -> list[str | None]:
-        return self.parse(column, clean_text, required=required)
-
-    def schemes(self) -> list[str | None]:
-        """The canonical scheme id of each row (None where blank or unknown)."""
-        lookup = {match_key(s): s for s in self.ctx.schemes}
-        known = ", ".join(sorted(self.ctx.schemes)) or "(无 none)"
-        out: list[str | None] = []
-        for i, cell in enumerate(self.raw("scheme")):
-            key = match_key(cell)
-            if key is None:
-                self.add(i, "scheme", *REQUIRED)
-            elif key not in lookup:
-                self.add(i, "scheme", f"未知的方案;已有方案: {known}",
-                         f"unknown scheme; known schemes: {known}")
-            out.append(lookup.get(key) if key else None)
-        return out
-
-    def check_year(self, schemes: list[str | None], years: list[int | None]) -> None:
-        for i, (s, y) in enumerate(zip(schemes, years, strict=True)):
-            if s is not None and y is not None and y != self.ctx.schemes[s].year:
-                want = self.ctx.schemes[s].year
-                self.add(i, "year", f"年度应为方案「{s}」的年度 {want}",
-                         f"the year must be the scheme's year, {want}")
-
-    def check_month(self, schemes: list[str | None], months: list[str | None]) -> None:
-        for i, (s, m) in enumerate(zip(schemes, months, strict=True)):
-            if s is not None and m is not None and int(m[:4]) != self.ctx.schemes[s].year:
-                want = self.ctx.schemes[s].year
-                self.add(i, "month", f"月份不在方案「{s}」的年度 {want} 内",
-                         f"the month is not in the scheme's year, {want}")
-
-    def units(self, schemes: list[str | None]) -> pl.DataFrame:
-        """Resolve each row's unit (name or alias, by match key): columns _i, unit, unit_type."""
-        keys = _keys(self.raw("unit"))
-        rows = pl.DataFrame(
-            {"_i": range(self.n), "scheme": schemes, "_key": keys},
-            schema={"_i": pl.Int64, "scheme": pl.String, "_key": pl.String},
-        )
-        joined = rows.join(_unit_lookup(self.ctx), on=["scheme", "_key"], how="left").sort("_i")
-        with_units = set(self.ctx.units["scheme"].to_list())
-        for r in joined.iter_rows(named=True):
-            if r["_key"] is None:
-                self.add(r["_i"], "unit", *REQUIRED)
-            elif r["scheme"] is not None and r["unit"] is None:
-                zh = f"未知的单位:不在方案「{r['scheme']}」的单位名录中,也不是登记的别名"
-                en = "unknown unit: not in the scheme's unit list, nor a registered alias"
-                if r["scheme"] not in with_units:
-                    zh += ";该方案尚未载入单位名录,请先导入单位名录"
-                    en += "; no units are loaded for this scheme yet: load a units file first"
-                self.add(r["_i"], "unit", zh, en)
-        return joined.select("_i", "unit", "unit_type")
-
-    # -- pandera -----------------------------------------------------------------------------
-
-    def run_model(
-        self,
-        model: type[pa.DataFrameModel],
-        frame: pl.DataFrame,
-        messages: dict[str, Callable[[dict[str, Any]], tuple[str, str, str]]],
-    ) -> None:
-        """Validate `frame` (with column _i) by a pandera model, every failure as a problem.
-
-        `messages` maps a dataframe-level check's name to a function of the failing row giving
-        (column, zh, en); column checks are worded from the check itself.
-        """
-        try:
-            model.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            cases = err.failure_cases
-            for case in cases.iter_rows(named=True):
-                index = case["index"]
-                if index is None:  # a schema-level failure (dtype); a bug of ours, not the user's
-                    raise
-                row = frame.row(int(index), named=True)
-                i = int(row["_i"])
-                if case["check"] in messages:
-                    column, zh, en = messages[case["check"]](row)
-                else:
-                    column = case["column"]
-                    zh, en = _check_message(case["check"])
-                self.add(i, column, zh, en)
-
-    # -- output -------------------------------------------------------------------------------
-
-    def located(self, kind: str, data: dict[str, list[Any]]) -> pl.DataFrame:
+    def located(self, kind: str, data: dict[str, pl.Series | list[Any]]) -> pl.DataFrame:
         """The rows without problems, typed like the fact table, with location columns."""
-        naming = NAMING_COLUMN[kind]
-        frame = pl.DataFrame(
-            {
-                **data,
-                "_file": [self.sheet.file] * self.n,
-                "_sheet": [self.sheet.sheet] * self.n,
-                "_row": self.sheet.rows,
-                "_col": [self.sheet.header(naming)] * self.n,
-                "_val": self.raw(naming),
-                "_bad": self.bad,
-            },
-            schema=FACT_SCHEMAS[kind] | LOCATION_SCHEMA | {"_bad": pl.Boolean()},
-        )
-        return frame.filter(~pl.col("_bad")).drop("_bad")
+        return super().located(FACT_SCHEMAS[kind], LOCATION_SCHEMA, NAMING_COLUMN[kind], data)
 
 
-def _check_message(check: str) -> tuple[str, str]:
-    m = re.match(r"(\w+)\((.*)\)$", check or "")
-    name, arg = (m.group(1), m.group(2)) if m else (check, "")
-    words = {
-        "greater_than_or_equal_to": (f"不能小于 {arg}", f"must not be below {arg}"),
-        "greater_than": (f"应大于 {arg}", f"must be above {arg}"),
-        "less_than_or_equal_to": (f"不能大于 {arg}", f"must not be above {arg}"),
-        "whole_number": ("应为整数", "a whole number is expected"),
-    }
-    return words.get(name, (f"未通过检查 {check}", f"failed check {check}"))
-
-
-def _unit_lookup(ctx: LoadContext) -> pl.DataFrame:
-    """(scheme, match key) -> unit, unit_type, from unit names and aliases (names win)."""
-    units = ctx.units.select("scheme", "unit", "unit_type")
-    by_name = units.with_columns(_key=_keys(units["unit"]), _order=pl.lit(0))
-    aliases = ctx.aliases.join(units, on=["scheme", "unit"], how="inner")
-    by_alias = aliases.with_columns(_key=_keys(aliases["alias"]), _order=pl.lit(1)).select(
-        by_name.columns
-    )
-    both = pl.concat([by_name, by_alias], how="vertical").sort("_order")
-    return both.unique(["scheme", "_key"], keep="first", maintain_order=True).select(
-        "scheme", "_key", "unit", "unit_type"
-    )
+_fmt = fmt_number
+_i_frame = i_frame
+_unit_lookup = unit_lookup
 
 
 def _whole(data: Any) -> pl.LazyFrame:
     return data.lazyframe.select((pl.col(data.key) % 1).abs() < TOLERANCE)
-
-
-def _i_frame(n: int, **columns: tuple[list[Any], pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"_i": list(range(n)), **{k: v for k, (v, _) in columns.items()}},
-        schema={"_i": pl.Int64, **{k: t for k, (_, t) in columns.items()}},
-    )
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -579,8 +405,8 @@ def _fmt(x: float | None) -> str:
 
 def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     ctx = check.ctx
-    schemes = check.schemes()
-    names = check.text("unit", required=True)
+    schemes = check.schemes().to_list()
+    names = check.text("unit", required=True).to_list()
     # A unit already known under an equivalent spelling keeps its known name.
     known = {
         (s, match_key(u)): u
@@ -618,7 +444,8 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
             ):
                 alias_rows[k].append(v)
     aliases = pl.DataFrame(alias_rows, schema=ALIAS_FRAME_SCHEMA | LOCATION_SCHEMA)
-    good_rows = {check.sheet.rows[i] for i in range(check.n) if not check.bad[i]}
+    bad = check.bad().to_list()
+    good_rows = {check.sheet.rows[i] for i in range(check.n) if not bad[i]}
     aliases = aliases.filter(pl.col("_row").is_in(list(good_rows)))
     frame = check.located(
         "units",
@@ -635,9 +462,9 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
 class _ContentModel(pa.DataFrameModel):
     """Counts are whole and not negative; adopted items never exceed the count."""
 
-    count: float = pa.Field(nullable=True, ge=0)
-    city_adopted: float = pa.Field(nullable=True, ge=0)
-    province_adopted: float = pa.Field(nullable=True, ge=0)
+    count: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
+    city_adopted: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
+    province_adopted: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
 
     @pa.check("count", "city_adopted", "province_adopted", name="whole_number")
     def _whole_number(cls, data: Any) -> pl.LazyFrame:
@@ -656,33 +483,36 @@ class _ContentModel(pa.DataFrameModel):
 def _content(check: _SheetCheck) -> pl.DataFrame:
     ctx = check.ctx
     schemes = check.schemes()
-    months = check.parse("month", parse_month, required=True)
+    months = check.parse("month", parse_month, required=True, dtype=pl.String)
     check.check_month(schemes, months)
     units = check.units(schemes)
     items_raw = check.parse("item", parse_number, required=True)
     count = check.parse("count", parse_number, required=True)
     # Blank adoption cells mean none adopted: clerks leave them empty.
-    city = [0.0 if v is None else v for v in check.parse("city_adopted", parse_number)]
-    province = [0.0 if v is None else v for v in check.parse("province_adopted", parse_number)]
+    city = check.parse("city_adopted", parse_number).fill_null(0.0)
+    province = check.parse("province_adopted", parse_number).fill_null(0.0)
 
-    items = ctx.dims["content_items"]
-    with_content = {s for s, sc in ctx.schemes.items() if sc.content is not None}
-    numbers: dict[str, set[int]] = {}
-    for s, n in items.select("scheme", "item").iter_rows():
-        numbers.setdefault(s, set()).add(n)
-    item_out: list[int | None] = []
-    for i, (s, x) in enumerate(zip(schemes, items_raw, strict=True)):
-        if s is None or x is None:
-            item_out.append(None)
-            continue
-        if s not in with_content:
-            check.add(i, "item", f"方案「{s}」没有内容保障月报(无内容保障项目)",
-                      "the scheme has no monthly content section")
-        elif not float(x).is_integer() or int(x) not in numbers.get(s, set()):
-            nums = sorted(numbers.get(s, set()))
-            check.add(i, "item", f"未知的内容保障项目;应为 {nums[0]}–{nums[-1]} 中的序号",
-                      f"unknown content item; the scheme's items are {nums[0]}-{nums[-1]}")
-        item_out.append(int(x) if float(x).is_integer() else None)
+    items = ctx.dims["content_items"].select("scheme", "item")
+    with_content = [s for s, sc in ctx.schemes.items() if sc.content is not None]
+    given = schemes.is_not_null() & items_raw.is_not_null()
+    whole = ((items_raw % 1) == 0) & (items_raw.abs() < 2**31)
+    item_int = pl.select(pl.when(pl.lit(whole)).then(pl.lit(items_raw))).to_series().cast(
+        pl.Int32, strict=False).alias("item")
+    known = pl.DataFrame({"scheme": schemes, "item": item_int}).join(
+        items.with_columns(_known=pl.lit(True)), on=["scheme", "item"], how="left",
+        maintain_order="left").get_column("_known").fill_null(False)
+    no_content = given & ~schemes.is_in(with_content)
+    check.add_many(no_content, "item", formatted("方案「{s}」没有内容保障月报(无内容保障项目)",
+                                                 s=schemes),
+                   "the scheme has no monthly content section")
+    ranges = items.group_by("scheme").agg(lo=pl.col("item").min(), hi=pl.col("item").max())
+    span = pl.DataFrame({"scheme": schemes}).join(ranges, on="scheme", how="left",
+                                                  maintain_order="left")
+    check.add_many(given & schemes.is_in(with_content) & ~(whole & known), "item",
+                   formatted("未知的内容保障项目;应为 {lo}–{hi} 中的序号", lo=span["lo"],
+                             hi=span["hi"]),
+                   formatted("unknown content item; the scheme's items are {lo}-{hi}",
+                             lo=span["lo"], hi=span["hi"]))
 
     frame = _i_frame(check.n, count=(count, pl.Float64), city_adopted=(city, pl.Float64),
                      province_adopted=(province, pl.Float64))
@@ -693,24 +523,26 @@ def _content(check: _SheetCheck) -> pl.DataFrame:
                 f"city_adopted ({a}) + province_adopted ({p}) exceed count ({c})")
 
     check.run_model(_ContentModel, frame, {"adopted_above_count": adopted})
-    unit_col = units["unit"].to_list()
     return check.located(
         "content",
         {
             "scheme": schemes,
             "month": months,
-            "year": [int(m[:4]) if m else None for m in months],
-            "unit": unit_col,
-            "item": item_out,
-            "count": [_int(v) for v in count],
-            "city_adopted": [_int(v) for v in city],
-            "province_adopted": [_int(v) for v in province],
+            "year": months.str.slice(0, 4).cast(pl.Int32, strict=False),
+            "unit": units["unit"],
+            "item": item_int,
+            "count": _int(count),
+            "city_adopted": _int(city),
+            "province_adopted": _int(province),
         },
     )
 
 
-def _int(v: float | None) -> int | None:
-    return int(v) if v is not None and float(v).is_integer() else None
+def _int(values: pl.Series) -> pl.Series:
+    """Whole numbers as Int32 (null where not whole or too large: such rows have a problem)."""
+    whole = ((values % 1) == 0) & (values.abs() < 2**31)
+    return pl.select(pl.when(pl.lit(whole)).then(pl.lit(values))).to_series().cast(
+        pl.Int32, strict=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -731,6 +563,7 @@ class _YearendModel(pa.DataFrameModel):
     max_points: float = pa.Field(nullable=True)
     peers: float = pa.Field(nullable=True)
     is_ratio: bool
+    is_rate: bool
 
     @pa.check("place", name="whole_number")
     def _place_whole(cls, data: Any) -> pl.LazyFrame:
@@ -744,6 +577,11 @@ class _YearendModel(pa.DataFrameModel):
     @pa.dataframe_check(name="place_above_peers")
     def _place_peers(cls, data: Any) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col("place") <= pl.col("peers")).fill_null(True))
+
+    @pa.dataframe_check(name="rate_above_one")
+    def _rate_above_one(cls, data: Any) -> pl.LazyFrame:
+        bad = pl.col("is_rate") & (pl.col("actual") > 1 + TOLERANCE)
+        return data.lazyframe.select((~bad).fill_null(True))
 
     @pa.dataframe_check(name="ratio_zero_denominator")
     def _zero_denominator(cls, data: Any) -> pl.LazyFrame:
@@ -767,7 +605,11 @@ _NUMERIC_YEAREND = ("score", "deduction", "numerator", "denominator", "times")
 
 
 def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
-    """(scheme, rubric, code key) -> the indicator's code, max points, rule and exemption."""
+    """(scheme, rubric, code key) -> the indicator's code, max points, rule, peers, exemption,
+    and the messages for an unknown code of that rubric. Computed once per scheme dimensions."""
+    cached = ctx.__dict__.get("_indicator_lookup")
+    if cached is not None and cached[0] is ctx.dims:
+        return cached[1]
     ind = ctx.dims["indicators"].select(
         "scheme", "rubric", "code", "name", "max_points", "rule_kind", "rule_params"
     )
@@ -777,105 +619,139 @@ def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
     ind = ind.with_columns(
         _code=pl.when(clash).then(_keys(ind["code"])).otherwise(pl.col("_code"))
     )
+    params = [json.loads(p) if p else {} for p in ind["rule_params"].to_list()]
+    kinds = ind["rule_kind"].to_list()
+    ind = ind.with_columns(
+        peers=pl.Series([p.get("peers") if k == "rank_tiers" else None
+                         for p, k in zip(params, kinds, strict=True)], dtype=pl.Float64),
+        _options=pl.Series([list(p.get("options", {})) if k == "choice" else []
+                            for p, k in zip(params, kinds, strict=True)],
+                           dtype=pl.List(pl.String)),
+    )
     rubrics = ctx.dims["rubrics"].select(
         "scheme", "rubric", pl.col("name").alias("rubric_name"), "allows_exemption"
     )
-    return ind.join(rubrics, on=["scheme", "rubric"], how="left")
+    lookup = ind.join(rubrics, on=["scheme", "rubric"], how="left")
+    ctx.__dict__["_indicator_lookup"] = (ctx.dims, lookup)
+    return lookup
+
+
+def _unknown_code_messages(ctx: LoadContext) -> pl.DataFrame:
+    """Per (scheme, rubric): the messages for a code not in that rubric, with its code range."""
+    rows = []
+    names = dict(ctx.dims["rubrics"].select(pl.concat_str("scheme", "rubric"), "name").iter_rows())
+    for (s, r), g in ctx.dims["indicators"].group_by(["scheme", "rubric"]):
+        lo, hi = g["code"][0], g["code"][-1]
+        name = names.get(f"{s}{r}", r)
+        rows.append((s, r, f"未知的指标编号:不在「{name}」中(该细则编号为 {lo} … {hi})",
+                     f"unknown indicator code for the unit's rubric '{r}' "
+                     f"(its codes run {lo} ... {hi})"))
+    return pl.DataFrame(rows, schema={"scheme": pl.String, "rubric": pl.String,
+                                      "_zh": pl.String, "_en": pl.String}, orient="row")
 
 
 def _yearend(check: _SheetCheck) -> pl.DataFrame:
     ctx = check.ctx
     schemes = check.schemes()
-    years = check.parse("year", parse_year, required=True)
+    years = check.parse("year", parse_year, required=True, dtype=pl.Int64)
     check.check_year(schemes, years)
     units = check.units(schemes)
-    codes = check.parse("indicator", code_key, required=True)
+    codes = check.parse("indicator", code_key, required=True, dtype=pl.String)
     values = {c: check.parse(c, parse_number) for c in _NUMERIC_YEAREND}
     values["actual"] = check.parse("actual", parse_number, percent=True)
     place = check.parse("place", parse_number)
     choice = check.text("choice")
-    exempt = [bool(v) for v in check.parse("exempt", parse_bool)]
+    exempt = check.parse("exempt", parse_bool, dtype=pl.Boolean).fill_null(False)
     note = check.text("note")
 
     # Rubric of each row from the unit's type, then the indicator by code within that rubric.
-    rows = pl.DataFrame(
-        {"_i": range(check.n), "scheme": schemes, "_code": codes},
-        schema={"_i": pl.Int64, "scheme": pl.String, "_code": pl.String},
-    ).join(units, on="_i", how="left")
+    rows = pl.DataFrame({"scheme": schemes, "_code": codes}).hstack(
+        units.select("unit", "unit_type"))
     rows = rows.join(
         ctx.dims["unit_types"].select("scheme", "unit_type", "rubric"),
-        on=["scheme", "unit_type"], how="left",
+        on=["scheme", "unit_type"], how="left", maintain_order="left",
     )
-    joined = rows.join(_indicator_lookup(ctx), on=["scheme", "rubric", "_code"], how="left")
-    joined = joined.sort("_i")
-    rubric_names = dict(
-        ctx.dims["rubrics"].select(pl.concat_str("scheme", "rubric"), "name").iter_rows()
-    )
-    ranges = {
-        (s, r): (g["code"][0], g["code"][-1])
-        for (s, r), g in ctx.dims["indicators"].group_by(["scheme", "rubric"])
-    }
+    joined = rows.join(_indicator_lookup(ctx), on=["scheme", "rubric", "_code"], how="left",
+                       maintain_order="left")
+    col = joined.get_column
+    no_rubric = col("unit").is_not_null() & col("unit_type").is_not_null() & col("rubric").is_null()
+    check.add_many(
+        no_rubric, "unit",
+        formatted("方案「{s}」中没有适用于单位类型「{t}」的年终评分细则", s=schemes,
+                  t=col("unit_type")),
+        formatted("the scheme has no year-end rubric for the unit's type '{t}'",
+                  t=col("unit_type")))
+    coded = col("rubric").is_not_null() & col("_code").is_not_null()
+    unknown = coded & col("code").is_null()
+    if unknown.any():
+        msgs = joined.select("scheme", "rubric").join(
+            _unknown_code_messages(ctx), on=["scheme", "rubric"], how="left",
+            maintain_order="left")
+        check.add_many(unknown, "indicator", msgs["_zh"], msgs["_en"])
+    active = coded & col("code").is_not_null()
+    check.add_many(active & exempt & ~col("allows_exemption").fill_null(False), "exempt",
+                   formatted("「{r}」不允许豁免指标", r=col("rubric_name")),
+                   "this rubric allows no exemption")
 
-    params: list[dict[str, Any]] = []
-    needs: dict[str, list[str]] = {}  # missing input column -> indicator codes needing it
-    for r in joined.iter_rows(named=True):
-        i = r["_i"]
-        p = json.loads(r["rule_params"]) if r["rule_params"] else {}
-        params.append(p)
-        if r["unit"] is not None and r["unit_type"] is not None and r["rubric"] is None:
-            check.add(i, "unit",
-                      f"方案「{r['scheme']}」中没有适用于单位类型「{r['unit_type']}」的年终评分细则",
-                      f"the scheme has no year-end rubric for the unit's type '{r['unit_type']}'")
+    # The input column(s) each indicator's rule reads: missing from the sheet, or blank.
+    kinds_needing: dict[str, list[str]] = {}
+    for kind, columns in RULE_INPUT_COLUMNS.items():
+        for column in columns:
+            kinds_needing.setdefault(column, []).append(kind)
+    kind_zh = {k: RULE_KIND_ZH[k] for k in RULE_INPUT_COLUMNS}
+    for column, kinds in kinds_needing.items():
+        needs = active & col("rule_kind").is_in(kinds)
+        if not needs.any():
             continue
-        if r["rubric"] is None or r["_code"] is None:
+        if not check.has(column):
+            need_codes = col("code").filter(needs).unique(maintain_order=True).to_list()
+            shown = ", ".join(need_codes[:20]) + (f" … (+{len(need_codes) - 20})"
+                                                  if len(need_codes) > 20 else "")
+            zh_col = INPUT_COLUMN_ZH[column]
+            check.add_sheet(
+                column,
+                f"缺少「{zh_col}」列:以下指标的计分规则需要它: {shown}",
+                f"the column '{zh_col}' [{column}] is missing; these indicators need it: {shown}",
+            )
             continue
-        if r["code"] is None:
-            name = rubric_names.get(f"{r['scheme']}{r['rubric']}", r["rubric"])
-            lo, hi = ranges.get((r["scheme"], r["rubric"]), ("", ""))
-            check.add(i, "indicator",
-                      f"未知的指标编号:不在「{name}」中(该细则编号为 {lo} … {hi})",
-                      f"unknown indicator code for the unit's rubric '{r['rubric']}' "
-                      f"(its codes run {lo} ... {hi})")
-            continue
-        if exempt[i] and not r["allows_exemption"]:
-            check.add(i, "exempt", f"「{r['rubric_name']}」不允许豁免指标",
-                      "this rubric allows no exemption")
-        for column in RULE_INPUT_COLUMNS[r["rule_kind"]]:
-            if not check.has(column):
-                needs.setdefault(column, [])
-                if r["code"] not in needs[column]:
-                    needs[column].append(r["code"])
-            elif not exempt[i] and clean_text(check.raw(column)[i]) is None:
-                rule, zh_col = RULE_KIND_ZH[r["rule_kind"]], INPUT_COLUMN_ZH[column]
-                check.add(i, column, f"该指标(计分规则:{rule})需要填写「{zh_col}」",
-                          f"the indicator's rule ({r['rule_kind']}) needs a value in "
-                          f"'{column}' unless exempt")
-        if r["rule_kind"] == "choice" and choice[i] is not None:
-            options = list(p.get("options", {}))
-            by_key = {match_key(o): o for o in options}
-            if match_key(choice[i]) in by_key:
-                choice[i] = by_key[match_key(choice[i])]
-            else:
-                check.add(i, "choice", "选项不在可选范围内;可选: " + "、".join(options),
-                          "the choice is not one of the options: " + "; ".join(options))
-    for column, need_codes in needs.items():
-        shown = ", ".join(need_codes[:20]) + (f" … (+{len(need_codes) - 20})"
-                                              if len(need_codes) > 20 else "")
-        zh_col = INPUT_COLUMN_ZH[column]
-        check.add_sheet(
-            column,
-            f"缺少「{zh_col}」列:以下指标的计分规则需要它: {shown}",
-            f"the column '{zh_col}' [{column}] is missing; these indicators need it: {shown}",
-        )
+        rule_zh = col("rule_kind").replace_strict(kind_zh, default="", return_dtype=pl.String)
+        check.add_many(
+            needs & ~exempt & check.blank(column), column,
+            formatted("该指标(计分规则:{rule})需要填写「{c}」", rule=rule_zh,
+                      c=INPUT_COLUMN_ZH[column]),
+            formatted("the indicator's rule ({k}) needs a value in '{c}' unless exempt",
+                      k=col("rule_kind"), c=column))
 
+    # A choice must be one of the indicator's options (matched by key, stored as written there).
+    is_choice = active & (col("rule_kind") == "choice") & choice.is_not_null()
+    if is_choice.any():
+        options = joined.select(
+            "scheme", "rubric", "code", _key=keys(choice), _options="_options",
+            _i=pl.int_range(pl.len()),
+        ).filter(is_choice)
+        pairs = options.explode("_options").drop_nulls("_options").with_columns(
+            _okey=keys(pl.Series(options.explode("_options").drop_nulls("_options")["_options"]))
+        ).filter(pl.col("_okey") == pl.col("_key")).unique("_i", keep="first")
+        matched = pl.DataFrame({"_i": pl.int_range(check.n, eager=True)}).join(
+            pairs.select("_i", "_options"), on="_i", how="left", maintain_order="left"
+        ).get_column("_options")
+        choice = pl.select(pl.when(pl.lit(is_choice)).then(pl.lit(matched))
+                           .otherwise(pl.lit(choice))).to_series().alias("choice")
+        opts = col("_options").list.join("、")
+        check.add_many(is_choice & matched.is_null(), "choice",
+                       formatted("选项不在可选范围内;可选: {o}", o=opts),
+                       formatted("the choice is not one of the options: {o}",
+                                 o=col("_options").list.join("; ")))
+
+    is_rate = col("rule_kind") == "rate_target"
     frame = _i_frame(
         check.n,
         **{c: (values[c], pl.Float64) for c in (*_NUMERIC_YEAREND, "actual")},
         place=(place, pl.Float64),
-        max_points=(joined["max_points"].to_list(), pl.Float64),
-        peers=([p.get("peers") if r == "rank_tiers" else None
-                for p, r in zip(params, joined["rule_kind"].to_list(), strict=True)], pl.Float64),
-        is_ratio=([k == "ratio" for k in joined["rule_kind"].to_list()], pl.Boolean),
+        max_points=(col("max_points"), pl.Float64),
+        peers=(col("peers"), pl.Float64),
+        is_ratio=((col("rule_kind") == "ratio").fill_null(False), pl.Boolean),
+        is_rate=(is_rate.fill_null(False), pl.Boolean),
     )
     messages = {
         "score_above_max": lambda r: (
@@ -892,6 +768,10 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
             "比值不能超过 1,请检查是否录入有误",
             f"the numerator ({_fmt(r['numerator'])}) is above the denominator "
             f"({_fmt(r['denominator'])}): a ratio above 1 is refused as a typo"),
+        "rate_above_one": lambda r: (
+            "actual", f"实际值 {_fmt(r['actual'])} 超过 100%:比率应在 0 到 1(或 0% 到 100%)之间",
+            f"the actual rate {_fmt(r['actual'])} is above 100%: a rate runs from 0 to 1 "
+            "(0% to 100%)"),
     }
     check.run_model(_YearendModel, frame, messages)
     return check.located(
@@ -899,11 +779,11 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
         {
             "scheme": schemes,
             "year": years,
-            "unit": units["unit"].to_list(),
-            "indicator": joined["code"].to_list(),
+            "unit": units["unit"],
+            "indicator": col("code"),
             **{c: values[c] for c in ("score", "deduction", "actual", "numerator",
                                       "denominator", "times")},
-            "place": [_int(v) for v in place],
+            "place": _int(place),
             "choice": choice,
             "exempt": exempt,
             "note": note,
@@ -940,15 +820,16 @@ def _level_names(label: str | None) -> dict[str, str]:
 
 def _adjustments(check: _SheetCheck) -> pl.DataFrame:
     ctx = check.ctx
-    schemes = check.schemes()
-    years = check.parse("year", parse_year, required=True)
-    check.check_year(schemes, years)
-    units = check.units(schemes)
-    kinds_raw = check.text("kind", required=True)
-    items = check.parse("item", parse_number)
-    levels_raw = check.text("level")
+    scheme_col = check.schemes()
+    years = check.parse("year", parse_year, required=True, dtype=pl.Int64)
+    check.check_year(scheme_col, years)
+    units = check.units(scheme_col)
+    schemes = scheme_col.to_list()
+    kinds_raw = check.text("kind", required=True).to_list()
+    items = check.parse("item", parse_number).to_list()
+    levels_raw = check.text("level").to_list()
     reasons = check.text("reason", required=True)
-    points = check.parse("points", parse_number)
+    points = check.parse("points", parse_number).to_list()
 
     clauses = ctx.dims["clauses"]
     by_clause: dict[tuple[str, str, int], dict[str | None, float]] = {}
@@ -1042,11 +923,34 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
+# The largest target figure taken as typed (a year's cases, documents or calls stay far below).
+MAX_METRIC = 1e12
+
+
+def _implausible_metric(value: float, measure: str | None) -> tuple[str, str] | None:
+    """Why a target figure cannot be right (None when it can): not finite, negative, a rate
+    above 100%, a rank that is not a whole number from 1, or beyond any real figure."""
+    if not math.isfinite(value) or abs(value) > MAX_METRIC:
+        return (f"数值过大,不可能是真实的目标数据(上限 {MAX_METRIC:,.0f})",
+                f"the value is too large to be a real figure (at most {MAX_METRIC:,.0f})")
+    if value < 0:
+        return "不能小于 0", "must not be below 0"
+    if measure == "rate" and value > 1 + TOLERANCE:
+        return (f"比率不能超过 100%;若指 {fmt_number(value)}%,请填写「{fmt_number(value)}%」"
+                f"或 {fmt_number(value / 100)}",
+                f"a rate cannot be above 100%; for {fmt_number(value)}% write "
+                f"'{fmt_number(value)}%' or {fmt_number(value / 100)}")
+    if measure == "rank" and (value < 1 or not float(value).is_integer()):
+        return "名次应为从 1 起的整数", "a rank is a whole number from 1"
+    return None
+
+
 def _metrics(check: _SheetCheck) -> pl.DataFrame:
     ctx = check.ctx
-    schemes = check.schemes()
-    months = check.parse("month", parse_month, required=True)
-    check.check_month(schemes, months)
+    scheme_col = check.schemes()
+    months = check.parse("month", parse_month, required=True, dtype=pl.String)
+    check.check_month(scheme_col, months)
+    schemes = scheme_col.to_list()
     targets = ctx.dims["targets"].select("scheme", "target", "name", "measure")
     lookup: dict[tuple[str, str], tuple[str, str]] = {}
     for s, code, name, measure in targets.iter_rows():
@@ -1076,13 +980,18 @@ def _metrics(check: _SheetCheck) -> pl.DataFrame:
         else:
             if value is None:
                 check.add(i, "value", *REQUIRED)
+            else:
+                wrong = _implausible_metric(value, found[1] if found else None)
+                if wrong:
+                    check.add(i, "value", *wrong)
+                    value = None
         values.append(value)
     return check.located(
         "metrics",
         {
             "scheme": schemes,
             "month": months,
-            "year": [int(m[:4]) if m else None for m in months],
+            "year": months.str.slice(0, 4).cast(pl.Int32, strict=False),
             "metric": metrics,
             "value": values,
         },
