@@ -38,3 +38,15 @@ JOIN (SELECT scheme, rubric, split_part(group_path, ' / ', 1) AS category, sum(m
       FROM indicators GROUP BY ALL) l
   ON l.scheme = g.scheme AND l.rubric = g.rubric AND l.category = g.path
 WHERE g.depth = 1 AND abs(l.leaves - g.max_points) > 1e-6;
+-- check: fact_and_result_keys_are_unique
+SELECT 'content_tallies' AS t, count(*) AS n FROM content_tallies GROUP BY scheme, month, unit, item HAVING n > 1
+UNION ALL
+SELECT 'yearend_inputs', count(*) AS n FROM yearend_inputs GROUP BY scheme, year, unit, indicator HAVING n > 1
+UNION ALL
+SELECT 'indicator_scores', count(*) AS n FROM indicator_scores GROUP BY scheme, year, unit, code HAVING n > 1
+UNION ALL
+SELECT 'stage_scores', count(*) AS n FROM stage_scores GROUP BY scheme, year, unit, stage HAVING n > 1
+UNION ALL
+SELECT 'results', count(*) AS n FROM results GROUP BY scheme, year, unit HAVING n > 1
+UNION ALL
+SELECT 'monthly_points', count(*) AS n FROM monthly_points GROUP BY scheme, month, unit HAVING n > 1;

@@ -1,0 +1,192 @@
+"""Benchmark the load at scale: egov against DuckDB's bare load and a pandas peer, same files.
+
+Run (from a fresh clone; bytecode compiled so imports are measured as a user sees them):
+
+    UV_COMPILE_BYTECODE=1 uv sync
+    uv run python benchmarks/bench_scale.py --units 600 6000 60000
+
+For each N (units of the scheme, default jintan-2013) it writes the seeded input files
+(`pipelines.scale_data`, 示例数据: units, 12 monthly content files, year-end, adjustments,
+metrics) and measures, as whole processes with their peak memory (max RSS from /usr/bin/time, or
+from the kernel's child accounting where that is missing):
+
+- duckdb:   DuckDB reading the same CSVs into one table per template and checkpointing: the floor;
+- ingest:   `egov ingest --db NEW FILE...` of every file (validate, score, publish);
+- build:    `egov build --raw DIR --db NEW` (the same plus the curated Parquet);
+- pandas:   benchmarks/pandas_peer.py, the same checks and scores written in pandas;
+Wall time is the figure; CPU time (user + system) is shown beside it because the machine may be
+shared: a process waiting for a core shows in wall time only.
+
+- month:    `egov ingest` of one resubmitted month for all N units on top of the loaded year
+            (the monthly routine; the warehouse is published when the command ends).
+
+Ratios are egov ingest over DuckDB (lower is better) and pandas over egov ingest (higher is
+better). `--pages DB` also runs benchmarks/bench_pages.py over a warehouse (see that script).
+Results print as a Markdown table and, with --out, as JSON. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TIME = Path("/usr/bin/time")
+
+DUCKDB_LOAD = """
+import sys, duckdb
+from pathlib import Path
+db, folder = sys.argv[1], Path(sys.argv[2])
+groups = {}
+for f in sorted(folder.glob("*.csv")):
+    groups.setdefault(f.stem.split("-")[0], []).append(str(f))
+con = duckdb.connect(db)
+for kind, files in groups.items():
+    con.execute(f"CREATE TABLE {kind} AS SELECT * FROM read_csv(?, header=true, "
+                "union_by_name=true)", [files])
+con.execute("CHECKPOINT")
+con.close()
+"""
+
+
+def run(cmd: list[str], label: str) -> dict:
+    """Run a command as its own process: wall seconds, peak RSS (MB), exit code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if TIME.exists():
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+            start = time.perf_counter()
+            proc = subprocess.run([str(TIME), "-f", "%e %U %S %M", "-o", out.name, *cmd], env=env,
+                                  capture_output=True, text=True, cwd=ROOT)
+            wall = time.perf_counter() - start
+            fields = out.read().split()
+            peak_mb = int(fields[-1]) / 1024 if fields else float("nan")
+            cpu = float(fields[-3]) + float(fields[-2]) if fields else float("nan")
+    else:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb = max(before.ru_maxrss, after.ru_maxrss) / 1024
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if proc.returncode != 0:
+        print(f"  {label} failed ({proc.returncode}):\n{proc.stderr[-2000:]}", file=sys.stderr)
+    print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak_mb:.0f} MB", file=sys.stderr)
+    return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "peak_mb": round(peak_mb, 1),
+            "exit": proc.returncode}
+
+
+def bench_size(n: int, scheme: str, base: Path, seed: int) -> dict:
+    from pipelines.scale_data import write_month_file, write_scale_data
+
+    folder = base / f"n{n}"
+    raw = folder / "raw" / "sample"  # under sample/: `egov build` flags the units 示例数据
+    start = time.perf_counter()
+    files = write_scale_data(raw, n, scheme, seed=seed)
+    generated = time.perf_counter() - start
+    rows = sum(files.rows.values())
+    size_mb = sum(p.stat().st_size for p in files.all()) / 1e6
+    print(f"N={n}: {rows:,} rows in {len(files.all())} files ({size_mb:.0f} MB), "
+          f"written in {generated:.1f} s", file=sys.stderr)
+    paths = [str(p) for p in files.all()]
+    egov = str(BIN / "egov")
+    out: dict = {"units": n, "rows": rows, "files_mb": round(size_mb, 1), "rows_by_kind":
+                 files.rows, "generate_seconds": round(generated, 2)}
+    out["duckdb"] = run([sys.executable, "-c", DUCKDB_LOAD, str(folder / "duck.duckdb"),
+                         str(raw)], "duckdb bare load")
+    out["ingest"] = run([egov, "ingest", "--db", str(folder / "ingest.duckdb"), *paths],
+                        "egov ingest")
+    out["build"] = run([egov, "build", "--raw", str(folder / "raw"), "--db",
+                        str(folder / "build.duckdb"), "--curated", str(folder / "curated")],
+                       "egov build")
+    out["pandas"] = run([sys.executable, str(ROOT / "benchmarks" / "pandas_peer.py"), "--db",
+                         str(folder / "pandas.duckdb"), *paths], "pandas peer")
+    if files.content:
+        month = folder / f"content-{max(files.content):02d}-revised.csv"
+        month_rows = write_month_file(month, n, scheme, max(files.content), seed=seed,
+                                      revision=2)
+        db = folder / "month.duckdb"
+        shutil.copy(folder / "ingest.duckdb", db)
+        out["month"] = run([egov, "ingest", "--db", str(db), str(month)],
+                           f"one month on top ({month_rows:,} rows)")
+        out["month"]["rows"] = month_rows
+    out["warehouse_mb"] = round((folder / "ingest.duckdb").stat().st_size / 1e6, 1)
+    out["ingest_vs_duckdb"] = round(out["ingest"]["seconds"] / out["duckdb"]["seconds"], 2)
+    out["pandas_vs_ingest"] = round(out["pandas"]["seconds"] / out["ingest"]["seconds"], 2)
+    return out
+
+
+def machine() -> dict:
+    import duckdb
+    import pandas
+    import polars
+
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "memory_gb": round(mem_gb, 1), "processor": platform.processor() or platform.machine(),
+            "duckdb": duckdb.__version__, "polars": polars.__version__,
+            "pandas": pandas.__version__}
+
+
+def table(results: list[dict]) -> str:
+    head = ("| units | rows | DuckDB bare load | egov ingest | ratio | egov build | pandas peer | "
+            "pandas / egov | one month on top | warehouse |")
+    lines = [head, "|" + "---|" * 10]
+    def cell(r: dict, key: str) -> str:
+        m = r.get(key)
+        if not m:
+            return "—"
+        return f"{m['seconds']:.1f} s ({m['cpu_seconds']:.1f} s CPU), {m['peak_mb'] / 1024:.2f} GB"
+
+    for r in results:
+        lines.append(
+            f"| {r['units']:,} | {r['rows']:,} | {cell(r, 'duckdb')} | {cell(r, 'ingest')} | "
+            f"{r['ingest_vs_duckdb']:.1f}× | {cell(r, 'build')} | {cell(r, 'pandas')} | "
+            f"{r['pandas_vs_ingest']:.1f}× | {cell(r, 'month')} | {r['warehouse_mb']:.0f} MB |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, nargs="+", default=[600, 6000])
+    parser.add_argument("--scheme", default="jintan-2013")
+    parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--keep", type=Path, help="Keep the files and warehouses here.")
+    parser.add_argument("--out", type=Path, help="Also write the results as JSON here.")
+    parser.add_argument("--pages", type=Path, help="Then run bench_pages.py over this warehouse.")
+    args = parser.parse_args()
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="egov-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for n in args.units:
+            results.append(bench_size(n, args.scheme, base, args.seed))
+            if not args.keep:
+                shutil.rmtree(base / f"n{n}", ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    report = {"machine": machine(), "scheme": args.scheme, "results": results}
+    print(f"\n{args.scheme}, machine: {json.dumps(report['machine'])}\n")
+    print(table(results))
+    if args.out:
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.pages:
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_pages.py"), "--db",
+                        str(args.pages)], cwd=ROOT, check=False)
+
+
+if __name__ == "__main__":
+    main()
