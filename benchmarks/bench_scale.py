@@ -14,11 +14,11 @@ from the kernel's child accounting where that is missing):
 - ingest:   `egov ingest --db NEW FILE...` of every file (validate, score, publish);
 - build:    `egov build --raw DIR --db NEW` (the same plus the curated Parquet);
 - pandas:   benchmarks/pandas_peer.py, the same checks and scores written in pandas;
-Wall time is the figure; CPU time (user + system) is shown beside it because the machine may be
-shared: a process waiting for a core shows in wall time only.
-
 - month:    `egov ingest` of one resubmitted month for all N units on top of the loaded year
             (the monthly routine; the warehouse is published when the command ends).
+
+Wall time is the figure; CPU time (user + system) is shown beside it because the machine may be
+shared: a process waiting for a core shows in wall time only.
 
 Ratios are egov ingest over DuckDB (lower is better) and pandas over egov ingest (higher is
 better). `--pages DB` also runs benchmarks/bench_pages.py over a warehouse (see that script).

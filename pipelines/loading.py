@@ -8,6 +8,7 @@ old one atomically. If reading, validating or scoring fails, the old warehouse s
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,17 +241,36 @@ def build(db: Path, raw_dir: Path, curated_dir: Path) -> LoadSummary:
 
 
 def write_curated(db: Path, curated_dir: Path) -> list[Path]:
-    """Every warehouse table as Parquet under curated_dir (rebuilt, not edited)."""
+    """Every warehouse table as Parquet under curated_dir (rebuilt, not edited): the hand-over
+    to a distributed engine.
+
+    A table with `scheme` and `year` columns (facts and results) is a hive-partitioned dataset,
+    `<table>.parquet/scheme=<id>/year=<yyyy>/data_0.parquet` (the two columns live in the
+    folder names); any other table is one file, `<table>.parquet`. Spark, Trino, DuckDB
+    (`read_parquet(..., hive_partitioning=true)`) and Polars (`scan_parquet`) read both.
+    """
     curated_dir.mkdir(parents=True, exist_ok=True)
     written = []
     con = database.connect_read_only(db)
     try:
-        names = [r[0] for r in con.sql(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-            " ORDER BY table_name").fetchall()]
-        for name in names:
+        tables = con.sql(
+            "SELECT table_name, list(column_name) FROM information_schema.columns "
+            "WHERE table_name IN (SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE') GROUP BY table_name ORDER BY table_name").fetchall()
+        for name, columns in tables:
             out = curated_dir / f"{name}.parquet"
-            con.sql(f"SELECT * FROM {name}").pl().write_parquet(out)
+            if out.is_dir():
+                shutil.rmtree(out)
+            elif out.exists():
+                out.unlink()
+            if {"scheme", "year"} <= set(columns):
+                con.execute(f"COPY (SELECT * FROM {name}) TO ? "
+                            "(FORMAT parquet, PARTITION_BY (scheme, year))", [str(out)])
+                if not out.exists():  # an empty table writes no partition: keep an empty file
+                    con.execute(f"COPY (SELECT * FROM {name}) TO ? (FORMAT parquet)",
+                                [str(out)])
+            else:
+                con.execute(f"COPY (SELECT * FROM {name}) TO ? (FORMAT parquet)", [str(out)])
             written.append(out)
     finally:
         con.close()
