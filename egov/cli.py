@@ -256,9 +256,12 @@ def scheme() -> None:
 def scheme_check(file: Path) -> None:
     """Validate a scheme file (YAML or workbook); list every problem, exit 1 if any."""
     from pipelines.schemes.admin import check_scheme_file
+    from pipelines.schemes.checks import ratio_policies
 
     scheme_obj = check_scheme_file(file)
     _say(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
+    for line in ratio_policies(scheme_obj):
+        _say(line)
 
 
 @scheme.command("add")

@@ -49,6 +49,7 @@ FACT_TABLE_OF = {
 class LoadSummary:
     files: list[dict]  # file, kind, rows, replaced_rows
     db: Path
+    notes: tuple[str, ...] = ()  # how some rows were read, e.g. ratios above 1 capped
 
     def render(self) -> str:
         lines = [f"已写入 warehouse written: {self.db}"]
@@ -57,6 +58,7 @@ class LoadSummary:
                 f"  {f['file']}: {f['kind']} {f['rows']} 行 rows"
                 + (f", 替换 replaced {f['replaced_rows']}" if f["replaced_rows"] else "")
             )
+        lines += [f"  注意 note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -163,6 +165,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     next_id = (loads["load_id"].max() or 0) + 1 if not loads.is_empty() else 1
     loaded_at = database.now()
     summaries, load_rows, tables = [], [], dict(state.tables)
+    notes: list[str] = []
     kinds_in_order = sorted(loaded.files, key=lambda f: (LOAD_ORDER.index(f.kind), str(f.path)))
     for info in kinds_in_order:
         load_id = next_id
@@ -176,9 +179,30 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
                           "rows": rows.height, "replaced_rows": replaced, "loaded_at": loaded_at})
         summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
                           "replaced_rows": replaced})
+        if info.kind == "yearend":
+            notes += capped_ratio_notes(info.path, rows, schemes)
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
     rescore_and_publish(db, database.WarehouseState(tables))
-    return LoadSummary(summaries, db)
+    return LoadSummary(summaries, db, tuple(notes))
+
+
+def capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme]) -> list[str]:
+    """Rows of ratio indicators with `above_one: cap` whose numerator exceeds the denominator:
+    accepted and scored at full points; the import report says so, per indicator."""
+    from pipelines.schemes.tables import iter_leaves
+
+    above = rows.filter(pl.col("numerator") > pl.col("denominator"))
+    notes = []
+    for (scheme_id, code), group in above.group_by("scheme", "indicator", maintain_order=True):
+        scheme = schemes.get(scheme_id)
+        rules = {leaf.indicator.code: leaf.rule for r in (scheme.rubrics if scheme else [])
+                 for leaf in iter_leaves(r)}
+        rule = rules.get(code)
+        if rule is not None and rule.kind == "ratio" and rule.above_one == "cap":
+            notes.append(f"{path.name}: {scheme_id} 指标 {code} 有 {group.height} 行分子大于分母,"
+                         f"按满分计 (above_one: cap) / {group.height} row(s) with the numerator "
+                         "above the denominator score full points (above_one: cap)")
+    return notes
 
 
 def _is_under(path: Path, root: Path) -> bool:

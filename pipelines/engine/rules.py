@@ -52,7 +52,10 @@ def rate_target(rows: pl.DataFrame, rule: RateTarget) -> pl.DataFrame:
 
 
 def ratio(rows: pl.DataFrame, rule: Ratio) -> pl.DataFrame:
-    """004 #021 挂接具体数据资源的目录数/部门目录总数*3分: 分值 × min(1, 分子 / 分母)."""
+    """004 #021 挂接具体数据资源的目录数/部门目录总数*3分: 分值 × min(1, 分子 / 分母).
+
+    A numerator above its denominator reaches this only under `above_one: cap` (refused at
+    import otherwise, 004 #027 制证种类/认领种类): it scores the full points."""
     share = pl.col("numerator") / pl.col("denominator")
     return rows.with_columns(score=MAX * pl.min_horizontal(share, pl.lit(1.0)))
 

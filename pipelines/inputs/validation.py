@@ -564,6 +564,7 @@ class _YearendModel(pa.DataFrameModel):
     peers: float = pa.Field(nullable=True)
     is_ratio: bool
     is_rate: bool
+    ratio_refuses: bool  # a ratio rule with above_one: refuse (the default)
 
     @pa.check("place", name="whole_number")
     def _place_whole(cls, data: Any) -> pl.LazyFrame:
@@ -591,7 +592,7 @@ class _YearendModel(pa.DataFrameModel):
     @pa.dataframe_check(name="ratio_above_one")
     def _ratio_above_one(cls, data: Any) -> pl.LazyFrame:
         bad = (
-            pl.col("is_ratio")
+            pl.col("ratio_refuses")
             & (pl.col("denominator") > 0)
             & (pl.col("numerator") > pl.col("denominator") + TOLERANCE)
         )
@@ -627,6 +628,10 @@ def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
         _options=pl.Series([list(p.get("options", {})) if k == "choice" else []
                             for p, k in zip(params, kinds, strict=True)],
                            dtype=pl.List(pl.String)),
+        # A ratio above 1 is refused unless the rule says above_one: cap.
+        ratio_refuses=pl.Series([k == "ratio" and p.get("above_one", "refuse") == "refuse"
+                                 for p, k in zip(params, kinds, strict=True)],
+                                dtype=pl.Boolean),
     )
     rubrics = ctx.dims["rubrics"].select(
         "scheme", "rubric", pl.col("name").alias("rubric_name"), "allows_exemption"
@@ -752,6 +757,7 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
         peers=(col("peers"), pl.Float64),
         is_ratio=((col("rule_kind") == "ratio").fill_null(False), pl.Boolean),
         is_rate=(is_rate.fill_null(False), pl.Boolean),
+        ratio_refuses=(col("ratio_refuses").fill_null(False), pl.Boolean),
     )
     messages = {
         "score_above_max": lambda r: (
@@ -765,9 +771,11 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
             "the denominator is 0: no ratio can be computed"),
         "ratio_above_one": lambda r: (
             "numerator", f"分子({_fmt(r['numerator'])})大于分母({_fmt(r['denominator'])}),"
-            "比值不能超过 1,请检查是否录入有误",
+            "比值不能超过 1,请检查是否录入有误(该指标的计分规则为 above_one: refuse 拒绝;"
+            "若分子本可大于分母,方案中应写 above_one: cap 按满分计)",
             f"the numerator ({_fmt(r['numerator'])}) is above the denominator "
-            f"({_fmt(r['denominator'])}): a ratio above 1 is refused as a typo"),
+            f"({_fmt(r['denominator'])}): a ratio above 1 is refused as a typo (the rule says "
+            "above_one: refuse; a scheme where it can happen says above_one: cap)"),
         "rate_above_one": lambda r: (
             "actual", f"实际值 {_fmt(r['actual'])} 超过 100%:比率应在 0 到 1(或 0% 到 100%)之间",
             f"the actual rate {_fmt(r['actual'])} is above 100%: a rate runs from 0 to 1 "

@@ -163,6 +163,25 @@ def load_scheme_dir(directory: Path = BUILTIN_SCHEMES_DIR) -> list[Scheme]:
     return [load_scheme_file(p) for p in sorted(directory.glob("*.yaml"))]
 
 
+def ratio_policies(scheme: Scheme) -> list[str]:
+    """One line per ratio indicator saying what a numerator above its denominator means."""
+    from pipelines.schemes.tables import iter_leaves
+
+    lines = []
+    for rubric in scheme.rubrics:
+        for leaf in iter_leaves(rubric):
+            rule = leaf.rule
+            if rule.kind != "ratio":
+                continue
+            if rule.above_one == "cap":
+                zh, en = "分子大于分母时按满分计", "a numerator above the denominator scores full"
+            else:
+                zh, en = "分子大于分母时拒收该行", "a numerator above the denominator is refused"
+            lines.append(f"  比值公式 ratio {rubric.id} 指标 {leaf.indicator.code}: {zh} / "
+                         f"{en} (above_one: {rule.above_one})")
+    return lines
+
+
 # ---------------------------------------------------------------------------------------------
 
 

@@ -51,9 +51,15 @@ class RateTarget(Strict):
 
 
 class Ratio(Strict):
-    """Ratio formula: max × min(1, numerator / denominator) (columns 分子 and 分母)."""
+    """Ratio formula: max × min(1, numerator / denominator) (columns 分子 and 分母).
+
+    `above_one` says what a numerator above its denominator means: `refuse` (the default) treats
+    it as a typo and refuses the row at import; `cap` accepts it and scores the indicator's points
+    (淮北 027: a unit may make more certificate types than it claimed)."""
 
     kind: Literal["ratio"] = "ratio"
+    above_one: Literal["refuse", "cap"] = Field(
+        default="refuse", description="numerator > denominator: refuse the row, or cap at max")
 
 
 class RankTier(Strict):

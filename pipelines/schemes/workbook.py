@@ -94,6 +94,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "direction": {"higher_better": "越高越好", "lower_better": "越低越好"},
     "aggregate": {"sum": "逐月累加", "last": "取最近一月", "mean": "各月平均"},
     "clause_kind": {"加分": "", "减分": ""},
+    "above_one": {"refuse": "拒绝", "cap": "按满分计"},
 }
 
 ENUM_NAMES: dict[str, tuple[str, str]] = {
@@ -104,6 +105,7 @@ ENUM_NAMES: dict[str, tuple[str, str]] = {
     "direction": ("目标方向", "target direction"),
     "aggregate": ("汇总方式", "aggregate"),
     "clause_kind": ("加减分类别", "clause kind"),
+    "above_one": ("分子大于分母", "above_one"),
 }
 
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -111,6 +113,7 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "basis": {"rubric": ("年终", "年终考评", "年终评分"), "content": ("平时", "平时考评")},
     "missing_input": {"zero": ("0", "0分", "零分", "按零分"), "full": ("满分",)},
     "clause_kind": {"加分": ("bonus",), "减分": ("penalty",)},
+    "above_one": {"refuse": ("拒收", "不允许"), "cap": ("封顶", "满分", "按满分")},
 }
 
 
@@ -213,12 +216,15 @@ RULE_PARAM_COLS: tuple[Col, ...] = (
         "rank_tiers: place up to = points, e.g. 5=2;10=1"),
     Col("peers", "参评数", "int", 8,
         "rank_tiers 参与排名的总数,如 16(个地市)", "rank_tiers: how many are ranked, e.g. 16"),
+    Col("above_one", "分子大于分母", "enum:above_one", 12,
+        "ratio:分子大于分母时 refuse 拒绝(默认,视为录入错误)或 cap 按满分计",
+        "ratio: a numerator above the denominator is refused (default) or capped at the points"),
 )
 PARAMS_OF_KIND: dict[str, tuple[str, ...]] = {
     "assessor_score": (),
     "deduction": (),
     "rate_target": ("target",),
-    "ratio": (),
+    "ratio": ("above_one",),
     "rank_tiers": ("tiers", "peers"),
     "per_event": ("points_each", "cap"),
     "choice": ("options",),
@@ -1260,6 +1266,8 @@ def _rule_cells(rule, default_col: str) -> dict[str, Any]:
     elif rule.kind == "rank_tiers":
         cells["tiers"] = format_tiers(rule.tiers)
         cells["peers"] = rule.peers
+    elif rule.kind == "ratio" and rule.above_one != "refuse":
+        cells["above_one"] = enum_entry("above_one", rule.above_one)
     return cells
 
 
