@@ -33,13 +33,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import xlsxwriter
 
 from pipelines.inputs.templates import TEMPLATES, Template
 from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.schemes.model import (
-    RULE_INPUT_COLUMNS,
     Choice,
     Clause,
     ContentItem,
@@ -49,6 +49,7 @@ from pipelines.schemes.model import (
     Scheme,
     Target,
 )
+from pipelines.schemes.model import input_columns as rule_input_columns
 from pipelines.schemes.tables import Leaf, iter_leaves
 
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
@@ -355,7 +356,7 @@ def yearend_sheet(
     rubric_of = {ut: r for r in scheme.rubrics for ut in r.unit_types}
     leaves_of = {r.id: list(iter_leaves(r)) for r in scheme.rubrics}
     input_columns = {c for r in scheme.rubrics for leaf in leaves_of[r.id]
-                     for c in RULE_INPUT_COLUMNS[leaf.rule.kind]}
+                     for c in rule_input_columns(leaf.rule, scheme.composite_entry)}
     allows_exemption = any(r.exemption is not None for r in scheme.rubrics)
     columns = ["scheme", "year", "unit", "indicator", *input_columns, "note"]
     if allows_exemption:
@@ -376,6 +377,20 @@ def yearend_sheet(
             }
             if (unit.name, leaf.indicator.code) in exempted:
                 values.update(exempt="是", note=EXEMPTION_NOTE)
+            elif leaf.rule.kind == "parts":
+                # A composite: one row per part (分项), each filled for the part's own rule; or,
+                # where the scheme enters composites as one total, the assessor's 得分.
+                if scheme.composite_entry == "score":
+                    values.update(score=_assessor_score(leaf.indicator.max_points,
+                                                        0.45 + 0.38 * unit.quality, rng))
+                else:
+                    for part in leaf.rule.parts:
+                        as_leaf = SimpleNamespace(
+                            rule=part.rule, indicator=SimpleNamespace(max_points=part.max_points))
+                        row = {**values, "part": part.name,
+                               **indicator_input(as_leaf, unit.quality, rng)}
+                        rows.append([row.get(name) for name in order])
+                    continue
             else:
                 values.update(indicator_input(leaf, unit.quality, rng))
             rows.append([values.get(name) for name in order])

@@ -229,10 +229,16 @@ def test_yearend_has_every_indicator_for_every_unit_once(schemes, rows):
         types = unit_types_of(rows[(scheme.id, "units")])
         leaves = leaves_by_unit_type(scheme)
         yearend = rows[(scheme.id, "yearend")]
-        keys = Counter((r["单位"], r["指标"]) for r in yearend)
+        keys = Counter((r["单位"], r["指标"], r.get("分项")) for r in yearend)
         assert max(keys.values()) == 1
         expected = {(u, code) for u, t in types.items() for code in leaves[t]}
-        assert set(keys) == expected, scheme.id
+        assert {(u, code) for u, code, _ in keys} == expected, scheme.id
+        for t, by_code in leaves.items():  # a composite has one row per part, named in 分项
+            for code, leaf in by_code.items():
+                if leaf.rule.kind == "parts":
+                    for u in (u for u, ut in types.items() if ut == t):
+                        assert {p for uu, c, p in keys if (uu, c) == (u, code)} == {
+                            p.name for p in leaf.rule.parts}
         assert {r["年度"] for r in yearend} == {scheme.year}
 
 
@@ -270,6 +276,10 @@ def test_yearend_values_are_valid_for_each_rule(schemes, rows):
             leaf = leaves[types[r["单位"]]][r["指标"]]
             rule, top = leaf.rule, leaf.indicator.max_points
             needed = {INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[rule.kind]}
+            if rule.kind == "parts":  # checked as its part: the part's rule and points
+                part = next(p for p in rule.parts if p.name == r["分项"])
+                rule, top = part.rule, part.max_points
+                needed = {"分项", *(INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[rule.kind])}
             given = {h for h in all_input_headers if filled(r.get(h))}
             if r.get("豁免") == "是":
                 assert given == set(), r

@@ -179,3 +179,21 @@ def test_cli_compare_errors(demo_db, jintan_draft, tmp_path):
     code, out, err = run("scheme", "compare", "--db", str(demo_db), "jintan-2013", str(bad))
     assert code == 1 and out == ""
     assert "stage weights must sum to 1" in err
+
+
+def test_part_rows_a_draft_cannot_score_are_listed(demo_db, tmp_path):
+    """A Huaibei draft that enters composites as one assessor score cannot use the part rows."""
+    from conftest import SCHEMES_DIR
+
+    text = (SCHEMES_DIR / "huaibei-2019.yaml").read_text(encoding="utf-8")
+    draft = tmp_path / "huaibei-draft.yaml"
+    draft.write_text(text.replace("id: huaibei-2019", "id: huaibei-draft", 1)
+                     + "\ncomposite_entry: score\n", encoding="utf-8")
+    code, out, _ = run("scheme", "compare", "--db", str(demo_db), "huaibei-2019", str(draft),
+                       "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    keys = {r["key"] for r in data["unscored"]}
+    assert "指标 001 分项 调研座谈会议" in keys and "指标 026 分项 系统清理率" in keys
+    assert all("not score this indicator by parts" in r["problem_en"] for r in data["unscored"])
+    assert len(data["units"]) == 16

@@ -65,7 +65,10 @@ def at(problems: list[Problem], row: int | None, column: str | None) -> Problem:
 
 def frame(kind: str, rows: list[dict]) -> pl.DataFrame:
     schema = FACT_SCHEMAS[kind]
-    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+    # A year-end row names no part (分项) unless its indicator is a composite: "".
+    default = {"part": ""} if kind == "yearend" else {}
+    return pl.DataFrame([{k: r.get(k, default.get(k)) for k in schema} for r in rows],
+                        schema=schema)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_a_rejected_load_changes_nothing(demo_db, tmp_path):
     before = db.read_bytes()
     good = tmp_path / "good.csv"
     header = "方案,年度,单位,指标,得分\n"
-    good.write_text(header + "huaibei-2019,2019,市教育局,001,4\n", encoding="utf-8")
+    good.write_text(header + "huaibei-2019,2019,市教育局,008,4\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text(header + "huaibei-2019,2019,市教育局,004,9\n", encoding="utf-8")
     with pytest.raises(InputRejected) as err:

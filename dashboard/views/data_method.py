@@ -31,6 +31,7 @@ RULE_KINDS = {
     "rank_tiers": "按名次分档",
     "per_event": "按次计分,封顶",
     "choice": "按选项计分",
+    "parts": "各分项按各自规则计分后相加,封顶",
 }
 
 

@@ -26,7 +26,7 @@ from scipy import stats
 from pipelines.engine.rounding import round_half_up
 from pipelines.engine.rules import NOISE_DIGITS
 from pipelines.engine.scoring import Facts, Results, score_all
-from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, AssessorScore, Scheme
 from pipelines.schemes.tables import RULE_KIND_ZH, iter_leaves, rubric_for_unit_type
 
 UNIT_COLUMNS = ("unit", "unit_type", "total", "rank", "draft_total", "draft_rank", "rank_change",
@@ -177,7 +177,26 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
         if r["exempt"]:
             keep.append(i)
             continue
-        rule = leaf.rule
+        rule, part = leaf.rule, r.get("part") or ""
+        if rule.kind == "parts" and draft.composite_entry == "parts":
+            found = next((p for p in rule.parts if p.name == part), None)
+            if found is None:
+                names = "、".join(p.name for p in rule.parts)
+                problems.append(_problem(
+                    "年终评分", r["unit"], f"指标 {code}" + (f" 分项 {part}" if part else ""),
+                    f"草案中该指标按分项计分({names}),已载入的行没有对应的分项;按未录入计",
+                    f"the draft scores this indicator by parts ({names}); the loaded row names "
+                    "none of them; scored as missing input"))
+                continue
+            rule = found.rule
+        elif part:
+            problems.append(_problem(
+                "年终评分", r["unit"], f"指标 {code} 分项 {part}",
+                "草案中该指标不按分项计分;分项行不能计分",
+                "the draft does not score this indicator by parts; the part row is not scored"))
+            continue
+        elif rule.kind == "parts":  # composite_entry: score: the assessor's total
+            rule = AssessorScore()
         missing = [c for c in RULE_INPUT_COLUMNS[rule.kind] if r.get(c) is None]
         if missing:
             problems.append(_problem(

@@ -18,6 +18,7 @@ from pipelines.schemes.model import (
     AssessorScore,
     Choice,
     Deduction,
+    Parts,
     PerEvent,
     RankTiers,
     RateTarget,
@@ -95,6 +96,32 @@ LEAF_RULES: dict[str, Callable[[pl.DataFrame, object], pl.DataFrame]] = {
     "per_event": per_event,
     "choice": choice,
 }
+
+
+def composite(rows: pl.DataFrame, rule: Parts, missing_full: bool) -> pl.DataFrame:
+    """004 #001 (参加调研座谈会议 每项1分,最高得2分; 工作对接 每次1分,最高得2分), #026 (清理率 1分,
+    整合率 1分), #030 (分析共享需求 2分; 每个要素0.5分,满分2分): Σ over the parts of each part's own
+    rule, each within [0, the part's points]. The indicator's cap applies after (the caller clips
+    the sum to the indicator's points, as for an assessor's score).
+
+    `rows`: unit, part, exempt and the input columns, for one composite indicator; a unit with a
+    row for some parts scores its missing parts 0 (or their points where the rubric's missing
+    input is full marks). Returns unit, score, exempt (any part row marked exempt).
+    """
+    units = rows.select("unit").unique(maintain_order=True)
+    pieces = []
+    for part in rule.parts:
+        given = rows.filter(pl.col("part") == part.name).with_columns(
+            max_points=pl.lit(float(part.max_points)))
+        scored = LEAF_RULES[part.rule.kind](given, part.rule).select(
+            "unit", part_score=_clip_to_max(pl.col("score").cast(pl.Float64)))
+        missing = float(part.max_points) if missing_full else 0.0
+        pieces.append(units.join(scored, on="unit", how="left").with_columns(
+            pl.col("part_score").fill_null(missing)))
+    summed = pl.concat(pieces).group_by("unit", maintain_order=True).agg(
+        score=pl.col("part_score").sum())
+    exempt = rows.group_by("unit", maintain_order=True).agg(exempt=pl.col("exempt").any())
+    return summed.join(exempt, on="unit", how="left")
 
 
 # ---------------------------------------------------------------- content (平时) --------------

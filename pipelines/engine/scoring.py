@@ -13,7 +13,7 @@ import polars as pl
 
 from pipelines.engine import rules
 from pipelines.engine.targets import target_progress
-from pipelines.schemes.model import Scheme
+from pipelines.schemes.model import AssessorScore, Scheme
 from pipelines.schemes.tables import content_items_frame, iter_leaves, rubric_for_unit_type
 
 INPUT_COLUMNS = ("score", "deduction", "actual", "numerator", "denominator", "times", "place",
@@ -132,6 +132,7 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         rubric=pl.col("unit_type").replace_strict(rubric_of, default=None)
     )
     grid = unit_rubrics.join(leaves_frame(scheme), on="rubric", how="inner")
+    inputs = composite_inputs(scheme, unit_rubrics, inputs)
     given = inputs.select("unit", pl.col("indicator").alias("code"), "exempt", *INPUT_COLUMNS)
     grid = grid.join(given.with_columns(has_input=pl.lit(True)), on=["unit", "code"], how="left")
     grid = grid.with_columns(
@@ -139,7 +140,10 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         exempt=pl.col("exempt").fill_null(False),
     )
     rules_by_code = {
-        (rubric.id, leaf.indicator.code): leaf.rule
+        # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
+        # left is an assessor's score within the indicator's points.
+        (rubric.id, leaf.indicator.code): AssessorScore() if leaf.rule.kind == "parts"
+        else leaf.rule
         for rubric in scheme.rubrics
         for leaf in iter_leaves(rubric)
     }
@@ -161,6 +165,37 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     )
     return out.select("unit", "unit_type", "rubric", "code", "max_points", "score", "exempt",
                       "has_input").sort("unit", "rubric")
+
+
+def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.DataFrame
+                     ) -> pl.DataFrame:
+    """The year-end rows with each composite indicator's part rows (分项) replaced by one row
+    holding the sum of the parts as `score` (rules.composite). Rows naming a part of an indicator
+    that is not a composite, and part-less rows of a composite entered by part, are left out
+    (validation refuses both; a draft compared on loaded data lists them)."""
+    part = pl.col("part").fill_null("") if "part" in inputs.columns else pl.lit("")
+    inputs = inputs.with_columns(part=part)
+    by_parts = scheme.composite_entry == "parts"
+    composites = {(r.id, leaf.indicator.code): (leaf.rule, r.missing_input == "full")
+                  for r in scheme.rubrics for leaf in iter_leaves(r)
+                  if leaf.rule.kind == "parts" and by_parts}
+    keyed = inputs.join(unit_rubrics.select("unit", "rubric"), on="unit", how="left")
+    is_composite = pl.Series(
+        [(rb, code) in composites for rb, code in zip(keyed["rubric"], keyed["indicator"],
+                                                        strict=True)], dtype=pl.Boolean)
+    plain = keyed.filter(~is_composite & (pl.col("part") == "")).drop("rubric")
+    parted = keyed.filter(is_composite & (pl.col("part") != ""))
+    if parted.is_empty():
+        return plain
+    summed = []
+    for (rubric_id, code), rows in parted.group_by("rubric", "indicator", maintain_order=True):
+        rule, missing_full = composites[(rubric_id, code)]
+        scored = rules.composite(rows, rule, missing_full)
+        first = rows.unique("unit", keep="first", maintain_order=True).drop(
+            "score", "exempt", "rubric")
+        summed.append(first.join(scored, on="unit").with_columns(
+            part=pl.lit(""), **{c: pl.lit(None) for c in INPUT_COLUMNS if c != "score"}))
+    return pl.concat([plain, *(s.select(plain.columns).cast(plain.schema) for s in summed)])
 
 
 # ---------------------------------------------------------------- monthly content ------------

@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pipelines.inputs.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES, Column
-from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme, input_columns
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH, iter_leaves
 
 DATA_ROWS = 5000  # rows covered by the drop-down lists
@@ -41,6 +41,8 @@ _HELP: dict[tuple[str | None, str], tuple[str, str]] = {
                                  "items adopted by the province; city + province never exceed "
                                  "count; blank means 0"),
     ("yearend", "indicator"): ("指标编号(见下表)", "the indicator code (see the table below)"),
+    ("yearend", "part"): ("分项名称,仅分项计分的指标填写(每个分项一行,见下表)",
+                         "the part, for composite indicators only: one row per part"),
     (None, "score"): ("考核组评分,0 至该指标分值", "the assessor's score, 0 to the max points"),
     (None, "deduction"): ("扣分(不小于 0,扣完为止)", "points deducted (0 or more)"),
     (None, "actual"): ("实际值,小数或百分数,如 0.92 或 92%", "the actual rate: 0.92 or 92%"),
@@ -81,7 +83,7 @@ def template_columns(kind: str, scheme: Scheme) -> list[Column]:
     if kind != "yearend":
         return list(template.columns)
     needed = {c for r in scheme.rubrics for leaf in iter_leaves(r)
-              for c in RULE_INPUT_COLUMNS[leaf.rule.kind]}
+              for c in input_columns(leaf.rule, scheme.composite_entry)}
     exemption = any(r.exemption is not None for r in scheme.rubrics)
     return [
         c for c in template.columns
@@ -107,14 +109,22 @@ def _lists(kind: str, scheme: Scheme, units: pl.DataFrame) -> dict[str, list[str
     if kind == "yearend":
         codes: list[str] = []
         options: list[str] = []
+        parts: list[str] = []
         for rubric in scheme.rubrics:
             for leaf in iter_leaves(rubric):
                 if leaf.indicator.code not in codes:
                     codes.append(leaf.indicator.code)
-                if leaf.rule.kind == "choice":
-                    options += [o for o in leaf.rule.options if o not in options]
+                part_rules = ([p.rule for p in leaf.rule.parts]
+                              if leaf.rule.kind == "parts" and scheme.composite_entry == "parts"
+                              else [leaf.rule])
+                for rule in part_rules:
+                    if rule.kind == "choice":
+                        options += [o for o in rule.options if o not in options]
+                if leaf.rule.kind == "parts" and scheme.composite_entry == "parts":
+                    parts += [p.name for p in leaf.rule.parts if p.name not in parts]
         lists["indicator"] = codes
         lists["choice"] = options
+        lists["part"] = parts
     elif kind == "content" and scheme.content:
         lists["item"] = [str(it.number) for it in scheme.content.items]
     elif kind == "adjustments" and scheme.adjustments:
@@ -133,7 +143,18 @@ def _reference_table(kind: str, scheme: Scheme) -> tuple[list[str], list[list[ob
         for rubric in scheme.rubrics:
             for leaf in iter_leaves(rubric):
                 kind_ = leaf.rule.kind
-                cols = "、".join(f"{INPUT_COLUMN_ZH[c]} [{c}]" for c in RULE_INPUT_COLUMNS[kind_])
+                if kind_ == "parts" and scheme.composite_entry == "parts":
+                    # One row per part: the clerk fills 分项 with its name.
+                    for part in leaf.rule.parts:
+                        pk = part.rule.kind
+                        cols = "、".join(f"{INPUT_COLUMN_ZH[c]} [{c}]"
+                                        for c in ("part", *RULE_INPUT_COLUMNS[pk]))
+                        rows.append([rubric.name, "、".join(rubric.unit_types),
+                                     leaf.indicator.code, f"{leaf.display_name} · 分项 {part.name}",
+                                     part.max_points, f"{RULE_KIND_ZH[pk]} [{pk}]", cols])
+                    continue
+                cols = "、".join(f"{INPUT_COLUMN_ZH[c]} [{c}]"
+                                for c in input_columns(leaf.rule, scheme.composite_entry))
                 rows.append([rubric.name, "、".join(rubric.unit_types), leaf.indicator.code,
                              leaf.display_name, leaf.indicator.max_points,
                              f"{RULE_KIND_ZH[kind_]} [{kind_}]", cols])

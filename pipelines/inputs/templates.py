@@ -69,6 +69,8 @@ TEMPLATES: dict[str, Template] = {
             Column("year", "年度", dtype="year"),
             UNIT,
             Column("indicator", "指标"),
+            # 分项: the part of a composite indicator (rule kind `parts`), one row per part.
+            Column("part", "分项", required=False),
             # Only the column(s) the indicator's rule needs must be filled; see RULE_INPUT_COLUMNS.
             Column("score", "得分", required=False, dtype="float"),
             Column("deduction", "扣分", required=False, dtype="float"),
@@ -81,7 +83,7 @@ TEMPLATES: dict[str, Template] = {
             Column("exempt", "豁免", required=False, dtype="bool"),
             Column("note", "说明", required=False),
         ),
-        key=("scheme", "year", "unit", "indicator"),
+        key=("scheme", "year", "unit", "indicator", "part"),
     ),
     "adjustments": Template(
         "adjustments",

@@ -26,7 +26,7 @@ from pipelines.loading import (
     schemes_of,
 )
 from pipelines.schemes.checks import SchemeRejected, load_scheme_file
-from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
+from pipelines.schemes.model import Scheme, input_columns
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
 from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
 from warehouse import database
@@ -161,7 +161,9 @@ def _stale_rows(state: database.WarehouseState, scheme: Scheme) -> list[str]:
     units = state["units"].filter(sid).select("unit", "unit_type")
     rubric_of = rubric_for_unit_type(scheme)
     needs = {
-        (rubric.id, leaf.indicator.code): RULE_INPUT_COLUMNS[leaf.rule.kind]
+        # A composite's part rows each read their own part's column; here only the 分项 is asked.
+        (rubric.id, leaf.indicator.code): ("part",) if leaf.rule.kind == "parts"
+        and scheme.composite_entry == "parts" else input_columns(leaf.rule, scheme.composite_entry)
         for rubric in scheme.rubrics for leaf in iter_leaves(rubric)
     }
     unused: list[str] = []
@@ -171,7 +173,7 @@ def _stale_rows(state: database.WarehouseState, scheme: Scheme) -> list[str]:
         columns = needs.get((rubric_of.get(r["unit_type"] or ""), r["indicator"]))
         if columns is None:
             unused.append(f"{r['year']} {r['unit']} {r['indicator']}")
-        elif not r["exempt"] and any(r[c] is None for c in columns):
+        elif not r["exempt"] and any(r.get(c) is None or r.get(c) == "" for c in columns):
             lacking.append(f"{r['year']} {r['unit']} {r['indicator']}"
                            f"({'、'.join(INPUT_COLUMN_ZH[c] for c in columns)})")
     if unused:

@@ -170,15 +170,20 @@ def ratio_policies(scheme: Scheme) -> list[str]:
     lines = []
     for rubric in scheme.rubrics:
         for leaf in iter_leaves(rubric):
-            rule = leaf.rule
-            if rule.kind != "ratio":
-                continue
-            if rule.above_one == "cap":
-                zh, en = "分子大于分母时按满分计", "a numerator above the denominator scores full"
-            else:
-                zh, en = "分子大于分母时拒收该行", "a numerator above the denominator is refused"
-            lines.append(f"  比值公式 ratio {rubric.id} 指标 {leaf.indicator.code}: {zh} / "
-                         f"{en} (above_one: {rule.above_one})")
+            rules = [(leaf.indicator.code, leaf.rule)]
+            if leaf.rule.kind == "parts":
+                rules = [(f"{leaf.indicator.code} 分项 {p.name}", p.rule) for p in leaf.rule.parts]
+            for label, rule in rules:
+                if rule.kind != "ratio":
+                    continue
+                if rule.above_one == "cap":
+                    zh = "分子大于分母时按满分计"
+                    en = "a numerator above the denominator scores full"
+                else:
+                    zh = "分子大于分母时拒收该行"
+                    en = "a numerator above the denominator is refused"
+                lines.append(f"  比值公式 ratio {rubric.id} 指标 {label}: {zh} / "
+                             f"{en} (above_one: {rule.above_one})")
     return lines
 
 
@@ -438,6 +443,34 @@ def _check_rule(ind: Indicator, rule, rubric, add, where: tuple) -> None:
             "fraction or a percentage, e.g. 0.92 or 92%")
     elif rule.kind == "deduction" and rubric.missing_input not in ("full", "zero"):
         add(where, f"{ind.code}", "missing_input 无效", "invalid missing_input")
+    elif rule.kind == "parts":
+        _check_parts(ind, rule, rubric, add, where)
+
+
+def _check_parts(ind: Indicator, rule, rubric, add, where: tuple) -> None:
+    """A composite: part names unique, each part within the indicator's points, the parts able
+    to reach the indicator's points, each part's own rule checked against the part's points."""
+    label = f"指标 {ind.code}"
+    names = Counter(p.name for p in rule.parts)
+    for pi, part in enumerate(rule.parts):
+        ppath = (*where, "parts", pi)
+        if names[part.name] > 1:
+            add((*ppath, "name"), part.name, f"{label}: 分项名称重复",
+                f"indicator {ind.code}: two parts share a name")
+        if part.max_points > ind.max_points + TOLERANCE:
+            add((*ppath, "max_points"), part.max_points,
+                f"{label}: 分项「{part.name}」的分值超过指标分值 {ind.max_points:g}",
+                f"indicator {ind.code}: part '{part.name}' is worth more than the indicator's "
+                f"{ind.max_points:g}")
+        pseudo = Indicator(code=f"{ind.code}·{part.name}", max_points=part.max_points)
+        _check_rule(pseudo, part.rule, rubric, add, (*ppath, "rule"))
+    total = sum(p.max_points for p in rule.parts)
+    if total < ind.max_points - TOLERANCE:
+        add(where, f"{ind.code}",
+            f"{label}: 各分项分值合计 {total:g},小于指标分值 {ind.max_points:g},"
+            "该指标永远得不到满分",
+            f"indicator {ind.code}: the parts add up to {total:g}, below the indicator's "
+            f"{ind.max_points:g}: it could never score full marks")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,7 +511,8 @@ def _explain(error: dict) -> tuple[str, str]:
         return "未知字段(拼写错误?)", "unknown field (a typo?)"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return ("未知或缺少的计分规则 kind;可用: assessor_score, deduction, rate_target, ratio, "
-                "rank_tiers, per_event, choice", f"unknown or missing rule kind: {msg}")
+                "rank_tiers, per_event, choice, parts(分项不能再含分项)",
+                f"unknown or missing rule kind: {msg}")
     if kind.startswith("greater_than") or kind.startswith("less_than"):
         return f"数值超出允许范围: {msg}", f"value out of range: {msg}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):

@@ -92,8 +92,34 @@ class Choice(Strict):
     options: dict[str, float] = Field(min_length=1)
 
 
-Rule = Annotated[
+PartRule = Annotated[
     AssessorScore | Deduction | RateTarget | Ratio | RankTiers | PerEvent | Choice,
+    Field(discriminator="kind"),
+]
+
+
+class Part(Strict):
+    """One part (分项) of a composite indicator: its own rule, scored within [0, max_points]."""
+
+    name: Text = Field(description="the part's name: the 分项 column of the 年终评分 template")
+    max_points: float = Field(gt=0, description="the part's cap (its points)")
+    rule: PartRule
+    source: str | None = None
+    interpretation: str | None = None
+
+
+class Parts(Strict):
+    """Composite indicator: the sum of its parts, each scored by its own rule and capped at its
+    own points, the sum capped at the indicator's points (淮北 001: 每项1分,最高得2分; 每次1分,
+    最高得2分). Entered as one 年终评分 row per part, named in the 分项 column — unless the scheme
+    says `composite_entry: score` (the assessor enters the indicator's total as 得分)."""
+
+    kind: Literal["parts"] = "parts"
+    parts: list[Part] = Field(min_length=2)
+
+
+Rule = Annotated[
+    AssessorScore | Deduction | RateTarget | Ratio | RankTiers | PerEvent | Choice | Parts,
     Field(discriminator="kind"),
 ]
 
@@ -105,6 +131,7 @@ RULE_KINDS: tuple[str, ...] = (
     "rank_tiers",
     "per_event",
     "choice",
+    "parts",
 )
 
 # The 年终评分 column(s) each rule kind reads, by their English template names.
@@ -116,7 +143,22 @@ RULE_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "rank_tiers": ("place",),
     "per_event": ("times",),
     "choice": ("choice",),
+    "parts": (),  # each part row reads its own part rule's column; see input_columns
 }
+
+
+def input_columns(rule: object, composite_entry: str = "parts") -> tuple[str, ...]:
+    """The 年终评分 columns a leaf's rule reads: a composite reads its parts' columns and 分项
+    [part] (or 得分 alone where the scheme enters composites as one assessor score)."""
+    kind = rule.kind  # type: ignore[attr-defined]
+    if kind != "parts":
+        return RULE_INPUT_COLUMNS[kind]
+    if composite_entry == "score":
+        return ("score",)
+    columns: list[str] = ["part"]
+    for part in rule.parts:  # type: ignore[attr-defined]
+        columns += [c for c in RULE_INPUT_COLUMNS[part.rule.kind] if c not in columns]
+    return tuple(columns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,4 +369,9 @@ class Scheme(Cited):
     targets: list[Target] = Field(default_factory=list)
     notes: list[str] = Field(
         default_factory=list, description="interpretations that span the scheme"
+    )
+    composite_entry: Literal["parts", "score"] = Field(
+        default="parts",
+        description="how composite (parts) indicators are entered: one row per part (分项), or "
+        "the assessor's total for the indicator as 得分",
     )

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.schemes.model import (
-    RULE_INPUT_COLUMNS,
     Indicator,
     Node,
     Rubric,
     Scheme,
+    input_columns,
 )
 from warehouse.database import table_schema
 
@@ -33,6 +33,7 @@ INPUT_COLUMN_ZH = {
     "times": "次数",
     "place": "名次",
     "choice": "选项",
+    "part": "分项",
 }
 
 RULE_KIND_ZH = {
@@ -43,6 +44,7 @@ RULE_KIND_ZH = {
     "rank_tiers": "排名分档",
     "per_event": "按次计分(封顶)",
     "choice": "选项计分",
+    "parts": "分项计分(各分项相加)",
 }
 
 
@@ -149,7 +151,7 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "rule_kind": rule.kind,
                     "rule_params": json.dumps(rule_params(rule), ensure_ascii=False),
                     "input_columns": ",".join(
-                        INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[rule.kind]
+                        INPUT_COLUMN_ZH[c] for c in input_columns(rule, scheme.composite_entry)
                     ),
                     "criteria": ind.criteria,
                     "scoring_text": ind.scoring_text,

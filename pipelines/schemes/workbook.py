@@ -68,7 +68,7 @@ from pipelines.schemes.model import (
     Rubric,
     Scheme,
 )
-from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
+from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH, iter_leaves
 
 # ---------------------------------------------------------------------------------------------
 # Closed sets of values: the drop-down entry is "code 中文"; the code alone, the Chinese alone or
@@ -83,6 +83,7 @@ RULE_LABELS: dict[str, str] = {
     "rank_tiers": "排名分档",
     "per_event": "按次计分",
     "choice": "选项计分",
+    "parts": "分项计分",
 }
 
 ENUMS: dict[str, dict[str, str]] = {
@@ -95,6 +96,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "aggregate": {"sum": "逐月累加", "last": "取最近一月", "mean": "各月平均"},
     "clause_kind": {"加分": "", "减分": ""},
     "above_one": {"refuse": "拒绝", "cap": "按满分计"},
+    "composite_entry": {"parts": "按分项录入", "score": "录入总得分"},
 }
 
 ENUM_NAMES: dict[str, tuple[str, str]] = {
@@ -106,6 +108,7 @@ ENUM_NAMES: dict[str, tuple[str, str]] = {
     "aggregate": ("汇总方式", "aggregate"),
     "clause_kind": ("加减分类别", "clause kind"),
     "above_one": ("分子大于分母", "above_one"),
+    "composite_entry": ("分项录入", "composite_entry"),
 }
 
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -228,6 +231,7 @@ PARAMS_OF_KIND: dict[str, tuple[str, ...]] = {
     "rank_tiers": ("tiers", "peers"),
     "per_event": ("points_each", "cap"),
     "choice": ("options",),
+    "parts": (),  # the parts are rows of the 分项 sheet
 }
 
 RUBRIC_REF = Col("rubric", "细则", width=12,
@@ -350,6 +354,24 @@ SHEETS: dict[str, SheetSpec] = {
         ),
         ("code", "level1", "max_points"), True,
         "一行一个打分的指标(末级指标),按原文顺序", "one row per scored indicator, in order",
+    ),
+    "parts": SheetSpec(
+        "分项", "parts",
+        (
+            RUBRIC_REF,
+            Col("code", "编号", "code", 8, "分项所属指标的编号(该指标在「指标」表的计分规则为 "
+                "parts 分项计分)", "the code of the composite indicator (rule parts)"),
+            Col("part", "分项", width=16, help_zh="分项名称;年终评分表的「分项」列填它",
+                help_en="the part's name; the yearend template's 分项 column uses it"),
+            Col("max_points", "分值", "number", 7, "该分项的满分(封顶)", "the part's points"),
+            Col("rule", "计分规则", "enum:rule", 18, "该分项自己的计分规则(不能再是分项计分)",
+                "the part's own rule (not parts)"),
+            *RULE_PARAM_COLS,
+            SOURCE, INTERP,
+        ),
+        ("code", "part", "max_points", "rule"), False,
+        "复合指标的分项:一行一个分项,各按自己的计分规则计分,相加后以指标分值封顶",
+        "parts of composite indicators: one row per part, each scored by its own rule",
     ),
     "content_items": SheetSpec(
         "内容保障", "content_items",
@@ -481,6 +503,9 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
                 "cap on the penalty total; blank = none"),
     HeaderField(("adjustments", "source"), "加减分·来源"),
     HeaderField(("adjustments", "interpretation"), "加减分·解释"),
+    HeaderField(("composite_entry",), "分项录入", "enum:composite_entry",
+                "分项计分的指标如何录入:parts 按分项录入(默认,一行一个分项)或 score 录入总得分",
+                "composite indicators entered by part (default) or as one 得分"),
     HeaderField(("grades", "source"), "等次·来源"),
     HeaderField(("grades", "interpretation"), "等次·解释"),
 )
@@ -492,7 +517,7 @@ HEADER_COLS = (
 LEVEL_FIELDS = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
 
 # The order of the data sheets when written (the 方案 sheet and 说明 come first).
-SHEET_ORDER = ("documents", "unit_types", "stages", "rubrics", "indicators", "groups",
+SHEET_ORDER = ("documents", "unit_types", "stages", "rubrics", "indicators", "groups", "parts",
                "content_items", "clauses", "grades", "targets")
 
 Loc = tuple[str | None, int | None, str | None]  # sheet, Excel row, column header
@@ -609,6 +634,8 @@ class _Reader:
         self.rubric_keys: dict[str, int] = {}  # match_key of a rubric's id or name -> index
         # Groups of indicator rows dropped for a bad 细则 cell: not reported again on 指标分组.
         self.dropped_groups: set[tuple[str, ...]] = set()
+        # (rubric index, code) -> the leaf's dict and its path, for the 分项 sheet.
+        self.leaves: dict[tuple[int, str], tuple[dict, tuple]] = {}
 
     # ------------------------------------------------------------------ problems
 
@@ -680,6 +707,7 @@ class _Reader:
         self._stages(data, tables["stages"])
         self._rubrics(data, tables["rubrics"])
         self._indicators(data, tables["indicators"], tables["groups"])
+        self._parts(data, tables["parts"])
         self._content(data, tables["content_items"], steps, tables["unit_types"])
         self._clauses(data, tables["clauses"])
         self._grades(data, tables["grades"])
@@ -1002,9 +1030,41 @@ class _Reader:
             rule = self._rule(table, child.row, cells, (*cpath, "rule"), "rule", False)
             if rule is not None:
                 child.data["rule"] = rule
+            if "code" in child.data:
+                self.leaves.setdefault((path[1], str(child.data["code"])), (child.data, cpath))
             children.append(child.data)
         out["children"] = children
         return out
+
+    def _parts(self, data: dict, table: _Table) -> None:
+        """Attach 分项 rows to their composite indicators (rule kind parts), in row order."""
+        for row, cells in table.rows:
+            ri = self._rubric_of(data, table, row, cells)
+            code = self._convert("code", cells.get("code"), table.loc(row, "code"))
+            if ri is None or code is None:
+                continue
+            found = self.leaves.get((ri, str(code)))
+            if found is None:
+                self.add(table.loc(row, "code"), code, "「指标」表中没有这个编号的指标",
+                         "no indicator with this code on the 指标 sheet")
+                continue
+            leaf, lpath = found
+            rule = leaf.get("rule")
+            if not isinstance(rule, dict) or rule.get("kind") != "parts":
+                self.add(table.loc(row, "code"), code,
+                         f"指标 {code} 在「指标」表中的计分规则不是 parts 分项计分",
+                         f"indicator {code}'s rule on the 指标 sheet is not parts")
+                continue
+            parts = rule.setdefault("parts", [])
+            ppath = (*lpath, "rule", "parts", len(parts))
+            self.prov[ppath] = table.loc(row, "part")
+            part: dict[str, Any] = {}
+            self._fill(table, row, cells, part, ppath,
+                       ("part", "max_points", "source", "interpretation"), {"part": "name"})
+            part_rule = self._rule(table, row, cells, (*ppath, "rule"), "rule", False)
+            if part_rule is not None:
+                part["rule"] = part_rule
+            parts.append(part)
 
     def _group_rows(self, data: dict, table: _Table, roots: list[_NodeB]) -> None:
         """Attach 指标分组 rows (max points, source, interpretation) to the groups they name."""
@@ -1277,6 +1337,8 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
         ("id",): s.id, ("name",): s.name, ("jurisdiction",): s.jurisdiction, ("year",): s.year,
         ("total_points",): s.total_points, ("county_level_label",): s.county_level_label,
         ("source",): s.source, ("interpretation",): s.interpretation,
+        ("composite_entry",): (None if s.composite_entry == "parts"
+                               else enum_entry("composite_entry", s.composite_entry)),
     }
     if s.content:
         c = s.content
@@ -1312,6 +1374,7 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
         "rubrics": [],
         "groups": [],
         "indicators": [],
+        "parts": [],
         "content_items": [it.model_dump() for it in (s.content.items if s.content else [])],
         "clauses": [],
         "grades": [b.model_dump() for b in (s.grades.bands if s.grades else [])],
@@ -1332,6 +1395,12 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
         })
         rows["groups"] += list(_group_rows(r))
         rows["indicators"] += list(_indicator_rows(r))
+        rows["parts"] += [
+            {"rubric": r.id, "code": leaf.indicator.code, "part": p.name,
+             "max_points": p.max_points, **_rule_cells(p.rule, "rule"), "source": p.source,
+             "interpretation": p.interpretation}
+            for leaf in iter_leaves(r) if leaf.indicator.rule is not None
+            and leaf.indicator.rule.kind == "parts" for p in leaf.indicator.rule.parts]
     for c in (s.adjustments.clauses if s.adjustments else []):
         row = {"kind": c.kind, "number": c.number, "text": c.text, "fixed": c.fixed,
                "source": c.source, "interpretation": c.interpretation}
@@ -1449,7 +1518,9 @@ class _Writer:
             ("wrap", "计分规则", "; ".join(
                 f"{enum_entry('rule', k)}: 读年终评分表的「"
                 + "、".join(INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[k]) + "」列"
-                for k in RULE_KINDS)),
+                for k in RULE_KINDS if k != "parts")
+                + "; parts 分项计分: 各分项写在「分项」表,一行一个分项(分项名称、分值、"
+                "它自己的计分规则及参数),年终评分表每个分项一行,填「分项」列和该分项规则读的列"),
             ("wrap", "规则参数", "rate_target 填「目标值」(0.92 或 92%);per_event 填「每次分值」"
              "与「封顶」;choice 填「选项」,写作 是=3;否=1;未接入=0;rank_tiers 填「分档」"
              "(名次上限=分值,如 5=2;10=1 表示前5名2分、6-10名1分)与「参评数」(如 16)。"),

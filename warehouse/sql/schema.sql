@@ -200,6 +200,7 @@ CREATE TABLE yearend_inputs (
     year         INTEGER NOT NULL,
     unit         VARCHAR NOT NULL,
     indicator    VARCHAR NOT NULL,
+    part         VARCHAR NOT NULL DEFAULT '',  -- 分项 of a composite indicator; '' for none
     score        DOUBLE,
     deduction    DOUBLE,
     actual       DOUBLE,
@@ -211,8 +212,8 @@ CREATE TABLE yearend_inputs (
     exempt       BOOLEAN NOT NULL,
     note         VARCHAR,
     load_id      INTEGER NOT NULL
-    -- key (scheme, year, unit, indicator): unique, kept by the pipeline, checked in checks/relationships.sql;
-    -- no PRIMARY KEY index: it made publishing 6,000 units 4x slower and the file 10x larger
+    -- key (scheme, year, unit, indicator, part): unique, kept by the pipeline, checked in
+    -- checks/relationships.sql; no PRIMARY KEY index: it made publishing 6,000 units 4x slower
 );
 
 CREATE TABLE adjustment_inputs (

@@ -41,7 +41,7 @@ WHERE g.depth = 1 AND abs(l.leaves - g.max_points) > 1e-6;
 -- check: fact_and_result_keys_are_unique
 SELECT 'content_tallies' AS t, count(*) AS n FROM content_tallies GROUP BY scheme, month, unit, item HAVING n > 1
 UNION ALL
-SELECT 'yearend_inputs', count(*) AS n FROM yearend_inputs GROUP BY scheme, year, unit, indicator HAVING n > 1
+SELECT 'yearend_inputs', count(*) AS n FROM yearend_inputs GROUP BY scheme, year, unit, indicator, part HAVING n > 1
 UNION ALL
 SELECT 'indicator_scores', count(*) AS n FROM indicator_scores GROUP BY scheme, year, unit, code HAVING n > 1
 UNION ALL
