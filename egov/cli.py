@@ -320,14 +320,14 @@ def scheme_compare(db: Path, scheme_id: str, draft_file: Path, year: int | None,
     except SchemeUsageError as err:
         raise click.UsageError(str(err)) from None
     if result.units.is_empty():
-        click.echo(f"没有已载入的单位 no units loaded under {scheme_id}", err=True)
+        _say(f"没有已载入的单位 no units loaded under {scheme_id}", err=True)
     elif result.units["sample"].any():
         click.echo("注意: 含示例数据 (sample data), 非真实考核结果 / not real results", err=True)
     if fmt == "json":
         click.echo(dumps(result.to_dict()))
         return
     _print_frame(result.units.drop("total_raw", "draft_raw"), fmt)
-    click.echo("\n".join(result.summary_lines()), err=fmt == "csv")
+    _say("\n".join(result.summary_lines()), err=fmt == "csv")
 
 
 @scheme.command("template")
