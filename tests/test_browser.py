@@ -130,3 +130,101 @@ def test_leader_finds_changzhou_target_on_the_overview(server, browser):
         assert any(status in text for status in ("达争", "达保", "未达"))
     finally:
         page.close()
+
+
+# --- defects found when tried as a new user would (issue 12): each test failed before the fix --
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page.goto(url, wait_until="networkidle")
+    wait_for_run(page)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=30_000)
+    return page
+
+
+def selectbox(scope, label: str):
+    """The combobox input of the selectbox labelled `label` inside `scope`."""
+    box = scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    return box.locator('input[role="combobox"]')
+
+
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick `option` in the selectbox `label` as a user does, then wait for the rerun."""
+    selectbox(scope, label).click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    page.wait_for_timeout(300)
+    wait_for_run(page)
+
+
+@pytest.mark.browser
+def test_unit_picker_shows_the_unit_of_the_page_after_a_scheme_change(server, browser):
+    """单位 page opened on huaibei-2019, then 金坛市 picked in the sidebar: the picker must show
+    the unit whose figures are shown (the first unit of the new scheme), not the old one."""
+    page = open_page(browser, f"{server}/unit?scheme=huaibei-2019")
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        first = selectbox(main, "单位").input_value()
+        assert first.startswith("市")
+        choose(page, sidebar, "考核方案", "金坛市 · 2013年")
+        page.wait_for_function(
+            "document.querySelector('[data-testid=\"stMain\"]').innerText.includes('金坛市')",
+            timeout=30_000)
+        wait_for_run(page)
+        assert selectbox(main, "单位").input_value() == "东城街道"
+        assert "unit=%E4%B8%9C%E5%9F%8E%E8%A1%97%E9%81%93" in page.url  # unit=东城街道
+        # a change of unit type moves the picker to a unit of that type
+        choose(page, sidebar, "单位类型", "政府部门")
+        picked = selectbox(main, "单位").input_value()
+        assert picked != "东城街道" and picked.endswith("局")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_no_deploy_button_in_the_toolbar(server, browser):
+    """An office's dashboard has no Streamlit 「Deploy」 button (.streamlit/config.toml: the
+    server here is a plain `streamlit run` from the project root, as a user would start it)."""
+    page = open_page(browser, f"{server}/?scheme=jintan-2013")
+    try:
+        assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+        assert page.get_by_role("button", name="Deploy").count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_unit_and_drill_down_are_in_the_link(server, browser):
+    """The unit picker and the indicator drill-down go into the URL; the link reproduces them."""
+    page = open_page(browser, f"{server}/unit?scheme=jintan-2013")
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        choose(page, main, "单位", "金城镇")
+        assert "unit=%E9%87%91%E5%9F%8E%E9%95%87" in page.url
+        link = page.url
+    finally:
+        page.close()
+    page = open_page(browser, link)
+    try:
+        assert selectbox(page.locator('[data-testid="stMain"]'), "单位").input_value() == "金城镇"
+    finally:
+        page.close()
+    page = open_page(browser, f"{server}/indicators?scheme=huaibei-2019")
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        choose(page, main, "下钻:一级指标", "重点系统应用")
+        second = selectbox(main, "下钻:二级指标").input_value()
+        choose(page, main, "指标", "008 “互联网+政务服务”平台应用成效")
+        assert "cat=" in page.url and "code=008" in page.url
+        link = page.url
+    finally:
+        page.close()
+    page = open_page(browser, link)
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        assert selectbox(main, "下钻:一级指标").input_value() == "重点系统应用"
+        assert selectbox(main, "下钻:二级指标").input_value() == second
+        assert selectbox(main, "指标").input_value().startswith("008")
+    finally:
+        page.close()
