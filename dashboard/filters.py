@@ -9,6 +9,14 @@ Query-string keys (all optional):
     units    units to focus on, repeated (?units=金城镇&units=儒林镇; a comma-separated value is
              accepted too)
 
+and the pickers of the pages themselves (`page_choice` / `remember`), so a link reproduces them:
+
+    unit     the unit of the 单位 page
+    rubric   the 评分细则 of the 指标 page (schemes with several rubrics)
+    cat      the 指标 page's drill-down 一级指标
+    l2       its 二级指标
+    code     the indicator whose spread the 指标 page shows
+
 The page itself is the URL path (st.navigation's url_path), so `/rankings?scheme=...` opens the
 ranking page on that view. Widget state lives in st.session_state under the `f_*` keys; the query
 string is written back after every run, and read into the widgets on the first run and whenever
@@ -33,6 +41,8 @@ K_SCHEME, K_YEAR, K_PERIOD, K_TYPE, K_UNITS = "f_scheme", "f_year", "f_period", 
 _WRITTEN = "_egov_qp_written"
 _FILTERS = "_egov_filters"
 _PREVIOUS_SCHEME = "_egov_previous_scheme"
+_PAGE_WANTED = "_egov_page_wanted"
+PAGE_PARAMS = ("unit", "rubric", "cat", "l2", "code")
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,8 @@ def sidebar(db: Path) -> Filters:
     """Draw the sidebar filters, sync them with the query string, and return the view."""
     state = st.session_state
     wanted = _query_wanted()
+    # the pages' own pickers, asked for by the link: each page takes its values (page_choice)
+    state[_PAGE_WANTED] = {k: wanted[k][0] for k in PAGE_PARAMS if wanted and wanted.get(k)}
 
     schemes = data.schemes(db)
     scheme_ids = schemes["scheme"].to_list()
@@ -218,6 +230,40 @@ def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
     if units:
         params["units"] = list(units)
     current_qp = {k: st.query_params.get_all(k) for k in st.query_params}
+    # the page's pickers stay in the link; the page rewrites them (remember) when they change
+    params.update({k: current_qp[k][:1] for k in PAGE_PARAMS if current_qp.get(k)})
     if current_qp != params:
         st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in params.items()})
     st.session_state[_WRITTEN] = params
+
+
+def page_choice(param: str, key: str, options: list, default, *, follow=None):
+    """The value a page picker (widget `key`, query-string key `param`) must show, put into the
+    widget's state before the page draws it: the link's value when the URL asks for one, else
+    `follow` when given (e.g. the sidebar's first focus unit, just changed), else the picker's
+    current value while it is still an option (after a change of scheme, type or units it may not
+    be), else `default`. Setting the state, rather than passing an index, makes the browser show
+    the value the page is about."""
+    state = st.session_state
+    asked = state.get(_PAGE_WANTED, {}).pop(param, None)
+    if asked is not None and asked in options:
+        value = asked
+    elif follow is not None and follow in options:
+        value = follow
+    elif state.get(key) in options:
+        value = state[key]
+    else:
+        value = default
+    state[key] = value
+    return value
+
+
+def remember(param: str, value) -> None:
+    """Put a page picker's value into the URL (and into what the app last wrote, so it is not
+    taken for a hand-edited link on the next run)."""
+    text = str(value)
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text
+    written = st.session_state.get(_WRITTEN)
+    if written is not None:
+        written[param] = [text]

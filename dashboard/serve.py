@@ -25,7 +25,8 @@ def command(port: int = 8501) -> list[str]:
     """The streamlit command line for the dashboard.
 
     Always headless: a non-headless Streamlit asks for an e-mail address on its first run on a
-    machine, which would stall `egov demo`; we open the browser ourselves instead.
+    machine, which would stall `egov demo`; we open the browser ourselves instead. The toolbar is
+    minimal (no 「Deploy」 button), as in .streamlit/config.toml.
     """
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -33,6 +34,8 @@ def command(port: int = 8501) -> list[str]:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--theme.base", "light",
+        # no 「Deploy」 button or developer menu: as .streamlit/config.toml for `streamlit run`
+        "--client.toolbarMode", "minimal",
     ]
 
 

@@ -7,6 +7,7 @@ Needs /usr/bin/chromium (`.ci/run` installs it); skips with a reason where it is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -145,13 +146,18 @@ def open_page(browser, url: str):
 
 def selectbox(scope, label: str):
     """The combobox input of the selectbox labelled `label` inside `scope`."""
-    box = scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    exact = scope.page.locator('[data-testid="stWidgetLabel"]').filter(
+        has_text=re.compile(f"^{re.escape(label)}$"))
+    box = scope.locator('[data-testid="stSelectbox"]').filter(has=exact).first
     return box.locator('input[role="combobox"]')
 
 
 def choose(page, scope, label: str, option: str) -> None:
     """Pick `option` in the selectbox `label` as a user does, then wait for the rerun."""
-    selectbox(scope, label).click()
+    combo = selectbox(scope, label)
+    combo.click()
+    if combo.get_attribute("aria-expanded") != "true":
+        page.keyboard.press("ArrowDown")  # a click does not always open the list
     page.get_by_role("option", name=option, exact=True).first.click()
     page.wait_for_timeout(300)
     wait_for_run(page)
@@ -176,6 +182,9 @@ def test_unit_picker_shows_the_unit_of_the_page_after_a_scheme_change(server, br
         assert "unit=%E4%B8%9C%E5%9F%8E%E8%A1%97%E9%81%93" in page.url  # unit=东城街道
         # a change of unit type moves the picker to a unit of that type
         choose(page, sidebar, "单位类型", "政府部门")
+        page.wait_for_function(
+            "document.querySelector('[data-testid=\"stMain\"] input[role=combobox]').value"
+            " !== '东城街道'", timeout=30_000)
         picked = selectbox(main, "单位").input_value()
         assert picked != "东城街道" and picked.endswith("局")
     finally:

@@ -21,12 +21,13 @@ rubric_names = dict(zip(rubrics["rubric"], rubrics["rubric_name"], strict=True))
 rubric_types = {r: unit_types.filter(pl.col("rubric") == r)["unit_type"].to_list()
                 for r in rubric_names}
 if len(rubric_names) > 1:
-    widgets.keep_valid("ind-rubric", list(rubric_names))
+    filters.page_choice("rubric", "ind-rubric", list(rubric_names), list(rubric_names)[0])
     rubric = st.segmented_control(
-        "评分细则", list(rubric_names), key="ind-rubric", default=list(rubric_names)[0],
+        "评分细则", list(rubric_names), key="ind-rubric",
         format_func=lambda r: "、".join(rubric_types[r]),
         help="各类单位适用不同的评分细则,指标不同,分开查看。",
     ) or list(rubric_names)[0]
+    filters.remember("rubric", rubric)
 else:
     rubric = next(iter(rubric_names))
 types_label = "、".join(rubric_types[rubric])
@@ -48,8 +49,9 @@ widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1
 categories = (level1.group_by("node").agg(pl.col("node_position").min())
               .sort("node_position")["node"].to_list())
 c1, c2 = st.columns(2)
-widgets.keep_valid("ind-cat", categories)
+filters.page_choice("cat", "ind-cat", categories, categories[0])
 category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
+filters.remember("cat", category)
 level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category, **args)
 st.subheader(f"{category} · 二级指标")
 chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
@@ -58,8 +60,9 @@ widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key
 
 seconds = (level2.group_by("node").agg(pl.col("node_position").min())
            .sort("node_position")["node"].to_list())
-widgets.keep_valid("ind-l2", seconds)
+filters.page_choice("l2", "ind-l2", seconds, seconds[0])
 second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
+filters.remember("l2", second)
 level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
                    level2=second, **args)
 st.subheader(f"{category} / {second} · 三级指标")
@@ -103,9 +106,9 @@ codes = lost.sort("position")
 labels = dict(zip(codes["code"], codes["label"], strict=True))
 default_code = losing["code"][0] if losing.height else codes["code"][0]
 code_list = codes["code"].to_list()
-widgets.keep_valid("ind-code", code_list)
-code = st.selectbox("指标", code_list, index=code_list.index(default_code), key="ind-code",
-                    format_func=lambda c: labels.get(c, c))
+filters.page_choice("code", "ind-code", code_list, default_code)
+code = st.selectbox("指标", code_list, key="ind-code", format_func=lambda c: labels.get(c, c))
+filters.remember("code", code)
 spread = data.read("dash_indicator_spread", f.db, f.scheme, f.year, rubric, code)
 if f.unit_type:
     spread = spread.filter(pl.col("unit_type") == f.unit_type)

@@ -20,10 +20,14 @@ if units.is_empty():
     widgets.nothing_to_show("本方案还没有被考核单位。请先导入单位名录(units)。")
     st.stop()
 options = units["unit"].to_list()
-default = f.units[0] if f.units and f.units[0] in options else options[0]
-widgets.keep_valid("up-unit", options)
-unit = st.selectbox("单位", options, index=options.index(default), key="up-unit",
-                    help="默认取侧栏「关注单位」中的第一个。")
+focus = f.units[0] if f.units and f.units[0] in options else None
+# the picker follows the sidebar's first focus unit when that changes; else it keeps its unit
+# while that is still an option (a change of scheme or type may remove it)
+follow = focus if focus != st.session_state.get("_up_focus") else None
+st.session_state["_up_focus"] = focus
+filters.page_choice("unit", "up-unit", options, focus or options[0], follow=follow)
+unit = st.selectbox("单位", options, key="up-unit", help="默认取侧栏「关注单位」中的第一个。")
+filters.remember("unit", unit)
 unit_type = units.filter(pl.col("unit") == unit)["unit_type"][0]
 is_sample = bool(units.filter(pl.col("unit") == unit)["is_sample"][0])
 view = dataclasses.replace(f, sample=is_sample)
