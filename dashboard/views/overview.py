@@ -1,11 +1,12 @@
-"""总览: the headline targets with 达争/达保/未达, the grade distribution, the month's movers."""
+"""总览: the headline targets with 达争/达保/未达, the 预警 (early warnings), the grade
+distribution, the month's movers."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, filters, widgets
+from dashboard import alerts, charts, data, filters, widgets
 
 f = filters.current()
 widgets.page_header("总览", f)
@@ -55,6 +56,9 @@ else:
                         st.caption(widgets.target_levels(r["floor"], r["stretch"], r["unit"]))
     widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
                        key="ov-targets")
+
+# --- early warnings (预警) -------------------------------------------------------------------
+alerts.section(f)
 
 # --- grade distribution ----------------------------------------------------------------------
 st.subheader("考核等次分布" if f.info.get("has_grades") else "总分分布")

@@ -1,0 +1,105 @@
+"""AppTest: the 预警 section of the overview, and the pages' own pickers in the URL (a link
+reproduces the unit and the indicator drill-down)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.notice import warnings as warn
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PAGE_FILES = {"unit": "views/unit_profile.py", "indicators": "views/indicators.py",
+              "targets": "views/targets.py", "rankings": "views/rankings.py"}
+
+
+@pytest.fixture
+def open_app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+
+    def run(page: str | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        if page:
+            # a link followed to this page: its query string, not what the app last wrote
+            at.run()
+            at.switch_page(page)
+            at.query_params.clear()
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return run
+
+
+def warnings_table(at: AppTest) -> pl.DataFrame:
+    return next(pl.from_pandas(d.value) for d in at.dataframe if "类别" in d.value.columns)
+
+
+def test_overview_has_the_warnings_section(open_app, demo_db):
+    at = open_app(scheme="jintan-2013", year="2013", period="2013-06")
+    assert "预警" in [s.value for s in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    expected = warn.summary(warn.early_warnings(demo_db, "jintan-2013", 2013, "2013-06"))
+    assert {k: metrics[f"{k}预警"] for k in expected} == {k: str(v) for k, v in expected.items()}
+    table = warnings_table(at)
+    assert table.height == sum(expected.values())
+    docs = table.filter(pl.col("对象") == "政府信息主动公开文件超过2000件")
+    assert docs["级别"][0] == "高" and "还需月均192.5件" in docs["说明"][0]
+    assert docs["查看"][0] == "/targets?scheme=jintan-2013&year=2013&period=2013-06"
+    # the most severe ones one by one, each with a link to the page that explains it
+    links = at.get("page_link")
+    assert len(links) >= 1 and all(link.proto.page for link in links)
+    assert "XLSX" in [b.label for b in at.get("download_button")]
+
+
+def test_warnings_follow_the_unit_type(open_app):
+    at = open_app(scheme="jintan-2013", year="2013", period="2013-06", type="政府部门")
+    types = set(warnings_table(at)["单位类型"].to_list())
+    assert types <= {"政府部门", None, ""}
+
+
+def test_a_scheme_without_targets_still_warns_about_indicators(open_app):
+    at = open_app(scheme="huaibei-2019")
+    table = warnings_table(at)
+    assert set(table["类别"]) == {"指标"}
+    assert table["对象"][0].startswith("008")
+
+
+def test_a_warning_link_opens_the_unit_it_names(open_app, demo_db):
+    frame = warn.early_warnings(demo_db, "jintan-2013", 2013, "2013-06")
+    row = frame.filter(pl.col("page") == "unit").row(0, named=True)
+    parts = urlsplit(row["link"])
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    at = open_app(PAGE_FILES["unit"], **params)
+    assert at.selectbox(key="up-unit").value == row["subject"]
+    assert at.sidebar.selectbox(key="f_type").value == row["unit_type"]
+
+
+def test_indicator_drill_down_from_the_link(open_app):
+    at = open_app(PAGE_FILES["indicators"], scheme="huaibei-2019", cat="重点系统应用",
+                  l2="一体化网上政务服务平台", code="008")
+    assert at.selectbox(key="ind-cat").value == "重点系统应用"
+    assert at.selectbox(key="ind-l2").value == "一体化网上政务服务平台"
+    assert at.selectbox(key="ind-code").value == "008"
+    # changing the drill-down writes it back to the URL
+    at.selectbox(key="ind-cat").set_value("安全保障").run()
+    assert at.query_params["cat"] == ["安全保障"] or at.query_params["cat"] == "安全保障"
+
+
+def test_unit_in_the_url_and_after_a_scheme_change(open_app):
+    at = open_app(PAGE_FILES["unit"], scheme="jintan-2013", unit="金城镇")
+    assert at.selectbox(key="up-unit").value == "金城镇"
+    at.selectbox(key="up-unit").set_value("儒林镇").run()
+    assert "儒林镇" in str(at.query_params["unit"])
+    at.sidebar.selectbox(key="f_scheme").set_value("huaibei-2019").run()
+    first = at.selectbox(key="up-unit").options[0]
+    assert at.selectbox(key="up-unit").value == first
+    assert first in str(at.query_params["unit"])
+    # the sidebar's focus unit, once picked, is the unit of the page
+    at.sidebar.multiselect(key="f_units").set_value(["市民政局"]).run()
+    assert at.selectbox(key="up-unit").value == "市民政局"
