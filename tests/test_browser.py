@@ -237,3 +237,38 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
         assert selectbox(main, "指标").input_value().startswith("008")
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_path):
+    """The 预警 section on the overview (with its links), and the 「通报 Word 稿」 download:
+    the file a user gets is a .docx python-docx opens, titled for the chosen month."""
+    from docx import Document
+
+    page = open_page(browser, f"{server}/?scheme=jintan-2013&period=2013-06")
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("还需月均192.5件").first.wait_for(timeout=30_000)
+        text = main.inner_text()
+        assert "预警" in text and "目标预警" in text
+        link = main.locator('[data-testid="stPageLink"] a').first
+        assert (link.get_attribute("href") or "").startswith(("targets?", "/targets?"))
+        with page.expect_download(timeout=120_000) as info:
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_role("button", name="通报 Word 稿").click()
+        download = info.value
+        assert download.suggested_filename.endswith(".docx")
+        assert "2013年6月" in download.suggested_filename
+        path = tmp_path / "notice.docx"
+        download.save_as(path)
+        doc = Document(str(path))
+        title = "".join(p.text for p in doc.paragraphs[:3])
+        assert "关于2013年6月内容保障考核情况的通报" in title and "示例数据" in title
+        assert len(doc.tables) == 4
+        link.click()
+        page.wait_for_timeout(500)
+        wait_for_run(page)
+        page.locator('[data-testid="stMain"] h1').get_by_text("目标").wait_for(timeout=30_000)
+        assert "period=2013-06" in page.url
+    finally:
+        page.close()
