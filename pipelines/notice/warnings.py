@@ -238,10 +238,10 @@ def _grade_lines(db: Path, model: Scheme, year: int, month: str, period: str) ->
         text = (f"年度总分{fmt.points(r['total'])}分，" if final
                 else f"按当前进度预计年度总分{fmt.points(r['total'])}分，")
         if dropped and crossed is not None:
-            text += (f"低于「{crossed.name}」线{crossed.min:g}分"
+            text += (f"低于“{crossed.name}”线{crossed.min:g}分"
                      f"（上月预计{fmt.points(prev_total[r['unit']])}分，{was}）。")
         else:
-            text += f"处于「{grade}」档（低于{line[bands[-2].name]:g}分）。"
+            text += f"处于“{grade}”档（低于{line[bands[-2].name]:g}分）。"
         out.append({
             "severity": HIGH if lowest else MEDIUM, "kind": GRADE, "subject": r["unit"],
             "unit_type": r["unit_type"], "detail": text, "need": None, "page": "unit",
