@@ -392,8 +392,11 @@ def table_xlsx(
 
 def table_csv(frame: pl.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (Excel on Chinese Windows otherwise reads it as GBK and garbles it),
-    a header row, and floats rounded half-up to exactly 2 decimals."""
-    text = _rounded(frame).write_csv(float_precision=2)
+    a header row, and floats rounded half-up to exactly 2 decimals. Text cells that a spreadsheet
+    would run as a formula (= + - @ first) are neutralised (pipelines/csv_safety.py)."""
+    from pipelines.csv_safety import neutralise_frame
+
+    text = neutralise_frame(_rounded(frame)).write_csv(float_precision=2)
     return ("\ufeff" + text).encode("utf-8")
 
 

@@ -377,6 +377,9 @@ def _print_frame(frame, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
+        from pipelines.csv_safety import neutralise_frame
+
+        frame = neutralise_frame(frame)  # no cell runs as a formula in a spreadsheet
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(frame.columns)
