@@ -19,10 +19,20 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
 ROOT = APP.parent.parent
+# Only this machine can reach the dashboard unless told otherwise: `egov demo --address 0.0.0.0`
+# (or EGOV_ADDRESS=0.0.0.0) serves it to the office network (README, "Dashboard").
+LOCAL = "127.0.0.1"
+ADDRESS_VARIABLE = "EGOV_ADDRESS"
 
 
-def command(port: int = 8501) -> list[str]:
-    """The streamlit command line for the dashboard.
+def default_address() -> str:
+    """The address to listen on: EGOV_ADDRESS if set, else this machine only (127.0.0.1)."""
+    return os.environ.get(ADDRESS_VARIABLE, "").strip() or LOCAL
+
+
+def command(port: int = 8501, address: str | None = None) -> list[str]:
+    """The streamlit command line for the dashboard, listening on `address` (default: see
+    `default_address`).
 
     Always headless: a non-headless Streamlit asks for an e-mail address on its first run on a
     machine, which would stall `egov demo`; we open the browser ourselves instead. The toolbar is
@@ -30,6 +40,7 @@ def command(port: int = 8501) -> list[str]:
     """
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.address", address or default_address(),
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
@@ -59,10 +70,15 @@ def _open_when_ready(port: int, timeout: float = 60) -> None:
             time.sleep(0.5)
 
 
-def run(db: Path, port: int = 8501, open_browser: bool = True) -> None:
+def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | None = None
+        ) -> None:
     """Serve the dashboard on `port` over the warehouse `db` until interrupted (Ctrl+C)."""
+    address = address or default_address()
     print(f"电子政务绩效考核 dashboard: http://localhost:{port}  (Ctrl+C 停止)", file=sys.stderr)
-    child = subprocess.Popen(command(port), env=environment(db))
+    if address != LOCAL:
+        print(f"注意: 正在 {address}:{port} 上对网络提供服务 / serving to the network on "
+              f"{address}:{port}", file=sys.stderr)
+    child = subprocess.Popen(command(port, address), env=environment(db))
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(port,), daemon=True).start()
 

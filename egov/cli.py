@@ -108,7 +108,10 @@ def main() -> None:
 @DB_OPTION
 @click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
 @click.option("--no-browser", is_flag=True, help="Serve without opening a browser window.")
-def demo(db: Path, port: int, no_browser: bool) -> None:
+@click.option("--address", default=None, metavar="IP",
+              help="Address to listen on (default 127.0.0.1, this machine only; EGOV_ADDRESS). "
+                   "0.0.0.0 serves the office network.")
+def demo(db: Path, port: int, no_browser: bool, address: str | None) -> None:
     """Build the sample warehouse if absent, then serve the dashboard (示例数据)."""
     from pipelines import demo as demo_data
 
@@ -118,7 +121,7 @@ def demo(db: Path, port: int, no_browser: bool) -> None:
         _say(summary.render(), err=True)
     from dashboard import serve
 
-    serve.run(db, port=port, open_browser=not no_browser)
+    serve.run(db, port=port, open_browser=not no_browser, address=address)
 
 
 @main.command()
