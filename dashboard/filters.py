@@ -32,6 +32,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
+from dashboard.text import md
 
 YEAR_END = "year"
 ALL_TYPES = "全部类型"
@@ -160,7 +161,7 @@ def sidebar(db: Path) -> Filters:
     scheme = st.sidebar.selectbox("考核方案", scheme_ids, key=K_SCHEME,
                                   format_func=lambda s: names.get(s, s))
     info = data.scheme_row(db, scheme)
-    st.sidebar.caption(str(info.get("name", "")))
+    st.sidebar.caption(md(info.get("name", "")))
     if not wanted and state.get(_PREVIOUS_SCHEME, scheme) != scheme:
         # Another scheme was picked: its own defaults (latest month ...), not the old scheme's.
         for key in (K_YEAR, K_PERIOD, K_TYPE, K_UNITS):

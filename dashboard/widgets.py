@@ -24,6 +24,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.filters import Filters, period_label
+from dashboard.text import md
 from pipelines.engine.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
@@ -48,7 +49,7 @@ def page_header(title: str, filters: Filters, *, note: str | None = None) -> Non
     if filters.unit_type:
         line += f" · {filters.unit_type}"
     cols = st.columns([6, 1]) if filters.sample else [st.container()]
-    cols[0].caption(line)
+    cols[0].caption(md(line))
     if filters.sample:
         cols[1].badge(SAMPLE_BADGE, icon=":material/science:", color="orange")
         st.caption(f":orange[**{SAMPLE_BADGE}**]: 本页所示单位为演示用样本数据,非真实考核结果。")
@@ -70,8 +71,9 @@ def keep_valid(key: str, options: Sequence) -> None:
 
 
 def nothing_to_show(message: str) -> None:
-    """Say, briefly and in Chinese, why a section is empty for this scheme."""
-    st.info(message, icon=":material/info:")
+    """Say, briefly and in Chinese, why a section is empty for this scheme (the message may
+    name units or the jurisdiction: it is shown as text, not Markdown)."""
+    st.info(md(message), icon=":material/info:")
 
 
 def export_row(items: Sequence[tuple[str, Callable[[], bytes], str, str]], key: str) -> None:

@@ -97,8 +97,9 @@ if missing:
 
 # --- the scheme's rules ----------------------------------------------------------------------
 st.subheader("考核方案")
-st.markdown(f"**{f.info.get('name', '')}**  \n{f.jurisdiction} · {f.info.get('year', '')}年 · "
-            f"文件: {f.info.get('documents', '')} · 满分 {f.info.get('total_points', 100):g} 分")
+st.markdown(f"**{widgets.md(f.info.get('name', ''))}**  \n{widgets.md(f.jurisdiction)} · "
+            f"{f.info.get('year', '')}年 · 文件: {widgets.md(f.info.get('documents', ''))} · "
+            f"满分 {f.info.get('total_points', 100):g} 分")
 stages = data.read("dash_stages", f.db, f.scheme).select(
     pl.col("name").alias("考评阶段"),
     pl.col("basis").replace({"content": "按月内容保障计分", "rubric": "评分细则"}).alias("依据"),
@@ -166,8 +167,8 @@ else:
     )
     with st.expander(f"逐条阅读全部 {notes.height} 条解释"):
         for r in notes.iter_rows(named=True):
-            origin = f"  \n:gray[原文出处: {r['source']}]" if r["source"] else ""
-            st.markdown(f"**{r['scope']}**: {r['interpretation']}{origin}")
+            origin = f"  \n:gray[原文出处: {widgets.md(r['source'])}]" if r["source"] else ""
+            st.markdown(f"**{widgets.md(r['scope'])}**: {widgets.md(r['interpretation'])}{origin}")
 
 with st.expander("全部指标的计分规则与原文"):
     rules = data.read("dash_indicator_rules", f.db, f.scheme)

@@ -31,7 +31,7 @@ if len(rubric_names) > 1:
 else:
     rubric = next(iter(rubric_names))
 types_label = "、".join(rubric_types[rubric])
-st.caption(f"评分细则: {rubric_names[rubric]}(适用于 {types_label})")
+st.caption(widgets.md(f"评分细则: {rubric_names[rubric]}(适用于 {types_label})"))
 
 args = {"unit_type": f.unit_type, "rubric": rubric, "units": list(f.units)}
 level1 = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, **args)
@@ -53,7 +53,7 @@ filters.page_choice("cat", "ind-cat", categories, categories[0])
 category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
 filters.remember("cat", category)
 level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category, **args)
-st.subheader(f"{category} · 二级指标")
+st.subheader(widgets.md(f"{category} · 二级指标"))
 chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
                           titling=widgets.titling(f, f"{category} 二级指标得分率", when))
 widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key="ind-heat2")
@@ -65,7 +65,7 @@ second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
 filters.remember("l2", second)
 level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
                    level2=second, **args)
-st.subheader(f"{category} / {second} · 三级指标")
+st.subheader(widgets.md(f"{category} / {second} · 三级指标"))
 chart = widgets.LazyChart(charts.heatmap, level3, level_title="三级指标(编号 名称)",
                           highlight=f.units,
                           titling=widgets.titling(f, f"{second} 三级指标得分率", when))
@@ -115,7 +115,7 @@ if f.unit_type:
 row = codes.filter(pl.col("code") == code).row(0, named=True)
 criteria = row["criteria"] or row["scoring_text"]
 if criteria:
-    st.caption(f"考核要点: {criteria}")
+    st.caption(widgets.md(f"考核要点: {criteria}"))
 if spread.filter(~pl.col("exempt")).is_empty():
     widgets.nothing_to_show("所有单位均豁免此项指标。")
 else:
@@ -126,7 +126,7 @@ else:
     widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread")
     exempt = spread.filter(pl.col("exempt"))["unit"].to_list()
     if exempt:
-        st.caption("豁免(书面说明无此任务): " + "、".join(exempt))
+        st.caption(widgets.md("豁免(书面说明无此任务): " + "、".join(exempt)))
 
 # --- by responsible office -------------------------------------------------------------------
 st.subheader(f"按{office_title}的失分")

@@ -36,7 +36,7 @@ else:
     month = f.latest_month
     widgets_note = (f"截至 {filters.period_label(month, f.year)} 的报送数据;"
                     "累计类目标另按进度线推算年末预判。") if month else ""
-    st.caption(f"依据 {f.info.get('documents', '')}。{widgets_note}")
+    st.caption(widgets.md(f"依据 {f.info.get('documents', '')}。{widgets_note}"))
     headline = status.filter(pl.col("measure").is_in(["rank", "cumulative"]))
     rest = status.filter(~pl.col("measure").is_in(["rank", "cumulative"]))
     for frame in (headline, rest):
@@ -45,15 +45,18 @@ else:
             line = st.columns(3)
             for col, r in zip(line, rows[start:start + 3], strict=False):
                 with col.container(border=True):
-                    st.metric(r["text"], widgets.fmt_target_value(r["actual"], r["unit"]),
-                              help=widgets.target_levels(r["floor"], r["stretch"], r["unit"]))
+                    st.metric(widgets.md(r["text"]),
+                              widgets.fmt_target_value(r["actual"], r["unit"]),
+                              help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
+                                                                    r["unit"])))
                     label = r["status"] or "无数据"
                     st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
                     if r["measure"] == "cumulative" and r["projection"] is not None:
                         projected = widgets.fmt_target_value(r["projection"], r["unit"])
-                        st.caption(f"年末预测 {projected},预判{r['projected_status']}")
+                        st.caption(widgets.md(f"年末预测 {projected},预判{r['projected_status']}"))
                     else:
-                        st.caption(widgets.target_levels(r["floor"], r["stretch"], r["unit"]))
+                        st.caption(widgets.md(widgets.target_levels(r["floor"], r["stretch"],
+                                                                    r["unit"])))
     widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
                        key="ov-targets")
 
@@ -67,7 +70,7 @@ if dist is None:
     widgets.nothing_to_show(f"{f.year}年度还没有年终考核结果。")
 else:
     if not f.info.get("has_grades"):
-        st.caption(f"{f.jurisdiction}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
+        st.caption(f"{widgets.md(f.jurisdiction)}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
     widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist")
 
 # --- movers ----------------------------------------------------------------------------------

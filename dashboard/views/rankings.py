@@ -15,7 +15,7 @@ if mode == "monthly":
     st.caption("平时考评按当月内容保障得分排名;「累计排名」按年初至今得分。"
                "年终考核结果请在侧栏「期间」选择「年终」。")
 elif f.month and not f.has_monthly:
-    st.caption(f"{f.jurisdiction}的考核方案没有按月计分的平时考评,只有年度考核,这里显示年终排名。")
+    st.caption(f"{widgets.md(f.jurisdiction)}的考核方案没有按月计分的平时考评,只有年度考核,这里显示年终排名。")
 else:
     st.caption("年终考核结果:总分 = 各阶段得分 + 加分 − 减分;名次在同类单位内排列。")
 
@@ -28,7 +28,7 @@ only_picked = bool(f.units) and st.toggle("只看关注单位", value=False, key
 
 types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
 for unit_type in types:
-    st.subheader(unit_type)
+    st.subheader(widgets.md(unit_type))
     chart = widgets.ranking_chart(f, mode, raw, unit_type)
     widgets.show_chart(chart, name=f"{unit_type}排名_{f.period_label}", key=f"rk-{unit_type}")
     part_raw = raw.filter(pl.col("unit_type") == unit_type)

@@ -23,7 +23,7 @@ if status["month"].is_null().all():
 
 month = f.latest_month
 st.caption(
-    f"依据 {f.info.get('documents', '')};截至 {filters.period_label(month, f.year)}。"
+    f"依据 {widgets.md(f.info.get('documents', ''))};截至 {filters.period_label(month, f.year)}。"
     "达争 = 达到争取目标,达保 = 守住底线,未达 = 未到底线。"
     "累计类目标的进度线 = 底线 × 已过月数 / 12,年末预测按目前月均水平外推。"
 )
@@ -49,5 +49,6 @@ for title, measures, note in sections:
         last = rows.tail(1).row(0, named=True)
         chart = widgets.target_chart_for(f, rows)
         current = widgets.fmt_target_value(last["actual"], last["unit"])
-        st.markdown(f"**{last['text']}** · 当前 {current} · 状态 **{last['status']}**")
+        st.markdown(f"**{widgets.md(last['text'])}** · 当前 {widgets.md(current)} · "
+                    f"状态 **{last['status']}**")
         widgets.show_chart(chart, name=f"{last['name']}_{f.year}", key=f"tg-{target}")
