@@ -8,8 +8,10 @@ untouched. The data is small (thousands of rows), so a full rewrite costs well u
 from __future__ import annotations
 
 import functools
+import glob
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,7 +86,10 @@ def publish(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     `sql/views/*.sql` in name order.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    sweep_leftovers(path)
+    # The writer's process id in the name tells a later writer whether the file is a leftover.
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB must create the file itself
@@ -107,6 +112,47 @@ def publish(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     finally:
         for leftover in (tmp, Path(str(tmp) + ".wal")):
             leftover.unlink(missing_ok=True)
+
+
+LEFTOVER_AGE = 3600  # seconds: a temporary file without a writer's pid is a leftover after this
+
+
+def sweep_leftovers(path: Path) -> list[Path]:
+    """Remove the temporary files a writer killed mid-publish (kill -9, power cut) left beside
+    `path`: `<name>.<pid>.<random>.tmp` and its `.wal`, when process <pid> is gone (older names
+    without a pid: after LEFTOVER_AGE). A live writer's file, ours included, is left alone.
+    Returns what was removed."""
+    removed = []
+    for leftover in path.parent.glob(f"{glob.escape(path.name)}.*.tmp*"):
+        if not (leftover.name.endswith(".tmp") or leftover.name.endswith(".tmp.wal")):
+            continue
+        middle = leftover.name[len(path.name) + 1:].split(".")[0]
+        if middle.isdigit():
+            pid = int(middle)
+            if pid == os.getpid() or _alive(pid):
+                continue
+        else:
+            try:
+                if time.time() - leftover.stat().st_mtime < LEFTOVER_AGE:
+                    continue
+            except FileNotFoundError:
+                continue
+        try:
+            leftover.unlink()
+            removed.append(leftover)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
