@@ -234,10 +234,10 @@ def _check_zip(path: Path, file: str, limits: Limits,
                             sheet=sheet_name))
             return problems
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-            ValueError, OSError) as err:
+            RuntimeError, ValueError, OSError) as err:  # RuntimeError: an encrypted part
         return [_file_problem(
-            file, None, f"工作簿已损坏,无法解压: {err}",
-            f"the workbook is damaged and cannot be unzipped: {err}")]
+            file, None, f"工作簿已损坏或加密,无法解压: {err}",
+            f"the workbook is damaged or encrypted and cannot be unzipped: {err}")]
 
 
 def _unzipped_problem(file: str, unzipped: int, zipped: int, limits: Limits) -> Problem | None:

@@ -54,6 +54,7 @@ def test_hostile_input(case: Case, base_db: Path, tmp_path: Path, monkeypatch):
         assert case.phrase in (result.stderr if case.code else out), out[:3000]
     assert len(out) < MAX_REPORT, f"report of {len(out):,} characters"
     assert "\x1b" not in out and "\u202e" not in out  # nothing reaches the terminal raw
+    assert "root:" not in out  # no external entity (file:///etc/passwd) was expanded
     if case.code != 0:
         assert db.read_bytes() == before, "a refused input changed the warehouse"
         assert sorted(p.name for p in folder.iterdir()) == ["egov.duckdb"]
