@@ -13,6 +13,8 @@ would send for one scheme-year:
     out_dir/metrics.csv               目标数据 (schemes with targets)
     out_dir/示例数据-README.txt       says that these files are generated sample data
 
+A year-end file over `max_rows_per_file` rows (default 1,000,000: 7,800 Jintan units) is split
+into `yearend-part01.csv`, `yearend-part02.csv` ... (the input limits refuse larger files).
 `fmt="xlsx"` writes the same sheets as workbooks (constant-memory xlsxwriter; a sheet holds at
 most 1,048,575 data rows, so keep N × rows per unit below that or use CSV). `months` limits the
 content files to those months (1-12); the default writes all twelve. The returned `ScaleFiles`
@@ -93,13 +95,14 @@ class ScaleFiles:
     units: Path
     yearend: Path
     content: dict[int, Path] = field(default_factory=dict)
+    yearend_parts: list[Path] = field(default_factory=list)
     adjustments: Path | None = None
     metrics: Path | None = None
     rows: dict[str, int] = field(default_factory=dict)
 
     def all(self) -> list[Path]:
         """Every data file, in load order (units first)."""
-        out = [self.units, *self.content.values(), self.yearend]
+        out = [self.units, *self.content.values(), *(self.yearend_parts or [self.yearend])]
         return out + [p for p in (self.adjustments, self.metrics) if p is not None]
 
 
@@ -204,6 +207,7 @@ def write_scale_data(
     seed: int = 2013,
     fmt: str = "csv",
     months: Iterable[int] | None = None,
+    max_rows_per_file: int = 1_000_000,
 ) -> ScaleFiles:
     """Write one scheme-year of input files for `units` units into out_dir (see module doc)."""
     if fmt not in FORMATS:
@@ -245,9 +249,20 @@ def write_scale_data(
             rows["content"] += len(month_rows)
 
     header, yearend_rows = yearend_sheet(scheme, people, rng("yearend"))
-    yearend_path = out_dir / f"yearend{ext}"
-    _write(yearend_path, header, yearend_rows, scheme)
+    parts = -(-len(yearend_rows) // max_rows_per_file)
+    if parts <= 1:
+        yearend_parts = [out_dir / f"yearend{ext}"]
+        _write(yearend_parts[0], header, yearend_rows, scheme)
+    else:  # one file per part, as a province gathers its counties' files
+        yearend_parts = []
+        for k in range(parts):
+            path = out_dir / f"yearend-part{k + 1:02d}{ext}"
+            chunk = yearend_rows[k * max_rows_per_file:(k + 1) * max_rows_per_file]
+            _write(path, header, chunk, scheme)
+            yearend_parts.append(path)
+    yearend_path = yearend_parts[0]
     rows["yearend"] = len(yearend_rows)
+    del yearend_rows
 
     adjustments_path = metrics_path = None
     if scheme.adjustments is not None:
@@ -260,8 +275,8 @@ def write_scale_data(
         metrics_path = out_dir / f"metrics{ext}"
         _write(metrics_path, header, metric_rows, scheme)
         rows["metrics"] = len(metric_rows)
-    return ScaleFiles(units_path, yearend_path, content_paths, adjustments_path, metrics_path,
-                      rows)
+    return ScaleFiles(units_path, yearend_path, content_paths, yearend_parts, adjustments_path,
+                      metrics_path, rows)
 
 
 def write_month_file(

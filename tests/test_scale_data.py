@@ -106,3 +106,11 @@ def test_xlsx_format_reads_like_csv(tmp_path: Path) -> None:
     sheets = read_file(files.content[3])
     assert sheets[0].kind == "content"
     assert sheets[0].frame.height == files.rows["content"]
+
+
+def test_a_large_yearend_is_split_into_parts(tmp_path: Path) -> None:
+    files = write_scale_data(tmp_path, 10, months=[1], max_rows_per_file=500)
+    assert [p.name for p in files.yearend_parts] == ["yearend-part01.csv", "yearend-part02.csv",
+                                                     "yearend-part03.csv"]
+    assert sum(len(_csv_rows(p)) - 1 for p in files.yearend_parts) == files.rows["yearend"]
+    assert set(files.yearend_parts) <= set(files.all())
