@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pipelines import delta
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
 from pipelines.inputs.context import LoadContext
@@ -151,8 +153,20 @@ def rescore_and_publish(db: Path, state: database.WarehouseState) -> Results:
 def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> LoadSummary:
     """Validate these files together and load them; all or nothing (InputRejected on any
     problem, with the warehouse untouched). Units from files under `sample_root` are flagged
-    as sample data (示例数据)."""
-    state = open_state(db)
+    as sample data (示例数据).
+
+    Into an existing warehouse whose schemes are unchanged, the load is applied to a copy of the
+    file and only the schemes it touches are rescored (`pipelines/delta.py`); otherwise the
+    whole warehouse is rebuilt from its state (`rescore_and_publish`). Both give the same tables.
+    """
+    incremental = False
+    if db.exists():
+        catalog = database.read_state(db, database.CATALOG_TABLES)
+        refreshed = with_builtin_schemes(catalog)
+        incremental = _same_schemes(catalog["schemes"], refreshed["schemes"])
+        state = refreshed if incremental else with_builtin_schemes(database.read_state(db))
+    else:
+        state = open_state(db)
     schemes = {s.id: s for s in schemes_of(state)}
     ctx = LoadContext(
         schemes,
@@ -164,23 +178,45 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     loads = state["loads"]
     next_id = (loads["load_id"].max() or 0) + 1 if not loads.is_empty() else 1
     loaded_at = database.now()
-    summaries, load_rows, tables = [], [], dict(state.tables)
-    notes: list[str] = []
     kinds_in_order = sorted(loaded.files, key=lambda f: (LOAD_ORDER.index(f.kind), str(f.path)))
-    for info in kinds_in_order:
-        load_id = next_id
-        next_id += 1
-        rows = loaded.rows_of(info.path, info.kind)
+    plan = []
+    for offset, info in enumerate(kinds_in_order):
         is_sample = sample_root is not None and _is_under(info.path, sample_root)
-        replaced = _merge(tables, info.kind, rows, load_id, is_sample)
-        load_rows.append({"load_id": load_id, "file": str(info.path), "sha256": info.sha256,
-                          "kind": info.kind,
-                          "schemes": ",".join(sorted(rows["scheme"].unique().to_list())),
-                          "rows": rows.height, "replaced_rows": replaced, "loaded_at": loaded_at})
-        summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
-                          "replaced_rows": replaced})
-        if info.kind == "yearend":
-            notes += capped_ratio_notes(info.path, rows, schemes)
+        plan.append((info, loaded.rows_of(info.path, info.kind), next_id + offset, is_sample))
+    notes = [note for info, rows, _, _ in plan if info.kind == "yearend"
+             for note in capped_ratio_notes(info.path, rows, schemes)]
+
+    def record(merge: Callable[[str, pl.DataFrame, int, bool], int]) -> tuple[list, list]:
+        summaries, load_rows = [], []
+        for info, rows, load_id, is_sample in plan:
+            replaced = merge(info.kind, rows, load_id, is_sample)
+            load_rows.append({"load_id": load_id, "file": str(info.path), "sha256": info.sha256,
+                              "kind": info.kind,
+                              "schemes": ",".join(sorted(rows["scheme"].unique().to_list())),
+                              "rows": rows.height, "replaced_rows": replaced,
+                              "loaded_at": loaded_at})
+            summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
+                              "replaced_rows": replaced})
+        return summaries, load_rows
+
+    if incremental:
+        summaries: list[dict] = []
+
+        def write(con) -> set[str]:
+            found, load_rows = record(lambda kind, rows, load_id, is_sample: delta.merge(
+                con, kind, rows, load_id, is_sample, list(REPLACE_KEYS[kind])))
+            summaries.extend(found)
+            con.register("incoming", pl.DataFrame(load_rows, schema=loads.schema).to_arrow())
+            con.execute("INSERT INTO loads BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+            return {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
+
+        delta.apply(db, write, schemes)
+        return LoadSummary(summaries, db, tuple(notes))
+
+    tables = dict(state.tables)
+    summaries, load_rows = record(
+        lambda kind, rows, load_id, is_sample: _merge(tables, kind, rows, load_id, is_sample))
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
     rescore_and_publish(db, database.WarehouseState(tables))
     return LoadSummary(summaries, db, tuple(notes))
@@ -203,6 +239,14 @@ def capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme
                          f"按满分计 (above_one: cap) / {group.height} row(s) with the numerator "
                          "above the denominator score full points (above_one: cap)")
     return notes
+
+
+def _same_schemes(stored: pl.DataFrame, refreshed: pl.DataFrame) -> bool:
+    """Are the scheme definitions the warehouse was scored with the ones in force now?"""
+    def key(frame: pl.DataFrame) -> set[tuple]:
+        return set(frame.select("scheme", "definition", "builtin", "version").iter_rows())
+
+    return key(stored) == key(refreshed)
 
 
 def _is_under(path: Path, root: Path) -> bool:

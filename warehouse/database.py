@@ -2,7 +2,8 @@
 
 Every write builds a complete new file beside the old one and renames it into place, so a reader
 sees the old warehouse or the new one, never half of one, and a failed load leaves the old file
-untouched. The data is small (thousands of rows), so a full rewrite costs well under a second.
+untouched. A load into an existing warehouse goes through `pipelines/delta.py` instead: a copy of
+the file, changed in place and renamed over it (the same guarantee, without rewriting every table).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ SCHEMA_SQL = SQL_DIR / "schema.sql"
 VIEWS_DIR = SQL_DIR / "views"
 
 FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
-STATE_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads", *FACT_TABLES)
+# The state without the facts: what validating a load needs.
+CATALOG_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads")
+STATE_TABLES = (*CATALOG_TABLES, *FACT_TABLES)
 
 
 @dataclass
@@ -53,11 +56,11 @@ def empty_state() -> WarehouseState:
         con.close()
 
 
-def read_state(path: Path) -> WarehouseState:
-    """The state tables of an existing warehouse file."""
+def read_state(path: Path, tables: tuple[str, ...] = STATE_TABLES) -> WarehouseState:
+    """The state tables of an existing warehouse file (or only these of them)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return WarehouseState({t: con.sql(f"SELECT * FROM {t}").pl() for t in STATE_TABLES})
+        return WarehouseState({t: con.sql(f"SELECT * FROM {t}").pl() for t in tables})
     finally:
         con.close()
 
