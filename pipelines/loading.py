@@ -280,6 +280,9 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
     table = FACT_TABLE_OF[kind]
     old = tables[table]
     new = rows.with_columns(load_id=pl.lit(load_id)).select(list(old.schema)).cast(old.schema)
+    if old.is_empty():
+        tables[table] = new
+        return 0
     present = new.select(key).unique()
     replaced = old.join(present, on=key, how="semi").height
     tables[table] = pl.concat([old.join(present, on=key, how="anti"), new])

@@ -139,19 +139,25 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         has_input=pl.col("has_input").fill_null(False),
         exempt=pl.col("exempt").fill_null(False),
     )
-    rules_by_code = {
-        # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
-        # left is an assessor's score within the indicator's points.
-        (rubric.id, leaf.indicator.code): AssessorScore() if leaf.rule.kind == "parts"
-        else leaf.rule
-        for rubric in scheme.rubrics
-        for leaf in iter_leaves(rubric)
-    }
+    # Indicators whose rules are equal (same kind, same parameters: all 128 of Jintan's rubric are
+    # 考核组打分) are scored in one call over all their rows: a rule reads the row's max_points.
+    rule_keys: dict[str, object] = {}
+    leaf_rule = []
+    for rubric in scheme.rubrics:
+        for leaf in iter_leaves(rubric):
+            # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
+            # left is an assessor's score within the indicator's points.
+            rule = AssessorScore() if leaf.rule.kind == "parts" else leaf.rule
+            key = rule.model_dump_json()
+            rule_keys.setdefault(key, rule)
+            leaf_rule.append((rubric.id, leaf.indicator.code, key))
+    leaf_rules = pl.DataFrame(leaf_rule, schema={"rubric": pl.String, "code": pl.String,
+                                                  "_rule": pl.String}, orient="row")
+    to_score = grid.filter(pl.col("has_input") & ~pl.col("exempt")).join(
+        leaf_rules, on=["rubric", "code"], how="left")
     scored = []
-    for (rubric_id, code), rows in grid.filter(pl.col("has_input") & ~pl.col("exempt")).group_by(
-        "rubric", "code", maintain_order=True
-    ):
-        rule = rules_by_code[(rubric_id, code)]
+    for (key,), rows in to_score.group_by("_rule", maintain_order=True):
+        rule = rule_keys[key]
         scored.append(rules.LEAF_RULES[rule.kind](rows, rule).select(
             "unit", "code", rule_score=pl.col("score").cast(pl.Float64)))
     scores = (pl.concat(scored) if scored else

@@ -237,7 +237,11 @@ def _sheet_from_frame(
             )
     if kind is None:
         return None, problems
-    frame = grid[data].select(pl.col(positions[pos]).alias(name) for pos, name in names.items())
+    first, last = (int(data[0]), int(data[-1])) if data.len() else (0, -1)
+    # No blank rows among the data (the usual case): a slice, not a gather.
+    contiguous = last - first + 1 == data.len()
+    rows_frame = grid.slice(first, data.len()) if contiguous else grid[data]
+    frame = rows_frame.select(pl.col(positions[pos]).alias(name) for pos, name in names.items())
     rows = (data + 1).cast(pl.Int64)
     frame, rows, long_problems = _drop_overlong(
         frame, rows, file, sheet,

@@ -224,6 +224,10 @@ def duplicate_problems(kind: str, frames: Iterable[pl.DataFrame]) -> list[Proble
     if not key or not frames:
         return []
     rows = pl.concat([f.select(*key, *LOCATION_SCHEMA) for f in frames], how="vertical_relaxed")
+    if kind != "units":  # the exact key: find the duplicated rows before building any text
+        rows = rows.filter(pl.struct(key).is_duplicated())
+        if rows.height == 0:
+            return []
     shown = pl.concat_str(*(pl.col(k).cast(pl.String) for k in key), separator=" / ")
     rows = rows.with_columns(_key=shown, _group=shown)
     if kind == "units":  # "乡镇（街道）" and "乡镇(街道)" are the same unit
