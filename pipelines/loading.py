@@ -215,8 +215,10 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         return LoadSummary(summaries, db, tuple(notes))
 
     tables = dict(state.tables)
+    batched = _merge_batches(tables, plan)
     summaries, load_rows = record(
-        lambda kind, rows, load_id, is_sample: _merge(tables, kind, rows, load_id, is_sample))
+        lambda kind, rows, load_id, is_sample: batched[load_id] if load_id in batched
+        else _merge(tables, kind, rows, load_id, is_sample))
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
     rescore_and_publish(db, database.WarehouseState(tables))
     return LoadSummary(summaries, db, tuple(notes))
@@ -239,6 +241,35 @@ def capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme
                          f"按满分计 (above_one: cap) / {group.height} row(s) with the numerator "
                          "above the denominator score full points (above_one: cap)")
     return notes
+
+
+# Kinds whose keys never repeat within a load (the load refuses the same key twice), so all of a
+# load's files of the kind can be merged at once: the same result as one file after the other.
+BATCHED_KINDS = ("content", "yearend", "metrics")
+
+
+def _merge_batches(tables: dict[str, pl.DataFrame], plan: list) -> dict[int, int]:
+    """Merge every file of a batched kind in one pass over the old table (not one per file);
+    the replaced rows per load id."""
+    replaced: dict[int, int] = {}
+    for kind in BATCHED_KINDS:
+        parts = [(rows, load_id) for info, rows, load_id, _ in plan if info.kind == kind]
+        if not parts:
+            continue
+        table = FACT_TABLE_OF[kind]
+        key = list(REPLACE_KEYS[kind])
+        old = tables[table]
+        news = [rows.with_columns(load_id=pl.lit(load_id)).select(list(old.schema))
+                .cast(old.schema) for rows, load_id in parts]
+        if old.is_empty():
+            replaced |= {load_id: 0 for _, load_id in parts}
+            tables[table] = pl.concat(news)
+            continue
+        presents = [new.select(key).unique() for new in news]
+        for (_, load_id), present in zip(parts, presents, strict=True):
+            replaced[load_id] = old.join(present, on=key, how="semi").height
+        tables[table] = pl.concat([old.join(pl.concat(presents), on=key, how="anti"), *news])
+    return replaced
 
 
 def _same_schemes(stored: pl.DataFrame, refreshed: pl.DataFrame) -> bool:

@@ -53,11 +53,17 @@ class LoadedInputs:
     files: list[FileLoad]
     ctx: LoadContext
     _located: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    _by_file: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict, repr=False)
 
     def rows_of(self, path: Path | str, kind: str) -> pl.DataFrame:
         """The validated rows one file contributed for one kind (shaped like `frames[kind]`)."""
-        located = self._located[kind]
-        return strip_location(located.filter(pl.col("_file") == str(path)))
+        if kind not in self._by_file:  # split once per kind, not once per file
+            self._by_file[kind] = {
+                key[0]: strip_location(part) for key, part in
+                self._located[kind].partition_by("_file", as_dict=True, maintain_order=True).items()
+            }
+        found = self._by_file[kind].get(str(path))
+        return found if found is not None else self.frames[kind].clear()
 
 
 def sha256_file(path: Path) -> str:
@@ -120,13 +126,14 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     if problems:
         raise InputRejected(problems)
 
+    counts = {kind: dict(frame.group_by("_file").len().iter_rows())
+              for kind, frame in located.items()}
     files: list[FileLoad] = []
     for path in paths:
         digest = sha256_file(path)
         for kind in LOAD_ORDER:
             if any(s.file == str(path) for s in sheets[kind]):
-                rows = located[kind].filter(pl.col("_file") == str(path)).height
-                files.append(FileLoad(path, digest, kind, rows))
+                files.append(FileLoad(path, digest, kind, counts[kind].get(str(path), 0)))
     return LoadedInputs(
         frames={kind: strip_location(frame) for kind, frame in located.items()},
         aliases=aliases,

@@ -395,8 +395,8 @@ def _fast_csv(text: str, data: bytes, encoding: str) -> pl.DataFrame | None:
                             quote_char=None, raise_if_empty=False)
     except pl.exceptions.PolarsError:
         return None
-    # csv.reader reads an empty field as "", which the reader turns into a blank cell.
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)) for c in frame.columns)
+    # Without quotes an empty field can only be read as null (a quoted "" is the slow path).
+    return frame
 
 
 def read_file_checked(path: Path | str) -> tuple[list[RawSheet], list[Problem]]:

@@ -25,7 +25,7 @@ TOO_LARGE = ("数值过大,超出可表示的范围", "the number is too large t
 TOLERANCE = 1e-9
 
 _MISSING = object()
-Messages = str | pl.Series
+Messages = "str | pl.Series | formatted"
 
 
 def keys(values: pl.Series | list) -> pl.Series:
@@ -44,8 +44,7 @@ def map_unique(series: pl.Series, fn: Callable[[Any], Any], dtype: pl.DataType) 
     return joined.get_column("_out").alias(series.name)
 
 
-def formatted(template: str, **columns: pl.Series | str) -> pl.Series:
-    """A String column from a template whose {name} fields are filled row by row."""
+def _format(template: str, columns: dict[str, pl.Series | str]) -> pl.Series:
     series = {k: v for k, v in columns.items() if isinstance(v, pl.Series)}
     parts: list[pl.Expr] = []
     pos = 0
@@ -62,6 +61,19 @@ def formatted(template: str, **columns: pl.Series | str) -> pl.Series:
         parts.append(pl.lit(template[pos:]))
     frame = pl.DataFrame({k: v.alias(k) for k, v in series.items()})
     return frame.select(pl.concat_str(parts).alias("_msg")).to_series()
+
+
+class formatted:  # noqa: N801 - used like a function that returns a column of messages
+    """Messages from a template whose {name} fields are filled row by row from these columns,
+    built only for the rows that need one (`gather`)."""
+
+    def __init__(self, template: str, **columns: pl.Series | str):
+        self.template = template
+        self.columns = columns
+
+    def gather(self, idx: pl.Series) -> pl.Series:
+        return _format(self.template, {k: v.gather(idx) if isinstance(v, pl.Series) else v
+                                       for k, v in self.columns.items()})
 
 
 def fmt_number(x: float | None) -> str:
@@ -130,8 +142,8 @@ class SheetCheck:
         if values is None:
             values = self.col(column) if column else pl.Series([None] * self.n, dtype=pl.String)
         cells = values.gather(idx).to_list()
-        zhs = zh.gather(idx).to_list() if isinstance(zh, pl.Series) else [zh] * len(rows)
-        ens = en.gather(idx).to_list() if isinstance(en, pl.Series) else [en] * len(rows)
+        zhs = [zh] * len(rows) if isinstance(zh, str) else zh.gather(idx).to_list()
+        ens = [en] * len(rows) if isinstance(en, str) else en.gather(idx).to_list()
         header = self.sheet.header(column) if column else None
         for row, cell, z, e in zip(rows, cells, zhs, ens, strict=True):
             self.problems.append(Problem(self.sheet.file, self.sheet.sheet, row, header,

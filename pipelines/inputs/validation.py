@@ -225,6 +225,7 @@ def duplicate_problems(kind: str, frames: Iterable[pl.DataFrame]) -> list[Proble
         return []
     rows = pl.concat([f.select(*key, *LOCATION_SCHEMA) for f in frames], how="vertical_relaxed")
     if kind != "units":  # the exact key: find the duplicated rows before building any text
+        rows = rows.filter(pl.struct(key).hash().is_duplicated())  # candidates, then exactly
         rows = rows.filter(pl.struct(key).is_duplicated())
         if rows.height == 0:
             return []
