@@ -18,7 +18,13 @@ import polars as pl
 
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.problems import InputRejected, Problem
-from pipelines.inputs.readers import RawSheet, read_file_checked
+from pipelines.inputs.readers import (
+    CSV_ENCODINGS,
+    CSV_SUFFIXES,
+    RawSheet,
+    match_headers,
+    read_file_checked,
+)
 from pipelines.inputs.templates import LOAD_ORDER
 from pipelines.inputs.validation import (
     ALIAS_FRAME_SCHEMA,
@@ -81,24 +87,36 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     Units sheets are validated first and their units made known (`ctx.with_units`) to the sheets
     of the other kinds. The same key twice in the load, within a file or across files, is a
     problem on every row concerned.
+
+    Memory stays near one file's text at a time: a CSV whose header row says it is not a units
+    file is read and validated after the units, and its text dropped before the next is read.
     """
     paths = [Path(p) for p in paths]
     problems: list[Problem] = []
-    sheets: dict[str, list[RawSheet]] = {kind: [] for kind in LOAD_ORDER}
-    for path in paths:
-        found, file_problems = read_file_checked(path)
+    later = {i for i, p in enumerate(paths) if _csv_kind(p) not in (None, "units")}
+    sheets: dict[str, list[tuple[int, RawSheet]]] = {kind: [] for kind in LOAD_ORDER}
+    found_in: dict[int, list[RawSheet]] = {}
+
+    def read(i: int) -> list[RawSheet]:
+        nonlocal problems
+        found, file_problems = read_file_checked(paths[i])
         problems += file_problems
         if not found and not file_problems:
             problems.append(
-                Problem(str(path), None, None, None, None, "文件中没有数据表",
+                Problem(str(paths[i]), None, None, None, None, "文件中没有数据表",
                         "the file holds no data sheet")
             )
-        for sheet in found:
-            sheets[sheet.kind].append(sheet)
+        found_in[i] = found
+        return found
+
+    for i in range(len(paths)):
+        if i not in later:
+            for sheet in read(i):
+                sheets[sheet.kind].append((i, sheet))
 
     # Units first: checked against what is known before this load, then together.
     unit_parts, alias_parts = [], []
-    for sheet in sheets["units"]:
+    for _, sheet in sheets["units"]:
         result = validate_located(sheet, ctx)
         problems += result.problems
         unit_parts.append(result.frame)
@@ -111,17 +129,35 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     aliases = strip_location(aliases_located).unique(maintain_order=True)
     loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets["units"] else ctx
 
+    parts: dict[str, list[tuple[int, pl.DataFrame]]] = {kind: [] for kind in LOAD_ORDER}
+
+    def validate(i: int, sheet: RawSheet) -> None:
+        nonlocal problems
+        if sheet.kind == "units":  # told apart wrongly from its header row: one more problem
+            problems.append(Problem(str(paths[i]), sheet.sheet, sheet.header_row, None, None,
+                                    "单位名录须与其他数据分开、先行识别,请勿混在同一文件",
+                                    "a units list must be its own file"))
+            return
+        result = validate_located(sheet, loaded_ctx)
+        problems += result.problems
+        parts[sheet.kind].append((i, result.frame))
+        sheet.frame = sheet.frame.clear()  # the text is no longer needed
+
+    for kind in LOAD_ORDER[1:]:
+        for i, sheet in sheets[kind]:
+            validate(i, sheet)
+    for i in sorted(later):
+        for sheet in read(i):
+            validate(i, sheet)
+
     located: dict[str, pl.DataFrame] = {"units": _with_alias_lists(units_located, aliases)}
     for kind in LOAD_ORDER:
         if kind == "units":
             continue
-        parts = []
-        for sheet in sheets[kind]:
-            result = validate_located(sheet, loaded_ctx)
-            problems += result.problems
-            parts.append(result.frame)
-        problems += duplicate_problems(kind, parts)
-        located[kind] = _concat(parts, empty_frame(kind, located=True))
+        ordered = [frame for _, frame in sorted(parts[kind], key=lambda p: p[0])]
+        problems += duplicate_problems(kind, ordered)
+        located[kind] = _concat(ordered, empty_frame(kind, located=True))
+    sheets_of = {str(paths[i]): {s.kind for s in found} for i, found in found_in.items()}
 
     if problems:
         raise InputRejected(problems)
@@ -132,7 +168,7 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     for path in paths:
         digest = sha256_file(path)
         for kind in LOAD_ORDER:
-            if any(s.file == str(path) for s in sheets[kind]):
+            if kind in sheets_of.get(str(path), set()):
                 files.append(FileLoad(path, digest, kind, counts[kind].get(str(path), 0)))
     return LoadedInputs(
         frames={kind: strip_location(frame) for kind, frame in located.items()},
@@ -141,6 +177,32 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         ctx=loaded_ctx,
         _located=located,
     )
+
+
+def _csv_kind(path: Path) -> str | None:
+    """The template a CSV file's header row names (None for a workbook, or when unsure)."""
+    if path.suffix.lower() not in CSV_SUFFIXES or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return None
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError as err:
+            if err.start > len(head) - 4:  # a character cut at the end of the sniffed bytes
+                text = head[:err.start].decode(encoding, errors="ignore")
+                break
+    else:
+        return None
+    lines = [line for line in text.removeprefix("\ufeff").splitlines()[:-1] if line.strip()]
+    if not lines or '"' in lines[0]:
+        return None
+    kind, _, problems = match_headers(lines[0].split(","), str(path), None)
+    return None if problems else kind
 
 
 def _concat(parts: list[pl.DataFrame], empty: pl.DataFrame) -> pl.DataFrame:
