@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.engine.scoring import Facts, score_all
+from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
 from pipelines.schemes.model import Scheme
 
@@ -44,9 +44,10 @@ FACT_TABLE_OF = {
 
 
 def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
-          schemes: dict[str, Scheme]) -> None:
+          schemes: dict[str, Scheme], score: Callable[..., Results] = score_all) -> None:
     """Copy the warehouse, let `write` merge the load into the copy (it returns the scheme ids it
-    touched), rescore those schemes, and rename the copy into place. All or nothing."""
+    touched), rescore those schemes with `score` (the engine's `score_all`), and rename the copy
+    into place. All or nothing."""
     fd, tmp_name = tempfile.mkstemp(prefix=db.name + ".", suffix=".tmp", dir=db.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -56,7 +57,7 @@ def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
         try:
             con.execute("BEGIN TRANSACTION")
             touched = write(con)
-            rescore(con, [schemes[s] for s in sorted(touched) if s in schemes])
+            rescore(con, [schemes[s] for s in sorted(touched) if s in schemes], score)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
@@ -118,7 +119,8 @@ def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: in
     return int(replaced)
 
 
-def rescore(con: duckdb.DuckDBPyConnection, schemes: list[Scheme]) -> None:
+def rescore(con: duckdb.DuckDBPyConnection, schemes: list[Scheme],
+            score: Callable[..., Results] = score_all) -> None:
     """Recompute every result table's rows of these schemes from their facts in `con`."""
     if not schemes:
         return
@@ -128,7 +130,7 @@ def rescore(con: duckdb.DuckDBPyConnection, schemes: list[Scheme]) -> None:
         return con.sql(f"SELECT * FROM {table} WHERE list_contains(?, scheme)",
                        params=[ids]).pl()
 
-    results = score_all(schemes, Facts(
+    results = score(schemes, Facts(
         units=facts("units"), content_tallies=facts("content_tallies"),
         yearend_inputs=facts("yearend_inputs"), adjustment_inputs=facts("adjustment_inputs"),
         metric_values=facts("metric_values"),

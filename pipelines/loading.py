@@ -211,7 +211,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
             con.unregister("incoming")
             return {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
 
-        delta.apply(db, write, schemes)
+        delta.apply(db, write, schemes, score_all)
         return LoadSummary(summaries, db, tuple(notes))
 
     tables = dict(state.tables)

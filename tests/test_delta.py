@@ -84,8 +84,8 @@ def test_only_the_touched_scheme_is_rescored(loads, tmp_path, monkeypatch):
     loading.ingest(db, loads[0])
     rescored = []
     real = delta.rescore
-    monkeypatch.setattr(delta, "rescore", lambda con, schemes: (
-        rescored.append([s.id for s in schemes]), real(con, schemes))[1])
+    monkeypatch.setattr(delta, "rescore", lambda con, schemes, score: (
+        rescored.append([s.id for s in schemes]), real(con, schemes, score))[1])
     loading.ingest(db, loads[1])
     assert rescored == [["jintan-2013"]]
 
@@ -96,7 +96,7 @@ def test_a_failure_while_rescoring_leaves_the_warehouse_byte_identical(loads, tm
     loading.ingest(db, loads[0])
     before = db.read_bytes()
 
-    def boom(con, schemes):
+    def boom(con, schemes, score):
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(delta, "rescore", boom)
