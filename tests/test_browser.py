@@ -249,8 +249,9 @@ def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_p
     try:
         main = page.locator('[data-testid="stMain"]')
         main.get_by_text("还需月均192.5件").first.wait_for(timeout=30_000)
-        text = main.inner_text()
-        assert "预警" in text and "目标预警" in text
+        main.get_by_role("heading", name="预警").first.wait_for(timeout=30_000)
+        main.get_by_text("目标预警", exact=True).first.wait_for(timeout=30_000)
+        wait_for_run(page)
         link = main.locator('[data-testid="stPageLink"] a').first
         assert (link.get_attribute("href") or "").startswith(("targets?", "/targets?"))
         with page.expect_download(timeout=120_000) as info:
