@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import polars as pl
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
 from pipelines.schemes.model import Scheme
+from warehouse import database
 
 # Result tables recomputed per scheme (each has a `scheme` column).
 RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
@@ -48,9 +48,7 @@ def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
     """Copy the warehouse, let `write` merge the load into the copy (it returns the scheme ids it
     touched), rescore those schemes with `score` (the engine's `score_all`), and rename the copy
     into place. All or nothing."""
-    fd, tmp_name = tempfile.mkstemp(prefix=db.name + ".", suffix=".tmp", dir=db.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = database.temporary_beside(db)
     try:
         shutil.copyfile(db, tmp)
         con = duckdb.connect(str(tmp))

@@ -82,19 +82,25 @@ def _declared_schemas() -> dict[str, pl.Schema]:
         con.close()
 
 
+def temporary_beside(path: Path) -> Path:
+    """A new, empty temporary file beside `path` for the next version of the warehouse, after
+    sweeping what killed writers left. The writer's process id in the name tells a later writer
+    whether the file is a leftover."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    os.close(fd)
+    return Path(tmp_name)
+
+
 def publish(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     """Write a complete warehouse to a temporary file beside `path`, then rename it into place.
 
     `tables` holds every table of schema.sql (missing ones stay empty). Views are created from
     `sql/views/*.sql` in name order.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(path)
-    # The writer's process id in the name tells a later writer whether the file is a leftover.
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = temporary_beside(path)
     tmp.unlink()  # DuckDB must create the file itself
     try:
         con = duckdb.connect(str(tmp))
