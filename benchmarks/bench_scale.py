@@ -62,6 +62,11 @@ con.close()
 def run(cmd: list[str], label: str) -> dict:
     """Run a command as its own process: wall seconds, peak RSS (MB), exit code."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # A country's year (60,000 units) puts ~7M rows in one year-end CSV: past the default input
+    # limits (README, "Limits"), which an office of that size raises the same way.
+    env.setdefault("EGOV_MAX_FILE_MB", "4096")
+    env.setdefault("EGOV_MAX_ROWS", "50000000")
+    env.setdefault("EGOV_MAX_CELLS", "500000000")
     if TIME.exists():
         with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
             start = time.perf_counter()
