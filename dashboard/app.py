@@ -35,6 +35,8 @@ PAGES = [
             url_path="unit"),
     st.Page(VIEWS / "data_method.py", title="数据与方法", icon=":material/menu_book:",
             url_path="method"),
+    st.Page(VIEWS / "scheme_compare.py", title="方案比较", icon=":material/compare_arrows:",
+            url_path="compare"),
 ]
 
 

@@ -155,6 +155,10 @@ def sidebar(db: Path) -> Filters:
                      (f"{j} · {y}年" for j, y in zip(schemes["jurisdiction"], schemes["year"],
                                                      strict=True)),
                      strict=True))
+    # Two schemes of one place and year (a draft added beside the scheme in force) would show
+    # one label, and the selectbox tells options apart by label: name them by id too.
+    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
+    names = {s: f"{n} ({s})" if n in repeated else n for s, n in names.items()}
     default_scheme = DEFAULT_SCHEME if DEFAULT_SCHEME in scheme_ids else scheme_ids[0]
     want = _first(wanted.get("scheme")) if wanted else state.get(K_SCHEME)
     state[K_SCHEME] = _pick(want, scheme_ids, default_scheme)

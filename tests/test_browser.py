@@ -31,6 +31,7 @@ PAGES = [
     ("indicators", "指标", '[data-testid="stVegaLiteChart"]'),
     ("unit", "单位", '[data-testid="stVegaLiteChart"]'),
     ("method", "数据与方法", '[data-testid="stDataFrame"]'),
+    ("compare", "方案比较", '[data-testid="stFileUploader"]'),
 ]
 
 
@@ -271,5 +272,25 @@ def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_p
         wait_for_run(page)
         page.locator('[data-testid="stMain"] h1').get_by_text("目标").wait_for(timeout=30_000)
         assert "period=2013-06" in page.url
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_compare_page_scores_an_uploaded_draft(server, browser, jintan_draft):
+    """The 50/50 Jintan draft uploaded on the 方案比较 page: the comparison table appears."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/compare?scheme=jintan-2013&period=year", wait_until="networkidle")
+        wait_for_run(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(jintan_draft))
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("jintan-2013 → 草案 jintan-draft").first.wait_for(timeout=90_000)
+        # Wait for the elements themselves: the run may still be drawing when the text shows.
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        main.get_by_text("草案不能计分的数据").first.wait_for(timeout=60_000)
+        wait_for_run(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

@@ -1,0 +1,77 @@
+"""Cached calls of the scheme lab for the pages: the comparison is run by pipelines.scheme_lab
+(the same engine as every published score); this module only caches it per warehouse file and
+draft, and turns a rejected draft into its list of problems for display."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+from pipelines.engine.compare import Comparison
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A comparison, or the problems that stopped it (a draft failing the scheme checks)."""
+
+    comparison: Comparison | None
+    problems: pl.DataFrame | None = None
+
+
+def _problems(err) -> pl.DataFrame:
+    rows = [{"文件": p.file, "工作表": p.sheet or "", "行": p.row, "列": p.column or "",
+             "值": p.value or "", "问题": p.problem_zh, "problem": p.problem_en}
+            for p in err.problems]
+    return pl.DataFrame(rows, schema={"文件": pl.String, "工作表": pl.String, "行": pl.Int64,
+                                      "列": pl.String, "值": pl.String, "问题": pl.String,
+                                      "problem": pl.String})
+
+
+@st.cache_data(show_spinner="正在按两个方案计分…", max_entries=32, ttl=3600)
+def _draft(db: str, stamp: tuple[int, int], scheme: str, name: str, digest: str,
+           content: bytes) -> Outcome:
+    del stamp, digest  # cache key only
+    from pipelines.inputs.problems import InputRejected
+    from pipelines.scheme_lab import compare_draft_bytes
+
+    try:
+        return Outcome(compare_draft_bytes(Path(db), scheme, name, content))
+    except InputRejected as err:
+        return Outcome(None, _problems(err))
+
+
+@st.cache_data(show_spinner="正在按两个方案计分…", max_entries=32, ttl=3600)
+def _other(db: str, stamp: tuple[int, int], scheme: str, other: str) -> Outcome:
+    del stamp
+    from pipelines.scheme_lab import compare_schemes
+
+    return Outcome(compare_schemes(Path(db), scheme, other))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _comparable(db: str, stamp: tuple[int, int], scheme: str) -> list[str]:
+    del stamp
+    from pipelines.scheme_lab import comparable_schemes
+
+    return comparable_schemes(Path(db), scheme)
+
+
+def compare_upload(db: Path, scheme: str, name: str, content: bytes) -> Outcome:
+    """The data loaded under `scheme` scored under it and under an uploaded draft file."""
+    digest = hashlib.sha256(content).hexdigest()
+    return _draft(str(db), data.stamp(db), scheme, name, digest, content)
+
+
+def compare_with(db: Path, scheme: str, other: str) -> Outcome:
+    """The data loaded under `scheme` scored under it and under another warehouse scheme."""
+    return _other(str(db), data.stamp(db), scheme, other)
+
+
+def comparable(db: Path, scheme: str) -> list[str]:
+    """Warehouse schemes that can score the units loaded under `scheme`."""
+    return _comparable(str(db), data.stamp(db), scheme)
