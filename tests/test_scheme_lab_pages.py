@@ -82,3 +82,35 @@ def test_upload_path_compares_and_reports_a_bad_draft(demo_db, jintan_draft):
     with pytest.raises(InputRejected) as err:
         compare_draft_bytes(demo_db, "jintan-2013", "坏草案.yaml", bad.encode())
     assert any("stage weights must sum to 1" in p.problem_en for p in err.value.problems)
+
+
+def test_rankings_show_the_stability_interval_and_its_chart(demo_db, monkeypatch):
+    from pipelines.loading import open_state, score_state
+    from pipelines.engine.stability import rank_stability
+
+    at = open_page(demo_db, monkeypatch, "rankings", scheme="jintan-2013", period="year")
+    tables = [t for t in frames(at) if "稳定区间" in t.columns]
+    assert len(tables) == 4  # one ranking table per unit type, each with the interval column
+    columns = tables[0].columns
+    assert columns.index("稳定区间") == columns.index("排名") + 1
+    # The column says what the pipeline computed for each unit.
+    schemes, results = score_state(open_state(demo_db))
+    jintan = next(s for s in schemes if s.id == "jintan-2013")
+    expected = {r["unit"]: (r["rank_p05"], r["rank_p95"])
+                for r in rank_stability(jintan, results).units.iter_rows(named=True)}
+    for table in tables:
+        for unit, text in zip(table["单位"], table["稳定区间"], strict=True):
+            lo, hi = expected[unit]
+            assert text == (f"第{lo}名" if lo == hi else f"第{lo}–{hi}名")
+    assert [h.value for h in at.header] == ["排名稳定性"]
+    subheads = [s.value for s in at.subheader]
+    assert "政府部门:稳定区间" in subheads and "指标的名义权重与有效权重" in subheads
+    assert len(list(at.main.get("vega_lite_chart"))) == 8  # 4 rankings + 4 interval charts
+    weights = next(t for t in frames(at) if "有效权重(%)" in t.columns)
+    assert weights.height == 128
+
+
+def test_monthly_rankings_have_no_interval(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "rankings", scheme="jintan-2013", period="2013-06")
+    assert not [t for t in frames(at) if "稳定区间" in t.columns]
+    assert not at.header

@@ -590,3 +590,28 @@ def dash_content_items(db: Path, scheme: str) -> pl.DataFrame:
         "ORDER BY item",
         [scheme],
     )
+
+
+def dash_rank_stability(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Rank stability (table rank_stability): unit, unit_type, rank, rank_median, rank_p05,
+    rank_p95, band, draws."""
+    return _dash_query(
+        db,
+        "SELECT unit, unit_type, rank, rank_median, rank_p05, rank_p95, band, draws "
+        "FROM rank_stability WHERE scheme = ? AND year = ? ORDER BY unit_type, rank, unit",
+        [scheme, year],
+    )
+
+
+def dash_indicator_weights(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Nominal and effective weight of each indicator (table indicator_weights), with its name."""
+    return _dash_query(
+        db,
+        "SELECT w.rubric, r.name AS rubric_name, w.code, i.name, w.max_points, "
+        "w.nominal_weight, w.correlation, w.effective_weight, w.units "
+        "FROM indicator_weights w "
+        "JOIN indicators i ON i.scheme = w.scheme AND i.rubric = w.rubric AND i.code = w.code "
+        "JOIN rubrics r ON r.scheme = w.scheme AND r.rubric = w.rubric "
+        "WHERE w.scheme = ? AND w.year = ? ORDER BY w.rubric, i.position",
+        [scheme, year],
+    )

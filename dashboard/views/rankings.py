@@ -5,12 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import filters, widgets
+from dashboard import filters, stability_view, widgets
 
 f = filters.current()
 widgets.page_header("排名", f)
 
 mode, raw, shown = widgets.ranking_section(f)
+shown = stability_view.with_intervals(f, mode, raw, shown)  # 稳定区间 beside 排名
 if mode == "monthly":
     st.caption("平时考评按当月内容保障得分排名;「累计排名」按年初至今得分。"
                "年终考核结果请在侧栏「期间」选择「年终」。")
@@ -46,3 +47,5 @@ for unit_type in types:
         column_config={"排名": st.column_config.NumberColumn("排名", format="%d")},
         height=widgets.table_height(part.height),
     )
+
+stability_view.section(f, mode, raw)
