@@ -85,8 +85,8 @@ def test_upload_path_compares_and_reports_a_bad_draft(demo_db, jintan_draft):
 
 
 def test_rankings_show_the_stability_interval_and_its_chart(demo_db, monkeypatch):
-    from pipelines.loading import open_state, score_state
     from pipelines.engine.stability import rank_stability
+    from pipelines.loading import open_state, score_state
 
     at = open_page(demo_db, monkeypatch, "rankings", scheme="jintan-2013", period="year")
     tables = [t for t in frames(at) if "稳定区间" in t.columns]
