@@ -92,6 +92,10 @@ def _chosen(part: pl.DataFrame, focus: tuple[str, ...]) -> pl.DataFrame:
 def weights_table(f: Filters) -> None:
     """Each indicator's nominal weight beside its effective weight."""
     weights = data.read("dash_indicator_weights", f.db, f.scheme, f.year)
+    if f.unit_type:  # the rubric that scores the chosen unit type
+        types = data.unit_types(f.db, f.scheme)
+        rubric = types.filter(pl.col("unit_type") == f.unit_type)["rubric"].to_list()
+        weights = weights.filter(pl.col("rubric").is_in(rubric))
     if weights.is_empty():
         return
     st.subheader("指标的名义权重与有效权重")
