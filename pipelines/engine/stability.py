@@ -77,9 +77,8 @@ def drawn_totals(scheme: Scheme, results: Results, *, band: float = BAND, draws:
         return res, np.zeros((draws, 0))
     ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
     stages = results.stage_scores.filter(pl.col("scheme") == scheme.id)
-    units = res["unit"].to_list()
-    index = {u: i for i, u in enumerate(units)}
-    n = len(units)
+    index = res.select("unit").with_row_index("_u")
+    n = res.height
     rng = np.random.default_rng(seed)
     T = float(scheme.total_points)
 
@@ -99,23 +98,23 @@ def drawn_totals(scheme: Scheme, results: Results, *, band: float = BAND, draws:
         rows = ind.filter(pl.col("rubric") == rubric.id)
         if rows.is_empty():
             continue
-        frac, avail, members = _matrices(rows, codes, index, n)
+        frac, avail, members = _matrices(rows, codes, index)
         drawn = m * rng.uniform(1 - band, 1 + band, size=(draws, len(m)))
         drawn = drawn / drawn.sum(axis=1, keepdims=True) * m.sum()
-        earned = drawn @ (frac * avail).T  # draws × units
+        earned = drawn @ (frac * avail).T  # draws × the rubric's units
         available = drawn @ avail.T
         with np.errstate(divide="ignore", invalid="ignore"):
-            part = np.where(available > 0, earned / available, 0.0)
-        rubric_frac[:, members] = part[:, members]
+            rubric_frac[:, members] = np.where(available > 0, earned / available, 0.0)
 
     # Fixed parts: the content stage's fraction, the excess bonus, bonus − penalty.
     content_base, excess = np.zeros(n), np.zeros(n)
-    content_ids = {s.id for s in scheme.stages if s.basis == "content"}
-    for r in stages.iter_rows(named=True):
-        if r["stage"] in content_ids and r["unit"] in index:
-            i = index[r["unit"]]
-            excess[i] += r["excess_bonus"]
-            content_base[i] += r["points"] - r["excess_bonus"]
+    content_ids = [s.id for s in scheme.stages if s.basis == "content"]
+    content = stages.filter(pl.col("stage").is_in(content_ids)).join(index, on="unit").group_by(
+        "_u").agg(excess=pl.col("excess_bonus").sum(),
+                  base=(pl.col("points") - pl.col("excess_bonus")).sum())
+    at = content["_u"].to_numpy()
+    excess[at] = content["excess"].to_numpy()
+    content_base[at] = content["base"].to_numpy()
     nominal_content = float(nominal_w[basis.index("content")]) if "content" in basis else 0.0
     content_frac = content_base / (nominal_content * T) if nominal_content > 0 else content_base
     adjust = (res["bonus"] - res["penalty"]).to_numpy()
@@ -125,19 +124,22 @@ def drawn_totals(scheme: Scheme, results: Results, *, band: float = BAND, draws:
     return res, totals
 
 
-def _matrices(rows: pl.DataFrame, codes: list[str], index: dict[str, int], n: int
+def _matrices(rows: pl.DataFrame, codes: list[str], index: pl.DataFrame
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """units × leaves: score as a fraction of max, 1 where the leaf counts (not exempt); and the
-    units of this rubric."""
-    col = {c: j for j, c in enumerate(codes)}
-    frac = np.zeros((n, len(codes)))
-    avail = np.zeros((n, len(codes)))
-    ui = np.array([index[u] for u in rows["unit"]], dtype=np.int64)
-    cj = np.array([col[c] for c in rows["code"]], dtype=np.int64)
-    mx = rows["max_points"].to_numpy()
-    frac[ui, cj] = np.where(mx > 0, rows["score"].to_numpy() / mx, 0.0)
-    avail[ui, cj] = (~rows["exempt"].to_numpy()).astype(float)
-    return frac, avail, np.unique(ui)
+    """For the units of one rubric (`members`, positions in `index`), units × leaves: the score
+    as a fraction of max, and 1 where the leaf counts (not exempt)."""
+    leaf = pl.DataFrame({"code": codes, "_c": np.arange(len(codes))},
+                        schema={"code": pl.String, "_c": pl.Int64})
+    keyed = rows.join(index, on="unit").join(leaf, on="code")
+    members, local = np.unique(keyed["_u"].to_numpy(), return_inverse=True)
+    cj = keyed["_c"].to_numpy()
+    mx = keyed["max_points"].to_numpy()
+    frac = np.zeros((len(members), len(codes)))
+    avail = np.zeros((len(members), len(codes)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac[local, cj] = np.where(mx > 0, keyed["score"].to_numpy() / mx, 0.0)
+    avail[local, cj] = (~keyed["exempt"].to_numpy()).astype(float)
+    return frac, avail, members
 
 
 def effective_weights(scheme: Scheme, results: Results) -> pl.DataFrame:
@@ -147,7 +149,9 @@ def effective_weights(scheme: Scheme, results: Results) -> pl.DataFrame:
     to add up to the stage weight, so the two weights read on one scale. Null where an indicator
     (or the total) does not vary or fewer than 3 units are scored."""
     ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
-    totals = results.results.filter(pl.col("scheme") == scheme.id).select("unit", "total")
+    res = results.results.filter(pl.col("scheme") == scheme.id)
+    index = res.select("unit").with_row_index("_u")
+    totals = res["total"].to_numpy()
     w_rubric = next((s.weight for s in scheme.stages if s.basis == "rubric"), 0.0)
     frames = []
     for rubric in scheme.rubrics:
@@ -155,14 +159,14 @@ def effective_weights(scheme: Scheme, results: Results) -> pl.DataFrame:
         codes = [leaf.indicator.code for leaf in leaves]
         m = np.array([leaf.indicator.max_points for leaf in leaves], dtype=float)
         rows = ind.filter(pl.col("rubric") == rubric.id)
-        wide = (rows.pivot(on="code", index="unit", values="score").join(totals, on="unit")
-                if not rows.is_empty() else None)
         corr = np.full(len(codes), np.nan)
-        n_units = 0 if wide is None else wide.height
-        if wide is not None and n_units >= 3:
-            x = np.column_stack([wide[c].fill_null(0.0).to_numpy() if c in wide.columns
-                                 else np.zeros(n_units) for c in codes])
-            y = wide["total"].to_numpy()
+        n_units = 0
+        if not rows.is_empty():
+            frac, _, members = _matrices(rows, codes, index)
+            n_units = len(members)
+        if n_units >= 3:
+            x = frac * m  # units × leaves: the scores
+            y = totals[members]
             xc, yc = x - x.mean(axis=0), y - y.mean()
             denom = np.sqrt((xc**2).sum(axis=0) * (yc**2).sum())
             with np.errstate(divide="ignore", invalid="ignore"):
