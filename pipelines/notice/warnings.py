@@ -23,6 +23,7 @@ Everything here is read from the warehouse and the scheme; nothing is drawn.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ import polars as pl
 from pipelines.engine import rules
 from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
+from pipelines.notice import render
 from pipelines.schemes.model import Scheme
 from warehouse import notice_queries as nq
 from warehouse import queries as q
@@ -50,6 +52,19 @@ SCHEMA = {
     "page": pl.String,       # the dashboard page that explains it
     "link": pl.String,       # that page with the view in the query string
 }
+
+
+@functools.lru_cache(maxsize=4)
+def _phrases(directory: Path, stamp: float):
+    del stamp  # part of the cache key: an edited template is read again
+    return render.environment(directory).get_template("warnings.j2").module
+
+
+def _say(kind: str, **fields) -> str:
+    """One warning's sentence, from its macro in notices/warnings.j2 (the wording is there)."""
+    path = render.NOTICES_DIR / "warnings.j2"
+    module = _phrases(render.NOTICES_DIR, path.stat().st_mtime)
+    return str(getattr(module, kind)(**fields)).strip()
 
 
 def link(page: str, **params: str | int | None) -> str:
@@ -107,22 +122,20 @@ def _target_warnings(db: Path, model: Scheme, year: int, month: str, period: str
             continue
         level, severity, word = missed
         unit = target.unit
-        when = fmt.month_label(r["month"])
-        now = (f"截至{when}{fmt.target_value(r['actual'], unit)}"
-               + (f"，按当前进度年末预计{fmt.target_value(judged, unit)}" if cumulative else ""))
-        goal = f"{'保底' if word == '保' else '争先'}目标{fmt.target_value(level, unit)}"
         need = tg.monthly_need(target, r["actual"], level, r["month"])
-        if need is None:
-            tail = "全年已结束，未能实现。"
-        elif target.aggregate == "sum":
-            tail = f"还需月均{fmt.amount(need, unit)}。"
-        elif target.aggregate == "mean":
-            tail = f"其余各月需平均达到{fmt.target_value(need, unit)}。"
-        else:
-            tail = f"年底前须达到{fmt.target_value(need, unit)}。"
+        need_kind = "over" if need is None else target.aggregate
+        detail = _say(
+            "target", month=fmt.month_label(r["month"]),
+            actual=fmt.target_value(r["actual"], unit),
+            projection=(fmt.target_value(judged, unit)
+                        if cumulative and tg.months_elapsed(r["month"]) < 12 else ""),
+            level_kind=word, level=fmt.target_value(level, unit), need_kind=need_kind,
+            need=("" if need is None else fmt.amount(need, unit) if need_kind == "sum"
+                  else fmt.target_value(need, unit)),
+        )
         out.append({
             "severity": severity, "kind": TARGET, "subject": target.text, "unit_type": None,
-            "detail": f"{now}，达不到{goal}；{tail}", "need": need, "page": "targets",
+            "detail": detail, "need": need, "page": "targets",
             "link": link("targets", scheme=model.id, year=year, period=period),
         })
     return out
@@ -136,7 +149,7 @@ def _unreported(db: Path, model: Scheme, year: int, current: str | None, month: 
             out.append({
                 "severity": HIGH, "kind": UNREPORTED, "subject": r["unit"],
                 "unit_type": r["unit_type"],
-                "detail": f"{fmt.month_label(current)}未报送内容保障月报（当月无任何报送记录）。",
+                "detail": _say("not_reported_month", month=fmt.month_label(current)),
                 "need": None, "page": "rankings",
                 "link": link("rankings", scheme=model.id, year=year, period=current,
                              type=r["unit_type"], units=r["unit"]),
@@ -146,7 +159,7 @@ def _unreported(db: Path, model: Scheme, year: int, current: str | None, month: 
             out.append({
                 "severity": HIGH, "kind": UNREPORTED, "subject": r["unit"],
                 "unit_type": r["unit_type"],
-                "detail": f"{year}年度未报送年终评分材料（无任何年终评分记录）。",
+                "detail": _say("not_reported_year", year=year),
                 "need": None, "page": "unit",
                 "link": link("unit", scheme=model.id, year=year, period=period,
                              type=r["unit_type"], unit=r["unit"]),
@@ -159,19 +172,18 @@ def _rank_falls(db: Path, model: Scheme, year: int, current: str | None,
     out = []
     if current:
         frame = q.dash_monthly_ranking(db, model.id, year, current, None)
-        rank, prev, what = "ytd_rank", "prev_ytd_rank", "累计排名"
-        since = "上月"
+        rank, prev, since = "ytd_rank", "prev_ytd_rank", "month"
     else:
         frame = q.dash_yearend_ranking(db, model.id, year, None)
-        rank, prev, what, since = "rank", "prev_rank", "年度排名", "上年度"
+        rank, prev, since = "rank", "prev_rank", "year"
     falls = frame.filter(pl.col(prev).is_not_null()
                          & (pl.col(rank) - pl.col(prev) >= RANK_FALL_PLACES))
     for r in falls.sort(pl.col(prev) - pl.col(rank), "unit").iter_rows(named=True):
         out.append({
             "severity": MEDIUM, "kind": RANK_FALL, "subject": r["unit"],
             "unit_type": r["unit_type"],
-            "detail": (f"{what}由{since}第{r[prev]}名降至第{r[rank]}名，"
-                       f"下降{r[rank] - r[prev]}位。"),
+            "detail": _say("rank_fall", what=since, since=since, before=r[prev], now=r[rank],
+                           places=r[rank] - r[prev]),
             "need": None, "page": "unit",
             "link": link("unit", scheme=model.id, year=year, period=period,
                          type=r["unit_type"], unit=r["unit"]),
@@ -234,14 +246,14 @@ def _grade_lines(db: Path, model: Scheme, year: int, month: str, period: str) ->
         if not (dropped or lowest):
             # only a fall below a line, or the lowest band, is a warning
             continue
-        crossed = bands[position[grade] - 1] if position[grade] > 0 else None
-        text = (f"年度总分{fmt.points(r['total'])}分，" if final
-                else f"按当前进度预计年度总分{fmt.points(r['total'])}分，")
-        if dropped and crossed is not None:
-            text += (f"低于“{crossed.name}”线{crossed.min:g}分"
-                     f"（上月预计{fmt.points(prev_total[r['unit']])}分，{was}）。")
-        else:
-            text += f"处于“{grade}”档（低于{line[bands[-2].name]:g}分）。"
+        crossed = bands[position[grade] - 1] if dropped and position[grade] > 0 else None
+        text = _say(
+            "grade", final=final, total=fmt.points(r["total"]), grade=grade,
+            crossed=crossed.name if crossed else "",
+            line=f"{crossed.min:g}" if crossed and crossed.min is not None else "",
+            before_total=fmt.points(prev_total[r["unit"]]) if was is not None else "",
+            before_grade=was or "", pass_line=f"{line[bands[-2].name]:g}",
+        )
         out.append({
             "severity": HIGH if lowest else MEDIUM, "kind": GRADE, "subject": r["unit"],
             "unit_type": r["unit_type"], "detail": text, "need": None, "page": "unit",
@@ -257,13 +269,12 @@ def _indicators(db: Path, model: Scheme, year: int, period: str) -> list[dict]:
                         & (pl.col("units_losing") * 2 > pl.col("units_scored")))
     out = []
     for r in wide.iter_rows(named=True):
-        office = r["lead_office"] or r["assessing_bodies"]
-        owner = f"（牵头：{office}）" if office else ""
+        office = r["lead_office"] or r["assessing_bodies"] or ""
         out.append({
             "severity": MEDIUM, "kind": INDICATOR, "subject": f"{r['code']} {r['name']}",
             "unit_type": r["unit_type"],
-            "detail": (f"{r['unit_type']}{r['units_scored']}个单位中{r['units_losing']}个失分，"
-                       f"合计失分{fmt.number(r['lost'])}分{owner}。"),
+            "detail": _say("indicator", unit_type=r["unit_type"], scored=r["units_scored"],
+                           losing=r["units_losing"], lost=fmt.number(r["lost"]), office=office),
             "need": None, "page": "indicators",
             "link": link("indicators", scheme=model.id, year=year, period=period,
                          type=r["unit_type"], cat=r["category"], l2=r["level2"],
