@@ -54,6 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--schemes", nargs="+", default=SCHEMES)
+    parser.add_argument("--pages", nargs="+", default=PAGES)
     args = parser.parse_args()
     if args.db is None:
         from pipelines.demo import build_sample_warehouse
@@ -72,8 +74,8 @@ def main() -> None:
 
     run_page("overview", "jintan-2013")  # import Streamlit and the app modules once
     print(f"{'page':<14}{'scheme':<16}{'cold ms':>10}{'warm ms':>10}")
-    for page in PAGES:
-        for scheme in SCHEMES:
+    for page in args.pages:
+        for scheme in args.schemes:
             cold = run_page(page, scheme, cold=True)
             warm = statistics.median(run_page(page, scheme) for _ in range(args.repeat))
             print(f"{page:<14}{scheme:<16}{cold * 1000:>10.0f}{warm * 1000:>10.0f}")

@@ -23,6 +23,21 @@ SAMPLE_MARK = "示例数据"
 SAMPLE_NOTE = f"【{SAMPLE_MARK}】演示用样本,非真实考核结果"
 DEFAULT_WIDTH = 760
 ROW_HEIGHT = 20  # px per unit in horizontal bar charts: room for a Chinese label
+# The most rows (units, indicators) one chart draws: about what a person reads down a page. Pages
+# pick the rows in view (top and bottom, highlighted units, a search) and say how many are hidden;
+# a builder refuses more, so neither the page nor an export can draw a wall of bars.
+MAX_ROWS = 60
+GAP_PREFIX = "⋯"  # a ranking row standing for the units left out between the ones shown
+
+
+class TooManyMarks(ValueError):
+    """A chart was asked to draw more rows than a person can read (MAX_ROWS)."""
+
+
+def check_rows(n: int, what: str = "单位") -> None:
+    """Refuse a chart of more than MAX_ROWS rows."""
+    if n > MAX_ROWS:
+        raise TooManyMarks(f"{n} {what} in one chart (at most {MAX_ROWS}): pick the rows in view")
 
 
 @dataclass(frozen=True)
@@ -162,11 +177,15 @@ def ranking_bars(
     """Units as horizontal bars sorted by rank (ties side by side), coloured by grade where the
     scheme has grades, else by unit type; picked units drawn bold and opaque, the others faded.
 
-    `frame` needs unit, rank, `value`, and grade or unit_type.
+    `frame` needs unit, rank, `value`, and grade or unit_type. Rows whose unit starts with
+    GAP_PREFIX (value null) stand for the units left out there: a grey label, no bar.
     """
+    check_rows(frame.height)
     use_grade = bool(grades) and "grade" in frame.columns
+    is_gap = pl.col("unit").str.starts_with(GAP_PREFIX)
     data = frame.with_columns(
-        pl.col("grade").fill_null(palette.NO_GRADE) if use_grade else pl.lit(None).alias("_g")
+        pl.when(is_gap).then(None).otherwise(pl.col("grade").fill_null(palette.NO_GRADE))
+        .alias("grade") if use_grade else pl.lit(None).alias("_g")
     )
     if use_grade:
         has_none = data["grade"].eq(palette.NO_GRADE).any()
@@ -182,8 +201,12 @@ def ranking_bars(
     y = alt.Y(
         "unit:N",
         sort=order,
+        # The domain is given, so a gap row (no bar, no value) still takes its place in the order.
+        scale=alt.Scale(domain=order),
         title=None,
-        axis=alt.Axis(labelFontWeight=_bold_if(highlight)),
+        axis=alt.Axis(labelFontWeight=_bold_if(highlight), labelColor=alt.expr(
+            f"indexof(datum.value, '{GAP_PREFIX}') == 0 ? '{palette.SUBTLE_TEXT}' : "
+            f"'{palette.TEXT}'"), labelLimit=320),
     )
     tooltip = [alt.Tooltip("rank:Q", title="排名"), alt.Tooltip("unit:N", title="单位"),
                alt.Tooltip(f"{value}:Q", title=value_title, format=".2f")]
@@ -229,20 +252,43 @@ def grade_distribution(
     return finish(chart, titling)
 
 
-def score_spread(
-    frame: pl.DataFrame, *, unit_types: Sequence[str], titling: Titling
+def histogram(
+    frame: pl.DataFrame, *, value_title: str, titling: Titling,
+    unit_types: Sequence[str] = (), marks: pl.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
-    """Where totals fall, one row of ticks per unit type (for schemes without grades).
-    `frame`: unit, unit_type, total."""
-    domain, colors = palette.unit_type_scale(list(unit_types))
-    chart = alt.Chart(frame).mark_tick(thickness=3, size=22).encode(
-        x=alt.X("total:Q", title="总分", scale=alt.Scale(zero=False)),
-        y=alt.Y("unit_type:N", sort=list(unit_types), title=None),
+    """How many units fall in each score bin, stacked by unit type: the whole of a large ranking
+    in a few dozen bars. `frame`: bin_start, bin_end, unit_type, units (binned on the server, see
+    dashboard.data.histogram_bins, so thousands of units never reach the browser). `marks`: unit,
+    value, rank for units drawn as labelled rules (the highlighted ones)."""
+    check_rows(frame["bin_start"].n_unique(), "bins")
+    types = list(unit_types) or frame["unit_type"].unique(maintain_order=True).to_list()
+    domain, colors = palette.unit_type_scale(types)
+    bars = alt.Chart(frame).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("bin_start:Q", bin="binned", title=value_title,
+                scale=alt.Scale(zero=False)),
+        x2="bin_end:Q",
+        y=alt.Y("sum(units):Q", title="单位数", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("unit_type:N", title="单位类型",
-                        scale=alt.Scale(domain=domain, range=colors), legend=None),
-        tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("total:Q", title="总分",
-                                                                 format=".2f")],
-    ).properties(width=DEFAULT_WIDTH, height=max(90, 44 * len(unit_types)))
+                        scale=alt.Scale(domain=domain, range=colors),
+                        legend=alt.Legend() if len(types) > 1 else None),
+        tooltip=[alt.Tooltip("unit_type:N", title="单位类型"),
+                 alt.Tooltip("bin_start:Q", title="从", format=".2f"),
+                 alt.Tooltip("bin_end:Q", title="到", format=".2f"),
+                 alt.Tooltip("units:Q", title="单位数")],
+    )
+    layers: list[alt.Chart] = [bars]
+    if marks is not None and marks.height:
+        check_rows(marks.height)
+        picked = marks.with_columns(label=pl.format("{} 第{}名", pl.col("unit"), pl.col("rank")))
+        layers.append(alt.Chart(picked).mark_rule(color=palette.TEXT, strokeWidth=1.5).encode(
+            x="value:Q",
+            tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("rank:Q", title="排名"),
+                     alt.Tooltip("value:Q", title=value_title, format=".2f")]))
+        layers.append(alt.Chart(picked).mark_text(
+            angle=270, align="left", baseline="bottom", dx=4, dy=-3, fontSize=10,
+            color=palette.TEXT, fontWeight="bold").encode(
+            x="value:Q", y=alt.value(0), text="label:N"))
+    chart = alt.layer(*layers, width=DEFAULT_WIDTH, height=200)
     return finish(chart, titling)
 
 
@@ -426,7 +472,9 @@ def heatmap(
     frame: pl.DataFrame, *, level_title: str, titling: Titling, highlight: Sequence[str] = ()
 ) -> alt.TopLevelMixin:
     """Units × tree nodes, coloured by the share of the available maximum scored.
-    `frame`: unit, node, node_position, score, max_points (exempt nodes have max 0)."""
+    `frame`: unit, node, node_position, score, max_points (exempt nodes have max 0); at most
+    MAX_ROWS units (the page picks the units in view and says how many are hidden)."""
+    check_rows(frame["unit"].n_unique())
     data = frame.filter(pl.col("max_points") > 0).with_columns(
         share=pl.col("score") / pl.col("max_points")
     )
@@ -460,23 +508,31 @@ def heatmap(
 
 def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
                 office_title: str = "牵头科室") -> alt.TopLevelMixin:
-    """The indicators where most points were lost (summed over the units in view).
-    `frame`: label, lost, max_points, units_losing, office (may be null)."""
-    data = frame.head(top).with_columns(pl.col("office").fill_null("—"))
+    """The indicators where units lost most, as the average points lost per unit scored (a sum
+    over thousands of units would read as nonsense), with the share of units that lost any.
+    `frame`: label, avg_lost, share_losing, max_points, units_losing, units_scored, office (may
+    be null), sorted most lost first."""
+    data = frame.head(min(top, MAX_ROWS)).with_columns(
+        pl.col("office").fill_null("—"),
+        text=pl.format("{} · {}%单位失分", pl.col("avg_lost").round(2),
+                       (pl.col("share_losing") * 100).round(0).cast(pl.Int64)),
+    )
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=data.sort("lost", descending=True)["label"].to_list(),
+        y=alt.Y("label:N", sort=data["label"].to_list(),
                 title=None, axis=alt.Axis(labelLimit=260)),
     )
     bars = base.mark_bar(color=palette.STATUS_COLORS["未达"], height={"band": 0.7}).encode(
-        x=alt.X("lost:Q", title="失分合计"),
+        x=alt.X("avg_lost:Q", title="平均每单位失分"),
         tooltip=[alt.Tooltip("label:N", title="指标"),
-                 alt.Tooltip("lost:Q", title="失分合计", format=".2f"),
+                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2f"),
+                 alt.Tooltip("share_losing:Q", title="失分单位占比", format=".0%"),
                  alt.Tooltip("units_losing:Q", title="失分单位数"),
+                 alt.Tooltip("units_scored:Q", title="参评单位数"),
                  alt.Tooltip("max_points:Q", title="分值", format=".2f"),
                  alt.Tooltip("office:N", title=office_title)],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
-        x="lost:Q", text=alt.Text("lost:Q", format=".2f"),
+        x="avg_lost:Q", text="text:N",
     )
     chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=_bar_height(data.height))
     return finish(chart, titling)
@@ -487,8 +543,10 @@ def indicator_spread(
     highlight: Sequence[str] = (),
 ) -> alt.TopLevelMixin:
     """One indicator's score for every unit against its maximum (exempt units left out).
-    `frame`: unit, unit_type, score, max_points, exempt."""
+    `frame`: unit, unit_type, score, max_points, exempt; at most MAX_ROWS units (larger sets are
+    drawn as a histogram by the page)."""
     data = frame.filter(~pl.col("exempt"))
+    check_rows(data.height)
     domain, colors = palette.unit_type_scale(list(unit_types) or
                                              data["unit_type"].unique(maintain_order=True)
                                              .to_list())
@@ -524,20 +582,22 @@ def indicator_spread(
 
 def office_losses(frame: pl.DataFrame, *, titling: Titling,
                   office_title: str = "牵头科室") -> alt.TopLevelMixin:
-    """Points lost per responsible office. `frame`: office, lost, available, indicators."""
+    """Points lost per responsible office, averaged per unit scored (a sum over thousands of
+    units would not read). `frame`: office, avg_lost, lost, available, indicators, units."""
+    check_rows(frame.height, "offices")
     base = alt.Chart(frame).encode(
-        y=alt.Y("office:N", sort=frame.sort("lost", descending=True)["office"].to_list(),
+        y=alt.Y("office:N", sort=frame.sort("avg_lost", descending=True)["office"].to_list(),
                 title=office_title),
     )
     bars = base.mark_bar(color=palette.ACCENT, height={"band": 0.7}).encode(
-        x=alt.X("lost:Q", title="失分合计"),
+        x=alt.X("avg_lost:Q", title="平均每单位失分"),
         tooltip=[alt.Tooltip("office:N", title=office_title),
-                 alt.Tooltip("lost:Q", title="失分合计", format=".2f"),
-                 alt.Tooltip("available:Q", title="应得分合计", format=".2f"),
+                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2f"),
+                 alt.Tooltip("units:Q", title="参评单位数"),
                  alt.Tooltip("indicators:Q", title="牵头指标数")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
-        x="lost:Q", text=alt.Text("lost:Q", format=".2f"),
+        x="avg_lost:Q", text=alt.Text("avg_lost:Q", format=".2f"),
     )
     chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=_bar_height(frame.height))
     return finish(chart, titling)

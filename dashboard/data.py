@@ -188,3 +188,83 @@ def monthly_display(frame: pl.DataFrame, *, with_type: bool) -> pl.DataFrame:
         change_label(pl.col("ytd_change"), pl.col("prev_ytd_rank")).alias("累计较上月"),
     ]
     return frame.select(cols)
+
+
+# --- many units: what a chart shows and what it leaves out -------------------------------------
+
+TOP_N = 10  # a ranking chart shows the top and bottom TOP_N of each unit type
+
+
+def top_bottom(part: pl.DataFrame, *, n: int = TOP_N,
+               highlight: tuple[str, ...] | list[str] = (),
+               gap_prefix: str = "⋯") -> tuple[pl.DataFrame, int]:
+    """The rows of one unit type's ranking (in rank order) that a chart draws: the top `n` and
+    bottom `n` places (ties kept whole: every unit sharing a place shown) and the highlighted
+    units; each run of rows left out becomes one gap row (`unit` = "⋯ 第11–1870名 …", other
+    values null). A ranking short enough to read (at most 2n + 5 rows) is drawn whole.
+    Returns (rows to draw, number of units left out)."""
+    rows = part.height
+    if rows <= 2 * n + 5:
+        return part, 0
+    ranks = part["rank"].to_list()
+    bottom_rank = ranks[rows - n]
+    keep = ((pl.col("rank") <= n) | (pl.col("rank") >= bottom_rank)
+            | pl.col("unit").is_in(list(highlight)))
+    flags = part.select(keep.alias("keep"))["keep"].to_list()
+    pieces: list[pl.DataFrame] = []
+    start = 0
+    hidden = 0
+    i = 0
+    while i < rows:
+        if flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < rows and not flags[j]:
+            j += 1
+        pieces.append(part.slice(start, i - start))
+        count = j - i
+        hidden += count
+        places = (f"第{ranks[i]}–{ranks[j - 1]}名" if ranks[i] != ranks[j - 1]
+                  else f"第{ranks[i]}名")
+        label = f"{gap_prefix} {places} {count}个单位未显示"
+        pieces.append(pl.DataFrame({"unit": [label], "rank": [ranks[i]]},
+                                   schema={"unit": pl.String, "rank": part.schema["rank"]}))
+        start = i = j
+    pieces.append(part.slice(start, rows - start))
+    return pl.concat(pieces, how="diagonal_relaxed"), hidden
+
+
+def _nice_step(span: float, bins: int) -> float:
+    """A round bin width (1, 2, 2.5 or 5 × 10^k) giving about `bins` bins over `span`."""
+    import math
+
+    if span <= 0:
+        return 1.0
+    raw = span / bins
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
+def histogram_bins(frame: pl.DataFrame, value: str, *, by: str = "unit_type",
+                   bins: int = 24) -> pl.DataFrame:
+    """Units per value bin (round bin widths) and per `by`: bin_start, bin_end, `by`, units.
+    Binned here, on the server, so a chart of thousands of units sends a few dozen rows."""
+    values = frame.select(pl.col(value).drop_nulls())[value]
+    if values.is_empty():
+        return pl.DataFrame(schema={"bin_start": pl.Float64, "bin_end": pl.Float64,
+                                    by: pl.String, "units": pl.UInt32})
+    lo, hi = float(values.min()), float(values.max())
+    step = _nice_step(hi - lo, bins)
+    start = (lo // step) * step
+    return (
+        frame.filter(pl.col(value).is_not_null())
+        .with_columns(_bin=((pl.col(value) - start) / step).floor().cast(pl.Int64))
+        .group_by("_bin", by).agg(units=pl.len())
+        .with_columns(bin_start=start + pl.col("_bin") * step,
+                      bin_end=start + (pl.col("_bin") + 1) * step)
+        .sort("_bin", by).select("bin_start", "bin_end", by, "units")
+    )

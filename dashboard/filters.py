@@ -210,8 +210,10 @@ def sidebar(db: Path) -> Filters:
         raw = list(state.get(K_UNITS, []))
     state[K_UNITS] = [u.strip() for u in raw if u.strip() in unit_options]
     picked = st.sidebar.multiselect(
-        "关注单位", unit_options, key=K_UNITS, placeholder="全部单位",
-        help="排名图中突出显示;单位画像取第一个;指标页只统计所选单位。",
+        "关注单位", unit_options, key=K_UNITS,
+        placeholder=f"全部 {len(unit_options)} 个单位 · 输入名称搜索",
+        help="输入单位名称的一部分即可查找。排名图中总是显示并突出所选单位;单位画像取第一个;"
+             "指标页只统计所选单位。",
     )
 
     _write_query(scheme, year, period, unit_type, picked)

@@ -152,9 +152,15 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(round_half_up(pl.col(c)) for c in floats)
 
 
-def table_height(rows: int, limit: int = 40) -> int | str:
-    """A height that shows every row of a short table (no inner scrolling), else "auto"."""
-    return 35 * (rows + 1) + 3 if rows <= limit else "auto"
+SEARCH_FROM = 25  # a list longer than this gets a search box
+HEAT_DEFAULT_N = 30  # units a heat map shows unless the user asks for others
+SPREAD_BARS_UP_TO = 40  # one indicator's scores as one bar per unit up to this many units
+
+
+def table_height(rows: int, limit: int = 40) -> int:
+    """A height that shows every row of a short table (no inner scrolling), else about 15 rows
+    with the table scrolling (virtualised: thousands of rows cost the browser nothing more)."""
+    return 35 * (min(rows, limit) + 1) + 3 if rows <= limit else 35 * 16 + 3
 
 
 def show_table(
@@ -261,26 +267,61 @@ def ranking_section(f: Filters) -> tuple[str, pl.DataFrame, pl.DataFrame]:
     return "yearend", raw, shown
 
 
-def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str) -> LazyChart:
-    """The sorted bar chart of one unit type's ranking (grades as colours where there are any)."""
+def _ranking_value(mode: str) -> tuple[str, str]:
+    """The ranked figure of a ranking: (column, title)."""
+    return ("points", "当月得分") if mode == "monthly" else ("total", "总分")
+
+
+def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str,
+                  n: int = data.TOP_N) -> tuple[LazyChart, int]:
+    """The bar chart of one unit type's ranking: the top and bottom `n` places and the
+    highlighted units (all units where there are few), grades as colours where there are any.
+    Returns (chart, number of units it leaves out)."""
     part = raw.filter(pl.col("unit_type") == unit_type)
+    rows, hidden = data.top_bottom(part, n=n, highlight=f.units, gap_prefix=charts.GAP_PREFIX)
+    value, value_title = _ranking_value(mode)
+    what = "平时考评月度排名" if mode == "monthly" else "年终考核排名"
+    if hidden:
+        what += f" · 前{n}名与后{n}名"
     if mode == "monthly":
-        return LazyChart(
-            charts.ranking_bars, part, value="points", value_title="当月得分",
-            titling=titling(f, f"{unit_type} 平时考评月度排名"),
+        chart = LazyChart(
+            charts.ranking_bars, rows, value=value, value_title=value_title,
+            titling=titling(f, f"{unit_type} {what}"),
             unit_types=list(f.unit_types), highlight=f.units,
         )
-    grades = data.grades(f.db, f.scheme)["grade"].to_list()
-    return LazyChart(
-        charts.ranking_bars, part, value="total", value_title="总分",
-        titling=titling(f, f"{unit_type} 年终考核排名", f"{f.year}年度"),
-        grades=grades, unit_types=list(f.unit_types), highlight=f.units,
-    )
+    else:
+        grades = data.grades(f.db, f.scheme)["grade"].to_list()
+        chart = LazyChart(
+            charts.ranking_bars, rows, value=value, value_title=value_title,
+            titling=titling(f, f"{unit_type} {what}", f"{f.year}年度"),
+            grades=grades, unit_types=list(f.unit_types), highlight=f.units,
+        )
+    return chart, hidden
+
+
+def ranking_histogram(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str) -> LazyChart:
+    """Every unit of a type as a histogram of its score, the highlighted units marked."""
+    part = raw.filter(pl.col("unit_type") == unit_type)
+    value, value_title = _ranking_value(mode)
+    bins = data.histogram_bins(part, value)
+    marks = None
+    if f.units:
+        marks = part.filter(pl.col("unit").is_in(list(f.units))).select(
+            "unit", "rank", value=pl.col(value))
+    when = None if mode == "monthly" else f"{f.year}年度"
+    return LazyChart(charts.histogram, bins, value_title=value_title, unit_types=[unit_type],
+                     marks=marks, titling=titling(f, f"{unit_type} {value_title}分布"
+                                                     f"(全部{part.height}个单位)", when))
+
+
+def hidden_note(hidden: int, where: str = "图中") -> str:
+    """「另有 N 个单位未显示」 and where to find them."""
+    return f"{where}另有 {hidden} 个单位未显示:见分布图与下方完整排名表(可搜索、可排序)。"
 
 
 def distribution_chart(f: Filters) -> LazyChart | None:
-    """Grade distribution per unit type, or where the scheme has no grades the spread of totals;
-    None when there are no year-end results."""
+    """Grade distribution per unit type, or where the scheme has no grades a histogram of totals
+    by unit type (binned on the server); None when there are no year-end results."""
     when = f"{f.year}年度"
     if f.info.get("has_grades"):
         dist = data.read("dash_grade_distribution", f.db, f.scheme, f.year)
@@ -296,8 +337,8 @@ def distribution_chart(f: Filters) -> LazyChart | None:
     if raw.is_empty():
         return None
     types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
-    return LazyChart(charts.score_spread, raw, unit_types=types,
-                     titling=titling(f, "总分分布 · 本方案不设等次", when))
+    return LazyChart(charts.histogram, data.histogram_bins(raw, "total"), value_title="总分",
+                     unit_types=types, titling=titling(f, "总分分布 · 本方案不设等次", when))
 
 
 def target_charts(f: Filters, measures: Sequence[str] | None = None
@@ -332,7 +373,7 @@ def briefing_pack(f: Filters) -> bytes:
         chart_list.append(("考核等次分布" if f.info.get("has_grades") else "总分分布",
                            dist.build()))
     for unit_type in [t for t in f.unit_types if t in raw["unit_type"].to_list()]:
-        chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type).build()))
+        chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type)[0].build()))
     chart_list += target_charts(f, measures=("rank", "cumulative"))
     what = "平时考评月度排名" if mode == "monthly" else "年终考核结果"
     title = f"{f.jurisdiction}电子政务绩效考核{what}通报"

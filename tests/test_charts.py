@@ -197,17 +197,87 @@ def test_movers_sorted_by_change_with_labels() -> None:
     assert labels["乙"] == "4→1"
 
 
-def test_lost_points_and_office_losses_sorted_most_lost_first() -> None:
-    lost = pl.DataFrame({"label": ["001 甲", "002 乙"], "lost": [1.0, 4.0],
-                         "max_points": [4.0, 6.0], "units_losing": [1, 3],
-                         "office": [None, "信息中心"]})
+def test_lost_points_and_office_losses_per_unit_not_summed() -> None:
+    """Lost points read as the average per unit scored (a sum over thousands of units would not
+    read), with the share of units that lost any; the frame's order (most lost first) is kept."""
+    lost = pl.DataFrame({"label": ["002 乙", "001 甲"], "avg_lost": [1.5, 0.25],
+                         "share_losing": [0.75, 0.25], "max_points": [6.0, 4.0],
+                         "units_losing": [3, 1], "units_scored": [4, 4],
+                         "office": ["信息中心", None]})
     s = spec(charts.lost_points(lost, titling=SAMPLE))
-    assert s["layer"][0]["encoding"]["y"]["sort"] == ["002 乙", "001 甲"]
-    offices = pl.DataFrame({"office": ["办公室", "信息中心"], "lost": [2.0, 9.0],
-                            "available": [10.0, 40.0], "indicators": [2, 5]})
+    bars = s["layer"][0]["encoding"]
+    assert bars["y"]["sort"] == ["002 乙", "001 甲"]
+    assert bars["x"]["field"] == "avg_lost" and bars["x"]["title"] == "平均每单位失分"
+    texts = [r["text"] for rows in s["datasets"].values() for r in rows]
+    assert texts == ["1.5 · 75%单位失分", "0.25 · 25%单位失分"]
+    offices = pl.DataFrame({"office": ["办公室", "信息中心"], "avg_lost": [0.5, 2.25],
+                            "lost": [2.0, 9.0], "available": [10.0, 40.0], "indicators": [2, 5],
+                            "units": [4, 4]})
     s = spec(charts.office_losses(offices, titling=SAMPLE))
     assert s["layer"][0]["encoding"]["y"]["sort"] == ["信息中心", "办公室"]
     assert s["layer"][0]["encoding"]["y"]["title"] == "牵头科室"
+    assert s["layer"][0]["encoding"]["x"]["field"] == "avg_lost"
+
+
+def big_ranking(n: int) -> pl.DataFrame:
+    """n units of one type with distinct totals, except a tie for 3rd and one at the bottom."""
+    totals = [100.0 - i * 0.01 for i in range(n)]
+    totals[3] = totals[2]
+    totals[n - 1] = totals[n - 2]
+    frame = pl.DataFrame({"unit": [f"单位{i:05d}" for i in range(n)], "unit_type": ["区镇"] * n,
+                          "total": totals, "grade": ["合格"] * n})
+    return frame.with_columns(rank=pl.col("total").rank("min", descending=True).cast(pl.Int64))
+
+
+def test_ranking_chart_rows_top_bottom_highlight_and_gaps() -> None:
+    """2,000 units: the chart draws the top and bottom 10 places (ties whole), the highlighted
+    unit and one gap row per run left out, and the number left out adds up."""
+    from dashboard.data import top_bottom
+
+    frame = big_ranking(2000)
+    rows, hidden = top_bottom(frame, n=10, highlight=["单位01000"], gap_prefix="⋯")
+    units = rows["unit"].to_list()
+    assert units[:10] == [f"单位{i:05d}" for i in range(10)]
+    assert units[-10:] == [f"单位{i:05d}" for i in range(1990, 2000)]
+    assert "单位01000" in units
+    gaps = [u for u in units if u.startswith("⋯")]
+    assert gaps == ["⋯ 第11–1000名 990个单位未显示", "⋯ 第1002–1990名 989个单位未显示"]
+    assert hidden == 2000 - (len(units) - len(gaps)) == 1979
+    s = spec(charts.ranking_bars(rows, value="total", value_title="总分", titling=REAL,
+                                 grades=GRADES, highlight=["单位01000"]))
+    y = s["layer"][0]["encoding"]["y"]
+    assert y["scale"]["domain"] == units  # the gap rows keep their place
+    # Ties are kept whole: a small ranking is drawn as it is.
+    small = big_ranking(20)
+    assert top_bottom(small, n=10)[1] == 0
+
+
+def test_no_chart_draws_more_rows_than_a_person_can_read() -> None:
+    frame = big_ranking(charts.MAX_ROWS + 1)
+    with pytest.raises(charts.TooManyMarks):
+        charts.ranking_bars(frame, value="total", value_title="总分", titling=REAL)
+    cells = pl.DataFrame({"unit": [f"u{i}" for i in range(charts.MAX_ROWS + 1)], "node": "甲",
+                          "node_position": 1, "score": 1.0, "max_points": 2.0})
+    with pytest.raises(charts.TooManyMarks):
+        charts.heatmap(cells, level_title="一级指标", titling=REAL)
+
+
+def test_histogram_bins_every_unit_on_the_server() -> None:
+    """5,000 units become a few dozen binned rows; every unit is counted once; the highlighted
+    unit is a labelled rule."""
+    from dashboard.data import histogram_bins
+
+    frame = big_ranking(5000)
+    bins = histogram_bins(frame, "total")
+    assert bins["units"].sum() == 5000
+    assert bins.height <= charts.MAX_ROWS
+    assert (bins["bin_end"] - bins["bin_start"]).n_unique() == 1
+    marks = frame.filter(pl.col("unit") == "单位00042").select("unit", "rank",
+                                                              value=pl.col("total"))
+    s = spec(charts.histogram(bins, value_title="总分", titling=REAL, marks=marks))
+    rows = [r for rows in s["datasets"].values() for r in rows]
+    assert len(rows) == bins.height + 1  # the bins, and the marked unit (rule and label share it)
+    assert any(r.get("label") == "单位00042 第43名" for r in rows)  # 第3名 is shared by two
 
 
 def test_unit_lines_share_one_legend_with_the_median_dashed() -> None:

@@ -450,8 +450,9 @@ def dash_level_scores(db: Path, scheme: str, year: int, level: int, *,
 def dash_lost_points(db: Path, scheme: str, year: int, unit_type: str | None,
                      units: list[str] | tuple[str, ...] | None = None,
                      rubric: str | None = None) -> pl.DataFrame:
-    """Per indicator: points lost summed over the units in view, units that lost any, and the
-    indicator's lead office; most lost first."""
+    """Per indicator: points lost over the units in view, as a sum and as the average per unit
+    scored (`avg_lost`, exempt units left out), units that lost any and their share of the units
+    scored (`share_losing`), and the indicator's lead office; most lost per unit first."""
     u = _units_param(units)
     return _dash_query(
         db,
@@ -460,12 +461,15 @@ def dash_lost_points(db: Path, scheme: str, year: int, unit_type: str | None,
         "count(*) FILTER (WHERE s.lost > 0) AS units_losing, "
         "count(*) FILTER (WHERE NOT s.exempt) AS units_scored, "
         "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available, "
+        "sum(s.lost) / nullif(count(*) FILTER (WHERE NOT s.exempt), 0) AS avg_lost, "
+        "(count(*) FILTER (WHERE s.lost > 0))::DOUBLE "
+        "  / nullif(count(*) FILTER (WHERE NOT s.exempt), 0) AS share_losing, "
         "i.lead_office, i.supporting_offices, i.assessing_bodies, i.criteria, i.scoring_text "
         "FROM indicator_scores s "
         "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
         "WHERE s.scheme = ? AND s.year = ? AND (?::VARCHAR IS NULL OR s.unit_type = ?) "
         "AND (?::VARCHAR IS NULL OR s.rubric = ?) AND " + _UNIT_FILTER.format(col="s.unit")
-        + " GROUP BY ALL ORDER BY lost DESC, i.rubric, i.position",
+        + " GROUP BY ALL ORDER BY avg_lost DESC NULLS LAST, lost DESC, i.rubric, i.position",
         [scheme, year, unit_type, unit_type, rubric, rubric, u, u],
     )
 
@@ -491,19 +495,21 @@ def dash_lost_by_office(db: Path, scheme: str, year: int, unit_type: str | None,
                         units: list[str] | tuple[str, ...] | None = None,
                         rubric: str | None = None, by: str = "lead_office") -> pl.DataFrame:
     """Points lost per responsible office: the lead office (牵头科室, Huaibei) or, with
-    by="assessing_bodies", the lead assessing body (牵头考核单位, Shengzhou)."""
+    by="assessing_bodies", the lead assessing body (牵头考核单位, Shengzhou); summed, and averaged
+    per unit scored (`avg_lost`), most lost per unit first."""
     column = _OFFICE_COLUMNS[by]
     u = _units_param(units)
     return _dash_query(
         db,
         f"SELECT {column} AS office, sum(s.lost) AS lost, "
         "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available, "
-        "count(DISTINCT i.code) AS indicators FROM indicator_scores s "
+        "count(DISTINCT i.code) AS indicators, count(DISTINCT s.unit) AS units, "
+        "sum(s.lost) / nullif(count(DISTINCT s.unit), 0) AS avg_lost FROM indicator_scores s "
         "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
         f"WHERE s.scheme = ? AND s.year = ? AND {column} IS NOT NULL "
         "AND (?::VARCHAR IS NULL OR s.unit_type = ?) AND (?::VARCHAR IS NULL OR s.rubric = ?) "
         "AND " + _UNIT_FILTER.format(col="s.unit")
-        + " GROUP BY office ORDER BY lost DESC, office",
+        + " GROUP BY office ORDER BY avg_lost DESC, office",
         [scheme, year, unit_type, unit_type, rubric, rubric, u, u],
     )
 
@@ -614,4 +620,24 @@ def dash_indicator_weights(db: Path, scheme: str, year: int) -> pl.DataFrame:
         "JOIN rubrics r ON r.scheme = w.scheme AND r.rubric = w.rubric "
         "WHERE w.scheme = ? AND w.year = ? ORDER BY w.rubric, i.position",
         [scheme, year],
+    )
+
+
+def dash_unit_shares(db: Path, scheme: str, year: int, *, rubric: str | None = None,
+                     unit_type: str | None = None,
+                     units: list[str] | tuple[str, ...] | None = None) -> pl.DataFrame:
+    """Each unit's share of the available points over all its indicators (exempt ones left out),
+    best first: the order in which the heat map picks the units in view."""
+    u = _units_param(units)
+    return _dash_query(
+        db,
+        "SELECT s.unit, s.unit_type, sum(CASE WHEN s.exempt THEN 0 ELSE s.score END) AS score, "
+        "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS max_points, "
+        "sum(CASE WHEN s.exempt THEN 0 ELSE s.score END) "
+        "  / nullif(sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END), 0) AS share "
+        "FROM indicator_scores s WHERE s.scheme = ? AND s.year = ? "
+        "AND (?::VARCHAR IS NULL OR s.rubric = ?) AND (?::VARCHAR IS NULL OR s.unit_type = ?) "
+        "AND " + _UNIT_FILTER.format(col="s.unit")
+        + " GROUP BY s.unit, s.unit_type ORDER BY share DESC NULLS LAST, s.unit",
+        [scheme, year, rubric, rubric, unit_type, unit_type, u, u],
     )

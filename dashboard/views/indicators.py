@@ -34,14 +34,45 @@ types_label = "、".join(rubric_types[rubric])
 st.caption(widgets.md(f"评分细则: {rubric_names[rubric]}(适用于 {types_label})"))
 
 args = {"unit_type": f.unit_type, "rubric": rubric, "units": list(f.units)}
-level1 = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, **args)
-if level1.is_empty():
+shares = data.read("dash_unit_shares", f.db, f.scheme, f.year, rubric=rubric,
+                   unit_type=f.unit_type, units=list(f.units))
+if shares.is_empty():
     widgets.nothing_to_show(f"{f.year}年度还没有年终评分结果,所以没有指标得分。")
     st.stop()
 when = f"{f.year}年度"
 
+
+def units_in_view(shares: pl.DataFrame) -> tuple[list[str], str]:
+    """The units the heat maps draw (at most charts.MAX_ROWS) and how they were picked: the
+    highlighted units, else a search, else the top or bottom N by share of points scored."""
+    total = shares.height
+    if f.units:
+        return shares["unit"].head(charts.MAX_ROWS).to_list(), "侧栏所选的关注单位"
+    if total <= widgets.HEAT_DEFAULT_N:
+        return shares["unit"].to_list(), "全部单位"
+    c1, c2, c3 = st.columns([2, 1, 2])
+    order = c1.segmented_control("热力图显示", ["得分率最高", "得分率最低"], key="ind-order",
+                                 default="得分率最高") or "得分率最高"
+    n = c2.number_input("单位数", min_value=5, max_value=charts.MAX_ROWS, step=5,
+                        value=widgets.HEAT_DEFAULT_N, key="ind-n")
+    query = c3.text_input("搜索单位", key="ind-q", placeholder="输入单位名称的一部分").strip()
+    picked = shares if order == "得分率最高" else shares.reverse()
+    how = f"{order}的 {n} 个单位"
+    if query:
+        picked = picked.filter(pl.col("unit").str.contains(query, literal=True))
+        how = f"名称含「{widgets.md(query)}」、{how}"
+    return picked["unit"].head(int(n)).to_list(), how
+
+
+in_view, how = units_in_view(shares)
+hidden = shares.height - len(in_view)
+view_args = {**args, "units": in_view}
+level1 = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, **view_args)
+
 # --- heat map and drill-down -----------------------------------------------------------------
 st.subheader("各单位一级指标得分率")
+st.caption(f"热力图显示{how}(按全部指标得分率排序)"
+           + (f";另有 {hidden} 个单位未显示。" if hidden else "。"))
 chart = widgets.LazyChart(charts.heatmap, level1, level_title="一级指标", highlight=f.units,
                           titling=widgets.titling(f, f"{types_label} 一级指标得分率", when))
 widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1")
@@ -52,7 +83,8 @@ c1, c2 = st.columns(2)
 filters.page_choice("cat", "ind-cat", categories, categories[0])
 category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
 filters.remember("cat", category)
-level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category, **args)
+level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category,
+                   **view_args)
 st.subheader(widgets.md(f"{category} · 二级指标"))
 chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
                           titling=widgets.titling(f, f"{category} 二级指标得分率", when))
@@ -64,12 +96,14 @@ filters.page_choice("l2", "ind-l2", seconds, seconds[0])
 second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
 filters.remember("l2", second)
 level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
-                   level2=second, **args)
+                   level2=second, **view_args)
 st.subheader(widgets.md(f"{category} / {second} · 三级指标"))
 chart = widgets.LazyChart(charts.heatmap, level3, level_title="三级指标(编号 名称)",
                           highlight=f.units,
                           titling=widgets.titling(f, f"{second} 三级指标得分率", when))
 widgets.show_chart(chart, name=f"{second}_三级指标得分率_{f.year}", key="ind-heat3")
+if hidden:
+    st.caption(f"三张热力图显示同样的 {len(in_view)} 个单位;另有 {hidden} 个单位未显示。")
 
 # --- where points were lost ------------------------------------------------------------------
 lost = data.read("dash_lost_points", f.db, f.scheme, f.year, f.unit_type, list(f.units), rubric)
@@ -81,19 +115,23 @@ lost = lost.with_columns(
     office=pl.col("lead_office") if has_lead else pl.col("assessing_bodies"),
 )
 st.subheader("失分最多的指标")
+st.caption(f"按平均每单位失分排列(共 {shares.height} 个单位参评;豁免的单位不计入),"
+           "并注明失分单位占比。")
 losing = lost.filter(pl.col("lost") > 0)
 if losing.is_empty():
     widgets.nothing_to_show("所选单位在本细则的各项指标上都得了满分。")
 else:
     chart = widgets.LazyChart(
         charts.lost_points, losing, top=15, office_title=office_title,
-        titling=widgets.titling(f, f"{types_label} 失分最多的15项指标", when),
+        titling=widgets.titling(f, f"{types_label} 平均失分最多的15项指标", when),
     )
     widgets.show_chart(chart, name=f"失分最多的指标_{f.year}", key="ind-lost")
     table = losing.select(
         pl.col("code").alias("编号"), pl.col("name").alias("指标"),
         pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值"),
-        pl.col("lost").alias("失分合计"), pl.col("units_losing").alias("失分单位数"),
+        pl.col("avg_lost").alias("平均失分"),
+        (pl.col("share_losing") * 100).alias("失分单位占比(%)"),
+        pl.col("units_losing").alias("失分单位数"),
         pl.col("units_scored").alias("参评单位数"), pl.col("office").alias(office_title),
     )
     if not (has_lead or has_body):
@@ -116,17 +154,36 @@ row = codes.filter(pl.col("code") == code).row(0, named=True)
 criteria = row["criteria"] or row["scoring_text"]
 if criteria:
     st.caption(widgets.md(f"考核要点: {criteria}"))
-if spread.filter(~pl.col("exempt")).is_empty():
+scored = spread.filter(~pl.col("exempt"))
+if scored.is_empty():
     widgets.nothing_to_show("所有单位均豁免此项指标。")
-else:
+elif scored.height <= widgets.SPREAD_BARS_UP_TO:
     chart = widgets.LazyChart(
         charts.indicator_spread, spread, unit_types=rubric_types[rubric], highlight=f.units,
         titling=widgets.titling(f, f"指标 {labels[code]} 各单位得分", when),
     )
     widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread")
+else:
+    marks = None
+    if f.units:
+        ranked = scored.with_columns(rank=pl.col("score").rank("min", descending=True)
+                                     .cast(pl.Int64))
+        marks = ranked.filter(pl.col("unit").is_in(list(f.units))).head(charts.MAX_ROWS).select(
+            "unit", "rank", value=pl.col("score"))
+    chart = widgets.LazyChart(
+        charts.histogram, data.histogram_bins(scored, "score", bins=20), value_title="得分",
+        unit_types=[t for t in rubric_types[rubric] if t in scored["unit_type"].to_list()],
+        marks=marks,
+        titling=widgets.titling(f, f"指标 {labels[code]} 得分分布(全部{scored.height}个单位)",
+                                when),
+    )
+    widgets.show_chart(chart, name=f"指标{code}_得分分布_{f.year}", key="ind-spread")
+    st.caption(f"{scored.height} 个单位按得分分组计数,不逐一列出;关注单位以竖线标出。")
+if spread["exempt"].any():
     exempt = spread.filter(pl.col("exempt"))["unit"].to_list()
-    if exempt:
-        st.caption(widgets.md("豁免(书面说明无此任务): " + "、".join(exempt)))
+    shown_exempt = "、".join(exempt[:20])
+    more = f" 等 {len(exempt)} 个单位" if len(exempt) > 20 else ""
+    st.caption(widgets.md(f"豁免(书面说明无此任务): {shown_exempt}{more}"))
 
 # --- by responsible office -------------------------------------------------------------------
 st.subheader(f"按{office_title}的失分")
@@ -142,12 +199,15 @@ else:
         st.caption("本细则列的是牵头考核单位(负责考核该项的部门),按其汇总失分。")
     chart = widgets.LazyChart(
         charts.office_losses, offices, office_title=office_title,
-        titling=widgets.titling(f, f"按{office_title}汇总的失分", when),
+        titling=widgets.titling(f, f"按{office_title}的平均每单位失分", when),
     )
     widgets.show_chart(chart, name=f"按{office_title}失分_{f.year}", key="ind-office")
+    st.caption("按平均每单位失分(该部门牵头的指标上的失分合计 ÷ 参评单位数)排列。")
     widgets.show_table(
-        offices.select(pl.col("office").alias(office_title), pl.col("lost").alias("失分合计"),
-                       pl.col("available").alias("应得分合计"),
+        offices.select(pl.col("office").alias(office_title),
+                       pl.col("avg_lost").alias("平均每单位失分"),
+                       pl.col("lost").alias("失分合计"),
+                       pl.col("units").alias("参评单位数"),
                        pl.col("indicators").alias("牵头指标数")),
         name=f"按{office_title}失分", filters=f, key="ind-office-t",
     )
