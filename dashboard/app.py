@@ -52,7 +52,7 @@ def main() -> None:
     st.sidebar.markdown("### 电子政务绩效考核")
     view = filters.sidebar(db)
     st.sidebar.divider()
-    widgets.briefing_button(view, lambda: widgets.briefing_pack(view))
+    widgets.briefing_button(view)
     notice_button.notice_button(view)
     if view.loaded_at:
         st.sidebar.caption(f"数据更新于 {view.loaded_at}")

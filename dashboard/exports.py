@@ -29,7 +29,8 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -645,36 +646,58 @@ def briefing_pdf(
     grade_column: str | None = None,
     ranking_heading: str = _RANKING_HEADING,
     generated_on: date | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    progress: Callable[[float, str], None] | None = None,
 ) -> bytes:
     """A briefing pack as a PDF, A4 landscape: a cover (title, subtitle, 考核期间, 生成日期 and the
     sample mark), the ranking table over as many pages as it needs (header repeated, rows tinted
     by `grade_column` when given), then one page per (caption, chart). Every page after the cover
     carries the title, the sample mark and its page number in the footer. Text is real text in an
-    embedded CJK font, so it prints sharp and can be searched and copied."""
+    embedded CJK font, so it prints sharp and can be searched and copied.
+
+    `attachments` (file name, bytes), e.g. the full ranking as XLSX, are embedded in the PDF as
+    file attachments. `progress(fraction, what)` is called as the pack is built.
+
+    Cost: vl-convert's SVG → PDF step takes about 1 ms per CJK glyph of text (measured: 50 lines
+    of 30 characters, 1.1–1.9 s), so the time grows with the text on the pages; charts are
+    rendered to SVG two at a time (vl-convert releases the GIL there)."""
     _ensure_fonts()
     generated_on = generated_on or date.today()
     full_title = _full_title(title, sample)
 
+    def report(fraction: float, what: str) -> None:
+        if progress is not None:
+            progress(min(max(fraction, 0.0), 1.0), what)
+
+    report(0.0, "排版排名表")
     # (heading, body SVG, is a table) for every page after the cover.
     bodies: list[tuple[str, str, bool]] = []
     if ranking.width:
         for i, table in enumerate(_table_svgs(ranking, grade_column)):
             bodies.append((ranking_heading + (" (续)" if i else ""), table, True))
-    for caption, chart in charts:
-        bodies.append((caption, chart_svg(chart).decode("utf-8"), False))
+    report(0.1, "绘制图表")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        svgs = list(pool.map(lambda item: chart_svg(item[1]).decode("utf-8"), charts))
+    for (caption, _), svg in zip(charts, svgs, strict=True):
+        bodies.append((caption, svg, False))
     pages = len(bodies) + 1
 
     writer = PdfWriter()
+    report(0.3, f"生成第 1 页 / 共 {pages} 页")
     cover = _page_pdf(_svg(_cover_spec(title, period, subtitle, sample, generated_on)), None,
                       top_align=False, max_scale=1)
     writer.add_page(PdfReader(io.BytesIO(cover)).pages[0])
     for number, (heading, body, is_table) in enumerate(bodies, start=2):
+        report(0.3 + 0.7 * (number - 1) / pages, f"生成第 {number} 页 / 共 {pages} 页:{heading}")
         frame = _svg(_frame_spec(heading, f"{full_title}  {period}", number, pages, sample))
         page = _page_pdf(frame, body, top_align=is_table,
                          max_scale=1.0 if is_table else _MAX_CHART_UPSCALE)
         writer.add_page(PdfReader(io.BytesIO(page)).pages[0])
+    for name, content in attachments:
+        writer.add_attachment(name, content)
 
     writer.add_metadata({"/Title": full_title, "/Subject": period, "/Creator": "egov"})
     out = io.BytesIO()
     writer.write(out)
+    report(1.0, f"完成,共 {pages} 页")
     return out.getvalue()

@@ -198,15 +198,39 @@ def show_table(
     )
 
 
-def briefing_button(filters: Filters, build: Callable[[], bytes], *, where=st.sidebar) -> None:
-    """The 「生成通报材料」 button: the briefing pack PDF for the chosen period, built on click."""
+def briefing_button(filters: Filters,
+                    build: Callable[..., bytes] | None = None, *, where=st.sidebar) -> None:
+    """「生成通报材料」: builds the briefing pack PDF for the chosen view with its progress shown
+    (st.status with a progress bar), then offers it for download. `build(progress)` makes the
+    bytes (default: `briefing_pack(filters, progress)`)."""
     file = _safe_name(f"{filters.jurisdiction}电子政务绩效考核通报_{filters.period_label}")
-    where.download_button(
-        "生成通报材料", data=build, file_name=f"{file}.pdf", mime="application/pdf",
-        key="briefing", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-        width="stretch",
-        help="封面、排名表、总览与目标图表,按所选方案与期间生成 PDF。",
-    )
+    view = (str(filters.db), data.stamp(filters.db) if filters.db.exists() else None,
+            filters.scheme, filters.year, filters.period, filters.unit_type, filters.units)
+    if where.button("生成通报材料", key="briefing", icon=":material/picture_as_pdf:",
+                    type="primary", width="stretch",
+                    help="封面、排名表、总览与目标图表,按所选方案与期间生成 PDF;"
+                         "单位多时排名表列出各类前后各10名,完整排名作为 XLSX 附在 PDF 中。"):
+        import time
+
+        started = time.perf_counter()
+        with where.status("正在生成通报材料…", expanded=True) as status:
+            bar = st.progress(0.0, text="开始")
+
+            def progress(fraction: float, what: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=what)
+
+            make = build or (lambda progress: briefing_pack(filters, progress))
+            pdf = make(progress)
+            status.update(label=f"通报材料已生成({time.perf_counter() - started:.1f} 秒)",
+                          state="complete", expanded=False)
+        st.session_state["_egov_briefing"] = (view, pdf)
+    stored = st.session_state.get("_egov_briefing")
+    if stored and stored[0] == view:
+        where.download_button(
+            "下载通报材料 PDF", data=stored[1], file_name=f"{file}.pdf", mime="application/pdf",
+            key="briefing-download", on_click="ignore", icon=":material/download:",
+            width="stretch",
+        )
 
 
 # --- sections shared by the pages and the briefing pack ----------------------------------------
@@ -363,22 +387,74 @@ def target_chart_for(f: Filters, rows: pl.DataFrame) -> LazyChart:
                      titling=titling(f, str(last["text"]), when))
 
 
-def briefing_pack(f: Filters) -> bytes:
-    """The briefing PDF for the view: cover, ranking table, the overview chart(s) and the
-    headline target charts (rank and cumulative targets)."""
+BRIEFING_TOP_N = 10  # the briefing's ranking table lists the top and bottom places of a type
+
+
+def briefing_ranking(f: Filters, raw: pl.DataFrame, shown: pl.DataFrame,
+                     n: int = BRIEFING_TOP_N) -> tuple[pl.DataFrame, int]:
+    """The ranking table of the briefing pack: per unit type the top and bottom `n` places and
+    the highlighted units, each run left out as one row saying so (every unit where a type has
+    few). Returns (table, units left out); the full table goes with the pack as an XLSX."""
+    indexed = raw.with_row_index("_i")
+    table = shown.with_row_index("_i")
+    parts, hidden = [], 0
+    for unit_type in raw["unit_type"].unique(maintain_order=True).to_list():
+        part = indexed.filter(pl.col("unit_type") == unit_type)
+        rows, left_out = data.top_bottom(part, n=n, highlight=f.units, gap_prefix="⋯")
+        hidden += left_out
+        picked = rows.select("_i", gap=pl.when(pl.col("_i").is_null()).then(pl.col("unit")))
+        if "单位类型" in table.columns:
+            picked = picked.with_columns(_type=pl.lit(unit_type))
+        parts.append(picked)
+    order = pl.concat(parts, how="diagonal_relaxed")
+    out = order.join(table, on="_i", how="left", maintain_order="left").with_columns(
+        pl.coalesce("单位", pl.col("gap").str.replace("未显示", "未列出(完整排名见附件 XLSX)"))
+        .alias("单位"))
+    if "单位类型" in out.columns:
+        out = out.with_columns(pl.coalesce("单位类型", "_type").alias("单位类型"))
+    return out.select(shown.columns), hidden
+
+
+def briefing_pack(f: Filters, progress: Callable[[float, str], None] | None = None) -> bytes:
+    """The briefing PDF for the view: cover, ranking table (the top and bottom places of each
+    type where there are many units, the full ranking attached as XLSX), the overview chart(s),
+    each type's ranking chart and the headline target charts (rank and cumulative targets).
+    `progress(fraction, what)` is told how far the build is."""
+    def report(fraction: float, what: str) -> None:
+        if progress is not None:
+            progress(fraction, what)
+
+    report(0.0, "读取排名")
     mode, raw, shown = ranking_section(f)
     chart_list: list[tuple[str, alt.TopLevelMixin]] = []
     dist = distribution_chart(f)
     if dist is not None:
         chart_list.append(("考核等次分布" if f.info.get("has_grades") else "总分分布",
                            dist.build()))
+    report(0.05, "准备图表")
     for unit_type in [t for t in f.unit_types if t in raw["unit_type"].to_list()]:
         chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type)[0].build()))
     chart_list += target_charts(f, measures=("rank", "cumulative"))
     what = "平时考评月度排名" if mode == "monthly" else "年终考核结果"
     title = f"{f.jurisdiction}电子政务绩效考核{what}通报"
+    table, hidden = briefing_ranking(f, raw, rounded(shown))
+    attachments = []
+    grade_column = "等次" if "等次" in shown.columns else None
+    if hidden:
+        report(0.1, f"写出完整排名表({raw.height} 个单位)")
+        full = _exports().table_xlsx(rounded(shown).with_columns(pl.col(pl.String).fill_null("")),
+                                     title=f"{title} 完整排名", period=f.period_label,
+                                     unit_label=f.type_label, sample=f.sample,
+                                     grade_column=grade_column, source=f.source)
+        attachments.append((_safe_name(f"{title}_完整排名_{f.period_label}") + ".xlsx", full))
+
+    def pdf_progress(fraction: float, what: str) -> None:
+        report(0.15 + 0.85 * fraction, what)
+
     return _exports().briefing_pdf(
-        title=title, period=f.period_label, sample=f.sample, ranking=rounded(shown),
-        charts=chart_list, subtitle=str(f.info.get("name", "")),
-        grade_column="等次" if "等次" in shown.columns else None,
+        title=title, period=f.period_label, sample=f.sample, ranking=table,
+        charts=chart_list, subtitle=str(f.info.get("name", "")), grade_column=grade_column,
+        ranking_heading=(f"考评结果排名(各类前后各{BRIEFING_TOP_N}名;另有 {hidden} 个单位见附件)"
+                         if hidden else "考评结果排名"),
+        attachments=attachments, progress=pdf_progress,
     )
