@@ -408,7 +408,7 @@ def briefing_ranking(f: Filters, raw: pl.DataFrame, shown: pl.DataFrame,
         parts.append(picked)
     order = pl.concat(parts, how="diagonal_relaxed")
     out = order.join(table, on="_i", how="left", maintain_order="left").with_columns(
-        pl.coalesce("单位", pl.col("gap").str.replace("未显示", "未列出(完整排名见附件 XLSX)"))
+        pl.coalesce("单位", pl.col("gap").str.replace("未显示", "见附件"))
         .alias("单位"))
     if "单位类型" in out.columns:
         out = out.with_columns(pl.coalesce("单位类型", "_type").alias("单位类型"))

@@ -36,6 +36,19 @@ def demo_db(demo_dirs: dict[str, Path]) -> Path:
     return demo_dirs["db"]
 
 
+BIG_UNITS = 2000  # the page tests' large warehouse: units of jintan-2013
+
+
+@pytest.fixture(scope="session")
+def big_db(demo_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with BIG_UNITS units of jintan-2013 (the sample's units copied with seeded
+    inputs, scored by the engine; benchmarks/big_warehouse.py), built once per session."""
+    from benchmarks.big_warehouse import build_big_warehouse
+
+    base = tmp_path_factory.mktemp("big")
+    return build_big_warehouse(base / "egov.duckdb", BIG_UNITS, sample_db=demo_dirs["db"])
+
+
 def skip_unless(available: bool, reason: str) -> None:
     """Skip a test that needs a system package (chromium, a CJK font) when it is missing.
 

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
+@contextmanager
+def dashboard(db: Path) -> Iterator[str]:
+    """The dashboard over `db` served on a free port; yields its URL."""
     try:
         import playwright  # noqa: F401
         have_playwright = True
@@ -51,7 +53,7 @@ def server(demo_db: Path) -> Iterator[str]:
     skip_unless(Path(CHROMIUM).exists() and have_playwright,
                 "Debian chromium (apt-get install chromium) and playwright are needed")
     port = free_port()
-    env = {**os.environ, "EGOV_DB": str(demo_db), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "EGOV_DB": str(db), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -74,6 +76,19 @@ def server(demo_db: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path) -> Iterator[str]:
+    with dashboard(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def big_server(big_db: Path) -> Iterator[str]:
+    """The dashboard over the 2,000-unit warehouse (conftest.big_db)."""
+    with dashboard(big_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -292,5 +307,44 @@ def test_compare_page_scores_an_uploaded_draft(server, browser, jintan_draft):
         main.get_by_text("草案不能计分的数据").first.wait_for(timeout=60_000)
         wait_for_run(page)
         assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+# Every chart container holds a drawn Vega view, and the script run is over.
+DRAWN = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return charts.length > 0 && charts.every(c => c.querySelector('svg, canvas'));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "heading", "hidden_note"), [
+    ("rankings", "排名", "个单位未显示"),
+    ("indicators", "指标", "个单位未显示"),
+    ("", "总览", None),
+    ("unit", "单位画像", None),
+])
+def test_pages_at_2000_units_draw_in_a_real_browser(big_server, browser, path, heading,
+                                                    hidden_note):
+    """Over 2,000 units every chart is drawn, the page says what it hides, and the ranking's
+    full table is there to search."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{big_server}/{path}?scheme=jintan-2013&period=year", wait_until="commit")
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(heading).first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        page.wait_for_function(DRAWN, timeout=90_000, polling=100)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        text = main.inner_text()
+        if hidden_note:
+            assert hidden_note in text
+        if path == "rankings":
+            assert page.locator('[data-testid="stDataFrame"]').count() >= 4  # one per type
+            assert page.get_by_label("搜索单位").count() >= 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"browser-2000-{path or 'overview'}.png"))
     finally:
         page.close()

@@ -7,6 +7,7 @@ the sidebar and checks the page again and that the URL followed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -246,3 +247,156 @@ def test_missing_warehouse_explains_how_to_start(tmp_path: Path, monkeypatch) ->
     at = AppTest.from_file(str(APP), default_timeout=30).run()
     assert_ok(at)
     assert "egov demo" in at.error[0].value
+
+
+# ---------------------------------------------------------------- many units ------------------
+# The pages over a warehouse of 2,000 units (conftest.big_db): no chart draws more rows than a
+# person can read, every page says what it leaves out, the full ranking stays a searchable table.
+
+
+def chart_rows(at: AppTest) -> list[tuple[str, int]]:
+    """(title, rows of data shipped to the browser) for every chart in the main area."""
+    import json
+
+    import pyarrow as pa
+
+    out = []
+    for chart in charts(at):
+        spec = json.loads(chart.proto.spec)
+        title = spec.get("title", {})
+        rows = sum(pa.ipc.open_stream(d.data.data).read_all().num_rows
+                   for d in chart.proto.datasets)
+        out.append((title.get("text", "") if isinstance(title, dict) else str(title), rows))
+    return out
+
+
+@pytest.fixture
+def big_app(big_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """The app over the 2,000-unit warehouse, opened on a page with these query parameters."""
+    monkeypatch.setenv("EGOV_DB", str(big_db))
+
+    def open_app(page: str = "overview", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.query_params.update({"scheme": "jintan-2013", **params})
+        at.run()
+        if page != "overview":
+            at.switch_page(f"views/{page}.py").run()
+        assert_ok(at)
+        return at
+
+    return open_app
+
+
+def big_units(big_db: Path) -> pl.DataFrame:
+    from warehouse import queries
+
+    return queries.dash_units(big_db, "jintan-2013")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_at_2000_units_draws_readable_charts(big_app, big_db, page: str) -> None:
+    from dashboard import charts as chart_builders
+
+    assert big_units(big_db).height >= 2000
+    at = big_app(page)
+    assert [t.value for t in at.title] == [TITLES[page]]
+    for title, rows in chart_rows(at):
+        # a chart's rows: one per unit or bin at most MAX_ROWS, a heat map's cells per unit
+        assert rows <= chart_builders.MAX_ROWS * 12, (title, rows)
+    if page == "rankings":
+        captions = " ".join(c.value for c in at.caption)
+        assert "个单位未显示" in captions
+
+
+def test_ranking_at_2000_units_top_bottom_histogram_and_full_table(big_app, big_db) -> None:
+    """Per type: the bar chart holds the top and bottom places and the highlighted unit, the
+    histogram counts every unit, the table holds every unit and the caption the number hidden."""
+    units = big_units(big_db)
+    towns = units.filter(pl.col("unit_type") == "区镇")
+    pick = towns.filter(pl.col("unit").str.contains("·"))["unit"][len(towns) // 2]
+    at = big_app("rankings", period="year", type="区镇", units=pick)
+    rows = chart_rows(at)
+    assert len(rows) == 2  # the ranking bars and the histogram
+    (bars_title, bars), (hist_title, _) = rows
+    assert "前10名与后10名" in bars_title and f"全部{towns.height}个单位" in hist_title
+    table = frames(at)[0]
+    assert table.height == towns.height  # every unit of the type
+    # Competition ranks in order (ties share a place, the next place skips). Ties are decided on
+    # unrounded totals, so two totals shown equal to 2 decimals may hold different places.
+    ranks = table["排名"].to_list()
+    assert ranks[0] == 1
+    assert all(r == ranks[i - 1] or r == i + 1 for i, r in enumerate(ranks) if i)
+    assert {"较上年", "排名", "单位", "总分"} & set(table.columns)
+    spec = json.loads(charts(at)[0].proto.spec)
+    domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert pick in domain  # the highlighted unit is always drawn
+    shown = [u for u in domain if not u.startswith("⋯")]
+    hidden = towns.height - len(shown)
+    assert any(f"另有 {hidden} 个单位未显示" in c.value for c in at.caption)
+    # the top ten places are drawn
+    top = table.filter(pl.col("排名") <= 10)["单位"].to_list()
+    assert set(top) <= set(shown)
+
+    # The search box narrows the full table to the matching units.
+    at.text_input(key="rk-q-区镇").input(pick).run()
+    assert_ok(at)
+    found = frames(at)[0]
+    assert found["单位"].to_list() == [pick]
+
+
+def test_indicators_at_2000_units_heat_map_in_view_and_lost_per_unit(big_app, big_db) -> None:
+    at = big_app("indicators", period="year")
+    n_units = big_units(big_db).height
+    captions = " ".join(c.value for c in at.caption)
+    assert "热力图显示得分率最高的 30 个单位" in captions
+    assert f"另有 {n_units - 30} 个单位未显示" in captions
+    heat = json.loads(charts(at)[0].proto.spec)
+    assert len(heat["layer"][0]["encoding"]["y"]["sort"]) == 30
+    lost = next(f for f in frames(at) if "平均失分" in f.columns)
+    assert "失分合计" not in lost.columns
+    # the average lost per unit can never exceed the indicator's points
+    assert (lost["平均失分"] <= lost["分值"] + 1e-9).all()
+    assert lost["参评单位数"].max() == n_units
+
+    # The lowest 10 by share instead, then a search.
+    at.segmented_control(key="ind-order").set_value("得分率最低").run()
+    at.number_input(key="ind-n").set_value(10).run()
+    assert_ok(at)
+    assert any(f"另有 {n_units - 10} 个单位未显示" in c.value for c in at.caption)
+    at.text_input(key="ind-q").input("儒林镇").run()
+    assert_ok(at)
+    heat = json.loads(charts(at)[0].proto.spec)
+    assert heat["layer"][0]["encoding"]["y"]["sort"]
+    assert all("儒林镇" in u for u in heat["layer"][0]["encoding"]["y"]["sort"])
+
+
+def test_briefing_pack_at_2000_units_lists_top_and_bottom_and_attaches_every_row(big_db) -> None:
+    """The PDF's ranking lists the top and bottom places per type and says how many it leaves
+    out; the full ranking (every unit) is attached as XLSX; progress is reported to the end."""
+    import io
+
+    from pypdf import PdfReader
+
+    from dashboard import data, filters, widgets
+
+    info = data.scheme_row(big_db, "jintan-2013")
+    types = tuple(data.unit_types(big_db, "jintan-2013")["unit_type"].to_list())
+    view = filters.Filters(db=big_db, scheme="jintan-2013", year=2013, period="year",
+                           unit_type="广播电视台", units=(), months=(), info=info,
+                           unit_types=types, sample=True)
+    steps: list[float] = []
+    pdf = widgets.briefing_pack(view, progress=lambda fraction, what: steps.append(fraction))
+    assert steps[0] == 0.0 and steps[-1] == 1.0 and steps == sorted(steps)
+    reader = PdfReader(io.BytesIO(pdf))
+    import re
+
+    text = reader.pages[1].extract_text().replace("\n", "")
+    n_type = big_units(big_db).filter(pl.col("unit_type") == "广播电视台").height
+    hidden = int(re.search(r"另有 (\d+) 个单位见附件", text)[1])
+    assert 0 < hidden <= n_type - 20  # ties at the edges are listed whole
+    attached = reader.attachments
+    assert len(attached) == 1
+    (name, contents), = attached.items()
+    assert name.endswith(".xlsx")
+    sheet = pl.read_excel(io.BytesIO(contents[0]), read_options={"header_row": 3})
+    assert sheet.filter(pl.col("单位").is_not_null()).height == n_type

@@ -1,0 +1,176 @@
+"""Time to a drawn page in a real browser (Debian's chromium driven by Playwright), per page.
+
+Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N]
+
+Starts the dashboard with `streamlit run` on a free port, opens each page's link in a new tab and
+times from `goto` until the page's heading and key element are drawn (charts: the Vega view's
+<svg> or <canvas> inside every chart container present), and Streamlit's status widget is gone
+(the script run is over). "first" is the first visit after the server started (cold caches),
+"again" the median of the next `--repeat` visits (warm caches; each a new tab, so the browser
+draws everything again). A trivial two-page Streamlit app is measured the same way first, as the
+floor of this machine. Without --db, a warehouse of --units units is built from the sample data
+(benchmarks/big_warehouse.py); --units 0 uses the sample warehouse itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+# url path, heading, the element that shows the page's content
+PAGES = [
+    ("", "总览", '[data-testid="stMetric"]'),
+    ("rankings", "排名", '[data-testid="stDataFrame"]'),
+    ("targets", "目标", '[data-testid="stVegaLiteChart"]'),
+    ("indicators", "指标", '[data-testid="stVegaLiteChart"]'),
+    ("unit", "单位画像", '[data-testid="stVegaLiteChart"]'),
+    ("method", "数据与方法", '[data-testid="stDataFrame"]'),
+]
+
+TRIVIAL_APP = textwrap.dedent('''
+    import streamlit as st
+
+    def first():
+        st.title("第一页")
+        st.write("一段文字。")
+
+    def second():
+        st.title("第二页")
+        st.write("另一段文字。")
+
+    st.navigation([st.Page(first, title="一", default=True),
+                   st.Page(second, title="二", url_path="second")]).run()
+''')
+
+# Done when every chart container holds a drawn view and the run is over.
+DRAWN = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return charts.every(c => c.querySelector('svg, canvas'));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(app: Path, env: dict[str, str]):
+    """A Streamlit server for `app`; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false"],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("the server did not start within 90 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def visit(browser, url: str, heading: str, element: str | None) -> float:
+    """Seconds from goto until the page is drawn and its run is over."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(heading).first.wait_for(timeout=120_000)
+        if element:
+            page.locator(element).first.wait_for(timeout=120_000)
+        page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        elapsed = time.perf_counter() - start
+        if page.locator('[data-testid="stException"]').count():
+            raise RuntimeError(f"{url}: the page shows an exception")
+        return elapsed
+    finally:
+        page.close()
+
+
+def measure(browser, base: str, pages, repeat: int, query: str) -> list[tuple[str, float, float]]:
+    """(page, first visit, median of the next visits) per page."""
+    out = []
+    for path, heading, element in pages:
+        url = f"{base}/{path}{query}"
+        first = visit(browser, url, heading, element)
+        again = statistics.median(visit(browser, url, heading, element) for _ in range(repeat))
+        out.append((path or "overview", first, again))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--units", type=int, default=6000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scheme", default="jintan-2013")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="egov-bench-browser-"))
+    if args.db is None:
+        if args.units:
+            sys.path.insert(0, str(ROOT))
+            from benchmarks.big_warehouse import build_big_warehouse
+
+            args.db = build_big_warehouse(work / "egov.duckdb", args.units, work=work)
+        else:
+            from pipelines.demo import build_sample_warehouse
+
+            args.db = work / "egov.duckdb"
+            build_sample_warehouse(args.db, raw_dir=work / "raw", curated_dir=work / "curated")
+    trivial = work / "trivial_app.py"
+    trivial.write_text(TRIVIAL_APP, encoding="utf-8")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--no-first-run", "--disable-sync"])
+        try:
+            with server(trivial, {}) as url:
+                rows = measure(browser, url, [("", "第一页", None), ("second", "第二页", None)],
+                               args.repeat, "")
+            print(f"{'page':<22}{'first s':>10}{'again s':>10}")
+            for name, first, again in rows:
+                print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
+            with server(ROOT / "dashboard" / "app.py", {"EGOV_DB": str(args.db)}) as url:
+                rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
+            for name, first, again in rows:
+                print(f"{name:<22}{first:>10.2f}{again:>10.2f}")
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
