@@ -173,12 +173,17 @@ def show_table(
     column_config: dict | None = None,
     height: int | str = "auto",
     unit_label: str | None = None,
+    export: pl.DataFrame | None = None,
 ) -> None:
     """Draw a table (floats to 2 decimals, empty text for missing text) with its export row
-    (XLSX 通报 layout / CSV)."""
-    shown = rounded(frame).with_columns(pl.col(pl.String).fill_null(""))
-    st.dataframe(shown, width="stretch", hide_index=True, column_config=column_config,
+    (XLSX 通报 layout / CSV). `export`: the rows the exports hold when the table shows fewer
+    (a search): exports hold every row."""
+    def tidy(table: pl.DataFrame) -> pl.DataFrame:
+        return rounded(table).with_columns(pl.col(pl.String).fill_null(""))
+
+    st.dataframe(tidy(frame), width="stretch", hide_index=True, column_config=column_config,
                  height=height, key=f"table-{key}")
+    shown = tidy(export if export is not None else frame)
     file = _safe_name(f"{name}_{filters.period_label}")
     title = name
     period = filters.period_label

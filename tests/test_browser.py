@@ -121,8 +121,8 @@ def test_page_renders_in_a_real_browser(server, browser, path, heading, element)
         page.goto(f"{server}/{path}?scheme=jintan-2013", wait_until="networkidle")
         wait_for_run(page)
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_text(heading).first.wait_for(timeout=30_000)
-        page.locator(element).first.wait_for(timeout=30_000)
+        main.get_by_text(heading).first.wait_for(timeout=90_000)
+        page.locator(element).first.wait_for(timeout=90_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Page not found" not in page.content()
         assert "示例数据" in main.inner_text()
@@ -334,8 +334,8 @@ def test_pages_at_2000_units_draw_in_a_real_browser(big_server, browser, path, h
     try:
         page.goto(f"{big_server}/{path}?scheme=jintan-2013&period=year", wait_until="commit")
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_text(heading).first.wait_for(timeout=60_000)
-        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        main.get_by_text(heading).first.wait_for(timeout=90_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=90_000)
         page.wait_for_function(DRAWN, timeout=90_000, polling=100)
         assert page.locator('[data-testid="stException"]').count() == 0
         text = main.inner_text()

@@ -305,21 +305,27 @@ def dash_stage_points(db: Path, scheme: str, year: int) -> pl.DataFrame:
     )
 
 
+# The month's rows, and for each unit its previous reported month's ranks: an aggregate over the
+# earlier months (arg_max) rather than a window over the whole year, which sorted every unit's
+# twelve months to keep one (395 ms → see BENCHMARKS.md at 6,000 units).
 DASH_MONTHLY_SQL = """
-WITH m AS (
-    SELECT m.*, lag(m.rank) OVER w AS prev_rank, lag(m.ytd_rank) OVER w AS prev_ytd_rank,
-           lag(m.month) OVER w AS prev_month
-    FROM monthly_points m
-    WHERE m.scheme = ? AND m.year = ?
-    WINDOW w AS (PARTITION BY m.unit ORDER BY m.month)
+WITH cur AS (
+    SELECT * FROM monthly_points
+    WHERE scheme = ? AND year = ? AND month = ? AND (?::VARCHAR IS NULL OR unit_type = ?)
+), prev AS (
+    SELECT unit, max(month) AS prev_month, arg_max(rank, month) AS prev_rank,
+           arg_max(ytd_rank, month) AS prev_ytd_rank
+    FROM monthly_points
+    WHERE scheme = ? AND year = ? AND month < ? AND (?::VARCHAR IS NULL OR unit_type = ?)
+    GROUP BY unit
 )
 SELECT m.unit_type, t.position AS type_position, m.month, m.rank, m.unit, m.points,
-       m.item_points, m.adoption_points, m.ytd_points, m.ytd_rank, m.prev_rank,
-       m.prev_ytd_rank, m.prev_month, coalesce(u.is_sample, false) AS is_sample
-FROM m
+       m.item_points, m.adoption_points, m.ytd_points, m.ytd_rank, p.prev_rank,
+       p.prev_ytd_rank, p.prev_month, coalesce(u.is_sample, false) AS is_sample
+FROM cur m
 JOIN unit_types t ON t.scheme = m.scheme AND t.unit_type = m.unit_type
+LEFT JOIN prev p ON p.unit = m.unit
 LEFT JOIN units u ON u.scheme = m.scheme AND u.unit = m.unit
-WHERE m.month = ? AND (?::VARCHAR IS NULL OR m.unit_type = ?)
 ORDER BY t.position, m.rank, m.unit
 """
 
@@ -327,7 +333,8 @@ ORDER BY t.position, m.rank, m.unit
 def dash_monthly_ranking(db: Path, scheme: str, year: int, month: str,
                          unit_type: str | None) -> pl.DataFrame:
     """One month's monthly points and ranks per unit, with the previous reported month's ranks."""
-    return _dash_query(db, DASH_MONTHLY_SQL, [scheme, year, month, unit_type, unit_type])
+    return _dash_query(db, DASH_MONTHLY_SQL, [scheme, year, month, unit_type, unit_type,
+                                              scheme, year, month, unit_type, unit_type])
 
 
 def dash_monthly_series(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
@@ -454,23 +461,26 @@ def dash_lost_points(db: Path, scheme: str, year: int, unit_type: str | None,
     scored (`avg_lost`, exempt units left out), units that lost any and their share of the units
     scored (`share_losing`), and the indicator's lead office; most lost per unit first."""
     u = _units_param(units)
+    # Aggregate the scores per indicator first, then join the indicators' text: grouping the
+    # joined rows by every text column cost 640 ms at 6,000 units (vs ~100 ms).
     return _dash_query(
         db,
-        "SELECT i.rubric, i.position, i.code, i.name, i.category, "
-        "coalesce(i.level2, i.name) AS level2, i.max_points, sum(s.lost) AS lost, "
+        "WITH s AS (SELECT s.rubric, s.code, sum(s.lost) AS lost, "
         "count(*) FILTER (WHERE s.lost > 0) AS units_losing, "
         "count(*) FILTER (WHERE NOT s.exempt) AS units_scored, "
-        "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available, "
-        "sum(s.lost) / nullif(count(*) FILTER (WHERE NOT s.exempt), 0) AS avg_lost, "
-        "(count(*) FILTER (WHERE s.lost > 0))::DOUBLE "
-        "  / nullif(count(*) FILTER (WHERE NOT s.exempt), 0) AS share_losing, "
-        "i.lead_office, i.supporting_offices, i.assessing_bodies, i.criteria, i.scoring_text "
+        "sum(CASE WHEN s.exempt THEN 0 ELSE s.max_points END) AS available "
         "FROM indicator_scores s "
-        "JOIN indicators i ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
         "WHERE s.scheme = ? AND s.year = ? AND (?::VARCHAR IS NULL OR s.unit_type = ?) "
         "AND (?::VARCHAR IS NULL OR s.rubric = ?) AND " + _UNIT_FILTER.format(col="s.unit")
-        + " GROUP BY ALL ORDER BY avg_lost DESC NULLS LAST, lost DESC, i.rubric, i.position",
-        [scheme, year, unit_type, unit_type, rubric, rubric, u, u],
+        + " GROUP BY s.rubric, s.code) "
+        "SELECT i.rubric, i.position, i.code, i.name, i.category, "
+        "coalesce(i.level2, i.name) AS level2, i.max_points, s.lost, s.units_losing, "
+        "s.units_scored, s.available, s.lost / nullif(s.units_scored, 0) AS avg_lost, "
+        "s.units_losing::DOUBLE / nullif(s.units_scored, 0) AS share_losing, "
+        "i.lead_office, i.supporting_offices, i.assessing_bodies, i.criteria, i.scoring_text "
+        "FROM s JOIN indicators i ON i.scheme = ? AND i.rubric = s.rubric AND i.code = s.code "
+        "ORDER BY avg_lost DESC NULLS LAST, s.lost DESC, i.rubric, i.position",
+        [scheme, year, unit_type, unit_type, rubric, rubric, u, u, scheme],
     )
 
 

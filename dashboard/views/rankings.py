@@ -76,6 +76,7 @@ def table_section(f: filters.Filters, part_raw: pl.DataFrame, part: pl.DataFrame
         grade_column="等次" if "等次" in table.columns else None,
         column_config={"排名": st.column_config.NumberColumn("排名", format="%d")},
         height=widgets.table_height(table.height),
+        export=part.drop("单位类型", strict=False),  # every unit of the type, whatever is searched
     )
 
 
