@@ -1,6 +1,10 @@
 """Server time of each dashboard page on the demo warehouse, cold and warm.
 
-Run: uv run python benchmarks/bench_pages.py [--db PATH] [--repeat N]
+Run: uv run python benchmarks/bench_pages.py [--db PATH | --units N] [--repeat N]
+     [--schemes ID ...] [--pages NAME ...]
+
+Without --db: the sample warehouse, or with --units N a warehouse of N jintan-2013 units built
+from it (benchmarks/big_warehouse.py).
 Uses Streamlit's AppTest, which runs the page script in this process exactly as the server
 would: "cold" is a run after clearing Streamlit's data cache, "warm" the median of N runs with the
 cache filled. Each measured run follows an untimed first run of the app in the same AppTest, so
@@ -50,10 +54,38 @@ def run_page(page: str, scheme: str, *, cold: bool = False) -> float:
     return elapsed
 
 
+def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int]:
+    """Seconds to build the briefing pack for one view from nothing (exports' caches cleared),
+    and its pages."""
+    import io
+
+    from pypdf import PdfReader
+
+    from dashboard import data, exports, filters, widgets
+
+    exports._spec_svg.cache_clear()
+    exports._page_pdf.cache_clear()
+    info = data.scheme_row(db, scheme)
+    periods = data.periods(db, scheme)
+    year = int(periods["year"].max())
+    months = tuple(m for m in periods.filter(periods["year"] == year)["month"].to_list() if m)
+    view = filters.Filters(
+        db=db, scheme=scheme, year=year, period=period if period != "latest" else
+        (months[-1] if months else filters.YEAR_END), unit_type=None, units=(), months=months,
+        info=info, unit_types=tuple(data.unit_types(db, scheme)["unit_type"].to_list()),
+        sample=data.is_sample(db, scheme))
+    start = time.perf_counter()
+    pdf = widgets.briefing_pack(view)
+    return time.perf_counter() - start, len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--units", type=int, default=0)
+    parser.add_argument("--briefing", action="store_true",
+                        help="also time the briefing pack (「生成通报材料」) of each scheme")
     parser.add_argument("--schemes", nargs="+", default=SCHEMES)
     parser.add_argument("--pages", nargs="+", default=PAGES)
     args = parser.parse_args()
@@ -63,6 +95,11 @@ def main() -> None:
         base = Path(tempfile.mkdtemp())
         args.db = base / "egov.duckdb"
         build_sample_warehouse(args.db, raw_dir=base / "raw", curated_dir=base / "curated")
+        if args.units:
+            from benchmarks.big_warehouse import build_big_warehouse
+
+            sample, args.db = args.db, base / f"egov-{args.units}.duckdb"
+            build_big_warehouse(args.db, args.units, sample_db=sample)
     os.environ["EGOV_DB"] = str(args.db)
     import logging
 
@@ -79,6 +116,11 @@ def main() -> None:
             cold = run_page(page, scheme, cold=True)
             warm = statistics.median(run_page(page, scheme) for _ in range(args.repeat))
             print(f"{page:<14}{scheme:<16}{cold * 1000:>10.0f}{warm * 1000:>10.0f}")
+    if args.briefing:
+        for scheme in args.schemes:
+            for period in ("latest", "year"):
+                seconds, pages = time_briefing(args.db, scheme, period)
+                print(f"briefing pack {scheme} {period}: {seconds:.1f} s, {pages} pages")
 
 
 if __name__ == "__main__":
