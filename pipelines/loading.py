@@ -16,10 +16,14 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import delta
+from pipelines.access.identity import current_user
+from pipelines.access.lock import writer_lock, writes_warehouse
+from pipelines.corrections import journal, revisions, superseded
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.load import read_inputs
+from pipelines.inputs.problems import InputRejected
 from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.inputs.templates import LOAD_ORDER, TEMPLATES
 from pipelines.schemes.checks import load_scheme_dir
@@ -120,7 +124,9 @@ def open_state(db: Path) -> database.WarehouseState:
 def ensure_warehouse(db: Path) -> None:
     """CONTRACT: a --db path that does not exist yet is created with the built-in schemes."""
     if not db.exists():
-        rescore_and_publish(db, open_state(db))
+        with writer_lock(db):
+            if not db.exists():
+                rescore_and_publish(db, open_state(db))
 
 
 # ---------------------------------------------------------------- facts ----------------------
@@ -141,15 +147,20 @@ def score_state(state: database.WarehouseState) -> tuple[list[Scheme], Results]:
     return schemes, score_all(schemes, facts_of(state))
 
 
-def rescore_and_publish(db: Path, state: database.WarehouseState) -> Results:
-    """Recompute dimensions and results from the state and publish the whole warehouse."""
+def rescore_and_publish(db: Path, state: database.WarehouseState,
+                        batch: int | None = None) -> Results:
+    """Recompute dimensions and results from the state and publish the whole warehouse.
+    With `batch` (a load), what the load changed in the results is recorded in `revisions`."""
     schemes, results = score_state(state)
+    if batch is not None:
+        state = state.replace(revisions=revisions.record(db, state["revisions"], results, batch))
     tables = {**dimension_frames(schemes), **state.tables, **results.tables(),
               **stability_tables(schemes, results)}
     database.publish(db, tables)
     return results
 
 
+@writes_warehouse
 def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> LoadSummary:
     """Validate these files together and load them; all or nothing (InputRejected on any
     problem, with the warehouse untouched). Units from files under `sample_root` are flagged
@@ -163,7 +174,8 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     if db.exists():
         catalog = database.read_state(db, database.CATALOG_TABLES)
         refreshed = with_builtin_schemes(catalog)
-        incremental = _same_schemes(catalog["schemes"], refreshed["schemes"])
+        incremental = (_same_schemes(catalog["schemes"], refreshed["schemes"])
+                       and superseded.kept_in(db))
         state = refreshed if incremental else with_builtin_schemes(database.read_state(db))
     else:
         state = open_state(db)
@@ -173,11 +185,15 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         units=state["units"].select("scheme", "unit", "unit_type"),
         aliases=state["unit_aliases"],
     )
-    loaded = read_inputs(files, ctx)
+    try:
+        loaded = read_inputs(files, ctx)
+    except InputRejected as err:
+        journal.record_refused(db, files, len(err.problems))
+        raise
 
     loads = state["loads"]
     next_id = (loads["load_id"].max() or 0) + 1 if not loads.is_empty() else 1
-    loaded_at = database.now()
+    loaded_at, batch, user = database.now(), next_id, current_user()
     kinds_in_order = sorted(loaded.files, key=lambda f: (LOAD_ORDER.index(f.kind), str(f.path)))
     plan = []
     for offset, info in enumerate(kinds_in_order):
@@ -194,7 +210,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
                               "kind": info.kind,
                               "schemes": ",".join(sorted(rows["scheme"].unique().to_list())),
                               "rows": rows.height, "replaced_rows": replaced,
-                              "loaded_at": loaded_at})
+                              "loaded_at": loaded_at, "batch": batch, "loaded_by": user})
             summaries.append({"file": str(info.path), "kind": info.kind, "rows": rows.height,
                               "replaced_rows": replaced})
         return summaries, load_rows
@@ -202,7 +218,11 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     if incremental:
         summaries: list[dict] = []
 
+        recorder = revisions.Recorder(score_all, batch)
+
         def write(con) -> set[str]:
+            recorder.bind(con)
+            superseded.capture(con, [(info.kind, rows) for info, rows, _, _ in plan], batch)
             found, load_rows = record(lambda kind, rows, load_id, is_sample: delta.merge(
                 con, kind, rows, load_id, is_sample, list(REPLACE_KEYS[kind])))
             summaries.extend(found)
@@ -211,7 +231,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
             con.unregister("incoming")
             return {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
 
-        delta.apply(db, write, schemes, score_all)
+        delta.apply(db, write, schemes, recorder)
         return LoadSummary(summaries, db, tuple(notes))
 
     tables = dict(state.tables)
@@ -220,7 +240,9 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         lambda kind, rows, load_id, is_sample: batched[load_id] if load_id in batched
         else _merge(tables, kind, rows, load_id, is_sample))
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
-    rescore_and_publish(db, database.WarehouseState(tables))
+    tables["superseded_rows"] = superseded.record(state.tables, tables,
+                                                  range(batch, batch + len(plan)), batch)
+    rescore_and_publish(db, database.WarehouseState(tables), batch=batch)
     return LoadSummary(summaries, db, tuple(notes))
 
 
@@ -331,6 +353,7 @@ def input_files(raw_dir: Path) -> list[Path]:
                   if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not hidden(p))
 
 
+@writes_warehouse
 def build(db: Path, raw_dir: Path, curated_dir: Path) -> LoadSummary:
     """Read every file under raw_dir, validate, score, publish; write curated Parquet files."""
     files = input_files(raw_dir)

@@ -27,7 +27,9 @@ VIEWS_DIR = SQL_DIR / "views"
 FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
 # The state without the facts: what validating a load needs.
 CATALOG_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads")
-STATE_TABLES = (*CATALOG_TABLES, *FACT_TABLES)
+STATE_TABLES = (*CATALOG_TABLES, *FACT_TABLES, "superseded_rows", "revisions")
+# State tables that a warehouse written by an earlier version lacks.
+ADDED_TABLES = ("superseded_rows", "revisions")
 
 
 @dataclass
@@ -60,9 +62,24 @@ def read_state(path: Path, tables: tuple[str, ...] = STATE_TABLES) -> WarehouseS
     """The state tables of an existing warehouse file (or only these of them)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return WarehouseState({t: con.sql(f"SELECT * FROM {t}").pl() for t in tables})
+        present = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables")
+                   .fetchall()}
+        # Tables added since a warehouse was written start empty; any other missing table
+        # fails (a file that is not an egov warehouse).
+        return WarehouseState({t: pl.DataFrame(schema=table_schema(t))
+                               if t in ADDED_TABLES and t not in present
+                               else as_declared(t, con.sql(f"SELECT * FROM {t}").pl())
+                               for t in tables})
     finally:
         con.close()
+
+
+def as_declared(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A table of a warehouse written before a column was added: the new columns as NULL."""
+    declared = table_schema(table)
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in declared.items()
+               if name not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
 
 
 def table_schema(table: str) -> dict[str, pl.DataType]:

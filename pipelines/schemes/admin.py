@@ -16,6 +16,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel
 
+from pipelines.access.lock import writes_warehouse
 from pipelines.inputs.limits import check_input_file
 from pipelines.inputs.problems import Problem
 from pipelines.loading import (
@@ -72,6 +73,7 @@ def check_scheme_file(path: Path) -> Scheme:
 # ---------------------------------------------------------------------------------------------
 
 
+@writes_warehouse
 def add_scheme(db: Path, path: Path, *, replace: bool) -> str:
     """Check a scheme file and add it to the warehouse, then rescore; return a message.
 

@@ -178,7 +178,32 @@ CREATE TABLE loads (
     schemes        VARCHAR NOT NULL,     -- the scheme ids the file's rows belong to, joined by ','
     rows           INTEGER NOT NULL,
     replaced_rows  INTEGER NOT NULL,
-    loaded_at      TIMESTAMP NOT NULL
+    loaded_at      TIMESTAMP NOT NULL,
+    batch          INTEGER,              -- the load: files loaded by one command share it (its first load_id)
+    loaded_by      VARCHAR,              -- the signed-in user, else the OS user who ran the command
+    reverts        INTEGER               -- for a revert (kind 'revert'): the load (batch) it undid
+);
+
+-- Rows a load replaced (or a revert removed), kept so `egov revert` can bring them back.
+CREATE TABLE superseded_rows (
+    table_name     VARCHAR NOT NULL,     -- units | unit_aliases | content_tallies | ...
+    superseded_by  INTEGER NOT NULL,     -- the load (batch) that replaced or removed the row
+    row_json       VARCHAR NOT NULL      -- the row as it was, every column, as JSON
+);
+
+-- What each load changed in the published results: one row per unit and period that moved.
+CREATE TABLE revisions (
+    batch        INTEGER NOT NULL,       -- the load (loads.batch)
+    scheme       VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    period       VARCHAR NOT NULL,       -- 'YYYY' for year-end totals, 'YYYY-MM' for a month
+    unit         VARCHAR NOT NULL,
+    unit_type    VARCHAR NOT NULL,
+    measure      VARCHAR NOT NULL,       -- total (year-end) | points (the month's content points)
+    before       DOUBLE,                 -- NULL: the unit had no result before this load
+    after        DOUBLE,                 -- NULL: the load removed the result
+    rank_before  INTEGER,
+    rank_after   INTEGER
 );
 
 CREATE TABLE content_tallies (

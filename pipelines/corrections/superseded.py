@@ -1,0 +1,120 @@
+"""Rows a load replaced, kept so a revert can bring them back.
+
+A load replaces the rows whose key it loads again (CONTRACT: scheme, period, unit, item or
+indicator; a unit's 加分 or 减分 of a year; a unit by scheme and name). Those rows leave the fact
+tables; here they are kept in `superseded_rows` as JSON, tagged with the load (batch) that
+replaced them. The record is taken by comparing the state before and after the merge, so it does
+not depend on how the merge is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+# Tables whose rows carry a load_id, with the key a load replaces by (CONTRACT, "Import templates").
+KEYED_TABLES: dict[str, tuple[str, ...]] = {
+    "units": ("scheme", "unit"),
+    "content_tallies": ("scheme", "month", "unit", "item"),
+    "yearend_inputs": ("scheme", "year", "unit", "indicator"),
+    "adjustment_inputs": ("scheme", "year", "unit", "kind"),
+    "metric_values": ("scheme", "month", "metric"),
+}
+ALIASES = "unit_aliases"
+ALIAS_KEY = ("scheme", "alias", "unit")
+
+
+def encode(frame: pl.DataFrame, table: str, superseded_by: int) -> pl.DataFrame:
+    """Rows of `table` as `superseded_rows` rows (every column as JSON)."""
+    return frame.select(
+        table_name=pl.lit(table, dtype=pl.String),
+        superseded_by=pl.lit(superseded_by, dtype=pl.Int32),
+        row_json=pl.struct(pl.all()).struct.json_encode(),
+    )
+
+
+def decode(superseded: pl.DataFrame, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The kept rows of `table` (from `superseded_rows` rows), typed as the table."""
+    rows = superseded.filter(pl.col("table_name") == table)["row_json"]
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    return rows.str.json_decode(pl.Struct(schema)).struct.unnest().select(list(schema))
+
+
+def record(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame],
+           load_ids: Iterable[int], batch: int) -> pl.DataFrame:
+    """`superseded_rows` after a load: the earlier record plus every row this load replaced.
+
+    `before`/`after` are the state tables around the merge; `load_ids` the ids the load's files
+    got; `batch` the load's number.
+    """
+    ids = list(load_ids)
+    parts = [before["superseded_rows"]]
+    for table, key in KEYED_TABLES.items():
+        old, new = before[table], after[table]
+        keys = new.filter(pl.col("load_id").is_in(ids)).select(key).unique()
+        replaced = old.join(keys, on=list(key), how="semi", nulls_equal=True)
+        if replaced.height:
+            parts.append(encode(replaced, table, batch))
+    dropped = before[ALIASES].join(after[ALIASES], on=list(ALIAS_KEY), how="anti")
+    if dropped.height:
+        parts.append(encode(dropped, ALIASES, batch))
+    return pl.concat([p.cast(before["superseded_rows"].schema) for p in parts])
+
+
+# ------------------------------------------------------------- in place (pipelines/delta.py) ---
+# The incremental load merges in SQL inside a copy of the warehouse; the replaced rows are kept
+# there too, by the same keys, before the merge deletes them.
+
+KIND_TABLE = {"units": "units", "content": "content_tallies", "yearend": "yearend_inputs",
+              "adjustments": "adjustment_inputs", "metrics": "metric_values"}
+
+
+def kept_in(db: Path) -> bool:
+    """Whether the warehouse file already has the tables and columns corrections need (one
+    written by an earlier version is rebuilt whole by its next load, which adds them)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "(table_name = 'superseded_rows' AND column_name = 'row_json') OR "
+            "(table_name = 'revisions' AND column_name = 'batch') OR "
+            "(table_name = 'loads' AND column_name IN ('batch', 'loaded_by', 'reverts'))"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return found == 5
+
+
+def capture(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, pl.DataFrame]],
+            batch: int) -> None:
+    """Before a load's rows are merged into `con`: keep every row they will replace (by kind
+    and key) in `superseded_rows`, tagged with the load."""
+    for kind, rows in parts:
+        table = KIND_TABLE[kind]
+        key = list(KEYED_TABLES[table])
+        con.register("egov_replacing", rows.select(key).unique().to_arrow())
+        try:
+            on = " AND ".join(f"t.{k} = i.{k}" for k in key)
+            con.execute(
+                f"INSERT INTO superseded_rows SELECT '{table}', ?, to_json(t)::VARCHAR "
+                f"FROM {table} t WHERE EXISTS (SELECT 1 FROM egov_replacing i WHERE {on})",
+                [batch])
+            if table == "units":
+                aliases = rows.select("scheme", "unit", "aliases").explode("aliases")
+                con.register("egov_new_aliases", aliases.drop_nulls("aliases").select(
+                    "scheme", alias="aliases").to_arrow())
+                try:
+                    con.execute(
+                        "INSERT INTO superseded_rows SELECT 'unit_aliases', ?, "
+                        "to_json(t)::VARCHAR FROM unit_aliases t WHERE EXISTS (SELECT 1 FROM "
+                        "egov_replacing i WHERE t.scheme = i.scheme AND t.unit = i.unit) OR "
+                        "EXISTS (SELECT 1 FROM egov_new_aliases a WHERE t.scheme = a.scheme "
+                        "AND t.alias = a.alias)", [batch])
+                finally:
+                    con.unregister("egov_new_aliases")
+        finally:
+            con.unregister("egov_replacing")
