@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, filters, notice_button, widgets  # noqa: E402
+from dashboard import data, filters, notice_button, signin, widgets  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -40,10 +40,21 @@ PAGES = [
 ]
 
 
+# Pages for editors (导入与更正) and admins (账户与方案): in the navigation only for those roles.
+ROLE_PAGES = [
+    ("editor", st.Page(VIEWS / "upload.py", title="导入与更正", icon=":material/upload_file:",
+                       url_path="upload")),
+    ("admin", st.Page(VIEWS / "admin.py", title="账户与方案",
+                      icon=":material/admin_panel_settings:", url_path="admin")),
+]
+
+
 def main() -> None:
-    """Sidebar, then the chosen page."""
-    page = st.navigation(PAGES, position="sidebar")
+    """Sign-in, sidebar, then the chosen page."""
     db = data.db_path()
+    who = signin.gate(db)
+    page = st.navigation(PAGES + [p for role, p in ROLE_PAGES if who.can(role)],
+                         position="sidebar")
     if not db.exists():
         st.title("电子政务绩效考核")
         st.error(f"找不到数据仓库 {db}。请先运行 `egov demo` 生成示例数据,或 `egov build` 导入数据;"
@@ -51,6 +62,7 @@ def main() -> None:
         st.stop()
     st.sidebar.markdown("### 电子政务绩效考核")
     view = filters.sidebar(db)
+    signin.sidebar(db, who)
     st.sidebar.divider()
     widgets.briefing_button(view)
     notice_button.notice_button(view)

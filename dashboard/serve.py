@@ -50,9 +50,12 @@ def command(port: int = 8501, address: str | None = None) -> list[str]:
     ]
 
 
-def environment(db: Path) -> dict[str, str]:
-    """The child's environment: EGOV_DB set, and the project importable from anywhere."""
+def environment(db: Path, anonymous_viewers: bool = False) -> dict[str, str]:
+    """The child's environment: EGOV_DB set, and the project importable from anywhere; with
+    `anonymous_viewers`, visitors read without signing in (EGOV_ANONYMOUS=viewer)."""
     env = {**os.environ, "EGOV_DB": str(Path(db).resolve())}
+    if anonymous_viewers:
+        env["EGOV_ANONYMOUS"] = "viewer"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -70,15 +73,15 @@ def _open_when_ready(port: int, timeout: float = 60) -> None:
             time.sleep(0.5)
 
 
-def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | None = None
-        ) -> None:
+def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | None = None,
+        anonymous_viewers: bool = False) -> None:
     """Serve the dashboard on `port` over the warehouse `db` until interrupted (Ctrl+C)."""
     address = address or default_address()
     print(f"电子政务绩效考核 dashboard: http://localhost:{port}  (Ctrl+C 停止)", file=sys.stderr)
     if address != LOCAL:
         print(f"注意: 正在 {address}:{port} 上对网络提供服务 / serving to the network on "
               f"{address}:{port}", file=sys.stderr)
-    child = subprocess.Popen(command(port, address), env=environment(db))
+    child = subprocess.Popen(command(port, address), env=environment(db, anonymous_viewers))
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(port,), daemon=True).start()
 

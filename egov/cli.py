@@ -120,8 +120,13 @@ def demo(db: Path, port: int, no_browser: bool, address: str | None) -> None:
         summary = demo_data.build_sample_warehouse(db)
         _say(summary.render(), err=True)
     from dashboard import serve
+    from pipelines.access.demo import prepare
 
-    serve.run(db, port=port, open_browser=not no_browser, address=address)
+    anonymous, notes = prepare(db)
+    for line in notes:
+        _say(line, err=True)
+    serve.run(db, port=port, open_browser=not no_browser, address=address,
+              anonymous_viewers=anonymous)
 
 
 @main.command()

@@ -146,3 +146,38 @@ def test_egov_user_add_list_passwd(tmp_path):
 def test_egov_user_list_when_there_are_none(tmp_path):
     code, out, err = run("user", "list", "--db", str(tmp_path / "egov.duckdb"))
     assert code == 0 and "egov user add" in err
+
+
+def test_the_demo_opens_sample_data_to_readers_and_makes_a_demo_editor(demo_db, tmp_path):
+    from pipelines.access.demo import prepare
+
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, db)
+    anonymous, notes = prepare(db)
+    assert anonymous and "demo /" in notes[0]
+    password = notes[0].split("demo / ")[1].split()[0]
+    store = AccountStore.for_warehouse(db)
+    assert store.sign_in("demo", password).account.role == "editor"
+    anonymous, notes = prepare(db)  # a second start: the account is kept, no password shown
+    assert anonymous and password not in notes[0] and "egov user passwd demo" in notes[0]
+
+
+def test_real_data_is_not_opened_by_the_demo(tmp_path):
+    from pipelines.access.demo import prepare
+    from pipelines.loading import ingest
+
+    db = tmp_path / "egov.duckdb"
+    units = tmp_path / "单位.csv"
+    units.write_text("方案,单位,单位类型\njintan-2013,甲镇,区镇\n", encoding="utf-8")
+    ingest(db, [units])
+    assert prepare(db) == (False, [])
+    assert not AccountStore.for_warehouse(db).has_accounts()
+
+
+def test_the_served_dashboard_hides_the_deploy_button():
+    from dashboard import serve
+
+    command = serve.command(8600)
+    assert command[command.index("--client.toolbarMode") + 1] == "minimal"
+    assert serve.environment(Path("x.duckdb"), anonymous_viewers=True)["EGOV_ANONYMOUS"] == \
+        "viewer"

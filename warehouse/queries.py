@@ -651,3 +651,34 @@ def dash_unit_shares(db: Path, scheme: str, year: int, *, rubric: str | None = N
         + " GROUP BY s.unit, s.unit_type ORDER BY share DESC NULLS LAST, s.unit",
         [scheme, year, rubric, rubric, unit_type, unit_type, u, u],
     )
+
+
+# ---------------------------------------------------------------- loads and revisions --------
+def dash_load_batches(db: Path, scheme: str | None = None) -> pl.DataFrame:
+    """One row per load (the files one command loaded), newest first: when, who, file names,
+    kinds, rows, and whether it was reverted or is a revert. With `scheme`, only loads that
+    touched it (a revert carries the schemes of the load it undid)."""
+    where = "WHERE list_contains(string_split(l.schemes, ','), ?)" if scheme else ""
+    return _dash_query(db, f"""
+        WITH b AS (
+            SELECT coalesce(l.batch, l.load_id) AS batch, min(l.loaded_at) AS loaded_at,
+                   any_value(coalesce(l.loaded_by, '')) AS loaded_by,
+                   string_agg(regexp_replace(l.file, '^.*[/\\\\]', ''), '、' ORDER BY l.load_id)
+                       AS files,
+                   string_agg(DISTINCT l.kind, '、') AS kinds, sum(l.rows)::BIGINT AS rows,
+                   sum(l.replaced_rows)::BIGINT AS replaced_rows, any_value(l.reverts) AS reverts
+            FROM loads l {where} GROUP BY 1)
+        SELECT b.*, r.batch AS reverted_by FROM b
+        LEFT JOIN (SELECT DISTINCT batch, reverts FROM loads WHERE reverts IS NOT NULL) r
+            ON r.reverts = b.batch
+        ORDER BY b.batch DESC""", [scheme] if scheme else None)
+
+
+def dash_revisions(db: Path, batch: int, scheme: str | None = None) -> pl.DataFrame:
+    """What load `batch` changed in the results (year-end totals and month points, with ranks),
+    optionally for one scheme."""
+    extra = " AND scheme = ?" if scheme else ""
+    return _dash_query(db, "SELECT scheme, year, period, unit, unit_type, measure, before, after,"
+                           " rank_before, rank_after FROM revisions WHERE batch = ?" + extra +
+                           " ORDER BY scheme, measure DESC, period, unit_type, unit",
+                       [batch, scheme] if scheme else [batch])

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import data, filters, widgets
+from dashboard import data, filters, revisions, widgets
 
 f = filters.current()
 widgets.page_header("数据与方法", f)
@@ -70,6 +70,30 @@ else:
         pl.col("sha256").str.slice(0, 12).alias("SHA-256(前12位)"),
     )
     widgets.show_table(table, name="数据导入记录", filters=f, key="dm-loads", height=280)
+
+# --- revisions -------------------------------------------------------------------------------
+st.subheader("更正记录")
+st.caption("每个导入批次(含撤销)使本方案哪些单位的得分和名次变了、变了多少;变化在导入时由计分流程"
+           "算好保存。已发布的通报若因此更正,可据此表发布更正说明。")
+batches = data.read("dash_load_batches", f.db, f.scheme)
+if batches.is_empty():
+    widgets.nothing_to_show("本方案还没有导入批次。")
+else:
+    with st.expander(f"本方案的导入批次({batches.height} 个)"):
+        widgets.show_table(revisions.batches_table(batches), name="导入批次", filters=f,
+                           key="dm-batches", height=widgets.table_height(batches.height, 10))
+    labels = {r["batch"]: revisions.batch_label(r) for r in batches.iter_rows(named=True)}
+    widgets.keep_valid("dm-revision-batch", list(labels))
+    chosen = st.selectbox("导入批次", list(labels), format_func=labels.__getitem__,
+                          key="dm-revision-batch")
+    changes = data.read("dash_revisions", f.db, chosen, f.scheme)
+    st.caption(revisions.summary_line(changes))
+    if changes.is_empty():
+        st.caption("该批次没有改变本方案的任何得分或名次。")
+    else:
+        table = revisions.changes_table(changes)
+        widgets.show_table(table, name=f"更正记录_批次{chosen}", filters=f, key="dm-revisions",
+                           height=widgets.table_height(table.height, 15))
 
 # --- templates -------------------------------------------------------------------------------
 st.subheader("导入模板")

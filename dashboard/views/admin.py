@@ -1,0 +1,97 @@
+"""账户与方案 (admins only): the dashboard's accounts and the warehouse's schemes.
+
+Accounts live in the store beside the warehouse (`pipelines/access/accounts.py`); a scheme file
+is checked and added by `pipelines/schemes/admin.py`, exactly as `egov scheme add` does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import filters, signin, widgets
+from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, accounts_frame
+from pipelines.access.identity import acting_as
+from pipelines.inputs.problems import InputRejected
+from pipelines.schemes.admin import add_scheme
+
+f = filters.current()
+who = signin.require(f.db, "admin")
+widgets.page_header("账户与方案", f)
+store = AccountStore.for_warehouse(f.db)
+
+# --- accounts --------------------------------------------------------------------------------
+st.subheader("账户")
+st.caption("查看:只读各页;编辑:另可导入与撤销;管理员:另可管理账户与方案。密码只以 argon2 "
+           f"散列保存在 {store.path.name}(与数据仓库分开),连续输错 5 次锁定 15 分钟。")
+try:
+    listed = accounts_frame(store.list())
+except AccountError as err:
+    st.error(str(err))
+    st.stop()
+st.dataframe(listed.rename({"name": "账户", "role": "角色", "created_at": "创建时间",
+                            "sign_in": "登录方式", "locked_until": "锁定至"}),
+             hide_index=True, width="stretch", key="adm-accounts")
+
+add, change = st.columns(2)
+with add.form("adm-add", clear_on_submit=True):
+    st.markdown("**添加账户**")
+    name = st.text_input("账户名", max_chars=64)
+    role = st.selectbox("角色", ROLES, format_func=lambda r: f"{ROLE_ZH[r]} {r}")
+    password = st.text_input("初始密码(至少 8 个字符)", type="password", max_chars=1024)
+    again = st.text_input("再输一次", type="password", max_chars=1024)
+    if st.form_submit_button("添加"):
+        if password != again:
+            st.error("两次输入的密码不一致 / the passwords differ")
+        else:
+            try:
+                store.add(name, role, password)
+                st.success(f"已添加账户 {name.strip()}")
+            except AccountError as err:
+                st.error(str(err))
+
+names = listed["name"].to_list()
+with change.form("adm-change"):
+    st.markdown("**修改账户**")
+    target = st.selectbox("账户", names, key="adm-target") if names else None
+    new_role = st.selectbox("新角色", ("不变", *ROLES), key="adm-role")
+    new_password = st.text_input("新密码(留空不变;同时解除锁定)", type="password",
+                                 max_chars=1024)
+    remove = st.checkbox("删除该账户")
+    if st.form_submit_button("保存") and target:
+        try:
+            if remove:
+                if target == who.name:
+                    raise AccountError("不能删除正在使用的账户 / you cannot remove yourself")
+                store.remove(target)
+            else:
+                if new_role != "不变":
+                    store.set_role(target, new_role)
+                if new_password:
+                    store.set_password(target, new_password)
+            st.success("已保存")
+        except AccountError as err:
+            st.error(str(err))
+
+# --- schemes ---------------------------------------------------------------------------------
+st.subheader("添加或替换考核方案")
+st.caption("上传方案文件(.yaml 文本格式或 .xlsx 工作簿格式,见 docs/schemes.md),与 "
+           "`egov scheme add` 相同:先检查,通过才写入;"
+           "替换同名方案时旧版本保留在历史中,全部重新计分。")
+scheme_file = st.file_uploader("方案文件", type=["yaml", "yml", "xlsx"], key="adm-scheme")
+replace = st.checkbox("替换同名方案", key="adm-replace")
+if scheme_file is not None and st.button("检查并添加", type="primary", key="adm-add-scheme"):
+    with tempfile.TemporaryDirectory(prefix="egov-scheme-") as tmp:
+        path = Path(tmp) / Path(scheme_file.name.replace("\\", "/")).name
+        path.write_bytes(scheme_file.getvalue())
+        try:
+            with st.spinner("正在检查并重新计分…"), acting_as(who.name or ""):
+                message = add_scheme(f.db, path, replace=replace)
+        except InputRejected as err:
+            st.error("方案未添加。 / The scheme was not added.")
+            st.code(err.report(), language=None)
+        else:
+            st.success("方案已添加。")
+            st.code(message, language=None)

@@ -1,0 +1,129 @@
+"""导入与更正 (editors and admins only): upload workbooks, read the validation report, see what
+the load would change, confirm; undo an earlier load. The checks, the dry run and the load are
+the pipelines' (`pipelines/corrections/preview.py`, `pipelines/loading.py`); this page shows
+them and records the signed-in user with each load."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, filters, revisions, signin, widgets
+from pipelines.access.identity import acting_as
+from pipelines.corrections import preview
+from pipelines.corrections.history import loads as load_history
+from pipelines.corrections.revert import revert
+from pipelines.inputs import limits
+from pipelines.inputs.problems import InputRejected
+from pipelines.loading import ingest
+
+PREVIEW = "egov_upload_preview"
+
+f = filters.current()
+who = signin.require(f.db, "editor")
+widgets.page_header("导入与更正", f)
+
+# --- upload ----------------------------------------------------------------------------------
+st.subheader("导入工作簿")
+lim = limits.current()
+st.caption(
+    f"上传按导入模板填写的 .xlsx 或 .csv 文件(可一次多个,一起校验,全部通过才能导入)。"
+    f"限制:每个文件不超过 {lim.max_file_mb} MB,每个工作表不超过 {lim.max_rows:,} 行、"
+    f"{lim.max_columns} 列、{lim.max_cells:,} 个单元格。上传后先检查并预览变化,"
+    "点「确认导入」后才写入数据仓库;导入记录会写明导入人。")
+uploads = st.file_uploader("选择文件", type=["xlsx", "csv"], accept_multiple_files=True,
+                           max_upload_size=lim.max_file_mb, key="up-files")
+
+
+def _checked(files) -> dict:
+    """Save the uploads (kept beside the warehouse: the history names them) and dry-run them,
+    once per set of files."""
+    signature = tuple((u.name, u.size, u.file_id) for u in files)
+    state = st.session_state.get(PREVIEW)
+    if state is not None and state["signature"] == signature:
+        return state
+    if state is not None and not state["loaded"]:
+        preview.discard(state["paths"])
+    folder = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    paths = [preview.keep_upload(f.db, u.name, u.getvalue(), folder) for u in files]
+    with st.spinner("正在检查并试算…"), acting_as(who.name or ""):
+        result = preview.dry_run(f.db, paths)
+    if not result.accepted:
+        preview.discard(paths)
+    state = {"signature": signature, "paths": paths, "preview": result, "loaded": None}
+    st.session_state[PREVIEW] = state
+    return state
+
+
+if uploads:
+    state = _checked(uploads)
+    result = state["preview"]
+    if not result.accepted:
+        st.error(f"检查未通过:共 {result.problems.height} 个问题,不能导入;请改正后重新上传。"
+                 f" / Input rejected: {result.problems.height} problem(s); nothing can be loaded.")
+        widgets.show_table(
+            result.problems.select(
+                pl.col("file").map_elements(lambda p: p.rsplit("/", 1)[-1],
+                                            return_dtype=pl.String).alias("文件"),
+                pl.col("sheet").alias("工作表"), pl.col("row").alias("行"),
+                pl.col("column").alias("列"), pl.col("value").alias("值"),
+                pl.col("problem_zh").alias("问题"), pl.col("problem_en").alias("problem")),
+            name="导入检查问题", filters=f, key="up-problems")
+    elif state["loaded"] is not None:
+        st.success(f"已导入,批次 {state['loaded']}。"
+                   "可在下方撤销,或在「数据与方法」页查看更正记录。")
+    else:
+        st.success("检查通过,尚未导入。导入后的变化如下(试算)。")
+        files = result.files.select(
+            pl.col("file").map_elements(lambda p: p.rsplit("/", 1)[-1],
+                                        return_dtype=pl.String).alias("文件"),
+            pl.col("kind").alias("类型"), pl.col("rows").alias("导入行数"),
+            pl.col("replaced_rows").alias("替换已有行数"))
+        st.dataframe(files, hide_index=True, width="stretch", key="up-files-table")
+        st.caption(revisions.summary_line(result.changes))
+        changes = revisions.changes_table(result.changes)
+        if changes.height:
+            widgets.show_table(changes, name="导入预览_结果变化", filters=f, key="up-changes",
+                               height=widgets.table_height(changes.height, 15))
+        if st.button("确认导入", type="primary", key="up-confirm"):
+            try:
+                with st.spinner("正在导入…"), acting_as(who.name or ""):
+                    ingest(f.db, state["paths"])
+            except InputRejected as err:  # the warehouse changed since the preview, or busy
+                st.error("导入未完成,数据未改变。 / Not loaded; nothing changed.")
+                st.code(err.report(), language=None)
+            else:
+                mine = load_history(f.db).filter(pl.col("file") == str(state["paths"][0]))
+                state["loaded"] = int(mine["batch"].max())
+                st.session_state["up-revert-batch"] = state["loaded"]  # offer it for undo
+                st.rerun()
+
+# --- revert ----------------------------------------------------------------------------------
+st.subheader("撤销导入")
+st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
+           "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
+batches = data.read("dash_load_batches", f.db)
+open_batches = batches.filter(pl.col("reverted_by").is_null())
+if open_batches.is_empty():
+    widgets.nothing_to_show("还没有可撤销的导入。")
+else:
+    rows = {r["batch"]: r for r in open_batches.iter_rows(named=True)}
+    widgets.keep_valid("up-revert-batch", list(rows))
+    chosen = st.selectbox("导入批次", list(rows), format_func=lambda b: revisions.batch_label(
+        rows[b]), key="up-revert-batch")
+    changes = data.read("dash_revisions", f.db, chosen)
+    st.caption(f"该批次当时带来的变化:{revisions.summary_line(changes)}")
+    sure = st.checkbox(f"我确认撤销批次 {chosen}", key="up-revert-sure")
+    if st.button("撤销该批次", disabled=not sure, key="up-revert"):
+        try:
+            with st.spinner("正在撤销…"), acting_as(who.name or ""):
+                done = revert(f.db, chosen)
+        except InputRejected as err:
+            st.error("撤销未完成,数据未改变。 / Not reverted; nothing changed.")
+            st.code(err.report(), language=None)
+        else:
+            st.success(f"已撤销批次 {done.reverted},记为批次 {done.load_id}:移除 {done.removed} 行,"
+                       f"恢复 {done.restored} 行。")

@@ -1,0 +1,196 @@
+"""Sign-in, roles and upload in the dashboard, through Streamlit's AppTest.
+
+An anonymous visitor (once accounts exist) sees only the sign-in form; a viewer gets the read-only
+pages and no upload page; an editor uploads a workbook, sees the report or the preview, confirms,
+and reverts; the loads are recorded with the signed-in user.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.access.accounts import AccountStore
+from pipelines.corrections.history import history
+from warehouse import queries
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+PASSWORD = "a good password"
+CORRECTION = ("方案,月份,单位,项目,条数,市级录用,省级录用\n"
+              "jintan-2013,2013-06,金城镇,1,777,0,0\n").encode()
+BAD = ("方案,月份,单位,项目,条数,市级录用,省级录用\n"
+       "jintan-2013,2013-06,火星镇,1,5,0,0\n").encode()
+
+
+@pytest.fixture()
+def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, copy)
+    monkeypatch.setenv("EGOV_DB", str(copy))
+    monkeypatch.delenv("EGOV_ANONYMOUS", raising=False)
+    store = AccountStore.for_warehouse(copy)
+    for name, role in (("viewer1", "viewer"), ("editor1", "editor"), ("admin1", "admin")):
+        store.add(name, role, PASSWORD)
+    return copy
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["scheme"] = "jintan-2013"
+    return at.run()
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="signin-name").input(name)
+    at.text_input(key="signin-password").input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def text(at: AppTest) -> str:
+    parts = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.success,
+                               *at.error, *at.info)]
+    return "\n".join(str(p) for p in parts)
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has this column."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with column {column}"
+    return found[0]
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_an_anonymous_visitor_sees_only_the_sign_in_form(db):
+    at = open_app()
+    assert_ok(at)
+    assert "登录" in at.title[0].value
+    assert not at.dataframe and not at.metric
+    at.switch_page("views/upload.py").run()
+    assert_ok(at)
+    assert "导入工作簿" not in text(at) and not at.file_uploader
+
+
+def test_a_wrong_password_is_refused(db):
+    at = sign_in(open_app(), "editor1", "not the password")
+    assert_ok(at)
+    assert any("wrong name or password" in e.value for e in at.error)
+    assert "登录" in at.title[0].value
+
+
+def test_a_viewer_reads_pages_but_cannot_reach_upload(db):
+    at = sign_in(open_app(), "viewer1")
+    assert_ok(at)
+    assert at.title[0].value == "总览"
+    assert any("viewer1" in c.value for c in at.sidebar.caption)
+    # the editor and admin pages are not in a viewer's navigation at all
+    for page in ("views/upload.py", "views/admin.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    at.switch_page("views/rankings.py").run()
+    assert_ok(at)
+    assert at.title[0].value == "排名"
+
+
+def test_without_accounts_the_dashboard_is_read_only_for_everyone(demo_db, tmp_path, monkeypatch):
+    copy = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, copy)
+    monkeypatch.setenv("EGOV_DB", str(copy))
+    monkeypatch.delenv("EGOV_ANONYMOUS", raising=False)
+    at = open_app()
+    assert_ok(at)
+    assert at.title[0].value == "总览"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/upload.py")
+
+
+def test_a_refused_upload_shows_the_report_and_loads_nothing(db):
+    before = db.read_bytes()
+    at = sign_in(open_app(), "editor1")
+    at.switch_page("views/upload.py").run()
+    assert_ok(at)
+    at.file_uploader(key="up-files").upload("坏.csv", BAD, "text/csv")
+    at.run()
+    assert_ok(at)
+    assert any("检查未通过" in e.value for e in at.error)
+    problems = frame_with(at, "问题")
+    assert "火星镇" in problems["值"].to_list()
+    assert db.read_bytes() == before
+    refused = history(db).filter(pl.col("outcome").str.contains("refused"))
+    assert refused["user"].to_list() == ["editor1"]
+
+
+def test_an_editor_previews_confirms_and_reverts(db):
+    original = queries.table(db, "content_tallies", "jintan-2013").filter(
+        (pl.col("unit") == "金城镇") & (pl.col("month") == "2013-06") & (pl.col("item") == 1))
+    at = sign_in(open_app(), "editor1")
+    at.switch_page("views/upload.py").run()
+    assert_ok(at)
+    at.file_uploader(key="up-files").upload("更正.csv", CORRECTION, "text/csv")
+    at.run()
+    assert_ok(at)
+    # the preview: nothing loaded yet, one row replaced, 金城镇's points move
+    files = frame_with(at, "替换已有行数")
+    assert files["替换已有行数"].to_list() == [1]
+    changes = frame_with(at, "名次变化")
+    assert "金城镇" in changes["单位"].to_list()
+    assert queries.table(db, "content_tallies", "jintan-2013").filter(
+        (pl.col("unit") == "金城镇") & (pl.col("month") == "2013-06")
+        & (pl.col("item") == 1))["count"].to_list() == original["count"].to_list()
+
+    at.button(key="up-confirm").click().run()
+    assert_ok(at)
+    assert any("已导入" in s.value for s in at.success)
+    tally = queries.table(db, "content_tallies", "jintan-2013").filter(
+        (pl.col("unit") == "金城镇") & (pl.col("month") == "2013-06") & (pl.col("item") == 1))
+    assert tally["count"].to_list() == [777]
+    last = history(db).filter(pl.col("load_id").is_not_null()).tail(1).row(0, named=True)
+    assert last["user"] == "editor1" and last["file"].endswith("更正.csv")
+
+    # revert it: the load just made is the one chosen
+    assert at.selectbox(key="up-revert-batch").value == last["batch"]
+    assert at.button(key="up-revert").disabled
+    at.checkbox(key="up-revert-sure").check().run()
+    at.button(key="up-revert").click().run()
+    assert_ok(at)
+    assert any("已撤销批次" in s.value for s in at.success)
+    tally = queries.table(db, "content_tallies", "jintan-2013").filter(
+        (pl.col("unit") == "金城镇") & (pl.col("month") == "2013-06") & (pl.col("item") == 1))
+    assert tally["count"].to_list() == original["count"].to_list()
+    assert history(db).tail(1)["user"].to_list() == ["editor1"]
+
+
+def test_the_method_page_shows_a_loads_revisions(db, tmp_path):
+    from pipelines.loading import ingest
+
+    fix = tmp_path / "更正.csv"
+    fix.write_bytes(CORRECTION)
+    ingest(db, [fix])
+    at = sign_in(open_app(), "viewer1")
+    at.switch_page("views/data_method.py").run()
+    assert_ok(at)
+    table = frame_with(at, "名次变化")
+    row = table[table["单位"] == "金城镇"]
+    assert len(row) >= 1
+
+
+def test_an_admin_adds_an_account(db):
+    at = sign_in(open_app(), "admin1")
+    at.switch_page("views/admin.py").run()
+    assert_ok(at)
+    form = at.get("form")
+    assert form
+    at.text_input[0].input("newbie")
+    at.text_input[1].input("long enough pw")
+    at.text_input[2].input("long enough pw")
+    at.button[0].click().run()
+    assert_ok(at)
+    assert AccountStore.for_warehouse(db).get("newbie").role == "viewer"
+
