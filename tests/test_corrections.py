@@ -182,3 +182,21 @@ def test_revert_of_an_unknown_load_is_a_report(db):
     code, out, err = run("revert", "--db", str(db), "9999")
     assert code == 1 and "9999" in err and "egov history" in err
     assert run("revert", "--db", str(db), "abc")[0] == 2
+
+
+def test_a_warehouse_from_before_corrections_still_loads_lists_and_reverts(db, tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    for column in ("batch", "loaded_by", "reverts"):
+        con.execute(f"ALTER TABLE loads DROP COLUMN {column}")
+    con.execute("DROP TABLE revisions")
+    con.execute("DROP TABLE superseded_rows")
+    con.close()
+    old = history(db)
+    assert old and all(e["batch"] == e["load_id"] and e["user"] == "" for e in old)
+    assert queries.dash_load_batches(db, "jintan-2013").is_empty()
+    assert run("ingest", "--db", str(db), str(correction(tmp_path, 321)))[0] == 0
+    load = history(db)[-1]["load_id"]
+    assert run("revert", "--db", str(db), str(load))[0] == 0
+    assert tally(db, "金城镇", "2013-06", 1) != [321]

@@ -659,6 +659,8 @@ def dash_load_batches(db: Path, scheme: str | None = None) -> pl.DataFrame:
     kinds, rows, and whether it was reverted or is a revert. With `scheme`, only loads that
     touched it (a revert carries the schemes of the load it undid)."""
     where = "WHERE list_contains(string_split(l.schemes, ','), ?)" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame(schema=_BATCH_SCHEMA)
     return _dash_query(db, f"""
         WITH b AS (
             SELECT coalesce(l.batch, l.load_id) AS batch, min(l.loaded_at) AS loaded_at,
@@ -678,7 +680,27 @@ def dash_revisions(db: Path, batch: int, scheme: str | None = None) -> pl.DataFr
     """What load `batch` changed in the results (year-end totals and month points, with ranks),
     optionally for one scheme."""
     extra = " AND scheme = ?" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame(schema=_REVISION_SCHEMA)
     return _dash_query(db, "SELECT scheme, year, period, unit, unit_type, measure, before, after,"
                            " rank_before, rank_after FROM revisions WHERE batch = ?" + extra +
                            " ORDER BY scheme, measure DESC, period, unit_type, unit",
                        [batch, scheme] if scheme else [batch])
+
+
+_BATCH_SCHEMA = {"batch": pl.Int32, "loaded_at": pl.Datetime("us"), "loaded_by": pl.String,
+                 "files": pl.String, "kinds": pl.String, "rows": pl.Int64,
+                 "replaced_rows": pl.Int64, "reverts": pl.Int32, "reverted_by": pl.Int32}
+_REVISION_SCHEMA = {"scheme": pl.String, "year": pl.Int32, "period": pl.String,
+                    "unit": pl.String, "unit_type": pl.String, "measure": pl.String,
+                    "before": pl.Float64, "after": pl.Float64, "rank_before": pl.Int32,
+                    "rank_after": pl.Int32}
+
+
+def _has_corrections(db: Path) -> bool:
+    """Whether the warehouse records load batches and revisions (one written before they were
+    added has neither until its next load)."""
+    found = _dash_query(db, "SELECT count(*) AS n FROM information_schema.columns WHERE "
+                            "(table_name = 'loads' AND column_name = 'batch') OR "
+                            "(table_name = 'revisions' AND column_name = 'batch')")
+    return found["n"][0] == 2

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from pipelines.corrections.journal import refused_attempts
+from warehouse import database
 
 SCHEMA = {
     "load_id": pl.Int32, "batch": pl.Int32, "loaded_at": pl.Datetime("us"), "user": pl.String,
@@ -18,20 +19,20 @@ SCHEMA = {
 
 
 def loads(db: Path) -> pl.DataFrame:
-    """The warehouse's loads with their batch and outcome (loaded, reverted by N, revert of N)."""
+    """The warehouse's loads with their batch and outcome (loaded, reverted by N, revert of N).
+    A warehouse written before loads had a batch or a user shows each load as its own batch."""
     if not Path(db).exists():
         return pl.DataFrame(schema=SCHEMA)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        frame = con.sql(
-            "SELECT l.load_id, coalesce(l.batch, l.load_id) AS batch, l.loaded_at, "
-            "coalesce(l.loaded_by, '') AS user, l.kind, l.file, l.sha256, l.rows, "
-            "l.replaced_rows, l.reverts, r.batch AS reverted_by "
-            "FROM loads l LEFT JOIN (SELECT DISTINCT batch, reverts FROM loads "
-            "WHERE reverts IS NOT NULL) r ON r.reverts = coalesce(l.batch, l.load_id) "
-            "ORDER BY l.load_id").pl()
+        frame = database.as_declared("loads", con.sql("SELECT * FROM loads").pl())
     finally:
         con.close()
+    frame = frame.with_columns(batch=pl.coalesce("batch", "load_id"),
+                               user=pl.col("loaded_by").fill_null("")).sort("load_id")
+    reverted = frame.filter(pl.col("reverts").is_not_null()).select(
+        pl.col("reverts").alias("batch"), pl.col("batch").alias("reverted_by")).unique("batch")
+    frame = frame.join(reverted, on="batch", how="left")
     outcome = (
         pl.when(pl.col("reverts").is_not_null())
         .then(pl.format("撤销 revert of {}", pl.col("reverts")))
