@@ -7,7 +7,8 @@ up after `EGOV_LOCK_TIMEOUT` seconds (default 120) with a normal exit-1 report. 
 the lock: a publish is an atomic rename, so they see the old warehouse or the new one.
 
 The lock is `filelock`'s OS-level lock (fcntl/msvcrt): the operating system releases it when the
-process dies, so a killed load never leaves the warehouse locked.
+process dies, so a killed load never leaves the warehouse locked. The first thing a writer does
+under the lock is sweep the temporary files a killed writer left (`database.sweep_leftovers`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import ParamSpec, TypeVar
 from filelock import FileLock, Timeout
 
 from pipelines.inputs.problems import InputRejected, Problem
+from warehouse import database
 
 DEFAULT_TIMEOUT = 120.0
 P = ParamSpec("P")
@@ -86,6 +88,8 @@ def writer_lock(db: Path, *, timeout: float | None = None,
         except Timeout:
             raise WarehouseBusy(Path(db), wait) from None
     try:
+        if lock.lock_counter == 1:  # the outermost writer: sweep what a killed writer left
+            database.sweep_leftovers(Path(db))
         yield
     finally:
         lock.release()
