@@ -20,12 +20,15 @@ DEMO_ACCOUNT = "demo"
 
 def sample_only(db: Path) -> bool:
     """True when every unit in the warehouse is sample data (and there is at least one)."""
-    con = duckdb.connect(str(db), read_only=True)
     try:
-        count, all_sample = con.execute(
-            "SELECT count(*), bool_and(is_sample) FROM units").fetchone()
-    finally:
-        con.close()
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            count, all_sample = con.execute(
+                "SELECT count(*), bool_and(is_sample) FROM units").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:  # not a warehouse (the dashboard says so): nothing opened
+        return False
     return bool(count) and bool(all_sample)
 
 
