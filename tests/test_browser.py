@@ -43,8 +43,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard(db: Path) -> Iterator[str]:
-    """The dashboard over `db` served on a free port; yields its URL."""
+def dashboard(db: Path, unset: tuple[str, ...] = ()) -> Iterator[str]:
+    """The dashboard over `db` served on a free port; yields its URL. `unset` names environment
+    variables the server must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in)."""
     try:
         import playwright  # noqa: F401
         have_playwright = True
@@ -54,6 +55,8 @@ def dashboard(db: Path) -> Iterator[str]:
                 "Debian chromium (apt-get install chromium) and playwright are needed")
     port = free_port()
     env = {**os.environ, "EGOV_DB": str(db), "PYTHONPATH": str(ROOT)}
+    for name in unset:
+        env.pop(name, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",

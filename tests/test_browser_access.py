@@ -7,19 +7,13 @@ where chromium is missing).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import ROOT, skip_unless
-from test_browser import ARTIFACTS, CHROMIUM, free_port, wait_for_run
+from test_browser import ARTIFACTS, CHROMIUM, dashboard, wait_for_run
 
 from pipelines.access.accounts import AccountStore
 from warehouse import queries
@@ -29,41 +23,11 @@ PASSWORD = "browser pass 1"
 
 @pytest.fixture(scope="module")
 def site(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    try:
-        import playwright  # noqa: F401
-        have_playwright = True
-    except ImportError:
-        have_playwright = False
-    skip_unless(Path(CHROMIUM).exists() and have_playwright,
-                "Debian chromium (apt-get install chromium) and playwright are needed")
     db = tmp_path_factory.mktemp("access") / "egov.duckdb"
     shutil.copy(demo_db, db)
     AccountStore.for_warehouse(db).add("editor1", "editor", PASSWORD)
-    port = free_port()
-    env = {**os.environ, "EGOV_DB": str(db), "PYTHONPATH": str(ROOT)}
-    env.pop("EGOV_ANONYMOUS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the dashboard did not start within 60 s")
+    with dashboard(db, unset=("EGOV_ANONYMOUS",)) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def count(db: Path) -> list[int]:
