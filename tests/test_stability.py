@@ -128,3 +128,51 @@ def test_scores_stability_columns(demo_db):
     bad = CliRunner().invoke(main, ["scores", "--db", str(demo_db), "--scheme", "jintan-2013",
                                     "--year", "2013", "--month", "2013-03", "--stability"])
     assert bad.exit_code == 2
+
+
+def _reference_totals(scheme, results, band, draws, seed):
+    """The draws scored the plain way (one whole draws × units matrix, as first written), for
+    the chunked engine to match."""
+    res = results.results
+    ind = results.indicator_scores
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(1 - band, 1 + band, size=(draws, 1))
+    w = w / w.sum(axis=1, keepdims=True)  # one stage: stays 1
+    m = np.array([40.0, 30.0, 30.0])
+    drawn = m * rng.uniform(1 - band, 1 + band, size=(draws, 3))
+    drawn = drawn / drawn.sum(axis=1, keepdims=True) * m.sum()
+    totals = np.zeros((draws, res.height))
+    for j, unit in enumerate(res["unit"]):
+        rows = ind.filter(pl.col("unit") == unit).sort("code")
+        frac = (rows["score"] / rows["max_points"]).to_numpy()
+        avail = (~rows["exempt"]).to_numpy().astype(float)
+        totals[:, j] = w[:, 0] * 100 * (drawn @ (frac * avail)) / (drawn @ avail)
+    return totals + (res["bonus"] - res["penalty"]).to_numpy()
+
+
+def test_chunked_draws_equal_one_block_and_the_plain_computation():
+    """Any chunk size scores the same draws to the same ranks; with an exemption (甲 exempt
+    from C: its rubric is rescaled over A and B) and a bonus. The totals agree to 1e-12: BLAS may
+    add a product's terms in another order for another block height, far below the 1e-9 that
+    ranks round away."""
+    scheme = load_scheme_text(SCHEME, "tri.yaml")
+    base = facts()
+    yearend = base.yearend_inputs.with_columns(
+        exempt=(pl.col("unit") == "甲") & (pl.col("indicator") == "C"))
+    adjust = pl.DataFrame([{"scheme": "tri-2024", "year": 2024, "unit": "末", "kind": "加分",
+                            "points": 1.5, "clause": 1, "load_id": 1}],
+                          schema=database.empty_state()["adjustment_inputs"].schema)
+    results = score_all([scheme], Facts(base.units, base.content_tallies, yearend, adjust,
+                                        base.metric_values))
+    assert dict(zip(results.results["unit"], results.results["total"], strict=True))["甲"] \
+        == 55 / 70 * 100
+    res, whole = drawn_totals(scheme, results, band=0.3, draws=200, seed=3, chunk=200)
+    for chunk in (1, 7, 64):
+        _, part = drawn_totals(scheme, results, band=0.3, draws=200, seed=3, chunk=chunk)
+        assert np.allclose(part, whole, rtol=0, atol=1e-12)
+    assert np.allclose(whole, _reference_totals(scheme, results, 0.3, 200, 3), rtol=0,
+                       atol=1e-9)
+    one = rank_stability(scheme, results, band=0.3, draws=200, seed=3, chunk=200).units
+    for chunk in (1, 7, 64, None):
+        assert rank_stability(scheme, results, band=0.3, draws=200, seed=3,
+                              chunk=chunk).units.equals(one)

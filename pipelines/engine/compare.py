@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
+from pipelines.engine.ranks import group_ranks
 from pipelines.engine.rounding import round_half_up
 from pipelines.engine.rules import NOISE_DIGITS
 from pipelines.engine.scoring import Facts, Results, score_all
@@ -287,6 +287,8 @@ def _unit_table(base: Results, drafted: Results, units: pl.DataFrame) -> pl.Data
 
 def _correlations(units: pl.DataFrame) -> pl.DataFrame:
     """Spearman and Kendall tau-b of the two totals per unit type (units scored under both)."""
+    from scipy import stats  # only here: importing scipy costs about a second
+
     rows = []
     both = units.filter(pl.col("draft_raw").is_not_null())
     for (unit_type,), group in both.group_by("unit_type", maintain_order=True):
@@ -444,12 +446,4 @@ def _code_order(code: str) -> tuple:
         return (1, 0.0, code)
 
 
-def group_ranks(totals: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Competition ranks (1 best, ties share the best place) of each row of `totals`
-    (draws × units) within each group of units; float noise is rounded away first."""
-    values = np.round(totals, NOISE_DIGITS)
-    ranks = np.empty(values.shape, dtype=np.int32)
-    for g in np.unique(groups):
-        cols = np.flatnonzero(groups == g)
-        ranks[:, cols] = stats.rankdata(-values[:, cols], method="min", axis=1).astype(np.int32)
-    return ranks
+__all__ = ["Comparison", "compare", "group_ranks"]

@@ -17,8 +17,10 @@ monthly content stage's fraction min(P, 600)/600 and its content item points, th
 and the bonus and penalty (加减分). Ranks are within the unit type, ties share the best place.
 
 This reweights the results of `pipelines.engine.scoring` (fractions taken from its
-indicator_scores and stage_scores); it scores no indicator itself. Vectorised: one matrix
-product per rubric for all draws at once.
+indicator_scores and stage_scores); it scores no indicator itself. Vectorised: the draws are
+taken up front (so the seed gives the same draws however they are processed), then scored a block
+of draws at a time, one matrix product per rubric; ranks by `pipelines.engine.ranks` (numpy). Only
+the int32 ranks (draws × units) are kept whole: at 60,000 units and 1,000 draws, 240 MB.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from threadpoolctl import threadpool_limits
 
-from pipelines.engine.compare import group_ranks
+from pipelines.engine.ranks import noise_free_keys, row_ranks
 from pipelines.engine.scoring import Results
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import iter_leaves
@@ -52,94 +55,300 @@ class Stability:
 
 
 def rank_stability(scheme: Scheme, results: Results, *, band: float = BAND, draws: int = DRAWS,
-                   seed: int = SEED) -> Stability:
+                   seed: int = SEED, chunk: int | None = None) -> Stability:
     """Median rank and 5–95% rank interval per unit under `draws` random weightings within
-    ±`band` (seeded, reproducible); and each indicator's effective weight."""
-    res, totals = drawn_totals(scheme, results, band=band, draws=draws, seed=seed)
-    if res.is_empty():
+    ±`band` (seeded, reproducible); and each indicator's effective weight.
+
+    The draws are scored `chunk` at a time (by default as many as fit in 500,000 cells): only
+    the ranks (int32, draws × units) are kept whole, never a float matrix of every draw."""
+    fixed = _Fixed.build(scheme, results)
+    if fixed.n == 0:
         return Stability(pl.DataFrame(schema=UNIT_SCHEMA), pl.DataFrame(schema=WEIGHT_SCHEMA))
-    ranks = group_ranks(totals, res["unit_type"].to_numpy())
-    q = np.quantile(ranks, [0.5, 0.05, 0.95], axis=0, method="inverted_cdf").astype(np.int32)
+    drawn = _Draws.make(scheme, fixed, band=band, draws=draws, seed=seed)
+    ranks = np.empty((draws, fixed.n), dtype=np.int32)
+    with _one_blas_thread():
+        for a, b in _blocks(draws, fixed.n, chunk):
+            keys = noise_free_keys(fixed.totals(drawn, a, b))
+            for cols in fixed.groups:
+                if isinstance(cols, slice):
+                    row_ranks(keys[:, cols], out=ranks[a:b, cols])
+                else:
+                    ranks[a:b, cols] = row_ranks(keys[:, cols])
+    # The median and the 5% and 95% points: numpy's «inverted_cdf» quantiles (an observed rank,
+    # never an average of two), read off each unit's sorted ranks at the positions that method
+    # picks among `draws` sorted values.
+    at = np.quantile(np.arange(draws), [0.5, 0.05, 0.95], method="inverted_cdf")
+    ranks.sort(axis=0)
+    q = np.empty((3, fixed.n), dtype=np.int32)
+    q[:, fixed.order] = ranks[at]
+    del ranks
+    res = fixed.res
     unit_frame = pl.DataFrame({
         "scheme": scheme.id, "year": scheme.year, "unit": res["unit"],
         "unit_type": res["unit_type"], "rank": res["rank"],
         "rank_median": q[0], "rank_p05": q[1], "rank_p95": q[2],
         "band": band, "draws": draws, "seed": seed,
     }, schema=UNIT_SCHEMA)
-    return Stability(unit_frame, effective_weights(scheme, results))
+    return Stability(unit_frame, fixed.effective_weights(scheme))
 
 
 def drawn_totals(scheme: Scheme, results: Results, *, band: float = BAND, draws: int = DRAWS,
-                 seed: int = SEED) -> tuple[pl.DataFrame, np.ndarray]:
-    """The scheme's result rows and their totals under each draw (draws × units)."""
-    res = results.results.filter(pl.col("scheme") == scheme.id)
-    if res.is_empty():
-        return res, np.zeros((draws, 0))
-    ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
-    stages = results.stage_scores.filter(pl.col("scheme") == scheme.id)
-    index = res.select("unit").with_row_index("_u")
-    n = res.height
-    rng = np.random.default_rng(seed)
-    T = float(scheme.total_points)
-
-    # Stage weights, drawn and renormalised: draws × stages.
-    basis = [s.basis for s in scheme.stages]
-    nominal_w = np.array([s.weight for s in scheme.stages], dtype=float)
-    w = nominal_w * rng.uniform(1 - band, 1 + band, size=(draws, len(nominal_w)))
-    w = w / w.sum(axis=1, keepdims=True) * nominal_w.sum()
-    w_rubric = w[:, basis.index("rubric")] if "rubric" in basis else np.zeros(draws)
-    w_content = w[:, basis.index("content")] if "content" in basis else np.zeros(draws)
-
-    # The rubric stage's fraction per draw and unit: Σ m'·f / Σ m'·available, rubric by rubric.
-    rubric_frac = np.zeros((draws, n))
-    for rubric in scheme.rubrics:
-        codes = [leaf.indicator.code for leaf in iter_leaves(rubric)]
-        m = np.array([leaf.indicator.max_points for leaf in iter_leaves(rubric)], dtype=float)
-        rows = ind.filter(pl.col("rubric") == rubric.id)
-        if rows.is_empty():
-            continue
-        frac, avail, members = _matrices(rows, codes, index)
-        drawn = m * rng.uniform(1 - band, 1 + band, size=(draws, len(m)))
-        drawn = drawn / drawn.sum(axis=1, keepdims=True) * m.sum()
-        earned = drawn @ (frac * avail).T  # draws × the rubric's units
-        available = drawn @ avail.T
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rubric_frac[:, members] = np.where(available > 0, earned / available, 0.0)
-
-    # Fixed parts: the content stage's fraction, the excess bonus, bonus − penalty.
-    content_base, excess = np.zeros(n), np.zeros(n)
-    content_ids = [s.id for s in scheme.stages if s.basis == "content"]
-    content = stages.filter(pl.col("stage").is_in(content_ids)).join(index, on="unit").group_by(
-        "_u").agg(excess=pl.col("excess_bonus").sum(),
-                  base=(pl.col("points") - pl.col("excess_bonus")).sum())
-    at = content["_u"].to_numpy()
-    excess[at] = content["excess"].to_numpy()
-    content_base[at] = content["base"].to_numpy()
-    nominal_content = float(nominal_w[basis.index("content")]) if "content" in basis else 0.0
-    content_frac = content_base / (nominal_content * T) if nominal_content > 0 else content_base
-    adjust = (res["bonus"] - res["penalty"]).to_numpy()
-
-    totals = (T * (w_rubric[:, None] * rubric_frac + w_content[:, None] * content_frac)
-              + excess + adjust)
-    return res, totals
+                 seed: int = SEED, chunk: int | None = None) -> tuple[pl.DataFrame, np.ndarray]:
+    """The scheme's result rows and their totals under each draw (draws × units, in the rows'
+    order). For tests and inspection: `rank_stability` never holds this whole matrix."""
+    fixed = _Fixed.build(scheme, results)
+    if fixed.n == 0:
+        return fixed.res, np.zeros((draws, 0))
+    drawn = _Draws.make(scheme, fixed, band=band, draws=draws, seed=seed)
+    totals = np.empty((draws, fixed.n))
+    with _one_blas_thread():
+        for a, b in _blocks(draws, fixed.n, chunk):
+            totals[a:b, fixed.order] = fixed.totals(drawn, a, b)
+    return fixed.res, totals
 
 
-def _matrices(rows: pl.DataFrame, codes: list[str], index: pl.DataFrame
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For the units of one rubric (`members`, positions in `index`), units × leaves: the score
-    as a fraction of max, and 1 where the leaf counts (not exempt)."""
-    leaf = pl.DataFrame({"code": codes, "_c": np.arange(len(codes))},
-                        schema={"code": pl.String, "_c": pl.Int64})
-    keyed = rows.join(index, on="unit").join(leaf, on="code")
-    members, local = np.unique(keyed["_u"].to_numpy(), return_inverse=True)
+CHUNK_CELLS = 500_000  # draws × units scored at once (4 MB per float matrix: in cache)
+
+
+def _one_blas_thread() -> threadpool_limits:
+    """The chunks' matrix products are small: BLAS threads would spin waiting for each other
+    (twice the CPU time on a shared machine) for no gain. Threads split rows and columns, not
+    the sums, so the products are the same floats either way."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _blocks(draws: int, n: int, chunk: int | None) -> list[tuple[int, int]]:
+    step = max(1, chunk if chunk is not None else CHUNK_CELLS // max(n, 1))
+    return [(a, min(a + step, draws)) for a in range(0, draws, step)]
+
+
+@dataclass(frozen=True)
+class _Rubric:
+    """One rubric's units (a slice of the unit order) and leaves, as matrices."""
+
+    id: str
+    codes: list[str]
+    m: np.ndarray  # the leaves' points
+    cols: slice  # the rubric's units in the unit order
+    frac: np.ndarray  # units × leaves: score as a fraction of the leaf's points
+    earned: np.ndarray  # units × leaves: frac where the leaf counts (not exempt), else 0
+    patterns: np.ndarray  # distinct rows of "the leaf counts" (1/0), patterns × leaves
+    pattern_of: np.ndarray  # each unit's pattern
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What the draws hold fixed, for one scheme's units in `order`: the result rows sorted by
+    rubric and unit type, so each rubric's units and each unit type are contiguous columns."""
+
+    res: pl.DataFrame  # the scheme's result rows, in their own order
+    order: np.ndarray  # unit order: position in `res` of each column
+    n: int
+    groups: list  # the columns of each unit type (slices where contiguous)
+    rubrics: list[_Rubric]
+    total_points: float
+    nominal_w: np.ndarray
+    basis: list[str]
+    content_frac: np.ndarray
+    excess: np.ndarray
+    adjust: np.ndarray
+    totals_now: np.ndarray  # the published totals
+
+    # Adding a part that is 0 for every unit changes no total: those additions are skipped.
+    @property
+    def has_content(self) -> bool:
+        return "content" in self.basis
+
+    @property
+    def has_excess(self) -> bool:
+        return bool(self.excess.any())
+
+    @property
+    def has_adjust(self) -> bool:
+        return bool(self.adjust.any())
+
+    @staticmethod
+    def build(scheme: Scheme, results: Results) -> _Fixed:
+        res = results.results.filter(pl.col("scheme") == scheme.id)
+        n = res.height
+        ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
+        stages = results.stage_scores.filter(pl.col("scheme") == scheme.id)
+        index = res.select("unit").with_row_index("_u")
+        rubric_ids = [r.id for r in scheme.rubrics]
+        # Each unit's rubric (the rubric its indicator rows are in; −1: none) and unit type.
+        of_unit = np.full(n, len(rubric_ids), dtype=np.int64)
+        if not ind.is_empty():
+            keyed = ind.select("unit", "rubric").unique("unit", keep="first").join(
+                index, on="unit").with_columns(
+                _r=pl.col("rubric").replace_strict(rubric_ids, list(range(len(rubric_ids))),
+                                                   default=len(rubric_ids), return_dtype=pl.Int64))
+            of_unit[keyed["_u"].to_numpy()] = keyed["_r"].to_numpy()
+        types, type_of = np.unique(res["unit_type"].to_numpy().astype(str), return_inverse=True)
+        order = np.lexsort((np.arange(n), type_of, of_unit))
+        position = np.empty(n, dtype=np.int64)
+        position[order] = np.arange(n)
+        groups = [_columns(np.flatnonzero(type_of[order] == g)) for g in range(len(types))]
+
+        rubrics = []
+        units_at = ind.join(index, on="unit") if not ind.is_empty() else None
+        for r_pos, rubric in enumerate(scheme.rubrics):
+            leaves = list(iter_leaves(rubric))
+            codes = [leaf.indicator.code for leaf in leaves]
+            m = np.array([leaf.indicator.max_points for leaf in leaves], dtype=float)
+            cols = np.flatnonzero(of_unit[order] == r_pos)
+            rows = (units_at.filter(pl.col("rubric") == rubric.id) if units_at is not None
+                    else None)
+            if rows is None or rows.is_empty():
+                continue
+            frac, avail = _matrices(rows, codes, position, cols[0], len(cols))
+            patterns, pattern_of = _patterns(avail)
+            rubrics.append(_Rubric(rubric.id, codes, m, slice(cols[0], cols[-1] + 1), frac,
+                                   frac * avail, patterns, pattern_of.ravel()))
+
+        # Fixed parts: the content stage's fraction, the excess bonus, bonus − penalty.
+        basis = [s.basis for s in scheme.stages]
+        nominal_w = np.array([s.weight for s in scheme.stages], dtype=float)
+        T = float(scheme.total_points)
+        content_base, excess = np.zeros(n), np.zeros(n)
+        content_ids = [s.id for s in scheme.stages if s.basis == "content"]
+        content = stages.filter(pl.col("stage").is_in(content_ids)).join(
+            index, on="unit").group_by("_u").agg(
+            excess=pl.col("excess_bonus").sum(),
+            base=(pl.col("points") - pl.col("excess_bonus")).sum())
+        at = content["_u"].to_numpy()
+        excess[at] = content["excess"].to_numpy()
+        content_base[at] = content["base"].to_numpy()
+        nominal_content = float(nominal_w[basis.index("content")]) if "content" in basis else 0.0
+        content_frac = (content_base / (nominal_content * T) if nominal_content > 0
+                        else content_base)
+        adjust = (res["bonus"] - res["penalty"]).to_numpy()
+        return _Fixed(res, order, n, groups, rubrics, T, nominal_w, basis, content_frac[order],
+                      excess[order], adjust[order], res["total"].to_numpy()[order])
+
+    def totals(self, drawn: _Draws, a: int, b: int) -> np.ndarray:
+        """The totals of draws a..b (rows) of every unit (columns, in `order`):
+        T · (w_rubric · rubric fraction + w_content · content fraction) + excess + adjust,
+        computed in place in that order (the same floats as one expression)."""
+        totals = np.zeros((b - a, self.n))  # outside every rubric the rubric fraction is 0
+        for rubric, points in zip(self.rubrics, drawn.points, strict=True):
+            d = points[a:b]
+            # The rubric stage's fraction: Σ m'·f / Σ m'·available. Units share a handful of
+            # "available" patterns (no exemption, or one indicator exempt ...): one column each.
+            block = d @ rubric.earned.T
+            available = d @ rubric.patterns.T
+            if len(rubric.patterns) > 1:
+                available = available[:, rubric.pattern_of]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                block /= available
+            if (available <= 0).any():
+                block[np.broadcast_to(available <= 0, block.shape)] = 0.0
+            totals[:, rubric.cols] = block
+        totals *= drawn.w_rubric[a:b, None]
+        if self.has_content:
+            totals += drawn.w_content[a:b, None] * self.content_frac
+        totals *= self.total_points
+        if self.has_excess:
+            totals += self.excess
+        if self.has_adjust:
+            totals += self.adjust
+        return totals
+
+    def effective_weights(self, scheme: Scheme) -> pl.DataFrame:
+        """See `effective_weights`."""
+        w_rubric = next((s.weight for s in scheme.stages if s.basis == "rubric"), 0.0)
+        found = {r.id: r for r in self.rubrics}
+        frames = []
+        for rubric in scheme.rubrics:
+            leaves = list(iter_leaves(rubric))
+            codes = [leaf.indicator.code for leaf in leaves]
+            m = np.array([leaf.indicator.max_points for leaf in leaves], dtype=float)
+            corr = np.full(len(codes), np.nan)
+            matrices = found.get(rubric.id)
+            n_units = 0 if matrices is None else matrices.frac.shape[0]
+            if n_units >= 3:
+                # Units in the order of the result rows, as the sums below were always taken.
+                back = np.argsort(self.order[matrices.cols], kind="stable")
+                x = matrices.frac[back] * m  # units × leaves: the scores
+                y = self.totals_now[matrices.cols][back]
+                xc, yc = x - x.mean(axis=0), y - y.mean()
+                denom = np.sqrt((xc**2).sum(axis=0) * (yc**2).sum())
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    corr = np.where(denom > 1e-12, (xc * yc[:, None]).sum(axis=0) / denom,
+                                    np.nan)
+            positive = np.where(np.isnan(corr), 0.0, np.clip(corr, 0.0, None))
+            scale = positive.sum()
+            effective = np.where(np.isnan(corr), np.nan,
+                                 positive / scale * w_rubric if scale > 0 else np.nan)
+            frames.append(pl.DataFrame({
+                "scheme": scheme.id, "year": scheme.year, "rubric": rubric.id, "code": codes,
+                "max_points": m, "nominal_weight": w_rubric * m / m.sum(),
+                "correlation": corr, "effective_weight": effective, "units": n_units,
+            }, schema=WEIGHT_SCHEMA).with_columns(pl.col("correlation", "effective_weight")
+                                                  .fill_nan(None)))
+        return pl.concat(frames) if frames else pl.DataFrame(schema=WEIGHT_SCHEMA)
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """The random weights, all drawn up front (draws × stages, draws × leaves per rubric) in
+    the order the seed has always given them, so any chunking scores the same draws."""
+
+    w_rubric: np.ndarray
+    w_content: np.ndarray
+    points: list[np.ndarray]  # per rubric of `_Fixed.rubrics`: draws × leaves
+
+    @staticmethod
+    def make(scheme: Scheme, fixed: _Fixed, *, band: float, draws: int, seed: int) -> _Draws:
+        rng = np.random.default_rng(seed)
+        # Stage weights, drawn and renormalised: draws × stages.
+        nominal_w, basis = fixed.nominal_w, fixed.basis
+        w = nominal_w * rng.uniform(1 - band, 1 + band, size=(draws, len(nominal_w)))
+        w = w / w.sum(axis=1, keepdims=True) * nominal_w.sum()
+        w_rubric = w[:, basis.index("rubric")] if "rubric" in basis else np.zeros(draws)
+        w_content = w[:, basis.index("content")] if "content" in basis else np.zeros(draws)
+        # Each scored rubric's points, drawn and renormalised to the rubric's total.
+        points = []
+        for rubric in fixed.rubrics:
+            drawn = rubric.m * rng.uniform(1 - band, 1 + band, size=(draws, len(rubric.m)))
+            points.append(drawn / drawn.sum(axis=1, keepdims=True) * rubric.m.sum())
+        return _Draws(w_rubric, w_content, points)
+
+
+def _patterns(avail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of `avail` (units × leaves, 1 where the leaf counts) and each unit's
+    row among them. Most units exempt nothing: that row is found without sorting them all."""
+    full = avail.all(axis=1)
+    rest, rest_of = np.unique(avail[~full], axis=0, return_inverse=True)
+    patterns = np.vstack([np.ones((1, avail.shape[1])), rest])
+    pattern_of = np.zeros(avail.shape[0], dtype=np.int64)
+    pattern_of[~full] = rest_of.ravel() + 1
+    return patterns, pattern_of
+
+
+def _columns(cols: np.ndarray) -> slice | np.ndarray:
+    """A slice where the columns are contiguous (a view, no copy), else the columns."""
+    if len(cols) and cols[-1] - cols[0] + 1 == len(cols):
+        return slice(int(cols[0]), int(cols[-1]) + 1)
+    return cols
+
+
+def _matrices(rows: pl.DataFrame, codes: list[str], position: np.ndarray, first: int, count: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """For one rubric's indicator rows (with `_u`, the row in the results), units × leaves in
+    the unit order (the rubric's units are columns first .. first + count): the score as a
+    fraction of max, and 1 where the leaf counts (not exempt)."""
+    keyed = rows.with_columns(_c=pl.col("code").replace_strict(
+        codes, list(range(len(codes))), default=-1, return_dtype=pl.Int64)).filter(
+        pl.col("_c") >= 0)
+    local = position[keyed["_u"].to_numpy()] - first
     cj = keyed["_c"].to_numpy()
     mx = keyed["max_points"].to_numpy()
-    frac = np.zeros((len(members), len(codes)))
-    avail = np.zeros((len(members), len(codes)))
+    frac = np.zeros((count, len(codes)))
+    avail = np.zeros((count, len(codes)))
     with np.errstate(divide="ignore", invalid="ignore"):
         frac[local, cj] = np.where(mx > 0, keyed["score"].to_numpy() / mx, 0.0)
     avail[local, cj] = (~keyed["exempt"].to_numpy()).astype(float)
-    return frac, avail, members
+    return frac, avail
 
 
 def effective_weights(scheme: Scheme, results: Results) -> pl.DataFrame:
@@ -148,40 +357,7 @@ def effective_weights(scheme: Scheme, results: Results) -> pl.DataFrame:
     total across the rubric's units, and the effective weight: the positive correlations scaled
     to add up to the stage weight, so the two weights read on one scale. Null where an indicator
     (or the total) does not vary or fewer than 3 units are scored."""
-    ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
-    res = results.results.filter(pl.col("scheme") == scheme.id)
-    index = res.select("unit").with_row_index("_u")
-    totals = res["total"].to_numpy()
-    w_rubric = next((s.weight for s in scheme.stages if s.basis == "rubric"), 0.0)
-    frames = []
-    for rubric in scheme.rubrics:
-        leaves = list(iter_leaves(rubric))
-        codes = [leaf.indicator.code for leaf in leaves]
-        m = np.array([leaf.indicator.max_points for leaf in leaves], dtype=float)
-        rows = ind.filter(pl.col("rubric") == rubric.id)
-        corr = np.full(len(codes), np.nan)
-        n_units = 0
-        if not rows.is_empty():
-            frac, _, members = _matrices(rows, codes, index)
-            n_units = len(members)
-        if n_units >= 3:
-            x = frac * m  # units × leaves: the scores
-            y = totals[members]
-            xc, yc = x - x.mean(axis=0), y - y.mean()
-            denom = np.sqrt((xc**2).sum(axis=0) * (yc**2).sum())
-            with np.errstate(divide="ignore", invalid="ignore"):
-                corr = np.where(denom > 1e-12, (xc * yc[:, None]).sum(axis=0) / denom, np.nan)
-        positive = np.where(np.isnan(corr), 0.0, np.clip(corr, 0.0, None))
-        scale = positive.sum()
-        effective = np.where(np.isnan(corr), np.nan,
-                             positive / scale * w_rubric if scale > 0 else np.nan)
-        frames.append(pl.DataFrame({
-            "scheme": scheme.id, "year": scheme.year, "rubric": rubric.id, "code": codes,
-            "max_points": m, "nominal_weight": w_rubric * m / m.sum(),
-            "correlation": corr, "effective_weight": effective, "units": n_units,
-        }, schema=WEIGHT_SCHEMA).with_columns(pl.col("correlation", "effective_weight")
-                                              .fill_nan(None)))
-    return pl.concat(frames) if frames else pl.DataFrame(schema=WEIGHT_SCHEMA)
+    return _Fixed.build(scheme, results).effective_weights(scheme)
 
 
 def stability_tables(schemes: list[Scheme], results: Results) -> dict[str, pl.DataFrame]:
