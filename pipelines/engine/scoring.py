@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from pipelines.engine import rules
@@ -131,46 +132,78 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     unit_rubrics = units.with_columns(
         rubric=pl.col("unit_type").replace_strict(rubric_of, default=None)
     )
-    grid = unit_rubrics.join(leaves_frame(scheme), on="rubric", how="inner")
-    inputs = composite_inputs(scheme, unit_rubrics, inputs)
-    given = inputs.select("unit", pl.col("indicator").alias("code"), "exempt", *INPUT_COLUMNS)
-    grid = grid.join(given.with_columns(has_input=pl.lit(True)), on=["unit", "code"], how="left")
-    grid = grid.with_columns(
-        has_input=pl.col("has_input").fill_null(False),
-        exempt=pl.col("exempt").fill_null(False),
-    )
     # Indicators whose rules are equal (same kind, same parameters: all 128 of Jintan's rubric are
     # 考核组打分) are scored in one call over all their rows: a rule reads the row's max_points.
     rule_keys: dict[str, object] = {}
     leaf_rule = []
     for rubric in scheme.rubrics:
-        for leaf in iter_leaves(rubric):
+        for position, leaf in enumerate(iter_leaves(rubric)):
             # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
             # left is an assessor's score within the indicator's points.
             rule = AssessorScore() if leaf.rule.kind == "parts" else leaf.rule
             key = rule.model_dump_json()
             rule_keys.setdefault(key, rule)
-            leaf_rule.append((rubric.id, leaf.indicator.code, key))
-    leaf_rules = pl.DataFrame(leaf_rule, schema={"rubric": pl.String, "code": pl.String,
-                                                  "_rule": pl.String}, orient="row")
-    to_score = grid.filter(pl.col("has_input") & ~pl.col("exempt")).join(
-        leaf_rules, on=["rubric", "code"], how="left")
-    scored = []
-    for (key,), rows in to_score.group_by("_rule", maintain_order=True):
-        rule = rule_keys[key]
-        scored.append(rules.LEAF_RULES[rule.kind](rows, rule).select(
-            "unit", "code", rule_score=pl.col("score").cast(pl.Float64)))
+            leaf_rule.append((key, position))
+    leaves = pl.concat([leaves_frame(scheme), pl.DataFrame(
+        leaf_rule, schema={"_rule": pl.String, "_pos": pl.Int64}, orient="row")],
+        how="horizontal")
+    # The grid: every unit (in name order) × the leaves of its rubric (in the rubric's order).
+    # Each cell has an integer key, unit's place × number of codes + code's place, so the input
+    # rows find their cell by array lookups instead of a join on two text columns.
+    names = unit_rubrics["unit"].unique().sort()
+    codes = leaves["code"].unique(maintain_order=True)
+    unit_enum, code_enum, n_codes = pl.Enum(names), pl.Enum(codes), len(codes)
+
+    def place(column: str, enum: pl.Enum) -> pl.Expr:
+        return pl.col(column).cast(enum, strict=False).to_physical().cast(pl.Int64)
+
+    grid = unit_rubrics.sort("unit").with_columns(_u=place("unit", unit_enum)).join(
+        leaves.with_columns(_c=place("code", code_enum)), on="rubric", how="inner",
+        maintain_order="left_right")
+    cell = (grid["_u"] * n_codes + grid["_c"]).to_numpy()
+    row_of_cell = np.full(len(names) * n_codes, -1, dtype=np.int64)
+    row_of_cell[cell] = np.arange(grid.height)
+    # Each input row's cell in the grid (a unit or code the scheme lacks: none, left out).
+    inputs = composite_inputs(scheme, unit_rubrics, inputs)
+    given = inputs.select(
+        "exempt", *INPUT_COLUMNS,
+        _key=place("unit", unit_enum) * n_codes + place("indicator", code_enum),
+    ).drop_nulls("_key")
+    given = given.with_columns(_cell=row_of_cell[given["_key"].to_numpy()]).filter(
+        pl.col("_cell") >= 0)
+    given = given.with_columns(grid.select("max_points", "_rule").select(
+        pl.all().gather(given["_cell"])))
+    # The rules score the input rows that are not exempt; the grid takes their scores.
+    to_score = given.filter(~pl.col("exempt").fill_null(False))
+    groups = ([(key, to_score) for key in to_score["_rule"].unique()]
+              if to_score["_rule"].n_unique() <= 1 else
+              [(key, rows) for (key,), rows in to_score.group_by("_rule", maintain_order=True)])
+    scored = [rules.LEAF_RULES[rule_keys[key].kind](rows, rule_keys[key]).select(
+        "_cell", rule_score=pl.col("score").cast(pl.Float64)) for key, rows in groups]
     scores = (pl.concat(scored) if scored else
-              pl.DataFrame(schema={"unit": pl.String, "code": pl.String,
-                                   "rule_score": pl.Float64}))
-    out = grid.join(scores, on=["unit", "code"], how="left").with_columns(
+              pl.DataFrame(schema={"_cell": pl.Int64, "rule_score": pl.Float64}))
+    source = _sources(given["_cell"].to_numpy(), grid.height)
+    return grid.with_columns(
+        has_input=source.is_not_null(),
+        exempt=given["exempt"].gather(source).fill_null(False),
+        rule_score=scores["rule_score"].gather(
+            _sources(scores["_cell"].to_numpy(), grid.height)),
+    ).select(
+        "unit", "unit_type", "rubric", "code", "max_points",
         score=pl.when(pl.col("exempt")).then(0.0)
         .when(pl.col("has_input")).then(pl.col("rule_score"))
         .when(pl.col("missing_input") == "full").then(pl.col("max_points"))
-        .otherwise(0.0)
-    )
-    return out.select("unit", "unit_type", "rubric", "code", "max_points", "score", "exempt",
-                      "has_input").sort("unit", "rubric")
+        .otherwise(0.0),
+        exempt="exempt", has_input="has_input")
+
+
+def _sources(targets: np.ndarray, n: int) -> pl.Series:
+    """For n target rows, the source row that lands on each (null where none does), given each
+    source row's target."""
+    source = np.full(n, -1, dtype=np.int64)
+    source[targets] = np.arange(len(targets))
+    found = pl.Series(source)
+    return pl.select(pl.when(found >= 0).then(found)).to_series()
 
 
 def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.DataFrame
@@ -185,12 +218,21 @@ def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.Data
     composites = {(r.id, leaf.indicator.code): (leaf.rule, r.missing_input == "full")
                   for r in scheme.rubrics for leaf in iter_leaves(r)
                   if leaf.rule.kind == "parts" and by_parts}
-    keyed = inputs.join(unit_rubrics.select("unit", "rubric"), on="unit", how="left")
-    is_composite = pl.Series(
-        [(rb, code) in composites for rb, code in zip(keyed["rubric"], keyed["indicator"],
-                                                        strict=True)], dtype=pl.Boolean)
-    plain = keyed.filter(~is_composite & (pl.col("part") == "")).drop("rubric")
-    parted = keyed.filter(is_composite & (pl.col("part") != ""))
+    if not composites:
+        return inputs.filter(pl.col("part") == "")
+    keyed = inputs.join(unit_rubrics.select("unit", "rubric"), on="unit", how="left",
+                        maintain_order="left")
+    codes_of: dict[str, list[str]] = {}
+    for rubric_id, code in composites:
+        codes_of.setdefault(rubric_id, []).append(code)
+    is_composite = pl.lit(False)
+    for rubric_id, codes in codes_of.items():
+        is_composite = is_composite | ((pl.col("rubric") == rubric_id)
+                                       & pl.col("indicator").is_in(codes)).fill_null(False)
+    keyed = keyed.with_columns(_composite=is_composite)
+    plain = keyed.filter(~pl.col("_composite") & (pl.col("part") == "")).drop(
+        "rubric", "_composite")
+    parted = keyed.filter(pl.col("_composite") & (pl.col("part") != "")).drop("_composite")
     if parted.is_empty():
         return plain
     summed = []
