@@ -197,3 +197,38 @@ def test_part_rows_a_draft_cannot_score_are_listed(demo_db, tmp_path):
     assert "指标 001 分项 调研座谈会议" in keys and "指标 026 分项 系统清理率" in keys
     assert all("not score this indicator by parts" in r["problem_en"] for r in data["unscored"])
     assert len(data["units"]) == 16
+
+
+def test_rows_a_draft_reads_differently_are_listed_row_by_row(demo_db, tmp_path):
+    """A Huaibei draft with a part renamed (001), an option renamed (006 专线接入 → 专线) and a
+    choice part read as a ratio (020 目录编制发布): each loaded row it cannot read is listed once,
+    in the words of its problem; exempt rows and rows it reads stay scored."""
+    from conftest import SCHEMES_DIR
+
+    text = (SCHEMES_DIR / "huaibei-2019.yaml").read_text(encoding="utf-8")
+    renamed = (text.replace("id: huaibei-2019", "id: huaibei-draft", 1)
+               .replace("- name: 工作对接\n", "- name: 工作对接改\n", 1)
+               .replace('"专线接入": 3', '"专线": 3', 1)
+               .replace("rule: {kind: choice, options: {是: 2, 否: 0}}", "rule: {kind: ratio}", 1))
+    draft = tmp_path / "huaibei-draft.yaml"
+    draft.write_text(renamed, encoding="utf-8")
+    code, out, _ = run("scheme", "compare", "--db", str(demo_db), "huaibei-2019", str(draft),
+                       "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["unscored"]
+    by_key: dict[tuple[str, str], int] = {}
+    for r in rows:
+        by_key[(r["key"], r["problem_en"])] = by_key.get((r["key"], r["problem_en"]), 0) + 1
+    assert by_key == {
+        ("指标 001 分项 工作对接", "the draft scores this indicator by parts "
+         "(调研座谈会议、工作对接改); the loaded row names none of them; scored as missing "
+         "input"): 16,
+        ("指标 006", "the option '专线接入' is not one of the draft's options; scored as missing "
+         "input"): 14,
+        ("指标 020", "the draft's rule (ratio) reads numerator, denominator, which the loaded row "
+         "lacks; scored as missing input"): 16,
+    }
+    zh = {r["problem_zh"] for r in rows if r["key"] == "指标 020"}
+    assert zh == {"草案对该指标的计分规则(比值公式)读「numerator、denominator」,已载入的行没有该值;"
+                  "按未录入计"}
+    assert [r["source"] for r in rows] == ["年终评分"] * 46

@@ -159,62 +159,8 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
 
     # Year-end rows: the indicator must exist in the unit's draft rubric and its draft rule must
     # find its input in the row.
-    leaves = {(rb.id, leaf.indicator.code): leaf
-              for rb in draft.rubrics for leaf in iter_leaves(rb)}
-    keep = []
-    yearend = facts.yearend_inputs
-    for i, r in enumerate(yearend.iter_rows(named=True)):
-        if r["unit"] not in unit_type:
-            continue
-        code = r["indicator"]
-        leaf = leaves.get((rubric_of[unit_type[r["unit"]]], code))
-        if leaf is None:
-            problems.append(_problem(
-                "年终评分", r["unit"], f"指标 {code}",
-                "草案的评分细则中没有这个指标编号(删除或改了编号)",
-                "the draft's rubric has no indicator with this code (dropped or renamed)"))
-            continue
-        if r["exempt"]:
-            keep.append(i)
-            continue
-        rule, part = leaf.rule, r.get("part") or ""
-        if rule.kind == "parts" and draft.composite_entry == "parts":
-            found = next((p for p in rule.parts if p.name == part), None)
-            if found is None:
-                names = "、".join(p.name for p in rule.parts)
-                problems.append(_problem(
-                    "年终评分", r["unit"], f"指标 {code}" + (f" 分项 {part}" if part else ""),
-                    f"草案中该指标按分项计分({names}),已载入的行没有对应的分项;按未录入计",
-                    f"the draft scores this indicator by parts ({names}); the loaded row names "
-                    "none of them; scored as missing input"))
-                continue
-            rule = found.rule
-        elif part:
-            problems.append(_problem(
-                "年终评分", r["unit"], f"指标 {code} 分项 {part}",
-                "草案中该指标不按分项计分;分项行不能计分",
-                "the draft does not score this indicator by parts; the part row is not scored"))
-            continue
-        elif rule.kind == "parts":  # composite_entry: score: the assessor's total
-            rule = AssessorScore()
-        missing = [c for c in RULE_INPUT_COLUMNS[rule.kind] if r.get(c) is None]
-        if missing:
-            problems.append(_problem(
-                "年终评分", r["unit"], f"指标 {code}",
-                f"草案对该指标的计分规则({RULE_KIND_ZH[rule.kind]})读「{'、'.join(missing)}」,"
-                "已载入的行没有该值;按未录入计",
-                f"the draft's rule ({rule.kind}) reads {', '.join(missing)}, which the loaded "
-                "row lacks; scored as missing input"))
-            continue
-        if rule.kind == "choice" and r["choice"] not in rule.options:
-            problems.append(_problem(
-                "年终评分", r["unit"], f"指标 {code}",
-                f"选项「{r['choice']}」不在草案的选项中;按未录入计",
-                f"the option '{r['choice']}' is not one of the draft's options; scored as "
-                "missing input"))
-            continue
-        keep.append(i)
-    yearend = yearend[keep] if keep else yearend.clear()
+    yearend, yearend_problems = _draft_yearend(facts.yearend_inputs, draft, kept_units)
+    problems.extend(yearend_problems)
 
     # Content tallies: the draft must have a content stage and the item.
     tallies = facts.content_tallies.filter(pl.col("unit").is_in(list(unit_type)))
@@ -242,7 +188,7 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
     adjustments = adjustments.filter(known)
 
     # Indicators new in the draft have no loaded rows: they score as the rubric's missing_input.
-    old_codes = set(facts.yearend_inputs["indicator"].to_list())
+    old_codes = set(facts.yearend_inputs["indicator"].unique().to_list())
     for rb in draft.rubrics:
         if not any(t in rb.unit_types for t in unit_type.values()):
             continue
@@ -264,6 +210,106 @@ def _draft_facts(facts: Facts, draft: Scheme) -> tuple[Facts, pl.DataFrame]:
         metric_values=facts.metric_values.with_columns(scheme=relabel),
     )
     return drafted, pl.DataFrame(problems, schema=UNSCORED_SCHEMA)
+
+
+def _draft_yearend(yearend: pl.DataFrame, draft: Scheme, units: pl.DataFrame
+                   ) -> tuple[pl.DataFrame, list[dict]]:
+    """The year-end rows of `units` the draft can score, and a problem for each row it cannot
+    (in row order). What decides is the row's (draft rubric, indicator, part): each distinct one
+    is judged once here, and the rows take the verdict by a join; only the row's own values are
+    looked at row by row: which inputs its rule needs are blank, and whether its choice is one of
+    the draft's options."""
+    rubric_of = rubric_for_unit_type(draft)
+    unit_rubric = units.select("unit", _rubric=pl.col("unit_type").replace_strict(
+        rubric_of, default=None))
+    part = pl.col("part").fill_null("") if "part" in yearend.columns else pl.lit("")
+    rows = yearend.with_row_index("_row").with_columns(_part=part).join(
+        unit_rubric, on="unit", how="inner", maintain_order="left")
+    combos = rows.select("_rubric", "indicator", "_part").unique(maintain_order=True)
+    leaves = {(rb.id, leaf.indicator.code): leaf
+              for rb in draft.rubrics for leaf in iter_leaves(rb)}
+    verdicts, options = [], []
+    for n, (rubric_id, code, part_name) in enumerate(combos.iter_rows()):
+        verdicts.append(_verdict(n, leaves.get((rubric_id, code)), code, part_name, draft))
+        rule = verdicts[-1].pop("rule")
+        if rule is not None and rule.kind == "choice":
+            options += [(n, option) for option in rule.options]
+    table = pl.concat([combos, pl.DataFrame(verdicts, schema=_VERDICT_SCHEMA)],
+                      how="horizontal")
+    rows = rows.join(table, on=["_rubric", "indicator", "_part"], how="left",
+                     maintain_order="left", nulls_equal=True)
+    # The inputs the draft's rule reads that the row leaves blank, in the rule's order.
+    missing = pl.lit("")
+    for kind, columns in RULE_INPUT_COLUMNS.items():
+        if not columns:
+            continue
+        blank = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(c)) for c in columns],
+                              separator="、", ignore_nulls=True)
+        missing = pl.when(pl.col("_kind") == kind).then(blank).otherwise(missing)
+    allowed = pl.DataFrame(options, schema={"_combo": pl.Int64, "choice": pl.String},
+                           orient="row").with_columns(_allowed=pl.lit(True))
+    rows = rows.with_columns(_missing=missing).join(
+        allowed, on=["_combo", "choice"], how="left", maintain_order="left").with_columns(
+        # An exempt row is kept whatever it holds, once the draft has its indicator.
+        _status=pl.when(pl.col("_status") == "no_leaf").then(pl.col("_status"))
+        .when(pl.col("exempt").fill_null(False)).then(pl.lit("ok"))
+        .when(pl.col("_status") != "ok").then(pl.col("_status"))
+        .when(pl.col("_missing") != "").then(pl.lit("missing"))
+        .when((pl.col("_kind") == "choice") & pl.col("_allowed").is_null())
+        .then(pl.lit("option")).otherwise(pl.lit("ok")))
+    kept = yearend[rows.filter(pl.col("_status") == "ok")["_row"].to_numpy()]
+    bad = rows.filter(pl.col("_status") != "ok")
+    problems = []
+    for r in bad.select("unit", "_status", "_key", "_zh", "_en", "_kind", "_missing",
+                        "choice").iter_rows(named=True):
+        zh, en = r["_zh"], r["_en"]
+        if r["_status"] == "missing":
+            zh = (f"草案对该指标的计分规则({RULE_KIND_ZH[r['_kind']]})读「{r['_missing']}」,"
+                  "已载入的行没有该值;按未录入计")
+            en = (f"the draft's rule ({r['_kind']}) reads {r['_missing'].replace('、', ', ')}, "
+                  "which the loaded row lacks; scored as missing input")
+        elif r["_status"] == "option":
+            zh = f"选项「{r['choice']}」不在草案的选项中;按未录入计"
+            en = (f"the option '{r['choice']}' is not one of the draft's options; scored as "
+                  "missing input")
+        problems.append(_problem("年终评分", r["unit"], r["_key"], zh, en))
+    return kept, problems
+
+
+_VERDICT_SCHEMA = {"_combo": pl.Int64, "_status": pl.String, "_kind": pl.String,
+                   "_key": pl.String, "_zh": pl.String, "_en": pl.String}
+
+
+def _verdict(n: int, leaf: object, code: str, part: str, draft: Scheme) -> dict:
+    """What the draft makes of rows of indicator `code` and part `part` in one of its rubrics
+    (`leaf`, None where that rubric lacks the code): `_status` no_leaf, bad_part, no_parts, or ok
+    with the rule `_kind` that reads the row (checked row by row); with the problem's texts."""
+    key = f"指标 {code}"
+    out = {"_combo": n, "_status": "ok", "_kind": None, "_key": key, "_zh": None, "_en": None,
+           "rule": None}
+    if leaf is None:
+        return {**out, "_status": "no_leaf",
+                "_zh": "草案的评分细则中没有这个指标编号(删除或改了编号)",
+                "_en": "the draft's rubric has no indicator with this code (dropped or renamed)"}
+    rule = leaf.rule
+    if rule.kind == "parts" and draft.composite_entry == "parts":
+        found = next((p for p in rule.parts if p.name == part), None)
+        if found is None:
+            names = "、".join(p.name for p in rule.parts)
+            return {**out, "_status": "bad_part",
+                    "_key": key + (f" 分项 {part}" if part else ""),
+                    "_zh": f"草案中该指标按分项计分({names}),已载入的行没有对应的分项;按未录入计",
+                    "_en": f"the draft scores this indicator by parts ({names}); the loaded row "
+                           "names none of them; scored as missing input"}
+        rule = found.rule
+    elif part:
+        return {**out, "_status": "no_parts", "_key": f"{key} 分项 {part}",
+                "_zh": "草案中该指标不按分项计分;分项行不能计分",
+                "_en": "the draft does not score this indicator by parts; the part row is not "
+                       "scored"}
+    elif rule.kind == "parts":  # composite_entry: score: the assessor's total
+        rule = AssessorScore()
+    return {**out, "_kind": rule.kind, "rule": rule}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,12 +435,18 @@ def _changes(scheme: Scheme, draft: Scheme, base: Results, drafted: Results,
 
     shares = _shares(base).join(_shares(drafted), on=["unit", "code"], how="full",
                                 suffix="_new", coalesce=True).fill_null(0.0)
-    shares = both.select("unit").join(shares, on="unit", how="left")
     codes = sorted(set(old_s.leaves) | set(new_s.leaves), key=_code_order)
-    for code in codes:
-        rows = both.select("unit").join(shares.filter(pl.col("code") == code), on="unit",
-                                        how="left").fill_null(0.0)
-        delta = new_s.rubric_weight * T * (rows["share_new"].to_numpy() - rows["share"].to_numpy())
+    # units (in `both`'s order) × codes: the change in each indicator's share (0 where the unit
+    # has the indicator under neither scheme).
+    keyed = shares.join(both.select("unit").with_row_index("_u"), on="unit", how="inner"
+                        ).with_columns(_c=pl.col("code").replace_strict(
+                            codes, list(range(len(codes))), default=None, return_dtype=pl.Int64)
+                        ).drop_nulls("_c")
+    share_change = np.zeros((both.height, len(codes)))
+    share_change[keyed["_u"].to_numpy(), keyed["_c"].to_numpy()] = (
+        keyed["share_new"] - keyed["share"]).to_numpy()
+    for j, code in enumerate(codes):
+        delta = new_s.rubric_weight * T * share_change[:, j]
         what = _what_changed(old_s.leaves.get(code), new_s.leaves.get(code))
         if what is None and not np.any(np.abs(delta) > 1e-9):
             continue
