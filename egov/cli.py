@@ -76,15 +76,32 @@ class _Reporting(click.Group):
         from pipelines.inputs.limits import LimitSettingError
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+            return result
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader stopped reading (`egov scores | head`): not a fault, so no report and
+            # exit 0, as `cat` or `grep` stop. Nothing is written after a command's output.
+            _discard_stdout()
+            ctx.exit(0)
         except LimitSettingError as err:
             raise click.UsageError(str(err)) from None
         except Exception as err:  # noqa: BLE001 - the one place that turns faults into reports
             if os.environ.get(faults.DEBUG_VARIABLE):
                 raise
             raise InvalidInput(faults.report(err, ctx.meta.get("egov.db"))) from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (a test runner's buffer)
+        pass
 
 
 @click.group(cls=_Reporting,

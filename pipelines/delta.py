@@ -29,6 +29,7 @@ import polars as pl
 
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
+from pipelines.phases import phase
 from pipelines.schemes.model import Scheme
 from warehouse import database
 
@@ -50,12 +51,16 @@ def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
     into place. All or nothing."""
     tmp = database.temporary_beside(db)
     try:
+        phase("delta-copy")
         shutil.copyfile(db, tmp)
         con = duckdb.connect(str(tmp))
         try:
             con.execute("BEGIN TRANSACTION")
+            phase("delta-merge")
             touched = write(con)
+            phase("delta-rescore")
             rescore(con, [schemes[s] for s in sorted(touched) if s in schemes], score)
+            phase("delta-commit")
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:

@@ -26,6 +26,7 @@ from pipelines.inputs.load import read_inputs
 from pipelines.inputs.problems import InputRejected
 from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.inputs.templates import LOAD_ORDER, TEMPLATES
+from pipelines.phases import phase
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import dimension_frames, node_leaf_sum
@@ -151,12 +152,17 @@ def rescore_and_publish(db: Path, state: database.WarehouseState,
                         batch: int | None = None) -> Results:
     """Recompute dimensions and results from the state and publish the whole warehouse.
     With `batch` (a load), what the load changed in the results is recorded in `revisions`."""
+    phase("score")
     schemes, results = score_state(state)
     if batch is not None:
+        phase("revisions")
         state = state.replace(revisions=revisions.record(db, state["revisions"], results, batch))
+    phase("stability")
     tables = {**dimension_frames(schemes), **state.tables, **results.tables(),
               **stability_tables(schemes, results)}
+    phase("publish")
     database.publish(db, tables)
+    phase("done")
     return results
 
 
@@ -170,6 +176,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     file and only the schemes it touches are rescored (`pipelines/delta.py`); otherwise the
     whole warehouse is rebuilt from its state (`rescore_and_publish`). Both give the same tables.
     """
+    phase("open-state")
     incremental = False
     if db.exists():
         catalog = database.read_state(db, database.CATALOG_TABLES)
@@ -185,12 +192,14 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         units=state["units"].select("scheme", "unit", "unit_type"),
         aliases=state["unit_aliases"],
     )
+    phase("read+validate")
     try:
         loaded = read_inputs(files, ctx)
     except InputRejected as err:
         journal.record_refused(db, files, len(err.problems))
         raise
 
+    phase("plan")
     loads = state["loads"]
     next_id = (loads["load_id"].max() or 0) + 1 if not loads.is_empty() else 1
     loaded_at, batch, user = database.now(), next_id, current_user()
@@ -231,15 +240,19 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
             con.unregister("incoming")
             return {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
 
+        phase("delta")
         delta.apply(db, write, schemes, recorder)
+        phase("done")
         return LoadSummary(summaries, db, tuple(notes))
 
+    phase("merge")
     tables = dict(state.tables)
     batched = _merge_batches(tables, plan)
     summaries, load_rows = record(
         lambda kind, rows, load_id, is_sample: batched[load_id] if load_id in batched
         else _merge(tables, kind, rows, load_id, is_sample))
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
+    phase("superseded")
     tables["superseded_rows"] = superseded.record(state.tables, tables,
                                                   range(batch, batch + len(plan)), batch)
     rescore_and_publish(db, database.WarehouseState(tables), batch=batch)
