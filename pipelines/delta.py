@@ -84,7 +84,8 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
     try:
         on = " AND ".join(f"t.{k} = i.{k}" for k in key)
         replaced = con.sql(f"SELECT count(*) FROM {table} t WHERE EXISTS "
-                           f"(SELECT 1 FROM incoming i WHERE {on})").fetchall()[0][0]
+                           f"(SELECT 1 FROM incoming i WHERE {on})").fetchall()[0][0] \
+            if has_rows(con, table) else 0
         if replaced:
             con.execute(f"DELETE FROM {table} t WHERE EXISTS "
                         f"(SELECT 1 FROM (SELECT DISTINCT {', '.join(key)} FROM incoming) i "
@@ -124,24 +125,33 @@ def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: in
 
 def rescore(con: duckdb.DuckDBPyConnection, schemes: list[Scheme],
             score: Callable[..., Results] = score_all) -> None:
-    """Recompute every result table's rows of these schemes from their facts in `con`."""
-    if not schemes:
-        return
-    ids = [s.id for s in schemes]
+    """Recompute every result table's rows of these schemes from their facts in `con`, one
+    scheme (one scheme-year) at a time: only its facts and results are in memory at once."""
+    for scheme in schemes:
+        _rescore_one(con, scheme, score)
 
+
+def _rescore_one(con: duckdb.DuckDBPyConnection, scheme: Scheme,
+                 score: Callable[..., Results]) -> None:
     def facts(table: str) -> pl.DataFrame:
-        return con.sql(f"SELECT * FROM {table} WHERE list_contains(?, scheme)",
-                       params=[ids]).pl()
+        return con.sql(f"SELECT * FROM {table} WHERE scheme = ?", params=[scheme.id]).pl()
 
-    results = score(schemes, Facts(
+    phase("rescore-facts")
+    facts_ = Facts(
         units=facts("units"), content_tallies=facts("content_tallies"),
         yearend_inputs=facts("yearend_inputs"), adjustment_inputs=facts("adjustment_inputs"),
         metric_values=facts("metric_values"),
-    ))
-    tables = {**results.tables(), **stability_tables(schemes, results)}
+    )
+    phase("rescore-score")
+    results = score([scheme], facts_)
+    del facts_
+    phase("rescore-stability")
+    tables = {**results.tables(), **stability_tables([scheme], results)}
+    del results
+    phase("rescore-write")
     for name in RESULT_TABLES:
-        con.execute(f"DELETE FROM {name} WHERE list_contains(?, scheme)", [ids])
-        frame = tables.get(name)
+        con.execute(f"DELETE FROM {name} WHERE scheme = ?", [scheme.id])
+        frame = tables.pop(name, None)
         if frame is None or frame.is_empty():
             continue
         con.register("incoming", frame.to_arrow())
@@ -149,6 +159,12 @@ def rescore(con: duckdb.DuckDBPyConnection, schemes: list[Scheme],
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
         finally:
             con.unregister("incoming")
+        del frame
+
+
+def has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `table` holds any row (a load into an empty table replaces nothing)."""
+    return bool(con.sql(f"SELECT 1 FROM {table} LIMIT 1").fetchall())
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

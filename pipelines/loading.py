@@ -173,8 +173,9 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     as sample data (示例数据).
 
     Into an existing warehouse whose schemes are unchanged, the load is applied to a copy of the
-    file and only the schemes it touches are rescored (`pipelines/delta.py`); otherwise the
-    whole warehouse is rebuilt from its state (`rescore_and_publish`). Both give the same tables.
+    file and only the schemes it touches are rescored (`pipelines/delta.py`); otherwise (a new
+    warehouse, schemes changed, or a warehouse written by an earlier version) the whole warehouse
+    is built from its state (`rescore_and_publish`). Both give the same tables.
     """
     phase("open-state")
     incremental = False
@@ -205,9 +206,10 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     loaded_at, batch, user = database.now(), next_id, current_user()
     kinds_in_order = sorted(loaded.files, key=lambda f: (LOAD_ORDER.index(f.kind), str(f.path)))
     plan = []
-    for offset, info in enumerate(kinds_in_order):
+    for offset, (info, rows) in enumerate(_rows_by_file(loaded, kinds_in_order)):
         is_sample = sample_root is not None and _is_under(info.path, sample_root)
-        plan.append((info, loaded.rows_of(info.path, info.kind), next_id + offset, is_sample))
+        plan.append((info, rows, next_id + offset, is_sample))
+    del loaded  # what the plan does not hold is freed before the merge
     notes = [note for info, rows, _, _ in plan if info.kind == "yearend"
              for note in capped_ratio_notes(info.path, rows, schemes)]
 
@@ -238,7 +240,9 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
             con.register("incoming", pl.DataFrame(load_rows, schema=loads.schema).to_arrow())
             con.execute("INSERT INTO loads BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
-            return {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
+            touched = {s for _, rows, _, _ in plan for s in rows["scheme"].unique().to_list()}
+            plan.clear()  # the rows are in the warehouse now: free them before rescoring
+            return touched
 
         phase("delta")
         delta.apply(db, write, schemes, recorder)
@@ -253,8 +257,13 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         else _merge(tables, kind, rows, load_id, is_sample))
     tables["loads"] = pl.concat([loads, pl.DataFrame(load_rows, schema=loads.schema)])
     phase("superseded")
-    tables["superseded_rows"] = superseded.record(state.tables, tables,
-                                                  range(batch, batch + len(plan)), batch)
+    merged = len(plan)
+    plan.clear()  # the rows are in `tables` now: free the load's own frames before scoring
+    if any(not state[t].is_empty() for t in (*superseded.KEYED_TABLES, superseded.ALIASES)):
+        tables["superseded_rows"] = superseded.record(state.tables, tables,
+                                                      range(batch, batch + merged), batch)
+    # else: nothing was there to replace (the first load): the record stays as it was
+    del state  # the tables before the load: only the record of what it replaced needed them
     rescore_and_publish(db, database.WarehouseState(tables), batch=batch)
     return LoadSummary(summaries, db, tuple(notes))
 
@@ -305,6 +314,16 @@ def _merge_batches(tables: dict[str, pl.DataFrame], plan: list) -> dict[int, int
             replaced[load_id] = old.join(present, on=key, how="semi").height
         tables[table] = pl.concat([old.join(pl.concat(presents), on=key, how="anti"), *news])
     return replaced
+
+
+def _rows_by_file(loaded, files: list) -> list[tuple]:
+    """Each file's validated rows of its kind, in the order of `files`. A kind that only one
+    file holds is the kind's whole frame (no copy); others are split by file."""
+    files_of: dict[str, int] = {}
+    for info in loaded.files:
+        files_of[info.kind] = files_of.get(info.kind, 0) + 1
+    return [(info, loaded.frames[info.kind] if files_of[info.kind] == 1
+             else loaded.rows_of(info.path, info.kind)) for info in files]
 
 
 def _same_schemes(stored: pl.DataFrame, refreshed: pl.DataFrame) -> bool:

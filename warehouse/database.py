@@ -118,27 +118,34 @@ def publish(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     `sql/views/*.sql` in name order.
     """
     tmp = temporary_beside(path)
-    tmp.unlink()  # DuckDB must create the file itself
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-            con.execute("SET preserve_insertion_order = false")  # faster bulk inserts
-            for name, frame in tables.items():
-                if frame.is_empty():
-                    continue
-                con.register("incoming", frame.to_arrow())
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-            for view in sorted(VIEWS_DIR.glob("*.sql")):
-                con.execute(view.read_text(encoding="utf-8"))
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+        create(tmp, tables)
         os.replace(tmp, path)
     finally:
         for leftover in (tmp, Path(str(tmp) + ".wal")):
             leftover.unlink(missing_ok=True)
+
+
+def create(path: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write a complete warehouse into the new file `path` (an empty file there is replaced):
+    schema.sql's tables filled from `tables`, then the views. Not renamed anywhere: `publish`
+    and `pipelines/delta.py` do that."""
+    path.unlink(missing_ok=True)  # DuckDB must create the file itself
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        con.execute("SET preserve_insertion_order = false")  # faster bulk inserts
+        for name, frame in tables.items():
+            if frame.is_empty():
+                continue
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+        for view in sorted(VIEWS_DIR.glob("*.sql")):
+            con.execute(view.read_text(encoding="utf-8"))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 LEFTOVER_AGE = 3600  # seconds: a temporary file without a writer's pid is a leftover after this

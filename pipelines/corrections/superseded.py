@@ -96,6 +96,9 @@ def capture(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, pl.DataFrame]
     for kind, rows in parts:
         table = KIND_TABLE[kind]
         key = list(KEYED_TABLES[table])
+        if not con.sql(f"SELECT 1 FROM {table} LIMIT 1").fetchall() and (
+                table != "units" or not con.sql("SELECT 1 FROM unit_aliases LIMIT 1").fetchall()):
+            continue  # nothing there yet to replace (the first load into a warehouse)
         con.register("egov_replacing", rows.select(key).unique().to_arrow())
         try:
             on = " AND ".join(f"t.{k} = i.{k}" for k in key)
