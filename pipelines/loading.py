@@ -15,14 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import delta
 from pipelines.access.identity import current_user
 from pipelines.access.lock import writer_lock, writes_warehouse
-from pipelines.corrections import journal, revisions, superseded
+from pipelines.corrections import revisions, superseded
 from pipelines.engine.scoring import Facts, Results, score_all
-from pipelines.engine.stability import stability_tables
 from pipelines.inputs.context import LoadContext
-from pipelines.inputs.load import read_inputs
 from pipelines.inputs.problems import InputRejected
 from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
 from pipelines.inputs.templates import LOAD_ORDER, TEMPLATES
@@ -31,6 +28,10 @@ from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import dimension_frames, node_leaf_sum
 from warehouse import database
+
+# Loading, rescoring and the stability tables import what only a write needs (pandera, the
+# stability engine): those imports are inside the functions, so that reading commands such as
+# `egov scores` start without them.
 
 INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
@@ -152,6 +153,8 @@ def rescore_and_publish(db: Path, state: database.WarehouseState,
                         batch: int | None = None) -> Results:
     """Recompute dimensions and results from the state and publish the whole warehouse.
     With `batch` (a load), what the load changed in the results is recorded in `revisions`."""
+    from pipelines.engine.stability import stability_tables
+
     phase("score")
     schemes, results = score_state(state)
     if batch is not None:
@@ -177,6 +180,10 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     warehouse, schemes changed, or a warehouse written by an earlier version) the whole warehouse
     is built from its state (`rescore_and_publish`). Both give the same tables.
     """
+    from pipelines import delta
+    from pipelines.corrections import journal
+    from pipelines.inputs.load import read_inputs
+
     phase("open-state")
     incremental = False
     if db.exists():

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines.access.identity import current_user
-from pipelines.inputs.load import sha256_file
 from warehouse import database
 
 
@@ -24,6 +23,8 @@ def journal_path(db: Path) -> Path:
 
 def record_refused(db: Path, files: Sequence[Path], problems: int) -> None:
     """Append one refused attempt. Never raises: failing to journal must not hide the report."""
+    from pipelines.inputs.load import sha256_file
+
     entries = []
     for path in files:
         try:
