@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.engine import rules
 from pipelines.engine.targets import target_progress
-from pipelines.schemes.model import AssessorScore, Scheme
+from pipelines.schemes.model import RULE_INPUT_COLUMNS, AssessorScore, Scheme
 from pipelines.schemes.tables import content_items_frame, iter_leaves, rubric_for_unit_type
 
 INPUT_COLUMNS = ("score", "deduction", "actual", "numerator", "denominator", "times", "place",
@@ -134,19 +134,22 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     )
     # Indicators whose rules are equal (same kind, same parameters: all 128 of Jintan's rubric are
     # 考核组打分) are scored in one call over all their rows: a rule reads the row's max_points.
-    rule_keys: dict[str, object] = {}
+    rule_list: list = []
+    rule_keys: dict[str, int] = {}
     leaf_rule = []
     for rubric in scheme.rubrics:
-        for position, leaf in enumerate(iter_leaves(rubric)):
+        for leaf in iter_leaves(rubric):
             # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
             # left is an assessor's score within the indicator's points.
             rule = AssessorScore() if leaf.rule.kind == "parts" else leaf.rule
             key = rule.model_dump_json()
-            rule_keys.setdefault(key, rule)
-            leaf_rule.append((key, position))
-    leaves = pl.concat([leaves_frame(scheme), pl.DataFrame(
-        leaf_rule, schema={"_rule": pl.String, "_pos": pl.Int64}, orient="row")],
-        how="horizontal")
+            if key not in rule_keys:
+                rule_keys[key] = len(rule_list)
+                rule_list.append(rule)
+            leaf_rule.append(rule_keys[key])
+    leaves = leaves_frame(scheme).with_columns(
+        _rule=pl.Series(leaf_rule, dtype=pl.Int32),
+        _full=pl.col("missing_input") == "full").drop("missing_input")
     # The grid: every unit (in name order) × the leaves of its rubric (in the rubric's order).
     # Each cell has an integer key, unit's place × number of codes + code's place, so the input
     # rows find their cell by array lookups instead of a join on two text columns.
@@ -160,17 +163,22 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     grid = unit_rubrics.sort("unit").with_columns(_u=place("unit", unit_enum)).join(
         leaves.with_columns(_c=place("code", code_enum)), on="rubric", how="inner",
         maintain_order="left_right")
-    cell = (grid["_u"] * n_codes + grid["_c"]).to_numpy()
     row_of_cell = np.full(len(names) * n_codes, -1, dtype=np.int64)
-    row_of_cell[cell] = np.arange(grid.height)
-    # Each input row's cell in the grid (a unit or code the scheme lacks: none, left out).
+    row_of_cell[(grid["_u"] * n_codes + grid["_c"]).to_numpy()] = np.arange(grid.height)
+    grid = grid.drop("_u", "_c")
+    # Each input row's cell in the grid (a unit or code the scheme lacks: none, left out), with
+    # only the input columns the scheme's rules read.
+    read = [c for c in INPUT_COLUMNS
+            if any(c in RULE_INPUT_COLUMNS[rule.kind] for rule in rule_list)]
     inputs = composite_inputs(scheme, unit_rubrics, inputs)
     given = inputs.select(
-        "exempt", *INPUT_COLUMNS,
+        "exempt", *read,
         _key=place("unit", unit_enum) * n_codes + place("indicator", code_enum),
     ).drop_nulls("_key")
-    given = given.with_columns(_cell=row_of_cell[given["_key"].to_numpy()]).filter(
-        pl.col("_cell") >= 0)
+    cells = row_of_cell[given["_key"].to_numpy()]
+    given = given.drop("_key").with_columns(_cell=cells)
+    if (cells < 0).any():
+        given = given.filter(pl.col("_cell") >= 0)
     given = given.with_columns(grid.select("max_points", "_rule").select(
         pl.all().gather(given["_cell"])))
     # The rules score the input rows that are not exempt; the grid takes their scores.
@@ -178,8 +186,9 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     groups = ([(key, to_score) for key in to_score["_rule"].unique()]
               if to_score["_rule"].n_unique() <= 1 else
               [(key, rows) for (key,), rows in to_score.group_by("_rule", maintain_order=True)])
-    scored = [rules.LEAF_RULES[rule_keys[key].kind](rows, rule_keys[key]).select(
+    scored = [rules.LEAF_RULES[rule_list[key].kind](rows, rule_list[key]).select(
         "_cell", rule_score=pl.col("score").cast(pl.Float64)) for key, rows in groups]
+    del to_score, groups
     scores = (pl.concat(scored) if scored else
               pl.DataFrame(schema={"_cell": pl.Int64, "rule_score": pl.Float64}))
     source = _sources(given["_cell"].to_numpy(), grid.height)
@@ -192,7 +201,7 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         "unit", "unit_type", "rubric", "code", "max_points",
         score=pl.when(pl.col("exempt")).then(0.0)
         .when(pl.col("has_input")).then(pl.col("rule_score"))
-        .when(pl.col("missing_input") == "full").then(pl.col("max_points"))
+        .when(pl.col("_full")).then(pl.col("max_points"))
         .otherwise(0.0),
         exempt="exempt", has_input="has_input")
 

@@ -20,7 +20,7 @@ This reweights the results of `pipelines.engine.scoring` (fractions taken from i
 indicator_scores and stage_scores); it scores no indicator itself. Vectorised: the draws are
 taken up front (so the seed gives the same draws however they are processed), then scored a block
 of draws at a time, one matrix product per rubric; ranks by `pipelines.engine.ranks` (numpy). Only
-the int32 ranks (draws × units) are kept whole: at 60,000 units and 1,000 draws, 240 MB.
+the ranks (int16, draws × units) are kept whole: at 60,000 units and 1,000 draws, 120 MB.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 from pipelines.engine.ranks import noise_free_keys, row_ranks
 from pipelines.engine.scoring import Results
 from pipelines.schemes.model import Scheme
-from pipelines.schemes.tables import iter_leaves
+from pipelines.schemes.tables import iter_leaves, rubric_for_unit_type
 
 BAND = 0.2
 DRAWS = 1000
@@ -60,12 +60,15 @@ def rank_stability(scheme: Scheme, results: Results, *, band: float = BAND, draw
     ±`band` (seeded, reproducible); and each indicator's effective weight.
 
     The draws are scored `chunk` at a time (by default as many as fit in 500,000 cells): only
-    the ranks (int32, draws × units) are kept whole, never a float matrix of every draw."""
+    the ranks (int16, draws × units) are kept whole, never a float matrix of every draw."""
     fixed = _Fixed.build(scheme, results)
     if fixed.n == 0:
         return Stability(pl.DataFrame(schema=UNIT_SCHEMA), pl.DataFrame(schema=WEIGHT_SCHEMA))
     drawn = _Draws.make(scheme, fixed, band=band, draws=draws, seed=seed)
-    ranks = np.empty((draws, fixed.n), dtype=np.int32)
+    # A rank is at most the size of its unit type: int16 holds it up to 32,767 units of a type
+    # (60,000 units and 1,000 draws: 120 MB), int32 beyond.
+    largest = max(_width(cols) for cols in fixed.groups)
+    ranks = np.empty((draws, fixed.n), dtype=np.int16 if largest < 2**15 else np.int32)
     with _one_blas_thread():
         for a, b in _blocks(draws, fixed.n, chunk):
             keys = noise_free_keys(fixed.totals(drawn, a, b))
@@ -171,18 +174,19 @@ class _Fixed:
     def build(scheme: Scheme, results: Results) -> _Fixed:
         res = results.results.filter(pl.col("scheme") == scheme.id)
         n = res.height
-        ind = results.indicator_scores.filter(pl.col("scheme") == scheme.id)
+        # Only the columns used, each row's unit as its place in `res` (no text join).
+        units = pl.Enum(res["unit"])
+        ind = results.indicator_scores.select(
+            "scheme", "rubric", "code", "max_points", "score", "exempt",
+            _u=pl.col("unit").cast(units, strict=False).to_physical().cast(pl.Int64),
+        ).filter((pl.col("scheme") == scheme.id) & pl.col("_u").is_not_null())
         stages = results.stage_scores.filter(pl.col("scheme") == scheme.id)
         index = res.select("unit").with_row_index("_u")
+        # Each unit's rubric (its unit type's; none: last) and unit type.
         rubric_ids = [r.id for r in scheme.rubrics]
-        # Each unit's rubric (the rubric its indicator rows are in; −1: none) and unit type.
-        of_unit = np.full(n, len(rubric_ids), dtype=np.int64)
-        if not ind.is_empty():
-            keyed = ind.select("unit", "rubric").unique("unit", keep="first").join(
-                index, on="unit").with_columns(
-                _r=pl.col("rubric").replace_strict(rubric_ids, list(range(len(rubric_ids))),
-                                                   default=len(rubric_ids), return_dtype=pl.Int64))
-            of_unit[keyed["_u"].to_numpy()] = keyed["_r"].to_numpy()
+        place = {t: rubric_ids.index(r) for t, r in rubric_for_unit_type(scheme).items()}
+        of_unit = res.select(pl.col("unit_type").replace_strict(
+            place, default=len(rubric_ids), return_dtype=pl.Int64)).to_series().to_numpy()
         types, type_of = np.unique(res["unit_type"].to_numpy().astype(str), return_inverse=True)
         order = np.lexsort((np.arange(n), type_of, of_unit))
         position = np.empty(n, dtype=np.int64)
@@ -190,20 +194,19 @@ class _Fixed:
         groups = [_columns(np.flatnonzero(type_of[order] == g)) for g in range(len(types))]
 
         rubrics = []
-        units_at = ind.join(index, on="unit") if not ind.is_empty() else None
         for r_pos, rubric in enumerate(scheme.rubrics):
             leaves = list(iter_leaves(rubric))
             codes = [leaf.indicator.code for leaf in leaves]
             m = np.array([leaf.indicator.max_points for leaf in leaves], dtype=float)
             cols = np.flatnonzero(of_unit[order] == r_pos)
-            rows = (units_at.filter(pl.col("rubric") == rubric.id) if units_at is not None
-                    else None)
-            if rows is None or rows.is_empty():
+            rows = ind.filter(pl.col("rubric") == rubric.id) if len(rubric_ids) > 1 else ind
+            if rows.is_empty() or len(cols) == 0:
                 continue
             frac, avail = _matrices(rows, codes, position, cols[0], len(cols))
             patterns, pattern_of = _patterns(avail)
             rubrics.append(_Rubric(rubric.id, codes, m, slice(cols[0], cols[-1] + 1), frac,
                                    frac * avail, patterns, pattern_of.ravel()))
+        del ind
 
         # Fixed parts: the content stage's fraction, the excess bonus, bonus − penalty.
         basis = [s.basis for s in scheme.stages]
@@ -323,6 +326,10 @@ def _patterns(avail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pattern_of = np.zeros(avail.shape[0], dtype=np.int64)
     pattern_of[~full] = rest_of.ravel() + 1
     return patterns, pattern_of
+
+
+def _width(cols: slice | np.ndarray) -> int:
+    return cols.stop - cols.start if isinstance(cols, slice) else len(cols)
 
 
 def _columns(cols: np.ndarray) -> slice | np.ndarray:
