@@ -27,7 +27,7 @@ def row_ranks(keys: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     ranks = np.empty(keys.shape, dtype=np.int32) if out is None else out
     if k == 0:
         return ranks
-    order = np.argsort(keys, axis=1)
+    order = np.argsort(keys, axis=1, kind="stable")  # timsort: faster on these near-orders
     ordered = np.take_along_axis(keys, order, axis=1)
     # Each sorted position's place is where its run of equal keys starts, plus one.
     start = np.zeros(ordered.shape, dtype=np.int32)

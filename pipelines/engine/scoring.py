@@ -296,11 +296,14 @@ def stage_scores(scheme: Scheme, units: pl.DataFrame, indicator_scores: pl.DataF
         stage_max = stage.weight * scheme.total_points
         if stage.basis == "rubric":
             parts = []
-            for rubric_id, rows in indicator_scores.group_by("rubric"):
-                raw = rules.rubric_score(rows, rubric_max[rubric_id[0]])
+            scores = indicator_scores.select("unit", "rubric", "score", "max_points", "exempt")
+            for rubric_id in scores["rubric"].unique(maintain_order=True):
+                rows = (scores.filter(pl.col("rubric") == rubric_id) if len(rubric_max) > 1
+                        else scores)
+                raw = rules.rubric_score(rows, rubric_max[rubric_id])
                 parts.append(raw.with_columns(
                     points=rules.weighted_stage(pl.col("rubric_points"), stage.weight,
-                                                scheme.total_points, rubric_max[rubric_id[0]]),
+                                                scheme.total_points, rubric_max[rubric_id]),
                     raw_points=pl.col("rubric_points"), excess_bonus=pl.lit(0.0)))
             raw = (pl.concat(parts) if parts else
                    pl.DataFrame(schema={"unit": pl.String, "raw_points": pl.Float64,

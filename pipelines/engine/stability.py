@@ -344,9 +344,9 @@ def _matrices(rows: pl.DataFrame, codes: list[str], position: np.ndarray, first:
     """For one rubric's indicator rows (with `_u`, the row in the results), units × leaves in
     the unit order (the rubric's units are columns first .. first + count): the score as a
     fraction of max, and 1 where the leaf counts (not exempt)."""
-    keyed = rows.with_columns(_c=pl.col("code").replace_strict(
-        codes, list(range(len(codes))), default=-1, return_dtype=pl.Int64)).filter(
-        pl.col("_c") >= 0)
+    keyed = rows.with_columns(
+        _c=pl.col("code").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
+    ).drop_nulls("_c")
     local = position[keyed["_u"].to_numpy()] - first
     cj = keyed["_c"].to_numpy()
     mx = keyed["max_points"].to_numpy()
