@@ -5,12 +5,17 @@
 Builds Jintan-shaped results for N units directly (random indicator fractions for the 128
 year-end indicators, random content points, a few bonuses) through the scoring engine, then times
 `rank_stability` (1,000 draws, ±20%) and `compare` against the 50/50 draft. The engine's own
-scoring time is printed for reference. Prints a Markdown table for BENCHMARKS.md.
+scoring time is printed for reference. Each cell is the median wall time and, in brackets, the
+CPU time of this process (user + system, all threads): on a shared machine the CPU time is the
+comparable figure. The last column is the process's peak RSS after that size (the sizes run in
+one process, smallest first, so it is the largest size's). Prints a Markdown table for
+BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -67,13 +72,15 @@ def facts_for(scheme, n: int, seed: int = 1) -> Facts:
     return Facts(units, tallies, yearend, state["adjustment_inputs"], state["metric_values"])
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def timed(fn, repeat: int) -> tuple[str, object]:
+    """The median wall time and CPU time of `repeat` calls, as a table cell; the last result."""
+    walls, cpus, out = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return f"{statistics.median(walls):.2f} s ({statistics.median(cpus):.2f} s CPU)", out
 
 
 def main() -> None:
@@ -84,14 +91,16 @@ def main() -> None:
     jintan = next(s for s in load_scheme_dir() if s.id == "jintan-2013")
     with tempfile.TemporaryDirectory() as tmp:
         draft = load_scheme_file(write_jintan_draft(Path(tmp) / "draft.yaml"))
-    print("| units | score (engine) | rank_stability, 1,000 draws | compare with the 50/50 draft |")
-    print("|---|---|---|---|")
+    print("| units | score (engine) | rank_stability, 1,000 draws | compare with the 50/50 draft "
+          "| peak RSS |")
+    print("|---|---|---|---|---|")
     for n in args.units:
         facts = facts_for(jintan, n)
         t_score, results = timed(lambda f=facts: score_all([jintan], f), args.repeat)
         t_stab, _ = timed(lambda r=results: rank_stability(jintan, r), args.repeat)
         t_cmp, _ = timed(lambda f=facts: compare(jintan, draft, f), args.repeat)
-        print(f"| {n:,} | {t_score:.2f} s | {t_stab:.2f} s | {t_cmp:.2f} s |", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        print(f"| {n:,} | {t_score} | {t_stab} | {t_cmp} | {peak:.2f} GB |", flush=True)
 
 
 if __name__ == "__main__":

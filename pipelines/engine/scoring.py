@@ -170,7 +170,9 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     # only the input columns the scheme's rules read.
     read = [c for c in INPUT_COLUMNS
             if any(c in RULE_INPUT_COLUMNS[rule.kind] for rule in rule_list)]
-    inputs = composite_inputs(scheme, unit_rubrics, inputs)
+    inputs = composite_inputs(scheme, unit_rubrics, inputs.select(
+        "unit", "indicator", "exempt", *INPUT_COLUMNS,
+        *(["part"] if "part" in inputs.columns else [])))
     given = inputs.select(
         "exempt", *read,
         _key=place("unit", unit_enum) * n_codes + place("indicator", code_enum),
@@ -228,7 +230,8 @@ def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.Data
                   for r in scheme.rubrics for leaf in iter_leaves(r)
                   if leaf.rule.kind == "parts" and by_parts}
     if not composites:
-        return inputs.filter(pl.col("part") == "")
+        has_parts = inputs.select((pl.col("part") != "").any()).item()
+        return inputs.filter(pl.col("part") == "") if has_parts else inputs
     keyed = inputs.join(unit_rubrics.select("unit", "rubric"), on="unit", how="left",
                         maintain_order="left")
     codes_of: dict[str, list[str]] = {}
