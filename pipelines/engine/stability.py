@@ -59,8 +59,9 @@ def rank_stability(scheme: Scheme, results: Results, *, band: float = BAND, draw
     """Median rank and 5–95% rank interval per unit under `draws` random weightings within
     ±`band` (seeded, reproducible); and each indicator's effective weight.
 
-    The draws are scored `chunk` at a time (by default as many as fit in 500,000 cells): only
-    the ranks (int16, draws × units) are kept whole, never a float matrix of every draw."""
+    The draws are scored `chunk` at a time (by default as many as fit in 500,000 cells, at
+    least 64): only the ranks (int16, draws × units) are kept whole, never a float matrix of
+    every draw."""
     fixed = _Fixed.build(scheme, results)
     if fixed.n == 0:
         return Stability(pl.DataFrame(schema=UNIT_SCHEMA), pl.DataFrame(schema=WEIGHT_SCHEMA))
@@ -110,7 +111,9 @@ def drawn_totals(scheme: Scheme, results: Results, *, band: float = BAND, draws:
     return fixed.res, totals
 
 
-CHUNK_CELLS = 500_000  # draws × units scored at once (4 MB per float matrix: in cache)
+CHUNK_CELLS = 500_000  # draws × units scored at once (4 MB per float matrix: in cache) ...
+CHUNK_DRAWS = 64  # ... but at least this many draws: each block reads the units × indicators
+# matrices once (46 MB at 60,000 units), so blocks of a few draws would spend their time there.
 
 
 def _one_blas_thread() -> threadpool_limits:
@@ -121,7 +124,7 @@ def _one_blas_thread() -> threadpool_limits:
 
 
 def _blocks(draws: int, n: int, chunk: int | None) -> list[tuple[int, int]]:
-    step = max(1, chunk if chunk is not None else CHUNK_CELLS // max(n, 1))
+    step = max(1, chunk if chunk is not None else max(CHUNK_DRAWS, CHUNK_CELLS // max(n, 1)))
     return [(a, min(a + step, draws)) for a in range(0, draws, step)]
 
 
