@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from pipelines.engine.ranks import group_ranks, noise_free_keys, row_ranks
@@ -39,6 +41,16 @@ def test_matches_scipy_rankdata_min_with_many_ties():
         cols = groups == g
         assert np.array_equal(grouped[:, cols], stats.rankdata(
             -np.round(totals[:, cols], NOISE_DIGITS), method="min", axis=1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.1 + 0.2, 59.95, 60.0, 99.99,
+                                          100.0, -1.5]), min_size=5, max_size=5),
+                min_size=1, max_size=6))
+def test_any_rows_with_ties_rank_as_scipy(rows):
+    totals = np.array(rows)
+    expected = stats.rankdata(-np.round(totals, NOISE_DIGITS), method="min", axis=1)
+    assert np.array_equal(row_ranks(noise_free_keys(totals)), expected)
 
 
 def test_matches_the_published_rank():

@@ -176,3 +176,28 @@ def test_chunked_draws_equal_one_block_and_the_plain_computation():
     for chunk in (1, 7, 64, None):
         assert rank_stability(scheme, results, band=0.3, draws=200, seed=3,
                               chunk=chunk).units.equals(one)
+
+
+def test_a_unit_type_of_more_than_32767_units_keeps_its_ranks():
+    """Ranks are kept as int16 while a unit type has fewer than 32,768 units; past that, int32:
+    the last of 33,000 units is ranked 33,000 in every draw."""
+    scheme = load_scheme_text(SCHEME, "tri.yaml")
+    state = database.empty_state()
+    n = 33_000
+    names = [f"单位{i:05d}" for i in range(n)]
+    units = pl.DataFrame({"scheme": "tri-2024", "unit": names, "unit_type": "部门",
+                          "is_sample": False, "load_id": 1}).cast(state["units"].schema)
+    share = np.linspace(1.0, 0.0, n)  # 单位00000 best, 单位32999 last (all three at 0)
+    yearend = pl.DataFrame({
+        "scheme": "tri-2024", "year": 2024, "unit": np.repeat(names, 3),
+        "indicator": ["A", "B", "C"] * n, "numerator": np.repeat(100 * share, 3),
+        "denominator": 100.0, "exempt": False, "load_id": 1})
+    yearend = yearend.select([pl.col(c) if c in yearend.columns else pl.lit(None).alias(c)
+                              for c in state["yearend_inputs"].columns]
+                             ).cast(state["yearend_inputs"].schema)
+    results = score_all([scheme], Facts(units, state["content_tallies"], yearend,
+                                        state["adjustment_inputs"], state["metric_values"]))
+    st = rank_stability(scheme, results, draws=20).units
+    last = st.filter(pl.col("unit") == names[-1]).row(0, named=True)
+    assert (last["rank"], last["rank_median"], last["rank_p05"], last["rank_p95"]) == (n,) * 4
+    assert st["rank_p95"].max() == n and st["rank_p05"].min() == 1
