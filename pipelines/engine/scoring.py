@@ -278,7 +278,7 @@ def monthly_points(scheme: Scheme, units: pl.DataFrame, tallies: pl.DataFrame) -
     grid = units.join(months, how="cross").join(per_month, on=["unit", "month"], how="left")
     grid = grid.with_columns(
         pl.col("item_points", "adoption_points", "points").fill_null(0.0)
-    ).sort("unit", "month")
+    )  # no sort needed: the year to date runs in month order, and the result is sorted last
     return grid.with_columns(
         ytd_points=pl.col("points").cum_sum().over("unit", order_by="month"),
     ).with_columns(
