@@ -118,8 +118,8 @@ CHUNK_DRAWS = 64  # ... but at least this many draws: each block reads the units
 
 def _one_blas_thread() -> threadpool_limits:
     """The chunks' matrix products are small: BLAS threads would spin waiting for each other
-    (twice the CPU time on a shared machine) for no gain. Threads split rows and columns, not
-    the sums, so the products are the same floats either way."""
+    (twice the CPU time on a shared machine) for no gain. One thread or two, a product may
+    differ in its last bit, far below the 1e-9 that ranks round away."""
     return threadpool_limits(limits=1, user_api="blas")
 
 
