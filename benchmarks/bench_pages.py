@@ -61,10 +61,11 @@ def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int]:
 
     from pypdf import PdfReader
 
-    from dashboard import data, exports, filters, widgets
+    from dashboard import briefing_pdf, data, exports, filters, widgets
 
     exports._spec_svg.cache_clear()
-    exports._page_pdf.cache_clear()
+    exports._spec_png.cache_clear()
+    briefing_pdf.clear_cache()
     info = data.scheme_row(db, scheme)
     periods = data.periods(db, scheme)
     year = int(periods["year"].max())

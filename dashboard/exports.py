@@ -10,13 +10,11 @@ work but Chinese shows as boxes: `cjk_font_available()` says which case applies.
 
 Library choices:
 - Charts: vl-convert (already a dependency; the same renderer Altair's `chart.save` uses).
-- PDF briefing pack: every page is an SVG composed from vl-convert output (a Vega-Lite "frame"
-  with the table or chart nested in it), turned into a PDF page by vl-convert and joined with
-  `pypdf` (pure Python, well kept). Why: vl-convert already embeds a subset of Noto Sans CJK with
-  the text kept extractable, so one text engine draws charts, tables and covers, with no font
-  plumbing and vector charts. reportlab cannot load the Noto CJK `.ttc` files ("postscript outlines
-  are not supported", checked) and its built-in CID fonts are not embedded; fpdf2 would need a
-  second font set-up and layout code of its own.
+- PDF briefing pack: reportlab (dashboard/briefing_pdf.py), text in the standard Chinese CID
+  font STSong-Light (nothing embedded, no glyph outline read) and the charts as vl-convert PNGs.
+  The former pages (SVG turned into PDF by vl-convert, one per page) cost about 1 ms per CJK
+  glyph: 9–13 s for a pack of 18 pages at 6,000 units. reportlab cannot embed the Noto CJK
+  `.ttc` files ("postscript outlines are not supported").
 - XLSX: xlsxwriter (formatting, merged cells, print set-up); CSV: Polars.
 """
 
@@ -32,17 +30,14 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import altair as alt
 import polars as pl
 import vl_convert as vlc
 import xlsxwriter
-from pypdf import PdfReader, PdfWriter
 
 from pipelines.engine.rounding import round_half_up
 
@@ -167,6 +162,23 @@ def chart_png(chart: ChartLike, scale: float = 2) -> bytes:
     """PNG bytes of an Altair chart (or a Vega-Lite dict); `scale` 2 is sharp enough for slides."""
     _ensure_fonts()
     spec = _chart_spec(chart)
+    return _spec_png(json.dumps(spec, sort_keys=True, ensure_ascii=False), scale)
+
+
+def png_job(chart: ChartLike, scale: float = 2) -> tuple[str, str | None, float, str | None]:
+    """What a chart worker needs to draw the chart as PNG (dashboard/chart_render.png): the spec
+    as JSON, its Vega-Lite version, the scale and the CJK font directory."""
+    folder = _ensure_fonts()
+    spec = _chart_spec(chart)
+    return (json.dumps(spec, sort_keys=True, ensure_ascii=False), _vl_version(spec), scale,
+            str(folder.resolve()) if folder is not None else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _spec_png(spec_json: str, scale: float) -> bytes:
+    """A spec rendered to PNG, remembered: the briefing pack of another period or type draws the
+    same target charts again, and vl-convert takes 0.1–0.5 s a chart."""
+    spec = json.loads(spec_json)
     return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
 
 
@@ -413,218 +425,8 @@ def table_csv(frame: pl.DataFrame) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
-# Briefing PDF
-#
-# Each page is one SVG: a "frame" (heading, footer, page number) written as SVG directly, with
-# the page body (a slice of the ranking table, also written directly, or a chart rendered to SVG
-# by vl-convert) nested in it as an inner <svg> whose viewBox scales it into the content box.
-# vl-convert turns that SVG into a one-page PDF with the fonts embedded and text kept as text;
-# pypdf only joins the pages. Composing SVG is ~5x cheaper than merging PDF pages with pypdf
-# (which re-parses every content stream); writing the boxes and lines of text as SVG ourselves
-# saves a Vega render (~0.5 s) per page.
+# Briefing PDF (laid out in dashboard/briefing_pdf.py)
 # --------------------------------------------------------------------------------------------
-
-# A4 landscape in PDF points; vl-convert renders 1 CSS pixel as 1 point.
-PAGE_W, PAGE_H = 842, 595
-_MARGIN = 40
-_BOX_TOP, _BOX_BOTTOM = 78, PAGE_H - 48  # the content area between page heading and footer
-_ROW_H = 22
-_TABLE_FONT = 11
-_UNIT_PX = 6.0  # pixels per half-width cell at 11 px Noto Sans CJK (a CJK glyph is ~11 px)
-_COL_PAD = 16
-_MAX_COL_PX = 260
-_MAX_CHART_UPSCALE = 2.0
-_RANKING_HEADING = "考评结果排名"
-
-
-_ANCHOR = {"left": "start", "center": "middle", "right": "end"}
-
-
-def _canvas(width: float, height: float, layers: list[str]) -> str:
-    """A fixed-size SVG drawing surface in pixel coordinates, in the CJK font."""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-            f'viewBox="0 0 {width:g} {height:g}" font-family="{CJK_FONT}">'
-            + "".join(layers) + "</svg>")
-
-
-def _text(x: float, y: float, text: str | list[str], *, fontSize: float = 11,  # noqa: N803
-          fontWeight: str | None = None, align: str = "left", color: str = "#000000",  # noqa: N803
-          lineHeight: float | None = None) -> str:  # noqa: N803
-    """One text item centred vertically on y; a list of strings draws several lines."""
-    lines = [text] if isinstance(text, str) else text
-    step = lineHeight or fontSize * 1.2
-    weight = f' font-weight="{fontWeight}"' if fontWeight else ""
-    return "".join(
-        f'<text x="{x:.2f}" y="{y + i * step:.2f}" font-size="{fontSize:g}"{weight} '
-        f'fill="{color}" text-anchor="{_ANCHOR[align]}" dominant-baseline="central">'
-        f"{xml_escape(line)}</text>"
-        for i, line in enumerate(lines)
-    )
-
-
-def _hline(x: float, x2: float, y: float, color: str = "#808080") -> str:
-    """A horizontal line (a thin rect)."""
-    return f'<rect x="{x:.2f}" y="{y:.2f}" width="{x2 - x:.2f}" height="0.8" fill="{color}"/>'
-
-
-def _svg(document: str) -> str:
-    """The page furniture is written as SVG directly: rendering it through Vega-Lite cost about
-    0.5 s a page (measured), for boxes and lines of text."""
-    return document
-
-
-def _wrap(text: str, max_width: int) -> list[str]:
-    """Split a title into lines of at most `max_width` half-width cells (CJK has no spaces)."""
-    lines, current = [], ""
-    for ch in text:
-        if current and _display_width(current + ch) > max_width:
-            lines.append(current)
-            current = ""
-        current += ch
-    return [*lines, current] if current else lines or [""]
-
-
-def _cover_spec(
-    title: str, period: str, subtitle: str | None, sample: bool, generated_on: date
-) -> dict[str, Any]:
-    """The cover: title (wrapped), subtitle, 考核期间, 生成日期 and the sample mark, centred."""
-    cx, max_units = PAGE_W / 2, 56
-    title_lines = _wrap(title, max_units)
-    if sample:
-        # Keep "(示例数据)" whole rather than letting the wrap split it.
-        if _display_width(title_lines[-1] + SAMPLE_TITLE_SUFFIX) <= max_units:
-            title_lines[-1] += SAMPLE_TITLE_SUFFIX
-        else:
-            title_lines.append(SAMPLE_TITLE_SUFFIX)
-    y = 190.0
-    layers = [
-        _text(cx, y, title_lines, fontSize=26, fontWeight="bold", align="center", lineHeight=38)
-    ]
-    y += 38 * (len(title_lines) - 1) + 56
-    if subtitle:
-        subtitle_lines = _wrap(subtitle, 90)
-        layers.append(_text(cx, y, subtitle_lines, fontSize=16, align="center", lineHeight=24))
-        y += 24 * (len(subtitle_lines) - 1) + 44
-    layers += [
-        _hline(cx - 220, cx + 220, y - 16),
-        _text(cx, y + 12, f"考核期间: {period}", fontSize=15, align="center"),
-        _text(cx, y + 42, f"生成日期: {_chinese_date(generated_on)}", fontSize=15, align="center"),
-    ]
-    if sample:
-        layers.append(_text(cx, y + 110, SAMPLE_FOOTER, fontSize=18, fontWeight="bold",
-                            align="center", color="#C00000"))
-    return _canvas(PAGE_W, PAGE_H, layers)
-
-
-def _frame_spec(
-    heading: str, footer_left: str, page_no: int, pages: int, sample: bool
-) -> dict[str, Any]:
-    """The page around a body: heading and rule on top; title, sample mark, page number below."""
-    foot_y = PAGE_H - 24
-    layers = [
-        _text(_MARGIN, 44, heading, fontSize=18, fontWeight="bold", align="left"),
-        _hline(_MARGIN, PAGE_W - _MARGIN, 62),
-        _hline(_MARGIN, PAGE_W - _MARGIN, foot_y - 14, color="#BFBFBF"),
-        _text(_MARGIN, foot_y, footer_left, fontSize=9, align="left", color="#595959"),
-        _text(PAGE_W - _MARGIN, foot_y, f"第 {page_no} 页 / 共 {pages} 页", fontSize=9,
-              align="right", color="#595959"),
-    ]
-    if sample:
-        layers.append(_text(PAGE_W / 2, foot_y, SAMPLE_FOOTER, fontSize=10, fontWeight="bold",
-                            align="center", color="#C00000"))
-    return _canvas(PAGE_W, PAGE_H, layers)
-
-
-def _fit_text(text: str, max_units: int) -> str:
-    """Cut a cell's text to its column, marking the cut with an ellipsis."""
-    if _display_width(text) <= max_units:
-        return text
-    out = ""
-    for ch in text:
-        if _display_width(out + ch) > max_units - 1:
-            break
-        out += ch
-    return out + "…"
-
-
-def _table_svgs(ranking: pl.DataFrame, grade_column: str | None) -> list[str]:
-    """The ranking as one or more table bodies (SVG), each with the header repeated."""
-    data = _rounded(ranking)
-    schema = data.schema
-    headers = data.columns
-    rows = [
-        ([_cell_text(record[name], dtype) for name, dtype in schema.items()],
-         _grade_of(record, grade_column))
-        for record in data.iter_rows(named=True)
-    ]
-    col_px = []
-    for col, name in enumerate(headers):
-        units = max([_display_width(name), *(_display_width(cells[col]) for cells, _ in rows)])
-        col_px.append(min(units * _UNIT_PX + _COL_PAD, _MAX_COL_PX))
-    max_units = [int((px - _COL_PAD) / _UNIT_PX) for px in col_px]
-    lefts = [sum(col_px[:i]) for i in range(len(col_px))]
-    table_w = sum(col_px)
-
-    # A table wider than the page is scaled down when placed, which leaves room for more rows.
-    box_w, box_h = PAGE_W - 2 * _MARGIN, _BOX_BOTTOM - _BOX_TOP
-    scale = min(1.0, box_w / table_w)
-    per_page = max(1, int(box_h / scale // _ROW_H) - 1)
-    chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
-
-    bodies = []
-    for chunk in chunks:
-        rects, texts = [], []
-        for line, (cells, grade) in enumerate([(headers, None), *chunk]):
-            y0 = line * _ROW_H
-            fill = HEADER_FILL if line == 0 else GRADE_FILLS.get(grade or "", "#FFFFFF")
-            for col, text in enumerate(cells):
-                rects.append(f'<rect x="{lefts[col]:.2f}" y="{y0:.2f}" width="{col_px[col]:.2f}" '
-                             f'height="{_ROW_H}" fill="{fill}" stroke="#808080" '
-                             'stroke-width="0.5"/>')
-                fitted = _fit_text(text, max_units[col])
-                if fitted:
-                    texts.append(_text(lefts[col] + col_px[col] / 2, y0 + _ROW_H / 2, fitted,
-                                       fontSize=_TABLE_FONT, align="center",
-                                       fontWeight="bold" if line == 0 else None))
-        bodies.append(_canvas(table_w, (len(chunk) + 1) * _ROW_H, rects + texts))
-    return bodies
-
-
-_SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
-_SVG_SIZE = re.compile(r'\s(width|height)="([\d.]+)(?:px)?"')
-
-
-def _nest(body: str, *, top_align: bool, max_scale: float) -> str:
-    """The body SVG as an inner <svg> placed in the content box, scaled to fit (at most
-    `max_scale`) and centred across; tables hang from the top of the box, charts sit mid-box."""
-    match = _SVG_OPEN.search(body)
-    if match is None:
-        raise ValueError("not an SVG document")
-    attrs = match[1]
-    size = dict(_SVG_SIZE.findall(attrs))
-    width, height = float(size["width"]), float(size["height"])
-    attrs = _SVG_SIZE.sub("", attrs)
-    if "viewBox" not in attrs:
-        attrs += f' viewBox="0 0 {width:g} {height:g}"'
-    box_x, box_w = _MARGIN, PAGE_W - 2 * _MARGIN
-    box_h = _BOX_BOTTOM - _BOX_TOP
-    scale = min(box_w / width, box_h / height, max_scale)
-    placed_w, placed_h = width * scale, height * scale
-    left = box_x + (box_w - placed_w) / 2
-    top = _BOX_TOP if top_align else _BOX_TOP + (box_h - placed_h) / 2
-    opening = (f'<svg x="{left:.2f}" y="{top:.2f}" width="{placed_w:.2f}" '
-               f'height="{placed_h:.2f}"{attrs}>')
-    return body[: match.start()] + opening + body[match.end() :]
-
-
-@functools.lru_cache(maxsize=64)
-def _page_pdf(frame_svg: str, body_svg: str | None, *, top_align: bool, max_scale: float) -> bytes:
-    """One PDF page: the frame with the body nested just before the frame's closing tag."""
-    page = frame_svg
-    if body_svg is not None:
-        end = page.rindex("</svg>")
-        page = page[:end] + _nest(body_svg, top_align=top_align, max_scale=max_scale) + page[end:]
-    return vlc.svg_to_pdf(page)
 
 
 def briefing_pdf(
@@ -636,60 +438,24 @@ def briefing_pdf(
     charts: Sequence[tuple[str, ChartLike]],
     subtitle: str | None = None,
     grade_column: str | None = None,
-    ranking_heading: str = _RANKING_HEADING,
+    ranking_heading: str = "考评结果排名",
     generated_on: date | None = None,
-    attachments: Sequence[tuple[str, bytes]] = (),
+    attachments: Sequence[tuple[str, Any]] = (),
     progress: Callable[[float, str], None] | None = None,
 ) -> bytes:
     """A briefing pack as a PDF, A4 landscape: a cover (title, subtitle, 考核期间, 生成日期 and the
     sample mark), the ranking table over as many pages as it needs (header repeated, rows tinted
     by `grade_column` when given), then one page per (caption, chart). Every page after the cover
-    carries the title, the sample mark and its page number in the footer. Text is real text in an
-    embedded CJK font, so it prints sharp and can be searched and copied.
+    carries the title, the sample mark and its page number in the footer. Text is real text
+    (searchable, copyable) in the standard Chinese PDF font STSong-Light; charts are the PNG
+    export of each chart.
 
-    `attachments` (file name, bytes), e.g. the full ranking as XLSX, are embedded in the PDF as
-    file attachments. `progress(fraction, what)` is called as the pack is built.
+    `attachments` (file name, bytes or a Future of bytes), e.g. the full ranking as XLSX, are
+    embedded in the PDF as file attachments. `progress(fraction, what)` is called as the pack is
+    built. Cost: the chart renders (vl-convert, 0.1–0.5 s a chart); the rest takes tens of ms."""
+    from dashboard import briefing_pdf as layout
 
-    Cost: vl-convert's SVG → PDF step takes about 1 ms per CJK glyph of text (measured: 50 lines
-    of 30 characters, 1.1–1.9 s), so the time grows with the text on the pages; charts are
-    rendered to SVG two at a time (vl-convert releases the GIL there)."""
-    _ensure_fonts()
-    generated_on = generated_on or date.today()
-    full_title = _full_title(title, sample)
-
-    def report(fraction: float, what: str) -> None:
-        if progress is not None:
-            progress(min(max(fraction, 0.0), 1.0), what)
-
-    report(0.0, "排版排名表")
-    # (heading, body SVG, is a table) for every page after the cover.
-    bodies: list[tuple[str, str, bool]] = []
-    if ranking.width:
-        for i, table in enumerate(_table_svgs(ranking, grade_column)):
-            bodies.append((ranking_heading + (" (续)" if i else ""), table, True))
-    report(0.1, "绘制图表")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        svgs = list(pool.map(lambda item: chart_svg(item[1]).decode("utf-8"), charts))
-    for (caption, _), svg in zip(charts, svgs, strict=True):
-        bodies.append((caption, svg, False))
-    pages = len(bodies) + 1
-
-    writer = PdfWriter()
-    report(0.3, f"生成第 1 页 / 共 {pages} 页")
-    cover = _page_pdf(_svg(_cover_spec(title, period, subtitle, sample, generated_on)), None,
-                      top_align=False, max_scale=1)
-    writer.add_page(PdfReader(io.BytesIO(cover)).pages[0])
-    for number, (heading, body, is_table) in enumerate(bodies, start=2):
-        report(0.3 + 0.7 * (number - 1) / pages, f"生成第 {number} 页 / 共 {pages} 页:{heading}")
-        frame = _svg(_frame_spec(heading, f"{full_title}  {period}", number, pages, sample))
-        page = _page_pdf(frame, body, top_align=is_table,
-                         max_scale=1.0 if is_table else _MAX_CHART_UPSCALE)
-        writer.add_page(PdfReader(io.BytesIO(page)).pages[0])
-    for name, content in attachments:
-        writer.add_attachment(name, content)
-
-    writer.add_metadata({"/Title": full_title, "/Subject": period, "/Creator": "egov"})
-    out = io.BytesIO()
-    writer.write(out)
-    report(1.0, f"完成,共 {pages} 页")
-    return out.getvalue()
+    return layout.build(
+        title=title, period=period, sample=sample, ranking=ranking, charts=charts,
+        subtitle=subtitle, grade_column=grade_column, ranking_heading=ranking_heading,
+        generated_on=generated_on, attachments=attachments, progress=progress)

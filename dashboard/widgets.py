@@ -446,15 +446,15 @@ def briefing_pack(f: Filters, progress: Callable[[float, str], None] | None = No
     attachments = []
     grade_column = "等次" if "等次" in shown.columns else None
     if hidden:
-        report(0.1, f"写出完整排名表({raw.height} 个单位)")
-        full = _exports().table_xlsx(rounded(shown).with_columns(pl.col(pl.String).fill_null("")),
-                                     title=f"{title} 完整排名", period=f.period_label,
-                                     unit_label=f.type_label, sample=f.sample,
-                                     grade_column=grade_column, source=f.source)
+        def full() -> bytes:  # written while the chart workers draw
+            return _exports().table_xlsx(
+                rounded(shown).with_columns(pl.col(pl.String).fill_null("")),
+                title=f"{title} 完整排名", period=f.period_label, unit_label=f.type_label,
+                sample=f.sample, grade_column=grade_column, source=f.source)
         attachments.append((_safe_name(f"{title}_完整排名_{f.period_label}") + ".xlsx", full))
 
     def pdf_progress(fraction: float, what: str) -> None:
-        report(0.15 + 0.85 * fraction, what)
+        report(0.1 + 0.9 * fraction, what)
 
     return _exports().briefing_pdf(
         title=title, period=f.period_label, sample=f.sample, ranking=table,

@@ -356,7 +356,37 @@ def test_briefing_text_is_extractable_chinese(briefing: bytes) -> None:
     assert "第 2 页 / 共 4 页" in table
     assert "各单位总分" in bars and "第 3 页 / 共 4 页" in bars
     assert "等次分布" in arcs and "示例数据,仅供演示" in arcs
-    assert any("NotoSansCJK" in name for name in embedded_fonts(briefing))
+    # The text is set in Adobe's standard Chinese font (no glyph outlines to embed); the charts
+    # are the PNG export, one image per chart page.
+    assert fonts_used(briefing) == {("/STSong-Light", "/UniGB-UCS2-H")}
+    assert embedded_fonts(briefing) == set()
+    reader = PdfReader(io.BytesIO(briefing))
+    assert [len(images_of(page)) for page in reader.pages] == [0, 0, 1, 1]
+
+
+def fonts_used(data: bytes) -> set[tuple[str, str]]:
+    """(base font, encoding) of every font on the pages of a PDF."""
+    out = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type1" and font["/BaseFont"] == "/Helvetica":
+                continue  # reportlab's default font entry, never used for text here
+            out.add((str(font["/BaseFont"]), str(font.get("/Encoding"))))
+    return out
+
+
+def images_of(page) -> list:
+    xobjects = page["/Resources"].get("/XObject", {})
+    return [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+
+
+def test_briefing_draws_dots_the_font_lacks_as_its_own_dot() -> None:
+    """U+00B7 (·) is not in STSong-Light's Unicode map (readers draw a box): the PDF shows ・."""
+    ranking = pl.DataFrame({"排名": [1], "单位": ["东城街道·0007"], "总分": [90.0]})
+    data = exports.briefing_pdf(title="点", period="p", sample=False, ranking=ranking, charts=[])
+    table = pdf_texts(data)[1]
+    assert "东城街道・0007" in table and "·" not in table
 
 
 @pytest.mark.usefixtures("cjk_font")
