@@ -77,11 +77,14 @@ def nothing_to_show(message: str) -> None:
 
 
 def export_row(items: Sequence[tuple[str, Callable[[], bytes], str, str]], key: str) -> None:
-    """A row of lazy download buttons: (label, make_bytes, file_name, mime)."""
-    cols = st.columns(len(items) + 3)
-    for col, (label, make, file_name, mime) in zip(cols, items, strict=False):
-        col.download_button(label, data=make, file_name=file_name, mime=mime, key=f"{key}-{label}",
-                            on_click="ignore", icon=":material/download:", width="stretch")
+    """An 「导出」 menu of lazy download buttons: (label, make_bytes, file_name, mime). A menu
+    rather than a row of buttons under every chart and table: the browser builds the buttons
+    only when the menu is opened (a page of twelve charts had over a hundred buttons)."""
+    with st.popover("导出", icon=":material/download:"):
+        for label, make, file_name, mime in items:
+            st.download_button(label, data=make, file_name=file_name, mime=mime,
+                               key=f"{key}-{label}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
 
 
 class LazyChart:
@@ -118,9 +121,20 @@ def _streamlit_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return dict(_convert_altair_to_vega_lite_spec(chart))
 
 
+def _on_canvas(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec drawn on a <canvas> rather than as SVG (vega-embed's `renderer` option, which
+    Streamlit reads from `usermeta.embedOptions`): an SVG chart puts every bar, label and tick in
+    the page as an element with its ARIA attributes (a ranking page: about 7,000 elements), which
+    the browser must build and lay out; a canvas is one element. Streamlit itself switches to
+    canvas only past 2,000 data points."""
+    usermeta = dict(spec.get("usermeta") or {})
+    usermeta["embedOptions"] = {**(usermeta.get("embedOptions") or {}), "renderer": "canvas"}
+    return {**spec, "usermeta": usermeta}
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
 def _chart_spec(builder: str, args: tuple, kwargs: tuple) -> dict[str, Any]:
-    return _streamlit_spec(getattr(charts, builder)(*args, **dict(kwargs)))
+    return _on_canvas(_streamlit_spec(getattr(charts, builder)(*args, **dict(kwargs))))
 
 
 def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str) -> None:
@@ -130,7 +144,8 @@ def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str) -> 
         st.vega_lite_chart(spec=chart.spec(), width="stretch", theme=None, key=f"chart-{key}")
         build = chart.build
     else:
-        st.altair_chart(chart, width="stretch", theme=None, key=f"chart-{key}")
+        st.vega_lite_chart(spec=_on_canvas(_streamlit_spec(chart)), width="stretch", theme=None,
+                           key=f"chart-{key}")
 
         def build() -> alt.TopLevelMixin:
             return chart
