@@ -2,29 +2,26 @@
 
 Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N]
 
-Starts the dashboard with `streamlit run` on a free port, opens each page's link in a new tab and
-times from `goto` until the page's heading and key element are drawn (charts: the Vega view's
-<svg> or <canvas> inside every chart container present), and Streamlit's status widget is gone
-(the script run is over). "first" is the first visit after the server started (cold caches),
-"again" the median of the next `--repeat` visits (warm caches; each a new tab, so the browser
-draws everything again). A trivial two-page Streamlit app is measured the same way first, as the
-floor of this machine. Without --db, a warehouse of --units units is built from the sample data
+Starts the dashboard with `streamlit run` on a free port (dashboard.serve.serving, as the browser
+tests do), opens each page's link in a new tab and times from `goto` until the page's heading and
+key element are drawn (charts: the Vega view's <svg> or <canvas> inside every chart container
+present), Streamlit's status widget is gone (the script run is over) and the page has stopped
+changing: the time is that of the last change (elements added, a chart drawn), seen after a
+second without one. "first" is the first visit after the server started (cold caches), "again"
+the median of the next `--repeat` visits (warm caches; each a new tab, so the browser draws
+everything again). A trivial two-page Streamlit app is measured the same way first, as the floor
+of this machine. Without --db, a warehouse of --units units is built from the sample data
 (benchmarks/big_warehouse.py); --units 0 uses the sample warehouse itself.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,43 +60,20 @@ DRAWN = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(app: Path, env: dict[str, str]):
-    """A Streamlit server for `app`; yields its URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the server did not start within 90 s")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+# What the page shows: elements, charts drawn, whether a run is on. The page is complete when
+# this has not changed for QUIET seconds after the heading, key element and charts are there.
+STATE = """() => [
+  document.querySelectorAll('[data-testid="stElementContainer"]').length,
+  document.querySelectorAll('[data-testid="stVegaLiteChart"] svg, '
+                            + '[data-testid="stVegaLiteChart"] canvas').length,
+  !!document.querySelector('[data-testid="stStatusWidget"]')].join()"""
+QUIET = 1.0
 
 
 def visit(browser, url: str, heading: str, element: str | None) -> float:
-    """Seconds from goto until the page is drawn and its run is over."""
+    """Seconds from goto until the page is drawn and its run is over: the moment of the last
+    change of what the page shows (elements, drawn charts, the running status), once it has
+    stayed the same for QUIET seconds (not counted)."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:
         start = time.perf_counter()
@@ -109,7 +83,15 @@ def visit(browser, url: str, heading: str, element: str | None) -> float:
         if element:
             page.locator(element).first.wait_for(timeout=120_000)
         page.wait_for_function(DRAWN, timeout=120_000, polling=50)
-        elapsed = time.perf_counter() - start
+        state, changed = page.evaluate(STATE), time.perf_counter()
+        while time.perf_counter() - changed < QUIET:
+            time.sleep(0.05)
+            now = page.evaluate(STATE)
+            if now != state or not page.evaluate(DRAWN):
+                state, changed = now, time.perf_counter()
+            if changed - start > 120:
+                raise RuntimeError(f"{url}: the page did not settle within 120 s")
+        elapsed = changed - start
         if page.locator('[data-testid="stException"]').count():
             raise RuntimeError(f"{url}: the page shows an exception")
         return elapsed
@@ -137,10 +119,12 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(ROOT))
+    from dashboard.serve import serving
+
     work = Path(tempfile.mkdtemp(prefix="egov-bench-browser-"))
     if args.db is None:
         if args.units:
-            sys.path.insert(0, str(ROOT))
             from benchmarks.big_warehouse import build_big_warehouse
 
             args.db = build_big_warehouse(work / "egov.duckdb", args.units, work=work)
@@ -158,13 +142,13 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--no-first-run", "--disable-sync"])
         try:
-            with server(trivial, {}) as url:
+            with serving(app=trivial) as url:
                 rows = measure(browser, url, [("", "第一页", None), ("second", "第二页", None)],
                                args.repeat, "")
             print(f"{'page':<22}{'first s':>10}{'again s':>10}")
             for name, first, again in rows:
                 print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
-            with server(ROOT / "dashboard" / "app.py", {"EGOV_DB": str(args.db)}) as url:
+            with serving(args.db) as url:
                 rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
             for name, first, again in rows:
                 print(f"{name:<22}{first:>10.2f}{again:>10.2f}")

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
@@ -30,16 +33,16 @@ def default_address() -> str:
     return os.environ.get(ADDRESS_VARIABLE, "").strip() or LOCAL
 
 
-def command(port: int = 8501, address: str | None = None) -> list[str]:
-    """The streamlit command line for the dashboard, listening on `address` (default: see
-    `default_address`).
+def command(port: int = 8501, address: str | None = None, app: Path = APP) -> list[str]:
+    """The streamlit command line for the dashboard (or another Streamlit `app`), listening on
+    `address` (default: see `default_address`).
 
     Always headless: a non-headless Streamlit asks for an e-mail address on its first run on a
     machine, which would stall `egov demo`; we open the browser ourselves instead. The toolbar is
     minimal (no 「Deploy」 button), as in .streamlit/config.toml.
     """
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", address or default_address(),
         "--server.port", str(port),
         "--server.headless", "true",
@@ -58,6 +61,56 @@ def environment(db: Path, anonymous_viewers: bool = False) -> dict[str, str]:
         env["EGOV_ANONYMOUS"] = "viewer"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now."""
+    with socket.socket() as s:
+        s.bind((LOCAL, 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def serving(db: Path | None = None, *, app: Path = APP, unset: tuple[str, ...] = (),
+            timeout: float = 90) -> Iterator[str]:
+    """The dashboard over `db` (or another Streamlit `app`, e.g. a benchmark's yardstick) served
+    in a child process on a free port of this machine only; yields its URL once the server
+    answers its health check, and stops it on leaving. `unset` names environment variables the
+    server must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in). Used by the browser
+    tests and benchmarks/bench_browser.py."""
+    port = free_port()
+    env = environment(db) if db is not None else {
+        **os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    for name in unset:
+        env.pop(name, None)
+    child = subprocess.Popen(command(port, LOCAL, app), env=env, cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://{LOCAL}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if child.poll() is not None:
+                raise RuntimeError(f"the dashboard server stopped (exit {child.returncode})")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard server did not start within {timeout:g} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def _open_when_ready(port: int, timeout: float = 60) -> None:

@@ -41,8 +41,9 @@ BIG_UNITS = 2000  # the page tests' large warehouse: units of jintan-2013
 
 @pytest.fixture(scope="session")
 def big_db(demo_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse with BIG_UNITS units of jintan-2013 (the sample's units copied with seeded
-    inputs, scored by the engine; benchmarks/big_warehouse.py), built once per session."""
+    """The sample warehouse with BIG_UNITS more units of jintan-2013 (seeded input files of
+    pipelines/scale_data.py loaded by the ingest pipeline; benchmarks/big_warehouse.py), built
+    once per session."""
     from benchmarks.big_warehouse import build_big_warehouse
 
     base = tmp_path_factory.mktemp("big")

@@ -6,14 +6,8 @@ Needs /usr/bin/chromium (`.ci/run` installs it); skips with a reason where it is
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,16 +30,11 @@ PAGES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def dashboard(db: Path, unset: tuple[str, ...] = ()) -> Iterator[str]:
-    """The dashboard over `db` served on a free port; yields its URL. `unset` names environment
-    variables the server must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in)."""
+    """The dashboard over `db` served on a free port (dashboard.serve.serving, the helper the
+    browser benchmark uses too); yields its URL. `unset` names environment variables the server
+    must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in)."""
     try:
         import playwright  # noqa: F401
         have_playwright = True
@@ -53,32 +42,10 @@ def dashboard(db: Path, unset: tuple[str, ...] = ()) -> Iterator[str]:
         have_playwright = False
     skip_unless(Path(CHROMIUM).exists() and have_playwright,
                 "Debian chromium (apt-get install chromium) and playwright are needed")
-    port = free_port()
-    env = {**os.environ, "EGOV_DB": str(db), "PYTHONPATH": str(ROOT)}
-    for name in unset:
-        env.pop(name, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the dashboard did not start within 60 s")
+    from dashboard.serve import serving
+
+    with serving(db, unset=unset, timeout=60) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
