@@ -116,6 +116,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=6000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scheme", default="jintan-2013")
+    parser.add_argument("--before", type=Path,
+                        help="another checkout (e.g. `git worktree add /tmp/before main`) whose "
+                             "dashboard is measured the same way after this one's, on the same "
+                             "warehouse, for before/after figures")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -148,10 +152,12 @@ def main() -> None:
             print(f"{'page':<22}{'first s':>10}{'again s':>10}")
             for name, first, again in rows:
                 print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
-            with serving(args.db) as url:
-                rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
-            for name, first, again in rows:
-                print(f"{name:<22}{first:>10.2f}{again:>10.2f}")
+            trees = [("", ROOT)] + ([("before: ", args.before)] if args.before else [])
+            for label, tree in trees:
+                with serving(args.db, app=tree / "dashboard" / "app.py") as url:
+                    rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
+                for name, first, again in rows:
+                    print(f"{label + name:<22}{first:>10.2f}{again:>10.2f}")
         finally:
             browser.close()
 

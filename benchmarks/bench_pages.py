@@ -54,14 +54,27 @@ def run_page(page: str, scheme: str, *, cold: bool = False) -> float:
     return elapsed
 
 
-def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int]:
-    """Seconds to build the briefing pack for one view from nothing (exports' caches cleared),
-    and its pages."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 once it is gone)."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int, float, float]:
+    """Building the briefing pack for one view from nothing (exports' caches cleared): seconds,
+    pages, and CPU seconds of this process and of the chart workers (dashboard/chart_render.py;
+    a worker started by this pack counts from its start)."""
     import io
+    import resource
 
     from pypdf import PdfReader
 
-    from dashboard import briefing_pdf, data, exports, filters, widgets
+    from dashboard import briefing_pdf, chart_render, data, exports, filters, widgets
 
     exports._spec_svg.cache_clear()
     exports._spec_png.cache_clear()
@@ -75,9 +88,18 @@ def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int]:
         (months[-1] if months else filters.YEAR_END), unit_type=None, units=(), months=months,
         info=info, unit_types=tuple(data.unit_types(db, scheme)["unit_type"].to_list()),
         sample=data.is_sample(db, scheme))
+    def workers() -> list[int]:
+        return list(chart_render._pool._processes or {}) if chart_render._pool else []
+
+    before = {pid: _cpu_seconds(pid) for pid in workers()}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     pdf = widgets.briefing_pack(view)
-    return time.perf_counter() - start, len(PdfReader(io.BytesIO(pdf)).pages)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    own = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
+    drawn = sum(_cpu_seconds(pid) - before.get(pid, 0.0) for pid in workers())
+    return seconds, len(PdfReader(io.BytesIO(pdf)).pages), own, drawn
 
 
 def main() -> None:
@@ -120,8 +142,9 @@ def main() -> None:
     if args.briefing:
         for scheme in args.schemes:
             for period in ("latest", "year"):
-                seconds, pages = time_briefing(args.db, scheme, period)
-                print(f"briefing pack {scheme} {period}: {seconds:.1f} s, {pages} pages")
+                seconds, pages, own, drawn = time_briefing(args.db, scheme, period)
+                print(f"briefing pack {scheme} {period}: {seconds:.1f} s, {pages} pages; CPU "
+                      f"{own:.1f} s here + {drawn:.1f} s chart workers")
 
 
 if __name__ == "__main__":
