@@ -416,3 +416,58 @@ def test_briefing_without_ranking_columns_has_cover_and_charts(ranking: pl.DataF
     data = exports.briefing_pdf(title="图表", period="p", sample=False, ranking=pl.DataFrame(),
                                 charts=[("总分", bar_chart(ranking))])
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart workers (dashboard/chart_render.py)
+# ---------------------------------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_chart_workers_draw_the_same_png_as_the_export(ranking: pl.DataFrame,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The briefing pack's charts are drawn by the worker processes (this process's vl-convert
+    is made to fail), and they are the PNG export (2×)."""
+    import vl_convert
+
+    from dashboard import chart_render
+
+    chart = bar_chart(ranking)
+    direct = exports.chart_png(chart, scale=2)
+    job = exports.png_job(chart)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("drawn in the dashboard's process")
+
+    monkeypatch.delenv(chart_render.INPROCESS_ENV, raising=False)
+    monkeypatch.setattr(vl_convert, "vegalite_to_png", not_here)
+    drawn = [f.result(timeout=120) for f in chart_render.render([job, job])]
+    assert all(d.startswith(PNG_MAGIC) and png_size(d) == png_size(direct) for d in drawn)
+
+
+def test_chart_workers_can_be_turned_off(ranking: pl.DataFrame,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """EGOV_RENDER_INPROCESS=1: no worker processes, the PNGs are drawn here."""
+    from dashboard import chart_render
+
+    monkeypatch.setenv(chart_render.INPROCESS_ENV, "1")
+    assert chart_render.pool() is None
+    futures = chart_render.render([exports.png_job(bar_chart(ranking))])
+    assert futures[0].done() and futures[0].result().startswith(PNG_MAGIC)
+
+
+def test_a_broken_chart_worker_is_replaced_by_drawing_here(ranking: pl.DataFrame) -> None:
+    """A worker that died (BrokenProcessPool) does not fail the pack: the chart is drawn in this
+    process and the workers are started anew for the next one."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from dashboard import briefing_pdf, chart_render
+
+    broken: Future = Future()
+    broken.set_exception(BrokenProcessPool("a worker died"))
+    job = exports.png_job(bar_chart(ranking, title="坏了的进程"))
+    assert briefing_pdf._png_of(job, broken).startswith(PNG_MAGIC)
+    assert chart_render._pool is None  # dropped; the next render starts new workers
+    briefing_pdf.clear_cache()
