@@ -16,8 +16,12 @@ import atexit
 import json
 import multiprocessing
 import os
+import sys
 import threading
+import types
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
 WORKERS = 2
 INPROCESS_ENV = "EGOV_RENDER_INPROCESS"  # "1": draw in this process (no workers)
@@ -59,6 +63,21 @@ def _shutdown() -> None:
             _pool = None
 
 
+@contextmanager
+def _no_main_module() -> Iterator[None]:
+    """A spawned process first imports the parent's `__main__` (multiprocessing's "spawn"
+    start). While Streamlit runs a page, `__main__` is the page script itself (AppTest's too),
+    so a worker started then would run the whole dashboard before drawing anything. While the
+    workers start, `__main__` is an empty module: they import only this module."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def pool() -> ProcessPoolExecutor | None:
     """The worker processes (started on first use), or None where they cannot be had (then
     charts are drawn in this process)."""
@@ -70,8 +89,9 @@ def pool() -> ProcessPoolExecutor | None:
             try:
                 _pool = ProcessPoolExecutor(max_workers=WORKERS,
                                             mp_context=multiprocessing.get_context("spawn"))
-                for _ in range(WORKERS):
-                    _pool.submit(_warm)
+                with _no_main_module():  # each submit here starts one worker
+                    for _ in range(WORKERS):
+                        _pool.submit(_warm)
             except (OSError, RuntimeError):
                 _pool = None
             else:

@@ -446,6 +446,28 @@ def test_chart_workers_draw_the_same_png_as_the_export(ranking: pl.DataFrame,
     assert all(d.startswith(PNG_MAGIC) and png_size(d) == png_size(direct) for d in drawn)
 
 
+def test_chart_workers_do_not_run_the_page_that_started_them(
+        ranking: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While Streamlit (or AppTest) runs a page, `__main__` is the page script; workers started
+    then must not import it (a spawned process imports the parent's `__main__`): here a
+    `__main__` that would kill any process importing it."""
+    import sys
+    import types
+
+    from dashboard import chart_render
+
+    chart_render.reset()
+    page = tmp_path / "page.py"
+    page.write_text("import os\nos._exit(3)\n", encoding="utf-8")
+    script = types.ModuleType("__main__")
+    script.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    monkeypatch.delenv(chart_render.INPROCESS_ENV, raising=False)
+    job = exports.png_job(bar_chart(ranking))
+    assert all(f.result(timeout=120).startswith(PNG_MAGIC) for f in chart_render.render([job] * 2))
+    assert sys.modules["__main__"] is script
+
+
 def test_chart_workers_can_be_turned_off(ranking: pl.DataFrame,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """EGOV_RENDER_INPROCESS=1: no worker processes, the PNGs are drawn here."""
