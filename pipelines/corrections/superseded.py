@@ -55,8 +55,11 @@ def record(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame],
     parts = [before["superseded_rows"]]
     for table, key in KEYED_TABLES.items():
         old, new = before[table], after[table]
-        keys = new.filter(pl.col("load_id").is_in(ids)).select(key).unique()
-        replaced = old.join(keys, on=list(key), how="semi", nulls_equal=True)
+        if old.is_empty():  # nothing to replace (a first load): no pass over the new rows
+            continue
+        # A semi join keeps each old row once however often its key comes again: no unique().
+        keys = new.lazy().filter(pl.col("load_id").is_in(ids)).select(key)
+        replaced = old.lazy().join(keys, on=list(key), how="semi", nulls_equal=True).collect()
         if replaced.height:
             parts.append(encode(replaced, table, batch))
     dropped = before[ALIASES].join(after[ALIASES], on=list(ALIAS_KEY), how="anti")

@@ -72,6 +72,16 @@ class LoadedInputs:
         return found if found is not None else self.frames[kind].clear()
 
 
+def _by_file(parts: list[tuple[int, pl.DataFrame]], paths: list[Path]) -> dict[str, pl.DataFrame]:
+    """The validated rows of each file (its sheets' frames together), without location columns:
+    the frames as validation made them, not a second copy split from the concatenation."""
+    found: dict[str, list[pl.DataFrame]] = {}
+    for i, frame in parts:
+        found.setdefault(str(paths[i]), []).append(strip_location(frame))
+    return {file: pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+            for file, frames in found.items()}
+
+
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -162,8 +172,11 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     if problems:
         raise InputRejected(problems)
 
-    counts = {kind: dict(frame.group_by("_file").len().iter_rows())
-              for kind, frame in located.items()}
+    by_file = {kind: _by_file(sorted(parts[kind], key=lambda p: p[0]), paths)
+               for kind in LOAD_ORDER if kind != "units"}
+    counts = {kind: {file: frame.height for file, frame in found.items()}
+              for kind, found in by_file.items()}
+    counts["units"] = dict(located["units"].group_by("_file").len().iter_rows())
     files: list[FileLoad] = []
     for path in paths:
         digest = sha256_file(path)
@@ -176,6 +189,7 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         files=files,
         ctx=loaded_ctx,
         _located=located,
+        _by_file=by_file,
     )
 
 

@@ -35,19 +35,24 @@ CSV_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 class RawSheet:
     """One sheet (or one CSV file) as text, with canonical English column names.
 
-    `frame` has one String column per header, renamed to the template's canonical name; `rows`
-    holds the Excel row number of each frame row; `headers` maps the canonical name back to the
-    header as the user wrote it, for messages; `header_row` is the header's Excel row (1 unless
-    the sheet starts with blank rows).
+    `frame` has one String column per header, renamed to the template's canonical name;
+    `row_numbers` holds the Excel row number of each frame row (Int64); `headers` maps the
+    canonical name back to the header as the user wrote it, for messages; `header_row` is the
+    header's Excel row (1 unless the sheet starts with blank rows).
     """
 
     file: str
     sheet: str | None
     kind: str
     frame: pl.DataFrame
-    rows: list[int]
+    row_numbers: pl.Series
     headers: dict[str, str] = field(default_factory=dict)
     header_row: int = 1
+
+    @property
+    def rows(self) -> list[int]:
+        """The Excel row number of each frame row, as a list (for small sheets and tests)."""
+        return self.row_numbers.to_list()
 
     @property
     def template(self) -> Template:
@@ -181,16 +186,50 @@ _CSV_FIELD_LIMIT = 1 << 30
 _MAYBE_BLANK = r"^[\s\x1c-\x1f\u200b\u200c\u200d\u2060\ufeff]*$"
 
 
+def _surely_filled(col: pl.Series) -> pl.Series:
+    """Cells that cannot be blank, told by their first character alone (a comparison of bytes,
+    no pattern): every character `clean_text` strips or removes (whitespace, \\x1c-\\x1f, the
+    format characters) is below "!" or in U+0080..U+3FFF or from U+F000, so a cell starting with
+    a printable ASCII character or one in U+4000..U+EFFF (the CJK ideographs) holds something."""
+    return (col.is_between("!", "\x7f", closed="left")
+            | col.is_between("\u4000", "\uf000", closed="left")).fill_null(False)
+
+
 def _blank_mask(frame: pl.DataFrame) -> pl.DataFrame:
-    """One Boolean column per column of `frame`: is the cell blank (clean_text gives None)?"""
+    """One Boolean column per column of `frame`: is the cell blank (clean_text gives None)?
+
+    Only the few cells not `_surely_filled` go through the pattern and `clean_text`."""
     out = {}
     for name in frame.columns:
         col = frame.get_column(name)
-        maybe = col.is_null() | col.str.contains(_MAYBE_BLANK)
-        candidates = col.filter(maybe & col.is_not_null()).unique()
-        blank_texts = [v for v in candidates.to_list() if clean_text(v) is None]
-        out[name] = col.is_null() | col.is_in(pl.Series(blank_texts, dtype=pl.String).implode())
+        maybe = col.is_not_null() & ~_surely_filled(col)
+        blank = col.is_null()
+        if maybe.any():
+            candidates = col.filter(maybe)
+            candidates = candidates.filter(candidates.str.contains(_MAYBE_BLANK)).unique()
+            blank_texts = [v for v in candidates.to_list() if clean_text(v) is None]
+            if blank_texts:
+                blank = blank | col.is_in(pl.Series(blank_texts, dtype=pl.String).implode())
+        out[name] = blank
     return pl.DataFrame(out)
+
+
+def _nonblank_rows(grid: pl.DataFrame) -> pl.Series:
+    """The positions of the rows holding something. A row with a `_surely_filled` cell holds
+    something; only the rows without one (blank rows, rows of spaces: few) are checked cell by
+    cell, and each column is looked at only on the rows still undecided."""
+    undecided = pl.int_range(grid.height, eager=True, dtype=pl.UInt32)
+    for name in grid.columns:
+        cells = grid.get_column(name)
+        if undecided.len() < grid.height:
+            cells = cells.gather(undecided)
+        undecided = undecided.filter(~_surely_filled(cells))
+        if undecided.len() == 0:
+            return pl.int_range(grid.height, eager=True, dtype=pl.UInt32)
+    blank_rows = _blank_mask(grid[undecided]).select(pl.all_horizontal(pl.all())).to_series()
+    blank_at = undecided.filter(blank_rows)
+    is_blank = pl.int_range(grid.height, eager=True, dtype=pl.UInt32).is_in(blank_at.implode())
+    return (~is_blank).arg_true().cast(pl.UInt32)
 
 
 def _sheet_from_frame(
@@ -206,9 +245,7 @@ def _sheet_from_frame(
     positions = [f"c{i}" for i in range(grid.width)]
     grid = grid.rename(dict(zip(grid.columns, positions, strict=True))).with_columns(
         pl.col(c).cast(pl.String) for c in positions)
-    blank = _blank_mask(grid)
-    nonblank = ~blank.select(pl.all_horizontal(pl.all())).to_series()
-    indices = nonblank.arg_true()
+    indices = _nonblank_rows(grid)
     if indices.len() == 0:
         return None, []  # an empty sheet (Excel's default Sheet2) holds nothing to load
     header_index = int(indices[0])
@@ -221,10 +258,12 @@ def _sheet_from_frame(
         for p in problems
     ]
     data = indices.filter(indices > header_index)
-    data_blank = blank[data]
+    unheaded = [positions[pos] for pos in range(grid.width) if clean_text(headers[pos]) is None]
+    data_blank = _blank_mask(grid.select(unheaded)[data]) if unheaded else None
     for pos in range(grid.width):
         if clean_text(headers[pos]) is not None:
             continue
+        assert data_blank is not None
         filled = (~data_blank.get_column(positions[pos])).arg_true()
         if filled.len():
             first = int(data[int(filled[0])])
@@ -242,7 +281,7 @@ def _sheet_from_frame(
     contiguous = last - first + 1 == data.len()
     rows_frame = grid.slice(first, data.len()) if contiguous else grid[data]
     frame = rows_frame.select(pl.col(positions[pos]).alias(name) for pos, name in names.items())
-    rows = (data + 1).cast(pl.Int64)
+    rows = (data + 1).cast(pl.Int64).alias("_row")
     frame, rows, long_problems = _drop_overlong(
         frame, rows, file, sheet,
         {name: clean_text(headers[pos]) or name for pos, name in names.items()})
@@ -251,7 +290,7 @@ def _sheet_from_frame(
         sheet=sheet,
         kind=kind,
         frame=frame,
-        rows=rows.to_list(),
+        row_numbers=rows,
         headers={name: clean_text(headers[pos]) or name for pos, name in names.items()},
         header_row=header_row,
     )
@@ -263,6 +302,10 @@ def _drop_overlong(
 ) -> tuple[pl.DataFrame, pl.Series, list[Problem]]:
     """Cells longer than Excel allows are problems; their rows are left out of the frame."""
     if frame.height == 0:
+        return frame, rows, []
+    # A cell of more characters than the limit has more bytes too: count characters only then.
+    long_bytes = (pl.col(c).str.len_bytes() > MAX_CELL_CHARS for c in frame.columns)
+    if not frame.select(pl.any_horizontal(long_bytes).fill_null(False).any()).item():
         return frame, rows, []
     too_long = frame.select(
         (pl.col(c).str.len_chars().fill_null(0) > MAX_CELL_CHARS).alias(c) for c in frame.columns)
@@ -352,21 +395,28 @@ def _decode_csv(data: bytes) -> tuple[str | None, str | None]:
 
 def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
     data = path.read_bytes()
-    text, encoding = _decode_csv(data)
-    if text is None:
-        return [], [
-            Problem(file, None, None, None, None,
-                    "无法识别文件编码:请另存为 UTF-8 或 GB18030(GBK)编码的 CSV",
-                    "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)")
-        ]
-    text = text.removeprefix("\ufeff")
-    frame = _fast_csv(text, data, encoding)
+    # UTF-8 (the usual case) goes to Polars as it is, without a Python string of the whole file:
+    # Polars refuses bytes that are not UTF-8, and the file is then decoded as below.
+    frame = _fast_csv(data.removeprefix(b"\xef\xbb\xbf"))
+    text = None
+    if frame is None:
+        text, encoding = _decode_csv(data)
+        if text is None:
+            return [], [
+                Problem(file, None, None, None, None,
+                        "无法识别文件编码:请另存为 UTF-8 或 GB18030(GBK)编码的 CSV",
+                        "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)")
+            ]
+        text = text.removeprefix("\ufeff")
+        if encoding == "gb18030":
+            frame = _fast_csv(text.encode("utf-8"))
     if frame is not None:
         raw, problems = _sheet_from_frame(frame, file, None)
         return ([raw] if raw is not None else []), problems
     # Each CSV record is one spreadsheet row, as Excel shows the file. A field longer than the
     # csv module's default limit (131,072) is read whole and refused with its row by the length
     # check, like any cell over Excel's limit.
+    assert text is not None
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
@@ -383,13 +433,15 @@ def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
     return ([raw] if raw is not None else []), problems
 
 
-def _fast_csv(text: str, data: bytes, encoding: str) -> pl.DataFrame | None:
-    """The CSV as a frame of text cells by position, read by Polars, or None when the file needs
-    the exact (slower) csv-module path: quoted fields (which may hold line breaks), lone CR line
-    ends, or rows longer than the first row."""
-    if '"' in text or text.count("\r") != text.count("\r\n") or not text.strip():
+def _fast_csv(utf8: bytes) -> pl.DataFrame | None:
+    """The CSV (UTF-8 bytes without a BOM) as a frame of text cells by position, read by Polars,
+    or None when the file needs the exact (slower) csv-module path: bytes that are not UTF-8,
+    quoted fields (which may hold line breaks), lone CR line ends, or rows longer than the first
+    row. The checks look at bytes: '"', CR and LF are never part of a multi-byte character in
+    UTF-8 or GB18030."""
+    lone_cr = b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n")
+    if b'"' in utf8 or lone_cr or not utf8 or utf8.isspace():
         return None
-    utf8 = text.encode("utf-8") if encoding == "gb18030" else data.removeprefix(b"\xef\xbb\xbf")
     try:
         frame = pl.read_csv(io.BytesIO(utf8), has_header=False, infer_schema=False,
                             quote_char=None, raise_if_empty=False)

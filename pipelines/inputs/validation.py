@@ -223,12 +223,20 @@ def duplicate_problems(kind: str, frames: Iterable[pl.DataFrame]) -> list[Proble
     frames = [f for f in frames if f.height]
     if not key or not frames:
         return []
-    rows = pl.concat([f.select(*key, *LOCATION_SCHEMA) for f in frames], how="vertical_relaxed")
     if kind != "units":  # the exact key: find the duplicated rows before building any text
-        rows = rows.filter(pl.struct(key).hash().is_duplicated())  # candidates, then exactly
+        keys_only = pl.concat([f.select(key) for f in frames], how="vertical_relaxed")
+        hashes = keys_only.hash_rows()
+        if hashes.n_unique() == hashes.len():  # no two rows alike (the usual load)
+            return []
+        candidates = hashes.is_duplicated()  # then exactly, on the candidates only
+        rows = pl.concat([f.select(*key, *LOCATION_SCHEMA) for f in frames],
+                         how="vertical_relaxed").filter(candidates)
         rows = rows.filter(pl.struct(key).is_duplicated())
         if rows.height == 0:
             return []
+    else:
+        rows = pl.concat([f.select(*key, *LOCATION_SCHEMA) for f in frames],
+                         how="vertical_relaxed")
     shown = pl.concat_str(*(pl.col(k).cast(pl.String) for k in key), separator=" / ")
     rows = rows.with_columns(_key=shown, _group=shown)
     if kind == "units":  # "乡镇（街道）" and "乡镇(街道)" are the same unit
@@ -437,6 +445,7 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
                       f"the unit type is not in the scheme; its types are: {allowed}")
         unit_types.append(found)
 
+    sheet_rows = check.sheet.rows
     alias_rows: dict[str, list[Any]] = {k: [] for k in [*ALIAS_FRAME_SCHEMA, *LOCATION_SCHEMA]}
     for i, cell in enumerate(check.raw("aliases")):
         for alias in split_aliases(cell):
@@ -445,13 +454,13 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
             for k, v in zip(
                 (*ALIAS_FRAME_SCHEMA, *LOCATION_SCHEMA),
                 (schemes[i], alias, units[i], check.sheet.file, check.sheet.sheet,
-                 check.sheet.rows[i], check.sheet.header("aliases"), alias),
+                 sheet_rows[i], check.sheet.header("aliases"), alias),
                 strict=True,
             ):
                 alias_rows[k].append(v)
     aliases = pl.DataFrame(alias_rows, schema=ALIAS_FRAME_SCHEMA | LOCATION_SCHEMA)
     bad = check.bad().to_list()
-    good_rows = {check.sheet.rows[i] for i in range(check.n) if not bad[i]}
+    good_rows = {sheet_rows[i] for i in range(check.n) if not bad[i]}
     aliases = aliases.filter(pl.col("_row").is_in(list(good_rows)))
     frame = check.located(
         "units",

@@ -1,0 +1,190 @@
+"""The fast input paths name the same cells as the exact ones: blank rows told by first
+characters, CSVs read as bytes, remembered normalisations, one-scheme unit lookups, a million
+rows, and a workbook and a CSV of the same rows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.inputs.load import read_inputs
+from pipelines.inputs.normalize import clean_text
+from pipelines.inputs.problems import InputRejected
+from pipelines.inputs.readers import (
+    _MAYBE_BLANK,
+    _blank_mask,
+    _nonblank_rows,
+    _surely_filled,
+    read_file,
+    read_file_checked,
+)
+from pipelines.inputs.validation import validate_located
+
+CONTENT = ["方案", "月份", "单位", "项目", "条数", "市级录用", "省级录用"]
+
+# Characters a clerk's cell may hold that decide whether it is blank.
+TRICKY = [" ", "\u3000", "\u00a0", "\u200b", "\u202e", "\ufeff", "\x1c", "\t", "\u2028",
+          "\U000e0041", "\ufe0f", "a", "1", "东", "!", "~", "\u3001", "\uff01", "é"]
+
+
+def _blank_by_rule(cell: str | None) -> bool:
+    """A blank cell as the reader always defined it: null, or made only of whitespace and
+    zero-width characters (the pattern) with nothing left after `clean_text`."""
+    return cell is None or (re.match(_MAYBE_BLANK, cell) is not None and clean_text(cell) is None)
+
+
+def test_no_character_that_can_be_blank_starts_a_surely_filled_cell():
+    codes = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    cells = pl.Series([chr(c) for c in codes], dtype=pl.String)
+    surely = _surely_filled(cells).to_list()
+    wrong = [hex(c) for c, sure in zip(codes, surely, strict=True)
+             if sure and (clean_text(chr(c)) is None or re.match(_MAYBE_BLANK, chr(c)))]
+    assert wrong == []
+    # And it is a real shortcut: ASCII text, digits and the CJK ideographs are decided at once.
+    assert _surely_filled(pl.Series(["jintan-2013", "2013-01", "东阳县", "0.5"])).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(grid=st.lists(st.lists(st.one_of(st.none(), st.text(st.sampled_from(TRICKY), max_size=3)),
+                              min_size=3, max_size=3), min_size=1, max_size=12))
+def test_blank_rows_and_cells_follow_the_cell_by_cell_rule(grid):
+    frame = pl.DataFrame({f"c{j}": [row[j] for row in grid] for j in range(3)},
+                         schema={f"c{j}": pl.String for j in range(3)})
+    expected_rows = [i for i, row in enumerate(grid) if not all(map(_blank_by_rule, row))]
+    assert _nonblank_rows(frame).to_list() == expected_rows
+    mask = _blank_mask(frame)
+    assert [list(r) for r in mask.rows()] == [[_blank_by_rule(c) for c in row] for row in grid]
+
+
+def _content_rows(n: int) -> list[list[str]]:
+    units = ["儒林镇", "金坛市档案局", "金坛市广播电视台"]
+    return [["jintan-2013", f"2013-{1 + i % 12:02d}", units[i % 3], str(1 + i % 5), str(i % 40),
+             "0", "0"] for i in range(n)]
+
+
+def test_a_utf8_csv_with_bom_crlf_and_blank_rows_reads_like_its_text(tmp_path):
+    rows = [",".join(CONTENT), *(",".join(r) for r in _content_rows(4))]
+    rows.insert(3, ",,,,,,")  # a blank row (Excel row 4) is skipped but counted
+    rows.insert(4, "\u3000, ,,,,,")  # so is a row of spaces (Excel row 5)
+    path = tmp_path / "月报.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode("utf-8") + b"\r\n")
+    [sheet] = read_file(path)
+    assert sheet.rows == [2, 3, 6, 7]
+    assert sheet.frame["unit"].to_list() == ["儒林镇", "金坛市档案局", "金坛市广播电视台", "儒林镇"]
+    # Not UTF-8: the same bytes in GB18030 are decoded, and read the same way.
+    gb = tmp_path / "月报-gbk.csv"
+    gb.write_bytes("\r\n".join(rows).encode("gb18030") + b"\r\n")
+    [same] = read_file(gb)
+    assert same.rows == sheet.rows and same.frame.equals(sheet.frame)
+
+
+def test_a_bad_cell_in_the_millionth_row_is_named_with_its_excel_row(tmp_path, input_ctx):
+    n = 1_000_000
+    frame = pl.DataFrame({
+        "方案": pl.repeat("jintan-2013", n, eager=True),
+        "月份": pl.repeat("2013-01", n, eager=True),
+        "单位": pl.Series(["儒林镇", "金坛市档案局"]).gather(pl.int_range(n, eager=True) % 2),
+        "项目": (pl.int_range(n, eager=True) % 5 + 1).cast(pl.String),
+        "条数": (pl.int_range(n, eager=True) % 40).cast(pl.String),
+        "市级录用": pl.repeat("0", n, eager=True),
+        "省级录用": pl.repeat("0", n, eager=True),
+    })
+    # Data row 999,999 (0-based) is Excel row 1,000,001; the one before it is the millionth.
+    frame = frame.with_columns(
+        pl.when(pl.int_range(n) == n - 2).then(pl.lit("三")).otherwise(pl.col("条数"))
+        .alias("条数"))
+    path = tmp_path / "百万行.csv"
+    frame.write_csv(path)
+    [sheet] = read_file(path)
+    assert sheet.frame.height == n
+    result = validate_located(sheet, input_ctx)
+    assert [(p.row, p.column, p.value, p.problem_en) for p in result.problems] == [
+        (1_000_000, "条数", "三", "a number is expected")]
+    assert result.frame.height == n - 1
+    assert result.frame.filter(pl.col("_row") == 1_000_000).is_empty()
+    assert result.frame["_row"].max() == 1_000_001
+
+
+def _write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("月报")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write_string(r, c, value)
+    wb.close()
+    return path
+
+
+def _problems(path: Path, ctx) -> list[tuple]:
+    with pytest.raises(InputRejected) as err:
+        read_inputs([path], ctx)
+    return [(p.row, p.column, p.value, p.problem_zh, p.problem_en) for p in err.value.problems]
+
+
+def test_a_workbook_and_a_csv_of_the_same_rows_give_the_same_report(tmp_path, input_ctx):
+    rows: list[list[object]] = [CONTENT, *_content_rows(6)]
+    rows[2] = ["jintan-2013", "2013-13", "儒林镇", "1", "3", "0", "0"]  # no such month
+    rows[3] = ["jintan-2013", "2013-02", "无此镇", "2", "x", "0", "0"]  # unknown unit, bad count
+    rows[4] = ["jintan-2013", "2013-03", "儒林镇", "99", "2", "5", "0"]  # unknown item, adopted
+    rows.append(list(rows[1]))  # a duplicate of row 2
+    rows.insert(5, [None] * 7)  # a blank row: later rows keep their Excel numbers
+    csv_path = tmp_path / "月报.csv"
+    csv_path.write_text("\n".join(",".join("" if v is None else str(v) for v in r)
+                                  for r in rows) + "\n", encoding="utf-8")
+    xlsx_path = _write_xlsx(tmp_path / "月报.xlsx", rows)
+    from_csv = _problems(csv_path, input_ctx)
+    from_xlsx = _problems(xlsx_path, input_ctx)
+    assert len(from_csv) >= 6
+    # The same cells, values and words; the duplicate names the other row by file (and sheet).
+    strip = [(r, c, v, z.replace("「月报」", "").replace(" sheet '月报'", "").replace(
+        str(xlsx_path), "F").replace(str(csv_path), "F"), e.replace(" sheet '月报'", "").replace(
+        str(xlsx_path), "F").replace(str(csv_path), "F")) for r, c, v, z, e in from_xlsx]
+    strip_csv = [(r, c, v, z.replace(str(csv_path), "F"), e.replace(str(csv_path), "F"))
+                 for r, c, v, z, e in from_csv]
+    assert strip == strip_csv
+    assert {(r, c) for r, c, *_ in from_csv} >= {(3, "月份"), (4, "单位"), (4, "条数"),
+                                                 (5, "项目"), (9, "项目"), (2, "项目")}
+
+
+def test_a_bad_cell_is_reported_the_same_in_every_file_of_a_load(tmp_path, input_ctx):
+    """Normalisations are remembered across files: a bad text seen in the first file is still
+    a problem, with the same words, in the second."""
+    paths = []
+    for i, month in enumerate(("2013-01", "2013-02")):
+        path = tmp_path / f"月报{i}.csv"
+        path.write_text(",".join(CONTENT) + "\n" + f"jintan-2013,{month},儒林镇,1,３x,0,0\n",
+                        encoding="utf-8")
+        paths.append(path)
+    with pytest.raises(InputRejected) as err:
+        read_inputs(paths, input_ctx)
+    found = [(Path(p.file).name, p.row, p.column, p.value, p.problem_en)
+             for p in err.value.problems]
+    assert found == [("月报0.csv", 2, "条数", "３x", "a number is expected"),
+                     ("月报1.csv", 2, "条数", "３x", "a number is expected")]
+
+
+def test_units_of_one_scheme_resolve_by_name_alias_and_spelling(tmp_path, input_ctx):
+    cells = ["儒林镇", " 儒林镇\u3000", "儒林\u200b镇", "档案局", "金坛市档案局", "无此镇"]
+    path = tmp_path / "月报.csv"
+    path.write_text(",".join(CONTENT) + "\n" + "".join(
+        f"jintan-2013,2013-01,{c},{1 + i},1,0,0\n" for i, c in enumerate(cells)),
+        encoding="utf-8")
+    [sheet] = read_file(path)
+    result = validate_located(sheet, input_ctx)
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(7, "单位", "无此镇")]
+    assert result.frame["unit"].to_list() == ["儒林镇"] * 3 + ["金坛市档案局"] * 2
+
+
+def test_read_file_checked_refuses_bytes_in_no_known_encoding(tmp_path):
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(",".join(CONTENT).encode("utf-8") + b"\n\x81\x30\xff\xfe,\xff\n")
+    sheets, problems = read_file_checked(path)
+    assert sheets == [] and [p.problem_en for p in problems] == [
+        "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)"]
