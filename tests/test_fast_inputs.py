@@ -188,3 +188,45 @@ def test_read_file_checked_refuses_bytes_in_no_known_encoding(tmp_path):
     sheets, problems = read_file_checked(path)
     assert sheets == [] and [p.problem_en for p in problems] == [
         "unknown text encoding: save the CSV as UTF-8 or GB18030 (GBK)"]
+
+
+RANGE_CHECKS = """
+import sys
+from pathlib import Path
+from pipelines.inputs.context import LoadContext
+from pipelines.inputs.readers import read_file
+from pipelines.inputs.validation import validate_located
+from pipelines.schemes.checks import load_scheme_dir
+import polars as pl
+ctx = LoadContext({s.id: s for s in load_scheme_dir()}).with_units(
+    pl.DataFrame({"scheme": ["jintan-2013"], "unit": ["儒林镇"], "unit_type": ["区镇"]}),
+    pl.DataFrame(schema={"scheme": pl.String, "alias": pl.String, "unit": pl.String}))
+[sheet] = read_file(Path(sys.argv[1]))
+for p in validate_located(sheet, ctx).problems:
+    print(p.row, p.column, p.value, p.problem_zh, p.problem_en, sep="|")
+print("pandas loaded:", "pandas" in sys.modules)
+"""
+
+
+def test_pandera_checks_report_the_same_without_pandas_loaded(tmp_path, input_ctx):
+    """In a process that has not loaded pandas (the CLI), pandera is imported without it; the
+    range checks report the same problems as in a process where pandas is loaded."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "月报.csv"
+    path.write_text(",".join(CONTENT) + "\n"
+                    "jintan-2013,2013-01,儒林镇,1,-2,0,0\n"
+                    "jintan-2013,2013-01,儒林镇,2,2.5,0,0\n"
+                    "jintan-2013,2013-01,儒林镇,3,2,2,1\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", RANGE_CHECKS, str(path)], cwd=root,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[-1] == "pandas loaded: False"
+    import pandas  # noqa: F401  (this process: pandas loaded, as under Streamlit)
+
+    [sheet] = read_file(path)
+    here = [f"{p.row}|{p.column}|{p.value}|{p.problem_zh}|{p.problem_en}"
+            for p in validate_located(sheet, input_ctx).problems]
+    assert sorted(out[:-1]) == sorted(here)
+    assert {line.split("|")[0] for line in here} == {"2", "3", "4"}

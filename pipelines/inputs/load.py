@@ -183,12 +183,14 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         for kind in LOAD_ORDER:
             if kind in sheets_of.get(str(path), set()):
                 files.append(FileLoad(path, digest, kind, counts[kind].get(str(path), 0)))
+    # Only the units keep their location columns (rows_of splits them by file); the other
+    # kinds' location columns are freed here: they served the load-wide checks.
     return LoadedInputs(
         frames={kind: strip_location(frame) for kind, frame in located.items()},
         aliases=aliases,
         files=files,
         ctx=loaded_ctx,
-        _located=located,
+        _located={"units": located["units"]},
         _by_file=by_file,
     )
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.polars as pa
 import polars as pl
 
 from pipelines.inputs.context import LoadContext
@@ -28,6 +27,9 @@ from pipelines.inputs.normalize import (
 )
 from pipelines.inputs.problems import Problem
 from pipelines.inputs.readers import RawSheet
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
 REQUIRED = ("必填,不能为空", "required: must not be empty")
 TOO_LARGE = ("数值过大,超出可表示的范围", "the number is too large to be represented")
@@ -60,6 +62,17 @@ def _memo(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str | None, An
     if table is None or len(table) > _MEMO_LIMIT:
         table = _MEMO[key] = {}
     return table
+
+
+def key_of(value: str | None) -> str | None:
+    """`match_key` of one cell, remembered like the column normalisations (for the few checks
+    that still go row by row)."""
+    memo = _MEMO.get((match_key,))
+    if memo is None or len(memo) > _MEMO_LIMIT:
+        memo = _MEMO[(match_key,)] = {}
+    if value not in memo:
+        memo[value] = match_key(value)
+    return memo[value]
 
 
 def _laid_onto(column: pl.Series, mapped: pl.DataFrame) -> pl.DataFrame:
@@ -327,8 +340,11 @@ class SheetCheck:
         `messages` maps a dataframe-level check's name to a function of the failing row giving
         (column, zh, en); column checks are worded from the check itself.
         """
+        from pipelines.inputs.models import pa, pandas_unloaded  # pandera, on first use
+
         try:
-            model.validate(frame, lazy=True)
+            with pandas_unloaded():
+                model.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
             cases = err.failure_cases
             for case in cases.iter_rows(named=True):
@@ -360,6 +376,8 @@ class SheetCheck:
             _col=pl.lit(self.sheet.header(naming), dtype=pl.String),
             _val=self.col(naming),
         ).select(*schema, *location)
+        if not (self._all_bad or self._bad or self._bad_single):
+            return frame  # every row passed: no filtered copy
         return frame.filter(~self.bad())
 
 

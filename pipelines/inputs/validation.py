@@ -7,9 +7,9 @@ whole file at once, not one cell per attempt):
    problem naming its row, column and value;
 2. references, by Polars joins against the load context: scheme, unit (after trimming, NFKC and
    aliases), unit type, indicator of the unit's rubric, content item, clause, target;
-3. ranges, by pandera models on the joined frame: counts whole and not negative, adopted items
-   within the count, scores within the indicator's max, ratios within 0..1, places within
-   1..peers, points within the clause's value.
+3. ranges, by pandera models (`models.py`) on the joined frame: counts whole and not negative,
+   adopted items within the count, scores within the indicator's max, ratios within 0..1,
+   places within 1..peers, points within the clause's value.
 
 Rows with any problem are left out of the frames, so a frame never holds half-checked values; a
 caller refuses the load whenever the problem list is not empty.
@@ -25,16 +25,16 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any
 
-import pandera.polars as pa
 import polars as pl
 
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.normalize import (
     NormalizeError,
     code_key,
-    match_key,
     parse_bool,
     parse_month,
     parse_number,
@@ -50,6 +50,7 @@ from pipelines.inputs.sheet_check import (
     fmt_number,
     formatted,
     i_frame,
+    key_of,
     keys,
     unit_lookup,
 )
@@ -132,11 +133,6 @@ NAMING_COLUMN = {
     "adjustments": "reason",
     "metrics": "metric",
 }
-
-# The most items one unit can plausibly report for one content item in one month; a larger count
-# is a typo (or a number pasted into the wrong column), and would not fit the warehouse's INTEGER.
-MAX_COUNT = 1_000_000
-
 
 def empty_frame(kind: str, located: bool = False) -> pl.DataFrame:
     """An empty fact frame of this kind (with the location columns when `located`)."""
@@ -403,13 +399,17 @@ class _SheetCheck(SheetCheck):
         return super().located(FACT_SCHEMAS[kind], LOCATION_SCHEMA, NAMING_COLUMN[kind], data)
 
 
+def _models() -> ModuleType:
+    """The pandera models of the range checks, imported on the first validation (with pandera:
+    see pipelines/inputs/models.py)."""
+    from pipelines.inputs import models
+
+    return models
+
+
 _fmt = fmt_number
 _i_frame = i_frame
 _unit_lookup = unit_lookup
-
-
-def _whole(data: Any) -> pl.LazyFrame:
-    return data.lazyframe.select((pl.col(data.key) % 1).abs() < TOLERANCE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,19 +423,19 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     names = check.text("unit", required=True).to_list()
     # A unit already known under an equivalent spelling keeps its known name.
     known = {
-        (s, match_key(u)): u
+        (s, key_of(u)): u
         for s, u in ctx.units.select("scheme", "unit").iter_rows()
     }
     units = [
-        known.get((s, match_key(u)), u) if s is not None and u is not None else u
+        known.get((s, key_of(u)), u) if s is not None and u is not None else u
         for s, u in zip(schemes, names, strict=True)
     ]
     types_by_scheme: dict[str, dict[str, str]] = {}
     for s, t in ctx.dims["unit_types"].select("scheme", "unit_type").iter_rows():
-        types_by_scheme.setdefault(s, {})[match_key(t)] = t
+        types_by_scheme.setdefault(s, {})[key_of(t)] = t
     unit_types: list[str | None] = []
     for i, cell in enumerate(check.raw("unit_type")):
-        key, s = match_key(cell), schemes[i]
+        key, s = key_of(cell), schemes[i]
         found = types_by_scheme.get(s or "", {}).get(key or "")
         if key is None:
             check.add(i, "unit_type", *REQUIRED)
@@ -449,7 +449,7 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     alias_rows: dict[str, list[Any]] = {k: [] for k in [*ALIAS_FRAME_SCHEMA, *LOCATION_SCHEMA]}
     for i, cell in enumerate(check.raw("aliases")):
         for alias in split_aliases(cell):
-            if units[i] is None or match_key(alias) == match_key(units[i]):
+            if units[i] is None or key_of(alias) == key_of(units[i]):
                 continue  # an alias equal to the unit's own name adds nothing
             for k, v in zip(
                 (*ALIAS_FRAME_SCHEMA, *LOCATION_SCHEMA),
@@ -472,27 +472,6 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
 # ---------------------------------------------------------------------------------------------
 # content 内容保障月报
 # ---------------------------------------------------------------------------------------------
-
-
-class _ContentModel(pa.DataFrameModel):
-    """Counts are whole and not negative; adopted items never exceed the count."""
-
-    count: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
-    city_adopted: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
-    province_adopted: float = pa.Field(nullable=True, ge=0, le=MAX_COUNT)
-
-    @pa.check("count", "city_adopted", "province_adopted", name="whole_number")
-    def _whole_number(cls, data: Any) -> pl.LazyFrame:
-        return _whole(data)
-
-    @pa.dataframe_check(name="adopted_above_count")
-    def _adopted(cls, data: Any) -> pl.LazyFrame:
-        c, a, p = pl.col("count"), pl.col("city_adopted"), pl.col("province_adopted")
-        ok = (a + p <= c + TOLERANCE) | c.is_null() | (c < 0) | (a < 0) | (p < 0)
-        return data.lazyframe.select(ok.fill_null(True))
-
-    class Config:
-        strict = False
 
 
 def _content(check: _SheetCheck) -> pl.DataFrame:
@@ -537,7 +516,7 @@ def _content(check: _SheetCheck) -> pl.DataFrame:
         return ("count", f"市级录用({a}) + 省级录用({p}) 超过 条数({c})",
                 f"city_adopted ({a}) + province_adopted ({p}) exceed count ({c})")
 
-    check.run_model(_ContentModel, frame, {"adopted_above_count": adopted})
+    check.run_model(_models().ContentModel, frame, {"adopted_above_count": adopted})
     return check.located(
         "content",
         {
@@ -563,58 +542,6 @@ def _int(values: pl.Series) -> pl.Series:
 # ---------------------------------------------------------------------------------------------
 # yearend 年终评分
 # ---------------------------------------------------------------------------------------------
-
-
-class _YearendModel(pa.DataFrameModel):
-    """Inputs are not negative; scores within max; ratios within 0..1; places within peers."""
-
-    score: float = pa.Field(nullable=True, ge=0)
-    deduction: float = pa.Field(nullable=True, ge=0)
-    actual: float = pa.Field(nullable=True, ge=0)
-    numerator: float = pa.Field(nullable=True, ge=0)
-    denominator: float = pa.Field(nullable=True, ge=0)
-    times: float = pa.Field(nullable=True, ge=0)
-    place: float = pa.Field(nullable=True, ge=1)
-    max_points: float = pa.Field(nullable=True)
-    peers: float = pa.Field(nullable=True)
-    is_ratio: bool
-    is_rate: bool
-    ratio_refuses: bool  # a ratio rule with above_one: refuse (the default)
-
-    @pa.check("place", name="whole_number")
-    def _place_whole(cls, data: Any) -> pl.LazyFrame:
-        return _whole(data)
-
-    @pa.dataframe_check(name="score_above_max")
-    def _score_max(cls, data: Any) -> pl.LazyFrame:
-        ok = pl.col("score") <= pl.col("max_points") + TOLERANCE
-        return data.lazyframe.select(ok.fill_null(True))
-
-    @pa.dataframe_check(name="place_above_peers")
-    def _place_peers(cls, data: Any) -> pl.LazyFrame:
-        return data.lazyframe.select((pl.col("place") <= pl.col("peers")).fill_null(True))
-
-    @pa.dataframe_check(name="rate_above_one")
-    def _rate_above_one(cls, data: Any) -> pl.LazyFrame:
-        bad = pl.col("is_rate") & (pl.col("actual") > 1 + TOLERANCE)
-        return data.lazyframe.select((~bad).fill_null(True))
-
-    @pa.dataframe_check(name="ratio_zero_denominator")
-    def _zero_denominator(cls, data: Any) -> pl.LazyFrame:
-        bad = pl.col("is_ratio") & (pl.col("denominator") == 0)
-        return data.lazyframe.select((~bad).fill_null(True))
-
-    @pa.dataframe_check(name="ratio_above_one")
-    def _ratio_above_one(cls, data: Any) -> pl.LazyFrame:
-        bad = (
-            pl.col("ratio_refuses")
-            & (pl.col("denominator") > 0)
-            & (pl.col("numerator") > pl.col("denominator") + TOLERANCE)
-        )
-        return data.lazyframe.select((~bad).fill_null(True))
-
-    class Config:
-        strict = False
 
 
 _NUMERIC_YEAREND = ("score", "deduction", "numerator", "denominator", "times")
@@ -799,7 +726,7 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
             f"the actual rate {_fmt(r['actual'])} is above 100%: a rate runs from 0 to 1 "
             "(0% to 100%)"),
     }
-    check.run_model(_YearendModel, frame, messages)
+    check.run_model(_models().YearendModel, frame, messages)
     return check.located(
         "yearend",
         {
@@ -832,7 +759,7 @@ def _part_lookup(ctx: LoadContext) -> pl.DataFrame:
             kind = rule.pop("kind")
             rows.append({
                 "scheme": r["scheme"], "rubric": r["rubric"], "code": r["code"],
-                "_pkey": match_key(p["name"]), "_part": p["name"], "_pkind": kind,
+                "_pkey": key_of(p["name"]), "_part": p["name"], "_pkind": kind,
                 "_pparams": json.dumps(rule, ensure_ascii=False),
                 "_pmax": float(p["max_points"]),
                 "_ppeers": rule.get("peers") if kind == "rank_tiers" else None,
@@ -910,25 +837,11 @@ def _resolve_parts(check: SheetCheck, joined: pl.DataFrame, part: pl.Series, act
 # ---------------------------------------------------------------------------------------------
 
 
-class _AdjustmentModel(pa.DataFrameModel):
-    """Points given are above 0 and within the clause's value for the level."""
-
-    points: float = pa.Field(nullable=True, gt=0)
-    expected: float = pa.Field(nullable=True)
-
-    @pa.dataframe_check(name="points_above_clause")
-    def _within(cls, data: Any) -> pl.LazyFrame:
-        ok = pl.col("points") <= pl.col("expected") + TOLERANCE
-        return data.lazyframe.select(ok.fill_null(True))
-
-    class Config:
-        strict = False
-
-
+@cache
 def _level_names(label: str | None) -> dict[str, str]:
-    names = {match_key(lv): lv for lv in LEVELS}
+    names = {key_of(lv): lv for lv in LEVELS}
     if label:
-        names[match_key(label)] = "县级"
+        names[key_of(label)] = "县级"
     return names
 
 
@@ -950,14 +863,14 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
     for s, k, c, lv, pts in clauses.select("scheme", "kind", "clause", "level",
                                            "points").iter_rows():
         by_clause.setdefault((s, k, c), {})[lv] = pts
-    kind_keys = {match_key(k): k for k in ADJUSTMENT_KINDS}
+    kind_keys = {key_of(k): k for k in ADJUSTMENT_KINDS}
 
     kinds: list[str | None] = []
     clause_out: list[int | None] = []
     level_out: list[str | None] = []
     expected: list[float | None] = []
     for i, s in enumerate(schemes):
-        kind = kind_keys.get(match_key(kinds_raw[i]) or "")
+        kind = kind_keys.get(key_of(kinds_raw[i]) or "")
         kinds.append(kind)
         clause_out.append(None)
         level_out.append(None)
@@ -1000,7 +913,7 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
             check.add(i, "level", f"该条款按级别计分,请填写级别;可选: {allowed}",
                       f"the clause has levels: a level is needed ({allowed})")
             continue
-        level = names.get(match_key(levels_raw[i]) or "")
+        level = names.get(key_of(levels_raw[i]) or "")
         if level is None or level not in values:
             check.add(i, "level", f"级别不适用于该条款;可选: {allowed}",
                       f"unknown level for this clause; its levels are {allowed}")
@@ -1010,7 +923,7 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
 
     frame = _i_frame(check.n, points=(points, pl.Float64), expected=(expected, pl.Float64))
     check.run_model(
-        _AdjustmentModel,
+        _models().AdjustmentModel,
         frame,
         {"points_above_clause": lambda r: (
             "points", f"分值超过该条款该级别的分值 {_fmt(r['expected'])}",
@@ -1068,14 +981,14 @@ def _metrics(check: _SheetCheck) -> pl.DataFrame:
     targets = ctx.dims["targets"].select("scheme", "target", "name", "measure")
     lookup: dict[tuple[str, str], tuple[str, str]] = {}
     for s, code, name, measure in targets.iter_rows():
-        lookup.setdefault((s, match_key(name)), (code, measure))
-        lookup[(s, match_key(code))] = (code, measure)  # codes win over names
+        lookup.setdefault((s, key_of(name)), (code, measure))
+        lookup[(s, key_of(code))] = (code, measure)  # codes win over names
     metrics: list[str | None] = []
     values: list[float | None] = []
     metric_cells = check.raw("metric")
     value_cells = check.raw("value")
     for i, s in enumerate(schemes):
-        key = match_key(metric_cells[i])
+        key = key_of(metric_cells[i])
         found = lookup.get((s, key)) if s is not None and key is not None else None
         if key is None:
             check.add(i, "metric", *REQUIRED)
