@@ -230,3 +230,79 @@ def test_pandera_checks_report_the_same_without_pandas_loaded(tmp_path, input_ct
             for p in validate_located(sheet, input_ctx).problems]
     assert sorted(out[:-1]) == sorted(here)
     assert {line.split("|")[0] for line in here} == {"2", "3", "4"}
+
+
+# ---------------------------------------------------------------- sheets checked together ----
+
+
+def _month_file(tmp_path: Path, name: str, rows: list[str], header: str = ",".join(CONTENT)
+                ) -> Path:
+    path = tmp_path / name
+    path.write_text(header + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+MONTHS = {
+    "一月.csv": ["jintan-2013,2013-01,儒林镇,1,5,0,0", "jintan-2013,2013-01,儒林镇,2,-1,0,0",
+                "jintan-2013,2013-01,无此镇,3,2,0,0"],
+    "二月.csv": ["jintan-2013,2013-02,儒林镇,1,5,9,0", "jintan-2013,2013-02,金坛市档案局,2,x,0,0"],
+    "三月.csv": ["jintan-2013,2013-03,儒林镇,1,5,0,0", "jintan-2013,2013-03,儒林镇,2,1,0,0"],
+}
+
+
+def test_sheets_checked_together_give_what_each_gives_alone(tmp_path, input_ctx):
+    from pipelines.inputs.validation import validate_together
+
+    sheets = [read_file(_month_file(tmp_path, name, rows))[0] for name, rows in MONTHS.items()]
+    alone = [validate_located(s, input_ctx) for s in sheets]
+    frames, problems = validate_together(sheets, input_ctx)
+    assert sorted(problems) == sorted(p for r in alone for p in r.problems)
+    assert {(Path(p.file).name, p.row, p.column) for p in problems} == {
+        ("一月.csv", 3, "条数"), ("一月.csv", 4, "单位"), ("二月.csv", 2, "条数"),
+        ("二月.csv", 3, "条数")}
+    assert len(frames) == 3
+    for frame, single in zip(frames, alone, strict=True):
+        assert frame.equals(single.frame)
+    assert [f.height for f in frames] == [1, 0, 2]
+
+
+def test_a_missing_column_is_named_in_every_file_checked_together(tmp_path, input_ctx):
+    from pipelines.inputs.validation import validate_together
+
+    header = "方案,年度,单位,指标,得分"  # yueyang's indicators 1-3 are scored from 扣分
+    rows = {"年终0.csv": ["yueyang-2017,2017,平江县,1,1", "yueyang-2017,2017,平江县,2,1"],
+            "年终1.csv": ["yueyang-2017,2017,平江县,3,1"],
+            "年终2.csv": []}
+    sheets = [read_file(_month_file(tmp_path, name, r, header))[0] for name, r in rows.items()]
+    frames, problems = validate_together(sheets, input_ctx)
+    alone = [p for s in sheets for p in validate_located(s, input_ctx).problems]
+    assert sorted(problems) == sorted(alone)
+    # Each file names the codes of its own rows; a file with no such row has no problem.
+    assert sorted((Path(p.file).name, p.row, p.column, p.problem_en[-20:]) for p in problems) == [
+        ("年终0.csv", 1, "扣分", "indicators need it: 1, 2"[-20:]),
+        ("年终1.csv", 1, "扣分", "indicators need it: 3"[-20:])]
+    assert [f.height for f in frames] == [0, 0, 0]
+
+
+def test_a_load_in_small_batches_gives_the_same_report_and_rows(tmp_path, input_ctx, monkeypatch):
+    import pipelines.inputs.load as load
+
+    good = {name: [r for r in rows if ",-1," not in r and "无此" not in r and ",x," not in r
+                   and ",9," not in r] for name, rows in MONTHS.items()}
+    good["二月.csv"].append("jintan-2013,2013-02,儒林镇,3,2,0,0")
+    paths = [_month_file(tmp_path, name, rows) for name, rows in good.items()]
+    whole = read_inputs(paths, input_ctx)
+    monkeypatch.setattr(load, "BATCH_ROWS", 1)
+    small = read_inputs(paths, input_ctx)
+    for path in paths:
+        assert whole.rows_of(path, "content").equals(small.rows_of(path, "content"))
+    assert [(f.path, f.rows) for f in whole.files] == [(f.path, f.rows) for f in small.files] == [
+        (paths[0], 1), (paths[1], 1), (paths[2], 2)]
+    bad = [_month_file(tmp_path, "坏" + name, rows) for name, rows in MONTHS.items()]
+    reports = []
+    for batch_rows in (1, 1_000_000):
+        monkeypatch.setattr(load, "BATCH_ROWS", batch_rows)
+        with pytest.raises(InputRejected) as err:
+            read_inputs(bad, input_ctx)
+        reports.append(err.value.report())
+    assert reports[0] == reports[1] and "坏一月.csv" in reports[0] and "坏二月.csv" in reports[0]

@@ -29,12 +29,17 @@ from pipelines.inputs.templates import LOAD_ORDER
 from pipelines.inputs.validation import (
     ALIAS_FRAME_SCHEMA,
     LOCATION_SCHEMA,
+    batch_key,
     duplicate_problems,
     empty_frame,
     strip_location,
     unit_load_problems,
     validate_located,
+    validate_together,
 )
+
+# The most rows validated in one pass (sheets of one kind with the same columns together).
+BATCH_ROWS = 1_000_000
 
 
 class FileLoad(NamedTuple):
@@ -98,8 +103,9 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     of the other kinds. The same key twice in the load, within a file or across files, is a
     problem on every row concerned.
 
-    Memory stays near one file's text at a time: a CSV whose header row says it is not a units
-    file is read and validated after the units, and its text dropped before the next is read.
+    Memory stays near one batch's text at a time: a CSV whose header row says it is not a units
+    file is read after the units; sheets of one kind with the same columns are validated
+    together up to BATCH_ROWS rows (a year's monthly files at once), and their text dropped.
     """
     paths = [Path(p) for p in paths]
     problems: list[Problem] = []
@@ -140,18 +146,32 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets["units"] else ctx
 
     parts: dict[str, list[tuple[int, pl.DataFrame]]] = {kind: [] for kind in LOAD_ORDER}
+    # Sheets waiting to be validated together (same kind, columns and headers), up to
+    # BATCH_ROWS rows: a year's monthly files in one pass, with one batch's text in memory.
+    pending: dict[tuple, list[tuple[int, RawSheet]]] = {}
+
+    def flush(key: tuple) -> None:
+        nonlocal problems
+        batch = pending.pop(key, [])
+        if not batch:
+            return
+        frames, found = validate_together([sheet for _, sheet in batch], loaded_ctx)
+        problems += found
+        for (i, sheet), frame in zip(batch, frames, strict=True):
+            parts[sheet.kind].append((i, frame))
+            sheet.frame = sheet.frame.clear()  # the text is no longer needed
 
     def validate(i: int, sheet: RawSheet) -> None:
-        nonlocal problems
         if sheet.kind == "units":  # told apart wrongly from its header row: one more problem
             problems.append(Problem(str(paths[i]), sheet.sheet, sheet.header_row, None, None,
                                     "单位名录须与其他数据分开、先行识别,请勿混在同一文件",
                                     "a units list must be its own file"))
             return
-        result = validate_located(sheet, loaded_ctx)
-        problems += result.problems
-        parts[sheet.kind].append((i, result.frame))
-        sheet.frame = sheet.frame.clear()  # the text is no longer needed
+        key = batch_key(sheet)
+        waiting = sum(s.frame.height for _, s in pending.get(key, []))
+        if waiting and waiting + sheet.frame.height > BATCH_ROWS:
+            flush(key)
+        pending.setdefault(key, []).append((i, sheet))
 
     for kind in LOAD_ORDER[1:]:
         for i, sheet in sheets[kind]:
@@ -159,6 +179,8 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     for i in sorted(later):
         for sheet in read(i):
             validate(i, sheet)
+    for key in list(pending):
+        flush(key)
 
     located: dict[str, pl.DataFrame] = {"units": _with_alias_lists(units_located, aliases)}
     for kind in LOAD_ORDER:

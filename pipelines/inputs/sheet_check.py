@@ -142,14 +142,26 @@ def fmt_number(x: float | None) -> str:
 
 
 class SheetCheck:
-    """One sheet under validation: its text columns, typed columns, and the problems found."""
+    """One sheet under validation: its text columns, typed columns, and the problems found.
 
-    def __init__(self, sheet: RawSheet, ctx: LoadContext):
+    Several sheets of one kind with the same columns and headers (a load's monthly files) can be
+    checked as one (`SheetCheck.together`): fewer, larger column operations; each problem and
+    each validated row still names its own file, sheet and Excel row.
+    """
+
+    def __init__(self, sheet: RawSheet, ctx: LoadContext,
+                 sources: list[RawSheet] | None = None):
         self.sheet = sheet
         self.ctx = ctx
         self.n = sheet.frame.height
         self.frame = sheet.frame
         self.rows = sheet.row_numbers
+        # Checked together: the sheet each row comes from (an index into `sources`).
+        self.sources = sources or [sheet]
+        self.source: pl.Series | None = None
+        if sources is not None and len(sources) > 1:
+            self.source = pl.concat([pl.repeat(k, s.frame.height, dtype=pl.UInt32, eager=True)
+                                     for k, s in enumerate(sources)])
         self.problems: list[Problem] = []
         self._lists: dict[str, list[str | None]] = {}
         self._bad: list[pl.Series] = []
@@ -183,8 +195,9 @@ class SheetCheck:
         """A problem in data row i (0-based) and column (canonical name)."""
         if value is _MISSING:
             value = self.raw(column)[i] if column and self.has(column) else None
+        src = self.sheet if self.source is None else self.sources[self.source[i]]
         self.problems.append(
-            Problem(self.sheet.file, self.sheet.sheet, int(self.rows[i]),
+            Problem(src.file, src.sheet, int(self.rows[i]),
                     self.sheet.header(column) if column else None,
                     None if value is None else str(value), zh, en)
         )
@@ -203,18 +216,36 @@ class SheetCheck:
         zhs = [zh] * len(rows) if isinstance(zh, str) else zh.gather(idx).to_list()
         ens = [en] * len(rows) if isinstance(en, str) else en.gather(idx).to_list()
         header = self.sheet.header(column) if column else None
-        for row, cell, z, e in zip(rows, cells, zhs, ens, strict=True):
-            self.problems.append(Problem(self.sheet.file, self.sheet.sheet, row, header,
+        srcs = ([self.sheet] * len(rows) if self.source is None
+                else [self.sources[k] for k in self.source.gather(idx).to_list()])
+        for src, row, cell, z, e in zip(srcs, rows, cells, zhs, ens, strict=True):
+            self.problems.append(Problem(src.file, src.sheet, row, header,
                                          None if cell is None else _shown(cell), z, e))
         self._bad.append(idx)
 
-    def add_sheet(self, column: str | None, zh: str, en: str) -> None:
-        """A problem with the sheet as a whole (reported on the header row)."""
-        self.problems.append(
-            Problem(self.sheet.file, self.sheet.sheet, self.sheet.header_row,
-                    self.sheet.header(column) if column else None, None, zh, en)
-        )
-        self._all_bad = True
+    def add_sheet(self, column: str | None, zh: str, en: str, source: int | None = None
+                  ) -> None:
+        """A problem with the sheet as a whole (reported on the header row); checked together,
+        with one `source` sheet (every one when None)."""
+        targets = range(len(self.sources)) if source is None else [source]
+        for k in targets:
+            src = self.sources[k]
+            self.problems.append(
+                Problem(src.file, src.sheet, src.header_row,
+                        src.header(column) if column else None, None, zh, en)
+            )
+        if self.source is None or source is None:
+            self._all_bad = True
+        else:
+            self._bad.append((self.source == source).arg_true())
+
+    def by_source(self, mask: pl.Series) -> list[tuple[int, pl.Series]]:
+        """The mask restricted to each source sheet that has a true row in it (one sheet: the
+        mask itself), for problems a sheet has as a whole."""
+        if self.source is None:
+            return [(0, mask)] if mask.fill_null(False).any() else []
+        return [(k, part) for k in range(len(self.sources))
+                if (part := mask & (self.source == k)).fill_null(False).any()]
 
     def bad(self) -> pl.Series:
         """Does each row have a problem?"""
@@ -369,16 +400,51 @@ class SheetCheck:
                           else pl.Series(value, dtype=schema[name], strict=False))
                    .alias(name).cast(schema[name], strict=False)
                    for name, value in data.items()}
+        if self.source is None:
+            file: pl.Series | pl.Expr = pl.lit(self.sheet.file, dtype=pl.String)
+            sheet: pl.Series | pl.Expr = pl.lit(self.sheet.sheet, dtype=pl.String)
+            extra: dict[str, pl.Series] = {}
+        else:
+            file = pl.Series([s.file for s in self.sources], dtype=pl.String).gather(self.source)
+            sheet = pl.Series([s.sheet for s in self.sources], dtype=pl.String).gather(
+                self.source)
+            extra = {"_src": self.source}
         frame = pl.DataFrame(columns).with_columns(
-            _file=pl.lit(self.sheet.file, dtype=pl.String),
-            _sheet=pl.lit(self.sheet.sheet, dtype=pl.String),
+            _file=file,
+            _sheet=sheet,
             _row=self.rows.cast(pl.Int32),
             _col=pl.lit(self.sheet.header(naming), dtype=pl.String),
             _val=self.col(naming),
-        ).select(*schema, *location)
+            **extra,
+        ).select(*schema, *location, *extra)
         if not (self._all_bad or self._bad or self._bad_single):
             return frame  # every row passed: no filtered copy
         return frame.filter(~self.bad())
+
+    @classmethod
+    def together(cls, sheets: list[RawSheet], ctx: LoadContext) -> SheetCheck:
+        """One check of several sheets of one kind with the same columns and headers."""
+        first = sheets[0]
+        if len(sheets) == 1:
+            return cls(first, ctx)
+        combined = RawSheet(
+            file=first.file, sheet=first.sheet, kind=first.kind,
+            frame=pl.concat([s.frame for s in sheets], how="vertical"),
+            row_numbers=pl.concat([s.row_numbers for s in sheets]),
+            headers=first.headers, header_row=first.header_row)
+        return cls(combined, ctx, sources=sheets)
+
+    def split(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
+        """The validated rows of each source sheet (slices of `frame`, in order, no copy)."""
+        if self.source is None:
+            return [frame]
+        found = dict(frame.get_column("_src").value_counts().iter_rows())
+        frame = frame.drop("_src")
+        parts, offset = [], 0
+        for count in (found.get(k, 0) for k in range(len(self.sources))):
+            parts.append(frame.slice(offset, count))
+            offset += count
+        return parts
 
 
 def _parsed(fn: Callable[..., Any], cell: str | None, kwargs: dict[str, Any]

@@ -202,13 +202,26 @@ def validate_located(sheet: RawSheet, ctx: LoadContext) -> Validated:
     if sheet.kind == "units":
         frame, aliases = _units(check)
         return Validated("units", frame, check.problems, aliases)
-    builders: dict[str, Callable[[_SheetCheck], pl.DataFrame]] = {
-        "content": _content,
-        "yearend": _yearend,
-        "adjustments": _adjustments,
-        "metrics": _metrics,
-    }
-    return Validated(sheet.kind, builders[sheet.kind](check), check.problems)
+    return Validated(sheet.kind, _BUILDERS[sheet.kind](check), check.problems)
+
+
+def batch_key(sheet: RawSheet) -> tuple:
+    """Sheets with the same key can be validated together (`validate_together`): one kind (not
+    units), the same columns and the same headers as written."""
+    return (sheet.kind, tuple(sheet.frame.columns), tuple(sorted(sheet.headers.items())))
+
+
+def validate_together(sheets: list[RawSheet], ctx: LoadContext
+                      ) -> tuple[list[pl.DataFrame], list[Problem]]:
+    """Row-level validation of several sheets with the same `batch_key` in one pass (a load's
+    monthly files: fewer, larger column operations). Gives each sheet's located frame, as
+    `validate_located` would, and every problem, each naming its own file and Excel row."""
+    kind = sheets[0].kind
+    if kind == "units" or any(batch_key(s) != batch_key(sheets[0]) for s in sheets):
+        raise ValueError("validate_together takes sheets of one kind (not units) with the same "
+                         "columns and headers")
+    check = _SheetCheck.together(sheets, ctx)
+    return check.split(_BUILDERS[kind](check)), check.problems
 
 
 def duplicate_problems(kind: str, frames: Iterable[pl.DataFrame]) -> list[Problem]:
@@ -429,7 +442,7 @@ def _units(check: _SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     units = [
         known.get((s, key_of(u)), u) if s is not None and u is not None else u
         for s, u in zip(schemes, names, strict=True)
-    ]
+    ] if known else names
     types_by_scheme: dict[str, dict[str, str]] = {}
     for s, t in ctx.dims["unit_types"].select("scheme", "unit_type").iter_rows():
         types_by_scheme.setdefault(s, {})[key_of(t)] = t
@@ -654,15 +667,18 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
         if not needs.any():
             continue
         if not check.has(column):
-            need_codes = col("code").filter(needs).unique(maintain_order=True).to_list()
-            shown = ", ".join(need_codes[:20]) + (f" … (+{len(need_codes) - 20})"
-                                                  if len(need_codes) > 20 else "")
-            zh_col = INPUT_COLUMN_ZH[column]
-            check.add_sheet(
-                column,
-                f"缺少「{zh_col}」列:以下指标的计分规则需要它: {shown}",
-                f"the column '{zh_col}' [{column}] is missing; these indicators need it: {shown}",
-            )
+            for source, needs_here in check.by_source(needs):  # each file names its own codes
+                need_codes = col("code").filter(needs_here).unique(maintain_order=True).to_list()
+                shown = ", ".join(need_codes[:20]) + (f" … (+{len(need_codes) - 20})"
+                                                      if len(need_codes) > 20 else "")
+                zh_col = INPUT_COLUMN_ZH[column]
+                check.add_sheet(
+                    column,
+                    f"缺少「{zh_col}」列:以下指标的计分规则需要它: {shown}",
+                    f"the column '{zh_col}' [{column}] is missing; these indicators need it: "
+                    f"{shown}",
+                    source=source,
+                )
             continue
         rule_zh = col("rule_kind").replace_strict(kind_zh, default="", return_dtype=pl.String)
         check.add_many(
@@ -865,6 +881,10 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
         by_clause.setdefault((s, k, c), {})[lv] = pts
     kind_keys = {key_of(k): k for k in ADJUSTMENT_KINDS}
 
+    numbers_of: dict[tuple[str, str], list[int]] = {}
+    for cs, ck, c in by_clause:
+        numbers_of.setdefault((cs, ck), []).append(c)
+
     kinds: list[str | None] = []
     clause_out: list[int | None] = []
     level_out: list[str | None] = []
@@ -881,7 +901,7 @@ def _adjustments(check: _SheetCheck) -> pl.DataFrame:
         if s is None or kind is None:
             continue
         scheme = ctx.schemes[s]
-        numbers = sorted(c for (cs, ck, c) in by_clause if cs == s and ck == kind)
+        numbers = sorted(numbers_of.get((s, kind), []))
         if not numbers:
             check.add(i, "kind", f"方案「{s}」没有{kind}条款", f"the scheme has no {kind} clause")
             continue
@@ -1023,3 +1043,11 @@ def _metrics(check: _SheetCheck) -> pl.DataFrame:
             "value": values,
         },
     )
+
+
+_BUILDERS: dict[str, Callable[[_SheetCheck], pl.DataFrame]] = {
+    "content": _content,
+    "yearend": _yearend,
+    "adjustments": _adjustments,
+    "metrics": _metrics,
+}
