@@ -39,7 +39,7 @@ from pipelines.inputs.validation import (
 )
 
 # The most rows validated in one pass (sheets of one kind with the same columns together).
-BATCH_ROWS = 1_000_000
+BATCH_ROWS = 500_000
 
 
 class FileLoad(NamedTuple):
@@ -105,7 +105,8 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
 
     Memory stays near one batch's text at a time: a CSV whose header row says it is not a units
     file is read after the units; sheets of one kind with the same columns are validated
-    together up to BATCH_ROWS rows (a year's monthly files at once), and their text dropped.
+    together up to BATCH_ROWS rows (a year's monthly files in two passes), and their text
+    dropped.
     """
     paths = [Path(p) for p in paths]
     problems: list[Problem] = []
@@ -146,8 +147,8 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets["units"] else ctx
 
     parts: dict[str, list[tuple[int, pl.DataFrame]]] = {kind: [] for kind in LOAD_ORDER}
-    # Sheets waiting to be validated together (same kind, columns and headers), up to
-    # BATCH_ROWS rows: a year's monthly files in one pass, with one batch's text in memory.
+    # Sheets waiting to be validated together (same kind, columns and headers, one after the
+    # other), up to BATCH_ROWS rows: monthly files in a few passes, one batch's text in memory.
     pending: dict[tuple, list[tuple[int, RawSheet]]] = {}
 
     def flush(key: tuple) -> None:
@@ -168,6 +169,8 @@ def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
                                     "a units list must be its own file"))
             return
         key = batch_key(sheet)
+        for other in [k for k in pending if k != key]:  # one batch's text at a time
+            flush(other)
         waiting = sum(s.frame.height for _, s in pending.get(key, []))
         if waiting and waiting + sheet.frame.height > BATCH_ROWS:
             flush(key)
