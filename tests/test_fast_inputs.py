@@ -306,3 +306,26 @@ def test_a_load_in_small_batches_gives_the_same_report_and_rows(tmp_path, input_
             read_inputs(bad, input_ctx)
         reports.append(err.value.report())
     assert reports[0] == reports[1] and "坏一月.csv" in reports[0] and "坏二月.csv" in reports[0]
+
+
+@pytest.mark.parametrize("cells", [
+    ["12", "3", None, "0.30", "7"],  # a plain cast gives every value: no join
+    ["12", "１２", "-0", "1,234", None],  # some need the normaliser: the join
+    ["-0", "0"],  # the sign of zero as parse_number gives it
+])
+def test_a_column_maps_the_same_with_or_without_the_join(cells, input_ctx):
+    import math
+
+    from pipelines.inputs.normalize import match_key, parse_number
+    from pipelines.inputs.readers import RawSheet
+    from pipelines.inputs.sheet_check import SheetCheck, map_unique
+
+    frame = pl.DataFrame({"count": cells}, schema={"count": pl.String})
+    sheet = RawSheet("f.csv", None, "content", frame, pl.Series(range(2, 2 + len(cells))))
+    out = SheetCheck(sheet, input_ctx).parse("count", parse_number).to_list()
+    want = [parse_number(c) for c in cells]
+    assert out == want
+    assert [math.copysign(1, v) for v in out if v is not None] == [
+        math.copysign(1, v) for v in want if v is not None]
+    assert map_unique(frame["count"], match_key, pl.String).to_list() == [
+        match_key(c) for c in cells]

@@ -98,8 +98,31 @@ def map_unique(series: pl.Series, fn: Callable[[Any], Any], dtype: pl.DataType) 
             if v not in memo:
                 memo[v] = fn(v)
             out.append(memo[v])
-    mapped = pl.DataFrame({"_raw": uniq, "_out": pl.Series(out, dtype=dtype)})
+    values = pl.Series(out, dtype=dtype)
+    same = _same_per_value(series, uniq, values)
+    if same is not None:
+        return same.alias(series.name)
+    mapped = pl.DataFrame({"_raw": uniq, "_out": values})
     return _laid_onto(series, mapped).get_column("_out").alias(series.name)
+
+
+def _same_per_value(column: pl.Series, uniq: pl.Series, values: pl.Series) -> pl.Series | None:
+    """The column mapped without a join when the mapping of its distinct values (`uniq` ->
+    `values`) is one Polars does itself: the identity (a key or text already canonical: "jintan-
+    2013", "2013-01", a unit's name) or a plain cast ("12" -> 12.0). Checked on every distinct
+    value, so each cell maps as it would through the join; None when it does not hold."""
+    if values.dtype == pl.String and column.dtype == pl.String:
+        candidate, direct = uniq, column
+    elif values.dtype in (pl.Float64, pl.Int64) and column.dtype == pl.String:
+        candidate = uniq.cast(values.dtype, strict=False)
+        direct = None
+    else:
+        return None
+    for a, b in zip(candidate.to_list(), values.to_list(), strict=True):
+        if a != b or (a is None) != (b is None) or (
+                isinstance(a, float) and math.copysign(1.0, a) != math.copysign(1.0, b)):
+            return None
+    return direct if direct is not None else column.cast(values.dtype, strict=False)
 
 
 def _format(template: str, columns: dict[str, pl.Series | str]) -> pl.Series:
@@ -275,6 +298,13 @@ class SheetCheck:
             values.append(value)
             zh.append(z)
             en.append(e)
+        if all(z is None for z in zh):  # no cell unreadable: perhaps no join at all
+            same = _same_per_value(col, uniq, pl.Series(values, dtype=dtype))
+            if same is not None:
+                out = same.alias(column)
+                if required:
+                    self.add_many(out.is_null(), column, *REQUIRED)
+                return out
         mapped = pl.DataFrame({"_raw": uniq, "_v": pl.Series(values, dtype=dtype),
                                "_zh": pl.Series(zh, dtype=pl.String),
                                "_en": pl.Series(en, dtype=pl.String)})
