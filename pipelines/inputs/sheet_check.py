@@ -210,7 +210,12 @@ class SheetCheck:
 
     def blank(self, column: str) -> pl.Series:
         """Is each cell blank (nothing but spaces)?"""
-        return map_unique(self.col(column), lambda v: clean_text(v) is None, pl.Boolean)
+        col = self.col(column)
+        texts = [v for v in col.unique().to_list() if v is not None and clean_text(v) is None]
+        blank = col.is_null()
+        if texts:
+            blank = blank | col.is_in(pl.Series(texts, dtype=pl.String).implode())
+        return blank.alias(column)
 
     # -- problems -------------------------------------------------------------------------------
 
@@ -324,7 +329,7 @@ class SheetCheck:
         lookup = {match_key(s): s for s in self.ctx.schemes}
         known = ", ".join(sorted(self.ctx.schemes)) or "(无 none)"
         key = keys(self.col("scheme"))
-        out = key.replace_strict(lookup, default=None, return_dtype=pl.String).alias("scheme")
+        out = map_unique(key, lookup.get, pl.String).alias("scheme")
         self.add_many(key.is_null(), "scheme", *REQUIRED)
         self.add_many(key.is_not_null() & out.is_null(), "scheme", f"未知的方案;已有方案: {known}",
                       f"unknown scheme; known schemes: {known}")
@@ -332,7 +337,7 @@ class SheetCheck:
 
     def _scheme_year(self, schemes: pl.Series) -> pl.Series:
         years = {s: sc.year for s, sc in self.ctx.schemes.items()}
-        return schemes.replace_strict(years, default=None, return_dtype=pl.Int64)
+        return map_unique(schemes, years.get, pl.Int64)
 
     def check_year(self, schemes: pl.Series, years: pl.Series) -> None:
         want = self._scheme_year(schemes)
