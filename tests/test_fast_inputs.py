@@ -329,3 +329,18 @@ def test_a_column_maps_the_same_with_or_without_the_join(cells, input_ctx):
         math.copysign(1, v) for v in want if v is not None]
     assert map_unique(frame["count"], match_key, pl.String).to_list() == [
         match_key(c) for c in cells]
+
+
+def test_remembered_normalisations_are_short_and_end_with_the_load(tmp_path, input_ctx):
+    from pipelines.inputs import sheet_check
+
+    long_name = "无此单位" * 40
+    path = _month_file(tmp_path, "月报.csv", ["jintan-2013,2013-01,儒林镇,1,5,0,0",
+                                             f"jintan-2013,2013-01,{long_name},2,5,0,0"])
+    [sheet] = read_file(path)
+    validate_located(sheet, input_ctx)
+    remembered = [k for table in sheet_check._MEMO.values() for k in table]
+    assert "儒林镇" in remembered and long_name not in remembered
+    with pytest.raises(InputRejected):
+        read_inputs([path], input_ctx)
+    assert sheet_check._MEMO == {}

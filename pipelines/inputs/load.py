@@ -25,6 +25,7 @@ from pipelines.inputs.readers import (
     match_headers,
     read_file_checked,
 )
+from pipelines.inputs.sheet_check import forget_normalised
 from pipelines.inputs.templates import LOAD_ORDER
 from pipelines.inputs.validation import (
     ALIAS_FRAME_SCHEMA,
@@ -97,6 +98,15 @@ def sha256_file(path: Path) -> str:
 
 
 def read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
+    """Read and validate every file; raise InputRejected with every problem of every file
+    (see `_read_inputs`). The normalisations remembered during the load are forgotten after."""
+    try:
+        return _read_inputs(paths, ctx)
+    finally:
+        forget_normalised()
+
+
+def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     """Read and validate every file; raise InputRejected with every problem of every file.
 
     Units sheets are validated first and their units made known (`ctx.with_units`) to the sheets

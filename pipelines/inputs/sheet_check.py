@@ -49,15 +49,30 @@ def keys(values: pl.Series | list) -> pl.Series:
 # sheets and files of a process (a load of 16 files names the same 6,000 units 16 times).
 _PURE = frozenset({clean_text, match_key, code_key, parse_number, parse_month, parse_year,
                    parse_bool})
+# Only short texts (names, numbers, months, codes) are remembered, at most _MEMO_LIMIT per
+# normaliser (the table starts afresh past it), and a load forgets them when it ends
+# (`forget_normalised`): a server validating many uploads keeps no cells.
 _MEMO: dict[tuple, dict[str | None, Any]] = {}
-_MEMO_LIMIT = 1 << 20  # distinct texts per normaliser; the table starts afresh past it
+_MEMO_LIMIT = 1 << 18
+_MEMO_CHARS = 64
 
 
-def _memo(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str | None, Any] | None:
-    """The remembered results of fn with these arguments (None when fn is not a pure one)."""
+def _memorable(value: str | None) -> bool:
+    return value is None or len(value) <= _MEMO_CHARS
+
+
+def forget_normalised() -> None:
+    """Drop the remembered normalisations (at the end of a load)."""
+    _MEMO.clear()
+
+
+def _memo(fn: Callable[..., Any], kwargs: dict[str, Any], use: str = "value"
+          ) -> dict[str | None, Any] | None:
+    """The remembered results of fn with these arguments (None when fn is not a pure one);
+    `use` keeps apart tables whose entries differ in shape (a value, or a parse outcome)."""
     if fn not in _PURE:
         return None
-    key = (fn, *sorted(kwargs.items()))
+    key = (use, fn, *sorted(kwargs.items()))
     table = _MEMO.get(key)
     if table is None or len(table) > _MEMO_LIMIT:
         table = _MEMO[key] = {}
@@ -67,9 +82,10 @@ def _memo(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str | None, An
 def key_of(value: str | None) -> str | None:
     """`match_key` of one cell, remembered like the column normalisations (for the few checks
     that still go row by row)."""
-    memo = _MEMO.get((match_key,))
-    if memo is None or len(memo) > _MEMO_LIMIT:
-        memo = _MEMO[(match_key,)] = {}
+    memo = _memo(match_key, {})
+    assert memo is not None
+    if not _memorable(value):
+        return match_key(value)
     if value not in memo:
         memo[value] = match_key(value)
     return memo[value]
@@ -95,6 +111,9 @@ def map_unique(series: pl.Series, fn: Callable[[Any], Any], dtype: pl.DataType) 
     else:
         out = []
         for v in uniq.to_list():
+            if not _memorable(v):
+                out.append(fn(v))
+                continue
             if v not in memo:
                 memo[v] = fn(v)
             out.append(memo[v])
@@ -291,14 +310,14 @@ class SheetCheck:
         to hold and (if required) blank cells are problems; their values are null."""
         col = self.col(column)
         uniq = col.unique()
-        memo = _memo(fn, kwargs)
+        memo = _memo(fn, kwargs, use="parse")
         values, zh, en = [], [], []
         for cell in uniq.to_list():
             if memo is not None and cell in memo:
                 value, z, e = memo[cell]
             else:
                 value, z, e = _parsed(fn, cell, kwargs)
-                if memo is not None:
+                if memo is not None and _memorable(cell):
                     memo[cell] = (value, z, e)
             values.append(value)
             zh.append(z)
