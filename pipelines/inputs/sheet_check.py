@@ -373,7 +373,8 @@ class SheetCheck:
                       formatted("the month is not in the scheme's year, {y}", y=want))
 
     def units(self, schemes: pl.Series) -> pl.DataFrame:
-        """Resolve each row's unit (name or alias, by match key): columns _i, unit, unit_type."""
+        """Resolve each row's unit (name or alias, by match key): columns _i, unit, unit_type,
+        rubric (the year-end rubric of the unit's type)."""
         lookup = unit_lookup(self.ctx)
         named = schemes.drop_nulls().unique()
         if named.len() == 1 and schemes.null_count() == 0:
@@ -387,7 +388,7 @@ class SheetCheck:
                                      maintain_order="left")
             joined = _laid_onto(cells, resolved).select(
                 _i=pl.int_range(self.n, dtype=pl.Int64), scheme=pl.lit(schemes),
-                _key="_key", unit="unit", unit_type="unit_type")
+                _key="_key", unit="unit", unit_type="unit_type", rubric="rubric")
         else:
             rows = pl.DataFrame({"_i": pl.int_range(self.n, eager=True, dtype=pl.Int64),
                                  "scheme": schemes, "_key": keys(self.col("unit"))})
@@ -410,7 +411,7 @@ class SheetCheck:
                         "; no units are loaded for this scheme yet: load a units file first"))),
             )
             self.add_many(unknown, "unit", msgs.get_column("zh"), msgs.get_column("en"))
-        return joined.select("_i", "unit", "unit_type")
+        return joined.select("_i", "unit", "unit_type", "rubric")
 
     # -- pandera --------------------------------------------------------------------------------
 
@@ -532,7 +533,8 @@ def check_message(check: str) -> tuple[str, str]:
 
 
 def unit_lookup(ctx: LoadContext) -> pl.DataFrame:
-    """(scheme, match key) -> unit, unit_type, from unit names and aliases (names win).
+    """(scheme, match key) -> unit, unit_type and its year-end rubric, from unit names and
+    aliases (names win).
 
     Computed once per context (a load validates many sheets against the same units)."""
     cached = ctx.__dict__.get("_unit_lookup")
@@ -548,6 +550,12 @@ def unit_lookup(ctx: LoadContext) -> pl.DataFrame:
     lookup = both.unique(["scheme", "_key"], keep="first", maintain_order=True).select(
         "scheme", "_key", "unit", "unit_type"
     )
+    # The year-end rubric of the unit's type, resolved with the unit (no second join per row).
+    types = ctx.dims.get("unit_types")
+    rubrics = (types.select("scheme", "unit_type", "rubric") if types is not None else
+               pl.DataFrame(schema={"scheme": pl.String, "unit_type": pl.String,
+                                    "rubric": pl.String}))
+    lookup = lookup.join(rubrics, on=["scheme", "unit_type"], how="left", maintain_order="left")
     ctx.__dict__["_unit_lookup"] = (ctx.units, ctx.aliases, lookup)
     return lookup
 

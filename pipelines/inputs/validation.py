@@ -626,11 +626,7 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
 
     # Rubric of each row from the unit's type, then the indicator by code within that rubric.
     rows = pl.DataFrame({"scheme": schemes, "_code": codes}).hstack(
-        units.select("unit", "unit_type"))
-    rows = rows.join(
-        ctx.dims["unit_types"].select("scheme", "unit_type", "rubric"),
-        on=["scheme", "unit_type"], how="left", maintain_order="left",
-    )
+        units.select("unit", "unit_type", "rubric"))
     joined = rows.join(_indicator_lookup(ctx), on=["scheme", "rubric", "_code"], how="left",
                        maintain_order="left")
     col = joined.get_column
