@@ -344,3 +344,34 @@ def test_remembered_normalisations_are_short_and_end_with_the_load(tmp_path, inp
     with pytest.raises(InputRejected):
         read_inputs([path], input_ctx)
     assert sheet_check._MEMO == {}
+
+
+def test_the_import_finder_is_in_place_only_while_no_other_thread_runs(monkeypatch):
+    import sys
+    import threading
+
+    from pipelines.inputs import models
+
+    # A standard module nothing here loads stands for pandas: importable, not yet imported.
+    monkeypatch.setattr(models, "_UNUSED", ("colorsys",))
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+
+    def finder_in_place() -> bool:
+        return any(isinstance(f, models._Unavailable) for f in sys.meta_path)
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with models.pandas_unloaded():
+            assert not finder_in_place()  # a session thread could import meanwhile
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:
+        with models.pandas_unloaded():
+            assert finder_in_place()
+            with pytest.raises(ModuleNotFoundError, match="colorsys"):
+                __import__("colorsys")
+        assert not finder_in_place()
+        assert __import__("colorsys")  # importable again once the finder is gone

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.abc
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,10 +43,13 @@ class _Unavailable(importlib.abc.MetaPathFinder):
 def pandas_unloaded() -> Iterator[None]:
     """While pandas (or hypothesis) is not loaded, pandera sees an install without it: importing
     pandera and its first validation (which looks for pandas' check backends and registers the
-    built-in checks' data strategies) do not load it. Where it is loaded already (pandas under
-    the dashboard, hypothesis under the tests), nothing changes."""
+    built-in checks' data strategies) do not load it. Where it is loaded already (hypothesis
+    under the tests), or where other Python threads run (the dashboard's sessions), nothing
+    changes."""
     names = tuple(n for n in _UNUSED if n not in sys.modules)
-    if not names:
+    # Only where no other Python thread could import them meanwhile (the CLI; not a server,
+    # whose sessions run in threads): the finder is process-wide while it is in place.
+    if not names or threading.active_count() > 1:
         yield
         return
     finder = _Unavailable(names)
