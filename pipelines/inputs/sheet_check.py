@@ -46,7 +46,7 @@ def keys(values: pl.Series | list) -> pl.Series:
 
 
 # The normalisers are pure functions of the cell's text: their results are remembered across the
-# sheets and files of a process (a load of 16 files names the same 6,000 units 16 times).
+# sheets and files of a load (a load of 16 files names the same 6,000 units 16 times).
 _PURE = frozenset({clean_text, match_key, code_key, parse_number, parse_month, parse_year,
                    parse_bool})
 # Only short texts (names, numbers, months, codes) are remembered, at most _MEMO_LIMIT per
