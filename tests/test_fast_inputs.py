@@ -375,3 +375,14 @@ def test_the_import_finder_is_in_place_only_while_no_other_thread_runs(monkeypat
                 __import__("colorsys")
         assert not finder_in_place()
         assert __import__("colorsys")  # importable again once the finder is gone
+
+
+def test_a_lone_carriage_return_ends_a_row_as_in_excel(tmp_path):
+    rows = [",".join(CONTENT), *(",".join(r) for r in _content_rows(3))]
+    path = tmp_path / "旧Mac.csv"
+    # Row 2 ends with CRLF, row 3 with a lone CR (old Mac line end), row 4 with LF.
+    path.write_bytes((rows[0] + "\r\n" + rows[1] + "\r\n" + rows[2] + "\r" + rows[3] + "\n")
+                     .encode("utf-8"))
+    [sheet] = read_file(path)
+    assert sheet.rows == [2, 3, 4]
+    assert sheet.frame["unit"].to_list() == ["儒林镇", "金坛市档案局", "金坛市广播电视台"]

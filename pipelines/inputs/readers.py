@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,13 +434,17 @@ def _read_csv(path: Path, file: str) -> tuple[list[RawSheet], list[Problem]]:
     return ([raw] if raw is not None else []), problems
 
 
+# A carriage return that does not end a CRLF line (the csv module reads it as a line break).
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def _fast_csv(utf8: bytes) -> pl.DataFrame | None:
     """The CSV (UTF-8 bytes without a BOM) as a frame of text cells by position, read by Polars,
     or None when the file needs the exact (slower) csv-module path: bytes that are not UTF-8,
     quoted fields (which may hold line breaks), lone CR line ends, or rows longer than the first
     row. The checks look at bytes: '"', CR and LF are never part of a multi-byte character in
     UTF-8 or GB18030."""
-    lone_cr = b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n")
+    lone_cr = b"\r" in utf8 and _LONE_CR.search(utf8) is not None
     if b'"' in utf8 or lone_cr or not utf8 or utf8.isspace():
         return None
     try:
