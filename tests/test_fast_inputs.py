@@ -386,3 +386,31 @@ def test_a_lone_carriage_return_ends_a_row_as_in_excel(tmp_path):
     [sheet] = read_file(path)
     assert sheet.rows == [2, 3, 4]
     assert sheet.frame["unit"].to_list() == ["儒林镇", "金坛市档案局", "金坛市广播电视台"]
+
+
+def test_two_sheets_of_one_workbook_checked_together_name_their_own_sheet(tmp_path, input_ctx):
+    wb = xlsxwriter.Workbook(str(tmp_path / "两月.xlsx"))
+    for name, month, bad_row in (("一月", "2013-01", 2), ("二月", "2013-02", 3)):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, CONTENT)
+        for r in range(1, 4):
+            count = "x" if r + 1 == bad_row else str(r)
+            ws.write_row(r, 0, ["jintan-2013", month, "儒林镇", str(r), count, "0", "0"])
+    wb.close()
+    path = tmp_path / "两月.xlsx"
+    with pytest.raises(InputRejected) as err:
+        read_inputs([path], input_ctx)
+    assert [(p.sheet, p.row, p.column, p.value) for p in err.value.problems] == [
+        ("一月", 2, "条数", "x"), ("二月", 3, "条数", "x")]
+    good = tmp_path / "两月-改.xlsx"
+    wb = xlsxwriter.Workbook(str(good))
+    for name, month in (("一月", "2013-01"), ("二月", "2013-02")):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, CONTENT)
+        for r in range(1, 4):
+            ws.write_row(r, 0, ["jintan-2013", month, "儒林镇", str(r), str(r), "0", "0"])
+    wb.close()
+    loaded = read_inputs([good], input_ctx)
+    rows = loaded.rows_of(good, "content")
+    assert rows.height == 6 and rows["month"].to_list() == ["2013-01"] * 3 + ["2013-02"] * 3
+    assert [(f.kind, f.rows) for f in loaded.files] == [("content", 6)]
