@@ -83,13 +83,11 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
     con.register("incoming", new.to_arrow())
     try:
         on = " AND ".join(f"t.{k} = i.{k}" for k in key)
-        replaced = con.sql(f"SELECT count(*) FROM {table} t WHERE EXISTS "
-                           f"(SELECT 1 FROM incoming i WHERE {on})").fetchall()[0][0] \
-            if has_rows(con, table) else 0
-        if replaced:
-            con.execute(f"DELETE FROM {table} t WHERE EXISTS "
-                        f"(SELECT 1 FROM (SELECT DISTINCT {', '.join(key)} FROM incoming) i "
-                        f"WHERE {on})")
+        replaced = 0
+        if has_rows(con, table):  # DELETE answers with the number of rows it removed
+            replaced = con.execute(
+                f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM "
+                f"(SELECT DISTINCT {', '.join(key)} FROM incoming) i WHERE {on})").fetchone()[0]
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
     finally:
         con.unregister("incoming")
