@@ -326,40 +326,41 @@ def _merge_batches(tables: dict[str, pl.DataFrame], plan: list) -> dict[int, int
 def _rows_by_file(loaded, files: list) -> list[tuple]:
     """Each file's validated rows of its kind, in the order of `files`, without copying them:
     a kind only one file holds is the kind's whole frame; a kind of several files is cut into
-    slices where its rows come file by file (as `read_inputs` concatenates them, checked here
-    on the `_file` location column), else split by `LoadedInputs.rows_of` (a copy)."""
+    slices of that frame where its rows come file by file (as `read_inputs` concatenates them,
+    checked on the `_file` location column), else split by `LoadedInputs.rows_of` (a copy)."""
     files_of: dict[str, int] = {}
     for info in loaded.files:
         files_of[info.kind] = files_of.get(info.kind, 0) + 1
     slices: dict[str, dict[str, pl.DataFrame] | None] = {}
 
     def rows(info) -> pl.DataFrame:
+        frame = loaded.frames[info.kind]
         if files_of[info.kind] == 1:
-            return loaded.frames[info.kind]
+            return frame
         if info.kind not in slices:
-            slices[info.kind] = _file_slices(getattr(loaded, "_located", {}).get(info.kind))
+            located = getattr(loaded, "_located", {}).get(info.kind)
+            slices[info.kind] = _file_slices(located, frame)
         found = slices[info.kind]
         if found is None:
             return loaded.rows_of(info.path, info.kind)
         part = found.get(str(info.path))
-        return part if part is not None else loaded.frames[info.kind].clear()
+        return part if part is not None else frame.clear()
 
     return [(info, rows(info)) for info in files]
 
 
-def _file_slices(located: pl.DataFrame | None) -> dict[str, pl.DataFrame] | None:
-    """Zero-copy slices of a located frame per file, when each file's rows are contiguous."""
-    from pipelines.inputs.validation import strip_location
-
-    if located is None or "_file" not in located.columns:
+def _file_slices(located: pl.DataFrame | None,
+                 frame: pl.DataFrame) -> dict[str, pl.DataFrame] | None:
+    """Zero-copy slices of `frame` (the located frame's rows without their location columns)
+    per file, when each file's rows are contiguous in `located`."""
+    if located is None or "_file" not in located.columns or located.height != frame.height:
         return None
     runs = located.select(pl.col("_file").rle()).unnest("_file")
     if runs["value"].n_unique() != runs.height:  # a file's rows come in more than one run
         return None
-    stripped = strip_location(located)
     out, offset = {}, 0
     for length, name in runs.iter_rows():
-        out[name] = stripped.slice(offset, length)
+        out[name] = frame.slice(offset, length)
         offset += length
     return out
 
