@@ -189,6 +189,19 @@ def test_no_deploy_button_in_the_toolbar(server, browser):
         page.close()
 
 
+def link_has(page, *parts: str) -> bool:
+    """Whether the page's URL comes to hold every part within 30 s (the query string is written
+    when the rerun after a pick reaches the browser, which a busy machine delays)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("parts => parts.every(p => location.href.includes(p))",
+                               arg=list(parts), timeout=30_000, polling=100)
+    except PlaywrightTimeout:  # the assertion then shows the URL
+        return False
+    return True
+
+
 @pytest.mark.browser
 def test_unit_and_drill_down_are_in_the_link(server, browser):
     """The unit picker and the indicator drill-down go into the URL; the link reproduces them."""
@@ -196,7 +209,7 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
     try:
         main = page.locator('[data-testid="stMain"]')
         choose(page, main, "单位", "金城镇")
-        assert "unit=%E9%87%91%E5%9F%8E%E9%95%87" in page.url
+        assert link_has(page, "unit=%E9%87%91%E5%9F%8E%E9%95%87"), page.url
         link = page.url
     finally:
         page.close()
@@ -211,7 +224,7 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
         choose(page, main, "下钻:一级指标", "重点系统应用")
         second = selectbox(main, "下钻:二级指标").input_value()
         choose(page, main, "指标", "008 “互联网+政务服务”平台应用成效")
-        assert "cat=" in page.url and "code=008" in page.url
+        assert link_has(page, "cat=", "code=008"), page.url
         link = page.url
     finally:
         page.close()
