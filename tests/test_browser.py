@@ -144,6 +144,9 @@ def choose(page, scope, label: str, option: str) -> None:
     combo.click()
     if combo.get_attribute("aria-expanded") != "true":
         page.keyboard.press("ArrowDown")  # a click does not always open the list
+    # Type the option to narrow the list first: a long list (every unit) is drawn only in part,
+    # and a click into it as it redraws can land on another row.
+    combo.fill(option)
     page.get_by_role("option", name=option, exact=True).first.click()
     page.wait_for_timeout(300)
     wait_for_run(page)
