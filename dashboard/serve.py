@@ -70,6 +70,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(child: subprocess.Popen, timeout: float) -> None:
+    """End a server process: terminate, then kill if it has not left within `timeout` s."""
+    child.terminate()
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -105,25 +115,19 @@ def serving(db: Path | None = None, *, app: Path = APP, unset: tuple[str, ...] =
             time.sleep(0.3)
         yield url
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        _stop(child, 30)
 
 
 def _open_when_ready(port: int, timeout: float = 60) -> None:
     """Open the user's browser once the server answers its health check (if there is a browser:
     on a machine without one, webbrowser.open simply returns False)."""
     deadline = time.monotonic() + timeout
+    url = f"http://localhost:{port}"
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2):
-                webbrowser.open(f"http://localhost:{port}")
-                return
-        except OSError:
-            time.sleep(0.5)
+        if _healthy(url):
+            webbrowser.open(url)
+            return
+        time.sleep(0.5)
 
 
 def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | None = None,
@@ -149,11 +153,6 @@ def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | No
     finally:
         signal.signal(signal.SIGTERM, previous)
         if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+            _stop(child, 10)
     if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
         raise SystemExit(code)
