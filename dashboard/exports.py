@@ -440,7 +440,7 @@ def briefing_pdf(
     grade_column: str | None = None,
     ranking_heading: str = "考评结果排名",
     generated_on: date | None = None,
-    attachments: Sequence[tuple[str, Any]] = (),
+    attachments: Sequence[tuple[str, bytes | Callable[[], bytes]]] = (),
     progress: Callable[[float, str], None] | None = None,
 ) -> bytes:
     """A briefing pack as a PDF, A4 landscape: a cover (title, subtitle, 考核期间, 生成日期 and the
@@ -450,9 +450,10 @@ def briefing_pdf(
     (searchable, copyable) in the standard Chinese PDF font STSong-Light; charts are the PNG
     export of each chart.
 
-    `attachments` (file name, bytes or a Future of bytes), e.g. the full ranking as XLSX, are
-    embedded in the PDF as file attachments. `progress(fraction, what)` is called as the pack is
-    built. Cost: the chart renders (vl-convert, 0.1–0.5 s a chart); the rest takes tens of ms."""
+    `attachments` (file name, bytes or a callable returning bytes, called while the charts are
+    drawn), e.g. the full ranking as XLSX, are embedded in the PDF as file attachments.
+    `progress(fraction, what)` is called as the pack is built. Cost: the chart renders
+    (vl-convert, 0.1–0.5 s a chart); the rest takes tens of ms."""
     from dashboard import briefing_pdf as layout
 
     return layout.build(
