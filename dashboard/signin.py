@@ -1,6 +1,7 @@
 """Sign-in and roles for the dashboard: who is looking, and which pages they get.
 
-- Local accounts (`egov user add`), checked by `pipelines.access.accounts` (argon2, lockout).
+- Local accounts (`egov user add`), checked by `pipelines.access.accounts` (argon2,
+  throttling per name and per client address).
   A successful sign-in is kept in this browser session's server-side state (a reload signs out).
 - Single sign-on through Streamlit's `st.login` (OIDC) when `.streamlit/secrets.toml` has an
   `[auth]` section; the signed-in e-mail takes the role of the account of that name
@@ -82,6 +83,15 @@ def current(db: Path) -> Identity:
     return Identity(None, anonymous_role(store), "anonymous")
 
 
+def client_address() -> str | None:
+    """The browser's address for throttling (None on this machine). Behind a reverse proxy,
+    uvicorn takes it from X-Forwarded-For when the proxy is trusted (FORWARDED_ALLOW_IPS)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser session (AppTest without a client)
+        return None
+
+
 def _form(store: AccountStore, key: str) -> None:
     with st.form(key, clear_on_submit=False):
         name = st.text_input("账户 Account", key=f"{key}-name", max_chars=64)
@@ -89,7 +99,7 @@ def _form(store: AccountStore, key: str) -> None:
                                  max_chars=1024)
         if st.form_submit_button("登录 Sign in", type="primary"):
             try:
-                result = store.sign_in(name, password)
+                result = store.sign_in(name, password, address=client_address())
             except AccountError as err:
                 st.error(str(err))
                 return

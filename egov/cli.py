@@ -481,7 +481,11 @@ PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
               help="No password: the name is an e-mail that signs in through OIDC (st.login).")
 @_account_errors
 def user_add(db: Path, name: str, role: str, password_stdin: bool, sso: bool) -> None:
-    """Add an account; the password is asked twice (or read from stdin)."""
+    """Add an account; the password is asked twice (or read from stdin).
+
+    \b
+    Passwords (NIST SP 800-63B): at least 8 characters; not the account name nor containing
+    it; not a common or breached password; not easy to guess (README "Access")."""
     password = None if sso else _new_password(password_stdin)
     account = _accounts(db).add(name, role, password)
     click.echo(f"已添加账户 account added: {account.name} ({account.role})")
@@ -493,7 +497,7 @@ def user_add(db: Path, name: str, role: str, password_stdin: bool, sso: bool) ->
 @PASSWORD_STDIN
 @_account_errors
 def user_passwd(db: Path, name: str, password_stdin: bool) -> None:
-    """Set a new password (also lifts a lockout)."""
+    """Set a new password (also forgets failed sign-in attempts)."""
     store = _accounts(db)
     if store.get(name) is None:
         raise InvalidInput(f"没有这个账户 no such account: {name}")
@@ -528,7 +532,8 @@ def user_remove(db: Path, name: str) -> None:
               show_default=True)
 @_account_errors
 def user_list(db: Path, fmt: str) -> None:
-    """Accounts with their role, creation time and lockout (never a password or hash)."""
+    """Accounts with their role, creation time and sign-in throttling (failed attempts in a
+    row, and until when the next attempt waits); never a password or hash."""
     from pipelines.access.accounts import accounts_frame
 
     store = _accounts(db)

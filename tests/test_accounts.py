@@ -1,4 +1,5 @@
-"""Local accounts: argon2 hashes in a file beside the warehouse, roles, lockout, `egov user`."""
+"""Local accounts: argon2 hashes in a file beside the warehouse, roles, the password policy,
+sign-in throttling, names compared case-insensitively, `egov user`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from egov.cli import main
-from pipelines.access import accounts
+from pipelines.access import accounts, throttle
 from pipelines.access.accounts import AccountError, AccountStore, accounts_path, role_at_least
+from pipelines.access.passwords import fold
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -23,6 +25,25 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 @pytest.fixture()
 def store(tmp_path: Path) -> AccountStore:
     return AccountStore.for_warehouse(tmp_path / "egov.duckdb")
+
+
+class Clock:
+    """A clock the test moves by hand (the throttle's waits are seconds long)."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture()
+def clock(store: AccountStore) -> Clock:
+    store.throttle.clock = clock = Clock()
+    return clock
 
 
 def test_the_store_is_a_file_beside_the_warehouse_holding_only_argon2_hashes(store, tmp_path):
@@ -46,24 +67,72 @@ def test_sign_in_right_and_wrong(store):
     assert store.sign_in(" ｌｉ ", "long enough").account is not None
 
 
-def test_lockout_after_repeated_failures_and_passwd_lifts_it(store):
+def test_failures_slow_the_next_attempt_instead_of_locking(store, clock):
+    """After NAME_FREE failures the next attempt waits 2 s, then 4 s …; an attempt that comes
+    too early is refused unchecked with the wrong-password message; once the wait is over the
+    right password works (no 15-minute lock a stranger could put on a colleague)."""
     store.add("zhang", "editor", "the password")
-    for _ in range(accounts.MAX_FAILURES):
-        assert store.sign_in("zhang", "wrong guess").account is None
-    locked = store.sign_in("zhang", "the password")
-    assert locked.account is None and "锁定" in locked.message and "locked" in locked.message
-    store.set_password("zhang", "a new password")
-    assert store.sign_in("zhang", "a new password").account is not None
+    wrong = store.sign_in("zhang", "wrong guess")
+    for _ in range(throttle.NAME_FREE - 1):
+        assert store.sign_in("zhang", "wrong guess") == wrong
+    early = store.sign_in("zhang", "the password")  # right password, but too early
+    assert early.account is None and early == wrong
+    assert early.message == accounts.SIGN_IN_REFUSED
+    clock.advance(2)  # the first wait
+    assert store.sign_in("zhang", "wrong guess") == wrong
+    clock.advance(3)  # the second wait is 4 s
+    assert store.sign_in("zhang", "the password").account is None
+    clock.advance(1)
+    assert store.sign_in("zhang", "the password").account is not None
+    # a success forgets the name's failures
+    assert store.get("zhang").failures == 0
+    assert store.sign_in("zhang", "wrong guess") == wrong
+    assert store.sign_in("zhang", "the password").account is not None
 
 
-def test_a_success_resets_the_failure_count(store):
+def test_the_wait_grows_to_a_cap_and_is_forgotten(clock):
+    assert [throttle.delay(n, 3, 60) for n in range(10)] == [0, 0, 0, 2, 4, 8, 16, 32, 60, 60]
+    assert throttle.delay(400, 10, 300) == 300
+
+
+def test_unknown_names_and_locked_names_answer_alike(store, clock):
+    """The same message, and the same throttling, for an unknown name as for a real one."""
+    store.add("known", "viewer", "the password")
+    answers = set()
+    for name in ("known", "nobody-here"):
+        for _ in range(throttle.NAME_FREE + 1):
+            answers.add(store.sign_in(name, "not it", address="10.0.0.9").message)
+        assert not store.throttle.begin(fold(name), "10.0.0.8")  # throttled, known or not
+    assert answers == {accounts.SIGN_IN_REFUSED}
+
+
+def test_an_address_guessing_many_names_is_slowed(store, clock):
+    store.add("li", "viewer", "the password")
+    for i in range(throttle.ADDRESS_FREE):
+        store.sign_in(f"name{i}", "guess", address="203.0.113.7")
+    # the next attempt from that address waits, even for a name never tried and the right
+    # password; another address is not slowed
+    assert store.sign_in("li", "the password", address="203.0.113.7").account is None
+    assert store.sign_in("li", "the password", address="198.51.100.1").account is not None
+    clock.advance(2)
+    assert store.sign_in("li", "the password", address="203.0.113.7").account is not None
+
+
+def test_attempts_in_parallel_cannot_share_one_gap(store, clock):
+    """An attempt is counted as a failure before its password is checked, so a burst of
+    parallel attempts meets the wait as a sequence of attempts would."""
+    allowed = [store.throttle.begin("target", f"10.0.0.{i}") for i in range(10)]
+    assert allowed == [True] * throttle.NAME_FREE + [False] * (10 - throttle.NAME_FREE)
+
+
+def test_passwd_forgets_failures(store, clock):
     store.add("zhao", "viewer", "the password")
-    for _ in range(accounts.MAX_FAILURES - 1):
+    for _ in range(throttle.NAME_FREE):
         store.sign_in("zhao", "wrong guess")
-    assert store.sign_in("zhao", "the password").account is not None
-    for _ in range(accounts.MAX_FAILURES - 1):
-        store.sign_in("zhao", "wrong guess")
-    assert store.sign_in("zhao", "the password").account is not None
+    assert store.get("zhao").throttled_until is not None
+    store.set_password("zhao", "a new password")
+    assert store.get("zhao").failures == 0
+    assert store.sign_in("zhao", "a new password").account is not None
 
 
 def test_unknown_names_cost_as_much_as_known_ones(store):
@@ -181,3 +250,115 @@ def test_the_served_dashboard_hides_the_deploy_button():
     assert command[command.index("--client.toolbarMode") + 1] == "minimal"
     assert serve.environment(Path("x.duckdb"), anonymous_viewers=True)["EGOV_ANONYMOUS"] == \
         "viewer"
+
+
+# ------------------------------------------------------------------ the password policy -------
+@pytest.mark.parametrize(("name", "password", "why"), [
+    ("admin1", "12345678", "common or breached"),
+    ("admin1", "password", "common or breached"),
+    ("admin1", "qwertyui", "common or breached"),
+    ("adminadmin", "adminadmin", "account name"),
+    ("adminadmin", "AdminAdmin", "account name"),
+    ("wangfang", "Wangfang-2026!", "account name"),
+    ("wangfang", "ｗａｎｇｆａｎｇ1234", "account name"),  # full-width letters fold to ASCII
+    ("admin1", "Password1", "common or breached"),
+    ("admin1", "asdfghjkl;", "adjacent keys"),
+    ("admin1", "aaaaaaaaaaa", "repeats"),
+    ("admin1", "密码密码密码密码", "repeats"),
+])
+def test_weak_passwords_are_refused_saying_why(store, name, password, why):
+    with pytest.raises(AccountError) as refused:
+        store.add(name, "admin", password)
+    message = str(refused.value)
+    assert why in message and "密码不可用" in message
+    assert not store.has_accounts()
+
+
+def test_good_passwords_pass_and_the_minimum_length_stays(store):
+    for i, password in enumerate(("correct horse battery", "王科长的密码很长", "Tr0ub4dor&3x",
+                                  "x7#Lq" * 30)):  # long: the estimate reads its start
+        store.add(f"user{i}", "viewer", password)
+        assert store.sign_in(f"user{i}", password).account is not None
+    with pytest.raises(AccountError, match="at least 8"):
+        store.add("shorty", "viewer", "k9#Lq2z")
+    with pytest.raises(AccountError, match="account name"):
+        store.set_password("user0", "USER0 has a long password")
+
+
+def test_a_short_name_is_only_refused_as_the_whole_password(store):
+    store.add("li", "viewer", "reliable horse battery")  # contains "li": fine
+    assert store.sign_in("li", "reliable horse battery").account is not None
+
+
+def test_egov_user_add_and_passwd_refuse_weak_passwords_in_both_languages(tmp_path):
+    db = str(tmp_path / "egov.duckdb")
+    for password in ("12345678", "password", "qwertyui"):
+        code, _, err = run("user", "add", "boss", "--role", "admin", "--password-stdin",
+                           "--db", db, input=password + "\n")
+        assert code == 1 and "密码不可用" in err and "common or breached password" in err
+    code, _, err = run("user", "add", "adminadmin", "--role", "admin", "--password-stdin",
+                       "--db", db, input="adminadmin\n")
+    assert code == 1 and "账户名" in err and "account name" in err
+    assert run("user", "list", "--db", db, "--format", "json")[1].strip() == "[]"
+    code, _, err = run("user", "add", "boss", "--role", "admin", "--password-stdin", "--db", db,
+                       input="seven blue lanterns\n")
+    assert code == 0, err
+    code, _, err = run("user", "passwd", "boss", "--password-stdin", "--db", db,
+                       input="12345678\n")
+    assert code == 1 and "密码不可用" in err and "common or breached password" in err
+    assert AccountStore(accounts_path(Path(db))).sign_in("boss", "seven blue lanterns").account
+
+
+def test_accounts_from_before_the_policy_keep_signing_in(store):
+    """An old file (weak password, the old lockout fields) loads and its accounts sign in."""
+    old_hash = accounts._HASHER.hash("12345678")
+    store.path.write_text(json.dumps({"users": {"old": {
+        "role": "editor", "hash": old_hash, "created_at": "2026-01-05 09:00:00",
+        "failures": 2, "locked_until": None}}}), encoding="utf-8")
+    assert store.sign_in("old", "12345678").account.role == "editor"
+    assert store.get("OLD").name == "old"
+
+
+# ------------------------------------------------------------------ names -----------------------
+def test_names_differing_only_in_case_or_width_are_one_account(store):
+    store.add("Admin", "admin", "seven blue lanterns")
+    for clash in ("admin", "ADMIN", "Ａｄｍｉｎ"):
+        with pytest.raises(AccountError, match="already exists"):
+            store.add(clash, "viewer", "another long secret")
+    assert store.sign_in("admin", "seven blue lanterns").account.name == "Admin"
+    assert store.get("ａｄｍｉｎ").name == "Admin"
+    store.set_role("ADMIN", "editor")
+    assert [a.role for a in store.list()] == ["editor"]
+
+
+def test_an_old_file_holding_both_spellings_is_refused_until_one_is_removed(tmp_path):
+    db = tmp_path / "egov.duckdb"
+    store = AccountStore.for_warehouse(db)
+    hashed = accounts._HASHER.hash("seven blue lanterns")
+    store.path.write_text(json.dumps({"users": {
+        "Admin": {"role": "admin", "hash": hashed, "created_at": "2026-01-05 09:00:00"},
+        "admin": {"role": "viewer", "hash": hashed, "created_at": "2026-02-05 09:00:00"}}}),
+        encoding="utf-8")
+    code, _, err = run("user", "list", "--db", str(db))
+    assert code == 1
+    assert "Admin" in err and "admin" in err and "egov user remove" in err and "大小写" in err
+    with pytest.raises(AccountError, match="differ only in case"):
+        store.sign_in("admin", "seven blue lanterns")
+    code, _, err = run("user", "remove", "admin", "--db", str(db))
+    assert code == 0, err
+    assert [a.name for a in store.list()] == ["Admin"]
+    assert store.sign_in("admin", "seven blue lanterns").account.role == "admin"
+
+
+def test_egov_user_list_shows_who_is_being_slowed(tmp_path):
+    db = tmp_path / "egov.duckdb"
+    store = AccountStore.for_warehouse(db)
+    store.add("target", "editor", "seven blue lanterns")
+    store.add("calm", "viewer", "another long secret")
+    for _ in range(throttle.NAME_FREE):
+        store.sign_in("TARGET", "guess")
+    code, out, _ = run("user", "list", "--db", str(db), "--format", "json")
+    listed = {a["name"]: a for a in json.loads(out)}
+    assert listed["target"]["failures"] == throttle.NAME_FREE
+    assert listed["target"]["throttled_until"] != ""
+    assert listed["calm"]["failures"] == 0 and listed["calm"]["throttled_until"] == ""

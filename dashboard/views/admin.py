@@ -25,14 +25,16 @@ store = AccountStore.for_warehouse(f.db)
 # --- accounts --------------------------------------------------------------------------------
 st.subheader("账户")
 st.caption("查看:只读各页;编辑:另可导入与撤销;管理员:另可管理账户与方案。密码只以 argon2 "
-           f"散列保存在 {store.path.name}(与数据仓库分开),连续输错 5 次锁定 15 分钟。")
+           f"散列保存在 {store.path.name}(与数据仓库分开);密码至少 8 个字符,不能含账户名,"
+           "不能是常见或泄露过的密码。连续输错后再次登录须等待(2、4、8 … 秒),不锁定账户。")
 try:
     listed = accounts_frame(store.list())
 except AccountError as err:
     st.error(str(err))
     st.stop()
 st.dataframe(listed.rename({"name": "账户", "role": "角色", "created_at": "创建时间",
-                            "sign_in": "登录方式", "locked_until": "锁定至"}),
+                            "sign_in": "登录方式", "failures": "连续失败",
+                            "throttled_until": "须等待至"}),
              hide_index=True, width="stretch", key="adm-accounts")
 
 add, change = st.columns(2)
@@ -57,7 +59,7 @@ with change.form("adm-change"):
     st.markdown("**修改账户**")
     target = st.selectbox("账户", names, key="adm-target") if names else None
     new_role = st.selectbox("新角色", ("不变", *ROLES), key="adm-role")
-    new_password = st.text_input("新密码(留空不变;同时解除锁定)", type="password",
+    new_password = st.text_input("新密码(留空不变;同时清除失败记录)", type="password",
                                  max_chars=1024)
     remove = st.checkbox("删除该账户")
     if st.form_submit_button("保存") and target:

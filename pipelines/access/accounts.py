@@ -1,4 +1,4 @@
-"""Local accounts for the dashboard: names, roles and argon2 password hashes, with lockout.
+"""Local accounts for the dashboard: names, roles and argon2 password hashes.
 
 The store is a small JSON file beside the warehouse (`egov.duckdb` → `egov.accounts.json`, or
 the file named by EGOV_ACCOUNTS), never inside it: loads, reverts and rebuilds of the warehouse
@@ -10,9 +10,15 @@ Roles, each including the ones before it:
 - editor: also uploads workbooks and reverts loads (corrections);
 - admin: also manages schemes and accounts.
 
-Sign-in compares through argon2's own verification (constant time). Every name, known or not,
-costs one argon2 verification, so timing does not tell which names exist. After
-`MAX_FAILURES` wrong passwords in a row an account is locked for `LOCKOUT_MINUTES`.
+Names are shown as typed (after NFKC normalisation and trimming) but compared case-insensitively
+after NFKC (`fold`): `Admin`, `admin` and `ａｄｍｉｎ` are one account. A file written before
+this rule that holds two such names is refused with a message saying which to remove.
+
+Passwords follow `pipelines.access.passwords` (NIST SP 800-63B) when set; sign-in compares
+through argon2's own verification (constant time), and every name, known or not, costs one
+argon2 verification, so timing does not tell which names exist. Failures slow further attempts
+(`pipelines.access.throttle`) instead of locking the account; every refusal, for a wrong
+password, an unknown name or a throttled attempt, says the same thing.
 """
 
 from __future__ import annotations
@@ -22,20 +28,22 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from filelock import FileLock
 
+from pipelines.access.passwords import MAX_PASSWORD, WeakPassword, fold
+from pipelines.access.passwords import check_password as _policy
+from pipelines.access.throttle import Throttle
+
 ROLES = ("viewer", "editor", "admin")
 ROLE_ZH = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
-MAX_FAILURES = 5
-LOCKOUT_MINUTES = 15
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
 MAX_NAME = 64
+SIGN_IN_REFUSED = ("账户或密码不对,或尝试过于频繁,请稍后再试 / wrong name or password, or too "
+                   "many attempts: wait a moment and try again")
 
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("egov-no-such-account")
@@ -47,13 +55,13 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class Account:
-    """An account as listed (no hash)."""
+    """An account as listed (no hash), with its sign-in throttling."""
 
     name: str
     role: str
     created_at: str
     failures: int
-    locked_until: str | None
+    throttled_until: str | None
     has_password: bool
 
 
@@ -74,6 +82,12 @@ def accounts_path(db: Path) -> Path:
     return db.with_name(db.stem + ".accounts.json")
 
 
+def beside(accounts: Path, suffix: str) -> Path:
+    """A file kept with the accounts file: `egov.accounts.json` → `egov.accounts<suffix>`."""
+    accounts = Path(accounts)
+    return accounts.with_name(accounts.stem + suffix)
+
+
 def role_at_least(role: str | None, needed: str) -> bool:
     """True when `role` includes the rights of `needed` (viewer < editor < admin)."""
     return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
@@ -85,13 +99,14 @@ class AccountStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = FileLock(str(self.path) + ".lock", is_singleton=True)
+        self.throttle = Throttle(beside(self.path, ".throttle.json"))
 
     @classmethod
     def for_warehouse(cls, db: Path) -> AccountStore:
         return cls(accounts_path(db))
 
     # -------------------------------------------------------------- reading -----------------
-    def _read(self) -> dict[str, dict]:
+    def _read(self, *, check: bool = True) -> dict[str, dict]:
         if not self.path.exists():
             return {}
         try:
@@ -102,7 +117,24 @@ class AccountStore:
         users = data.get("users") if isinstance(data, dict) else None
         if not isinstance(users, dict):
             raise AccountError(f"账户文件格式不对 the accounts file is not valid: {self.path}")
+        if check:
+            self._refuse_clashes(users)
         return users
+
+    def _refuse_clashes(self, users: dict[str, dict]) -> None:
+        """Names that fold to one (written before names were compared that way) are refused:
+        which of them should sign in is the admin's choice, not ours."""
+        seen: dict[str, str] = {}
+        for name in users:
+            other = seen.setdefault(fold(name), name)
+            if other != name:
+                raise AccountError(
+                    f"账户文件 {self.path} 中的账户「{other}」和「{name}」只在大小写或全角/半角上"
+                    f"不同,现在视为同一个账户。请删除其中一个(egov user remove '{name}' 或 "
+                    f"egov user remove '{other}')后再用。 / The accounts file {self.path} holds "
+                    f"'{other}' and '{name}', which differ only in case or width and now name "
+                    f"one account. Remove one of them (egov user remove '{name}' or egov user "
+                    f"remove '{other}') first.")
 
     def _write(self, users: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,17 +148,29 @@ class AccountStore:
         finally:
             Path(tmp).unlink(missing_ok=True)
 
+    @staticmethod
+    def _find(users: dict[str, dict], name: str) -> str | None:
+        """The stored spelling of the account `name` (compared folded), or None."""
+        key = fold(clean_name(name))
+        return next((stored for stored in users if fold(stored) == key), None)
+
     def has_accounts(self) -> bool:
         """True once any account exists (then the dashboard asks everyone to sign in)."""
-        return bool(self._read())
+        return bool(self._read(check=False))
 
     def list(self) -> list[Account]:
-        """Every account, by name."""
-        return [_account(n, u) for n, u in sorted(self._read().items())]
+        """Every account, by name, with its throttling."""
+        standings = self.throttle.standings()
+        return [_account(n, u, standings.get(fold(n)))
+                for n, u in sorted(self._read().items())]
 
     def get(self, name: str) -> Account | None:
-        user = self._read().get(clean_name(name))
-        return _account(clean_name(name), user) if user else None
+        """The account `name` (compared case-insensitively after NFKC), or None."""
+        users = self._read()
+        stored = self._find(users, name)
+        if stored is None:
+            return None
+        return _account(stored, users[stored], self.throttle.standing(fold(stored)))
 
     # -------------------------------------------------------------- changing ----------------
     def add(self, name: str, role: str, password: str | None) -> Account:
@@ -134,81 +178,88 @@ class AccountStore:
         name = check_name(name)
         if role not in ROLES:
             raise AccountError(f"未知角色 unknown role '{role}': {', '.join(ROLES)}")
+        hashed = _hash(password, name) if password is not None else None
         with self._lock:
             users = self._read()
-            if name in users:
-                raise AccountError(f"账户已存在 the account already exists: {name}"
+            existing = self._find(users, name)
+            if existing is not None:
+                raise AccountError(f"账户已存在 the account already exists: {existing}"
                                    "(改密码用 egov user passwd / use egov user passwd)")
-            users[name] = {"role": role, "hash": _hash(password) if password else None,
-                           "created_at": _now().isoformat(sep=" "), "failures": 0,
-                           "locked_until": None}
+            users[name] = {"role": role, "hash": hashed,
+                           "created_at": _now().isoformat(sep=" ")}
             self._write(users)
-            return _account(name, users[name])
+            return _account(name, users[name], None)
 
     def set_password(self, name: str, password: str) -> None:
-        """A new password; also clears failures and any lockout."""
-        name = clean_name(name)
+        """A new password (checked against the policy); also forgets failed attempts."""
         with self._lock:
             users = self._read()
-            if name not in users:
-                raise AccountError(f"没有这个账户 no such account: {name}")
-            users[name].update(hash=_hash(password), failures=0, locked_until=None)
+            stored = self._find(users, name)
+            if stored is None:
+                raise AccountError(f"没有这个账户 no such account: {clean_name(name)}")
+            users[stored].update(hash=_hash(password, stored))
+            users[stored].pop("failures", None)  # the lockout of earlier versions
+            users[stored].pop("locked_until", None)
             self._write(users)
+        self.throttle.clear(fold(stored))
 
     def set_role(self, name: str, role: str) -> None:
+        """Change the role of the account `name`."""
         if role not in ROLES:
             raise AccountError(f"未知角色 unknown role '{role}': {', '.join(ROLES)}")
-        name = clean_name(name)
         with self._lock:
             users = self._read()
-            if name not in users:
-                raise AccountError(f"没有这个账户 no such account: {name}")
-            users[name]["role"] = role
+            stored = self._find(users, name)
+            if stored is None:
+                raise AccountError(f"没有这个账户 no such account: {clean_name(name)}")
+            users[stored]["role"] = role
             self._write(users)
 
     def remove(self, name: str) -> None:
-        name = clean_name(name)
+        """Remove the account `name`. A name spelled exactly as stored is removed even from a
+        file holding names that differ only in case (that is how such a file is repaired)."""
         with self._lock:
-            users = self._read()
-            if users.pop(name, None) is None:
-                raise AccountError(f"没有这个账户 no such account: {name}")
+            users = self._read(check=False)
+            stored = clean_name(name) if clean_name(name) in users else None
+            if stored is None:
+                self._refuse_clashes(users)
+                stored = self._find(users, name)
+            if stored is None:
+                raise AccountError(f"没有这个账户 no such account: {clean_name(name)}")
+            del users[stored]
             self._write(users)
 
     # -------------------------------------------------------------- sign-in -----------------
-    def sign_in(self, name: str, password: str) -> SignIn:
-        """Check a name and password; count failures and lock after MAX_FAILURES."""
-        name = clean_name(name)
-        failed = SignIn(None, "账户或密码不对 / wrong name or password")
-        if not password or len(password) > MAX_PASSWORD:
+    def sign_in(self, name: str, password: str, address: str | None = None) -> SignIn:
+        """Check a name and password from client `address` (None: this machine). Too many
+        failures for the name or the address make the next attempt wait (see throttle.py);
+        every refusal carries the same message."""
+        failed = SignIn(None, SIGN_IN_REFUSED)
+        key = fold(clean_name(name))
+        if not key or len(key) > 4 * MAX_NAME or not password or len(password) > MAX_PASSWORD:
             return failed
-        with self._lock:
-            users = self._read()
-            user = users.get(name)
-            if user is None or not user.get("hash"):
-                _verify(_DUMMY_HASH, password)  # the same work as for a real account
-                return failed
-            locked = user.get("locked_until")
-            if locked and datetime.fromisoformat(locked) > _now():
-                _verify(_DUMMY_HASH, password)
-                return SignIn(None, f"连续输错密码,账户已锁定至 {locked} / too many failed "
-                                    f"attempts: the account is locked until {locked}")
-            if not _verify(user["hash"], password):
-                user["failures"] = int(user.get("failures", 0)) + 1
-                if user["failures"] >= MAX_FAILURES:
-                    user["locked_until"] = (_now() + timedelta(minutes=LOCKOUT_MINUTES)
-                                            ).isoformat(sep=" ")
-                    user["failures"] = 0
-                self._write(users)
-                return failed
-            user.update(failures=0, locked_until=None)
-            if _HASHER.check_needs_rehash(user["hash"]):
-                user["hash"] = _HASHER.hash(password)
-            self._write(users)
-            return SignIn(_account(name, user), "")
+        if not self.throttle.begin(key, address):
+            return failed
+        users = self._read()
+        stored = self._find(users, key)
+        user = users.get(stored) if stored is not None else None
+        if user is None or not user.get("hash"):
+            _verify(_DUMMY_HASH, password)  # the same work as for a real account
+            return failed
+        if not _verify(user["hash"], password):
+            return failed
+        self.throttle.succeeded(key, address)
+        if _HASHER.check_needs_rehash(user["hash"]):
+            with self._lock:
+                users = self._read()
+                if stored in users:
+                    users[stored]["hash"] = _HASHER.hash(password)
+                    self._write(users)
+        return SignIn(_account(stored, user, None), "")
 
 
 def clean_name(name: str) -> str:
-    """Names are compared after NFKC normalisation and trimming."""
+    """A name as shown: NFKC-normalised and trimmed (comparison also folds case: `fold`)."""
     return unicodedata.normalize("NFKC", str(name)).strip()
 
 
@@ -222,16 +273,17 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_password(password: str) -> str:
-    """A usable password: at least MIN_PASSWORD characters."""
-    if len(password) < MIN_PASSWORD or len(password) > MAX_PASSWORD:
-        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 / a password has at least "
-                           f"{MIN_PASSWORD} characters")
-    return password
+def check_password(password: str, name: str | None = None) -> str:
+    """`password` when the policy (`pipelines.access.passwords`) allows it for `name`; else
+    AccountError saying why in Chinese and English."""
+    try:
+        return _policy(password, name)
+    except WeakPassword as err:
+        raise AccountError(str(err)) from None
 
 
-def _hash(password: str) -> str:
-    return _HASHER.hash(check_password(password))
+def _hash(password: str, name: str) -> str:
+    return _HASHER.hash(check_password(password, name))
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -245,20 +297,25 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _account(name: str, user: dict) -> Account:
+def _account(name: str, user: dict, standing) -> Account:
+    until = None
+    if standing is not None and standing.wait_until is not None:
+        until = datetime.fromtimestamp(standing.wait_until).replace(microsecond=0).isoformat(
+            sep=" ")
     return Account(name=name, role=str(user.get("role")), created_at=str(user.get("created_at")),
-                   failures=int(user.get("failures", 0)), locked_until=user.get("locked_until"),
-                   has_password=bool(user.get("hash")))
+                   failures=standing.failures if standing is not None else 0,
+                   throttled_until=until, has_password=bool(user.get("hash")))
 
 
 def accounts_frame(accounts: list[Account]):
-    """Accounts as a table for `egov user list` and the admin page (no hashes)."""
+    """Accounts as a table for `egov user list` and the admin page (no hashes): how each signs
+    in, failed attempts in a row, and until when sign-in waits (empty: it does not)."""
     import polars as pl
 
     return pl.DataFrame(
         [{"name": a.name, "role": a.role, "created_at": a.created_at,
-          "sign_in": "password" if a.has_password else "sso",
-          "locked_until": a.locked_until or ""} for a in accounts],
+          "sign_in": "password" if a.has_password else "sso", "failures": a.failures,
+          "throttled_until": a.throttled_until or ""} for a in accounts],
         schema={"name": pl.String, "role": pl.String, "created_at": pl.String,
-                "sign_in": pl.String, "locked_until": pl.String},
+                "sign_in": pl.String, "failures": pl.Int64, "throttled_until": pl.String},
     )
