@@ -87,9 +87,10 @@ def client_address() -> str | None:
     """The browser's address for throttling (None on this machine). Behind a reverse proxy,
     uvicorn takes it from X-Forwarded-For when the proxy is trusted (FORWARDED_ALLOW_IPS)."""
     try:
-        return st.context.ip_address
-    except Exception:  # no browser session (AppTest without a client)
+        address = st.context.ip_address
+    except Exception:  # no browser session
         return None
+    return address if isinstance(address, str) else None  # AppTest's client is a mock
 
 
 def _form(store: AccountStore, key: str) -> None:
