@@ -40,21 +40,34 @@ PAGES = [
 ]
 
 
-# Pages for editors (导入与更正) and admins (账户与方案): in the navigation only for those roles.
+# Pages for editors (导入与更正) and admins (账户与方案): in the navigation only for those roles;
+# for anyone else their links stay routed (hidden) to a page saying which role they need.
 ROLE_PAGES = [
-    ("editor", st.Page(VIEWS / "upload.py", title="导入与更正", icon=":material/upload_file:",
-                       url_path="upload")),
-    ("admin", st.Page(VIEWS / "admin.py", title="账户与方案",
-                      icon=":material/admin_panel_settings:", url_path="admin")),
+    ("editor", VIEWS / "upload.py", "导入与更正", ":material/upload_file:", "upload"),
+    ("admin", VIEWS / "admin.py", "账户与方案", ":material/admin_panel_settings:", "admin"),
 ]
 
 
 def main() -> None:
-    """Sign-in, sidebar, then the chosen page."""
+    """Sign-in, sidebar, then the chosen page (or what it needs, for a role that may not use
+    it)."""
     db = data.db_path()
-    who = signin.gate(db)
-    page = st.navigation(PAGES + [p for role, p in ROLE_PAGES if who.can(role)],
-                         position="sidebar")
+    who = signin.current(db)
+    role_pages = {url: (role, title, st.Page(
+        script, title=title, icon=icon, url_path=url,
+        visibility="visible" if who.can(role) else "hidden"))
+        for role, script, title, icon, url in ROLE_PAGES}
+    # Someone who must sign in gets the sign-in form on whichever page they opened (the menu
+    # hidden), so after signing in they land on that page and query string, not on 总览.
+    page = st.navigation(PAGES + [p for _, _, p in role_pages.values()],
+                         position="sidebar" if who.role else "hidden")
+    needed = role_pages.get(page.url_path)
+    if who.role is None:
+        if needed is not None and who.via != "oidc":
+            signin.role_needed(db, who, needed[0], needed[1])
+        else:
+            signin.sign_in_page(db, who)
+        st.stop()
     if not db.exists():
         st.title("电子政务绩效考核")
         st.error(f"找不到数据仓库 {db}。请先运行 `egov demo` 生成示例数据,或 `egov build` 导入数据;"
@@ -68,6 +81,9 @@ def main() -> None:
     notice_button.notice_button(view)
     if view.loaded_at:
         st.sidebar.caption(f"数据更新于 {view.loaded_at}")
+    if needed is not None and not who.can(needed[0]):
+        signin.role_needed(db, who, needed[0], needed[1])
+        st.stop()
     page.run()
 
 

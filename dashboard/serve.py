@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
+# What is served: app.py inside st.App, with the routes of the lasting sign-in cookie.
+SERVED = APP.with_name("asgi.py")
 ROOT = APP.parent.parent
 # Only this machine can reach the dashboard unless told otherwise: `egov demo --address 0.0.0.0`
 # (or EGOV_ADDRESS=0.0.0.0) serves it to the office network (README, "Dashboard").
@@ -33,7 +35,7 @@ def default_address() -> str:
     return os.environ.get(ADDRESS_VARIABLE, "").strip() or LOCAL
 
 
-def command(port: int = 8501, address: str | None = None, app: Path = APP) -> list[str]:
+def command(port: int = 8501, address: str | None = None, app: Path = SERVED) -> list[str]:
     """The streamlit command line for the dashboard (or another Streamlit `app`), listening on
     `address` (default: see `default_address`).
 
@@ -89,7 +91,7 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serving(db: Path | None = None, *, app: Path = APP, unset: tuple[str, ...] = (),
+def serving(db: Path | None = None, *, app: Path = SERVED, unset: tuple[str, ...] = (),
             timeout: float = 90) -> Iterator[str]:
     """The dashboard over `db` (or another Streamlit `app`, e.g. a benchmark's yardstick) served
     in a child process on a free port of this machine only; yields its URL once the server

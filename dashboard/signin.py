@@ -1,17 +1,26 @@
 """Sign-in and roles for the dashboard: who is looking, and which pages they get.
 
 - Local accounts (`egov user add`), checked by `pipelines.access.accounts` (argon2,
-  throttling per name and per client address).
-  A successful sign-in is kept in this browser session's server-side state (a reload signs out).
+  throttling per name and per client address). A sign-in opens a server-side session
+  (`pipelines.access.sessions`); the served dashboard (dashboard/asgi.py) keeps it in a signed,
+  HttpOnly cookie (dashboard/session_routes.py), so a reload, a pasted link or a new tab stays
+  signed in until the session ends (24 h after sign-in, or 1 h unused). Signing out ends the
+  session on the server: every tab and browser holding it is signed out at its next step.
+  Without those routes (AppTest, `streamlit run dashboard/app.py`) a sign-in lasts for the tab.
 - Single sign-on through Streamlit's `st.login` (OIDC) when `.streamlit/secrets.toml` has an
-  `[auth]` section; the signed-in e-mail takes the role of the account of that name
-  (`egov user add EMAIL --sso --role editor`), else viewer.
+  `[auth]` section. The role comes from a claim of the identity token when `[egov_sso]` names
+  one (`role_claim`, values mapped through `roles`), else from the account of that e-mail
+  (`egov user add EMAIL --sso --role editor`), else `unknown` ("viewer", the default, or "none":
+  such an identity may not read). The identity lasts as Streamlit's cookie does, at most 24 h
+  from the token's issue; signing out here ends it in every session.
 - Anonymous visitors read (viewer) until the first account exists, or always where the server
   says so (EGOV_ANONYMOUS=viewer, which `egov demo` sets for a warehouse of sample data only), or
-  never (EGOV_ANONYMOUS=none); otherwise they see only the sign-in form.
+  never (EGOV_ANONYMOUS=none); otherwise every page shows the sign-in form, and after signing in
+  the visitor lands on the page and query string they had opened.
 
-Pages for editors (导入与更正) and admins (账户与方案) are added to the navigation only for those
-roles, and each of those pages checks the role again before drawing anything.
+Pages for editors (导入与更正) and admins (账户与方案) are in the navigation only for those
+roles; for anyone else their links answer, in Chinese, which role the page needs and offer
+sign-in (`role_needed`) without running the page. Each of those pages checks again (`require`).
 """
 
 from __future__ import annotations
@@ -19,13 +28,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from pipelines.access.accounts import ROLE_ZH, AccountError, AccountStore, role_at_least
+from dashboard import session_routes
+from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, role_at_least
+from pipelines.access.sessions import COOKIE, HANDOFFS, SessionStore
 
-SESSION_KEY = "egov_signed_in"
+SESSION_KEY = "egov_session_token"
 ANONYMOUS_VARIABLE = "EGOV_ANONYMOUS"
+SSO_SECTION = "egov_sso"
 
 
 @dataclass(frozen=True)
@@ -60,29 +73,6 @@ def anonymous_role(store: AccountStore) -> str | None:
         return None
 
 
-def current(db: Path) -> Identity:
-    """The identity of this session (roles re-read from the store on every run, so a removed
-    account or a changed role takes effect at once)."""
-    store = AccountStore.for_warehouse(db)
-    name = st.session_state.get(SESSION_KEY)
-    if name:
-        try:
-            account = store.get(name)
-        except AccountError:
-            account = None
-        if account is not None:
-            return Identity(account.name, account.role, "password")
-        st.session_state.pop(SESSION_KEY, None)
-    if oidc_configured() and st.user.is_logged_in:
-        email = str(st.user.get("email") or st.user.get("sub") or "")
-        try:
-            account = store.get(email) if email else None
-        except AccountError:
-            account = None
-        return Identity(email, account.role if account else "viewer", "oidc")
-    return Identity(None, anonymous_role(store), "anonymous")
-
-
 def client_address() -> str | None:
     """The browser's address for throttling (None on this machine). Behind a reverse proxy,
     uvicorn takes it from X-Forwarded-For when the proxy is trusted (FORWARDED_ALLOW_IPS)."""
@@ -91,6 +81,101 @@ def client_address() -> str | None:
     except Exception:  # no browser session
         return None
     return address if isinstance(address, str) else None  # AppTest's client is a mock
+
+
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser session
+        return None
+    return token if isinstance(token, str) else None
+
+
+def sso_role(claims: dict, account_role: str | None) -> str | None:
+    """The role of a single sign-on identity with these token `claims`: from the claim named by
+    `[egov_sso] role_claim` (its values mapped through `[egov_sso.roles]`, or naming a role
+    themselves; the highest wins), else the account's role, else `[egov_sso] unknown`."""
+    try:
+        settings = dict(st.secrets.get(SSO_SECTION, {}))
+    except Exception:
+        settings = {}
+    claim = settings.get("role_claim")
+    if claim and claims.get(claim) is not None:
+        values = claims[claim]
+        values = values if isinstance(values, list | tuple) else [values]
+        mapping = dict(settings.get("roles", {}))
+        found = [mapping.get(str(v), str(v)) for v in values]
+        found = [r for r in found if r in ROLES]
+        if found:
+            return max(found, key=ROLES.index)
+    if account_role is not None:
+        return account_role
+    unknown = str(settings.get("unknown", "viewer")).strip().lower()
+    return "viewer" if unknown == "viewer" else None
+
+
+def current(db: Path) -> Identity:
+    """The identity of this session (roles re-read from the store on every run, so a removed
+    account, a changed role or a sign-out elsewhere takes effect at once)."""
+    store = AccountStore.for_warehouse(db)
+    sessions = SessionStore(store.path)
+    for token in (st.session_state.get(SESSION_KEY), _cookie_token()):
+        session = sessions.resolve(token) if token else None
+        if session is None:
+            continue
+        try:
+            account = store.get(session.name)
+        except AccountError:
+            account = None
+        if account is not None:
+            return Identity(account.name, account.role, "password")
+    st.session_state.pop(SESSION_KEY, None)
+    if oidc_configured() and st.user.is_logged_in:
+        claims = st.user.to_dict()
+        email = str(claims.get("email") or claims.get("sub") or "")
+        issued = claims.get("iat")
+        if email and sessions.sso_valid(email, float(issued) if issued else None):
+            try:
+                account = store.get(email)
+            except AccountError:
+                account = None
+            return Identity(email, sso_role(claims, account.role if account else None), "oidc")
+    return Identity(None, anonymous_role(store), "anonymous")
+
+
+def here() -> str:
+    """This page's path and query string, to come back to after signing in."""
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    path = urlsplit(url).path if isinstance(url, str) else "/"
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return (path or "/") + (f"?{query}" if query else "")
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to `url` on this site and end this run. Streamlit's websocket cannot set
+    a cookie, so the cookie is set by an ordinary page load; this uses the message `st.login`
+    itself sends to move the browser (the page follows it with window.location)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        ctx.enqueue(message)
+    st.stop()
+
+
+def _signed_in(store: AccountStore, name: str) -> None:
+    token = SessionStore(store.path).open(name)
+    st.session_state[SESSION_KEY] = token
+    if session_routes.MOUNTED:  # the cookie, then back to this page and query string
+        code = HANDOFFS.issue(token)
+        _redirect(session_routes.route_url(session_routes.SESSION_PATH, code=code, next=here()))
+    st.rerun()
 
 
 def _form(store: AccountStore, key: str) -> None:
@@ -107,37 +192,68 @@ def _form(store: AccountStore, key: str) -> None:
             if result.account is None:
                 st.error(result.message)
             else:
-                st.session_state[SESSION_KEY] = result.account.name
-                st.rerun()
+                _signed_in(store, result.account.name)
 
 
-def sign_in_page(db: Path) -> None:
-    """The whole page for a visitor who must sign in first."""
-    store = AccountStore.for_warehouse(db)
-    st.title("电子政务绩效考核 · 登录")
+def _sign_in_offer(store: AccountStore, key: str) -> None:
+    """The single sign-on button and the password form, as this server offers them."""
     if oidc_configured():
         st.button("用单位统一身份登录 Sign in with single sign-on", on_click=st.login,
-                  type="primary", key="oidc-login")
+                  type="primary", key=f"{key}-oidc")
     try:
         has_accounts = store.has_accounts()
     except AccountError as err:
         st.error(str(err))
-        st.stop()
+        return
     if has_accounts:
-        _form(store, "signin")
+        _form(store, key)
     elif not oidc_configured():
         st.info("还没有任何账户。请管理员在服务器上运行 `egov user add 名字 --role admin` 创建账户"
                 "(查看人员用 --role viewer),再刷新本页。 / No accounts yet: run "
                 "`egov user add NAME --role admin` on the server, then reload.")
 
 
-def gate(db: Path) -> Identity:
-    """Call first in app.py: the session's identity, or the sign-in page and a stop."""
-    who = current(db)
-    if who.role is None:
-        sign_in_page(db)
+def sign_in_page(db: Path, who: Identity) -> None:
+    """The whole page for a visitor who must sign in first (on whichever page they opened)."""
+    store = AccountStore.for_warehouse(db)
+    st.title("电子政务绩效考核 · 登录")
+    if who.via == "oidc" and who.name:
+        st.warning(f"单点登录账户 {who.name} 未获授权查看本系统,请联系管理员。 / The single "
+                   f"sign-on identity {who.name} has no access here; ask the administrator.")
+        st.button("退出单点登录 Sign out", on_click=st.logout, key="oidc-out")
+        return
+    _sign_in_offer(store, "signin")
+
+
+def role_needed(db: Path, who: Identity, role: str, title: str) -> None:
+    """Instead of a page `who` may not use: which role it needs, and a sign-in (the page itself
+    never runs, so nothing its widgets would do can happen)."""
+    st.title(title)
+    needs = f"「{ROLE_ZH[role]}」" + ("" if role == "admin" else f"或「{ROLE_ZH['admin']}」")
+    if who.name:
+        st.warning(f"本页需要{needs}权限,当前账户 {who.name}({ROLE_ZH.get(who.role or '', '')})"
+                   f"没有。请用有此权限的账户登录。 / This page needs the {role} role; the "
+                   f"account {who.name} has {who.role}. Sign in with an account that has it.")
+    else:
+        st.warning(f"本页需要{needs}权限,请先登录。 / This page needs the {role} role; "
+                   "please sign in.")
+    if who.via != "oidc":
+        _sign_in_offer(AccountStore.for_warehouse(db), "need-signin")
+
+
+def _sign_out(db: Path, who: Identity) -> None:
+    store = AccountStore.for_warehouse(db)
+    sessions = SessionStore(store.path)
+    for token in (st.session_state.pop(SESSION_KEY, None), _cookie_token()):
+        sessions.close(token)
+    if who.via == "oidc" and who.name:
+        sessions.sso_signed_out(who.name)
+        st.logout()  # clears Streamlit's identity cookie and leaves through the provider
         st.stop()
-    return who
+    if session_routes.MOUNTED:  # clear the cookie too (the session has already ended)
+        _redirect(session_routes.route_url(session_routes.SIGNOUT_PATH,
+                                           next=session_routes.base_path() + "/"))
+    st.rerun()
 
 
 def sidebar(db: Path, who: Identity) -> None:
@@ -146,10 +262,7 @@ def sidebar(db: Path, who: Identity) -> None:
     if who.name:
         box.caption(f"已登录 signed in: {who.name} · {ROLE_ZH.get(who.role or '', '')}")
         if box.button("退出登录 Sign out", key="signout"):
-            st.session_state.pop(SESSION_KEY, None)
-            if who.via == "oidc":
-                st.logout()
-            st.rerun()
+            _sign_out(db, who)
         return
     box.caption("未登录:只读查看 / not signed in: read only")
     store = AccountStore.for_warehouse(db)

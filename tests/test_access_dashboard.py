@@ -85,18 +85,64 @@ def test_a_wrong_password_is_refused(db):
     assert "登录" in at.title[0].value
 
 
-def test_a_viewer_reads_pages_but_cannot_reach_upload(db):
+def test_a_viewer_reads_pages_but_cannot_use_upload_or_admin(db):
     at = sign_in(open_app(), "viewer1")
     assert_ok(at)
     assert at.title[0].value == "总览"
     assert any("viewer1" in c.value for c in at.sidebar.caption)
-    # the editor and admin pages are not in a viewer's navigation at all
-    for page in ("views/upload.py", "views/admin.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
     at.switch_page("views/rankings.py").run()
     assert_ok(at)
     assert at.title[0].value == "排名"
+    # a link to the editor's or the admin's page answers in Chinese which role it needs and
+    # offers sign-in; the page itself never runs
+    for page, title, role in (("views/upload.py", "导入与更正", "「编辑」"),
+                              ("views/admin.py", "账户与方案", "「管理员」")):
+        at.switch_page(page).run()
+        assert_ok(at)
+        assert at.title[0].value == title
+        assert any(f"本页需要{role}" in w.value and "viewer1" in w.value for w in at.warning)
+        assert at.text_input(key="need-signin-name") is not None
+        assert not at.file_uploader and "导入工作簿" not in text(at) and not at.dataframe
+
+
+def test_a_viewer_on_the_upload_link_signs_in_as_an_editor_and_stays_there(db):
+    at = sign_in(open_app(), "viewer1")
+    at.switch_page("views/upload.py").run()
+    at.text_input(key="need-signin-name").input("editor1")
+    at.text_input(key="need-signin-password").input(PASSWORD)
+    at.button(key="FormSubmitter:need-signin-登录 Sign in").click().run()
+    assert_ok(at)
+    assert at.title[0].value == "导入与更正"
+    assert at.file_uploader(key="up-files") is not None
+
+
+def test_an_anonymous_visitor_on_a_deep_link_lands_there_after_signing_in(db):
+    at = open_app()
+    at.query_params["unit"] = "金城镇"
+    at.switch_page("views/rankings.py").run()
+    assert "登录" in at.title[0].value and not at.dataframe
+    at = sign_in(at, "viewer1")
+    assert_ok(at)
+    assert at.title[0].value == "排名"
+    assert at.query_params["scheme"] == "jintan-2013" and at.query_params["unit"] == "金城镇"
+
+
+def test_signing_out_in_one_tab_ends_the_session_in_every_tab(db):
+    from dashboard.signin import SESSION_KEY
+
+    first = sign_in(open_app(), "editor1")
+    token = first.session_state[SESSION_KEY]
+    second = AppTest.from_file(str(APP), default_timeout=90)  # another tab holding the session
+    second.query_params["scheme"] = "jintan-2013"
+    second.session_state[SESSION_KEY] = token
+    second.run()
+    assert any("editor1" in c.value for c in second.sidebar.caption)
+    first.button(key="signout").click().run()
+    assert_ok(first)
+    assert "登录" in first.title[0].value
+    second.run()
+    assert_ok(second)
+    assert "登录" in second.title[0].value  # ended on the server, not only in the first tab
 
 
 def test_without_accounts_the_dashboard_is_read_only_for_everyone(demo_db, tmp_path, monkeypatch):
@@ -107,8 +153,11 @@ def test_without_accounts_the_dashboard_is_read_only_for_everyone(demo_db, tmp_p
     at = open_app()
     assert_ok(at)
     assert at.title[0].value == "总览"
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/upload.py")
+    at.switch_page("views/upload.py").run()
+    assert_ok(at)
+    assert any("本页需要「编辑」" in w.value for w in at.warning)
+    assert any("egov user add" in i.value for i in at.info)
+    assert not at.file_uploader
 
 
 def test_a_refused_upload_shows_the_report_and_loads_nothing(db):

@@ -1,0 +1,89 @@
+"""HTTP routes served beside Streamlit's (through `st.App`, see dashboard/asgi.py) that set and
+clear the lasting sign-in cookie.
+
+Streamlit's script talks to the browser over a websocket, which cannot set a cookie, and a
+cookie readable by page scripts could be stolen by one. So the sign-in form, once the password
+is right, opens a server-side session (`pipelines.access.sessions`), takes a one-time code for
+it and sends the browser to `/egov/session?code=…&next=…`. That ordinary HTTP response sets the
+signed session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS, for the session's lifetime)
+and redirects to `next`, the page and query string the visitor was on, so a deep link opens the
+page it named. `/egov/signout` clears the cookie after the script has ended the session on the
+server.
+
+`MOUNTED` tells the dashboard whether these routes are being served (they are not under
+Streamlit's AppTest, or when someone runs `streamlit run dashboard/app.py` directly); without
+them a sign-in lasts for the browser tab only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+from pipelines.access.sessions import COOKIE, HANDOFFS, LIFETIME
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+MOUNTED = False
+SESSION_PATH = "egov/session"
+SIGNOUT_PATH = "egov/signout"
+
+
+def base_path() -> str:
+    """Streamlit's server.baseUrlPath as '/prefix' (or '' at the root)."""
+    from streamlit import config
+
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def route_url(path: str, **query: str) -> str:
+    """The URL of one of these routes, with a query string."""
+    from urllib.parse import urlencode
+
+    return f"{base_path()}/{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after setting or clearing the cookie: a path on this site only (an open
+    redirect to another site would let a link send a visitor anywhere after signing in)."""
+    home = base_path() + "/"
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return home
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return home
+    return urlunsplit(("", "", parts.path, parts.query, "")) or home
+
+
+async def _session(request: Request) -> Response:
+    from starlette.responses import RedirectResponse
+
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    token = HANDOFFS.redeem(request.query_params.get("code"))
+    if token is not None:
+        response.set_cookie(COOKIE, token, max_age=int(LIFETIME), path=base_path() or "/",
+                            httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _signout(request: Request) -> Response:
+    from starlette.responses import RedirectResponse
+
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    response.delete_cookie(COOKIE, path=base_path() or "/", httponly=True, samesite="lax")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def routes() -> list[Route]:
+    """The routes to hand to `st.App`."""
+    from starlette.routing import Route
+
+    return [Route(route_url(SESSION_PATH), _session, methods=["GET"]),
+            Route(route_url(SIGNOUT_PATH), _signout, methods=["GET"])]

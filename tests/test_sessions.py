@@ -1,0 +1,125 @@
+"""Lasting sign-in sessions: signed tokens, server-side sessions that end on sign-out, their
+lifetime, the secret beside the accounts file, the one-time handoff codes and the cookie route's
+redirect target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard import session_routes
+from pipelines.access import sessions
+from pipelines.access.sessions import Handoffs, SessionStore
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture()
+def store(tmp_path: Path, clock: Clock) -> SessionStore:
+    return SessionStore(tmp_path / "egov.accounts.json", clock=clock)
+
+
+def test_a_session_is_a_signed_token_the_server_remembers(store, tmp_path):
+    token = store.open("wang")
+    assert store.resolve(token).name == "wang"
+    # the file holds no usable token: only a hash of the id, and no name-to-token mapping
+    saved = store.path.read_text(encoding="utf-8")
+    session_id = token.rsplit(".", 2)[0]
+    assert session_id not in saved and token not in saved
+    # the secret is made on first use beside the accounts file, readable by its owner only
+    assert store.secret_path == tmp_path / "egov.accounts.secret"
+    assert store.secret_path.stat().st_mode & 0o077 == 0
+    assert store.path.stat().st_mode & 0o077 == 0
+
+
+def test_a_tampered_or_foreign_token_opens_nothing(store, tmp_path, clock):
+    token = store.open("wang")
+    session_id, stamp, signature = token.rsplit(".", 2)
+    assert store.resolve(f"{session_id}x.{stamp}.{signature}") is None
+    assert store.resolve("not-a-token") is None and store.resolve("") is None
+    other = SessionStore(tmp_path / "other" / "egov.accounts.json", clock=clock)
+    assert other.resolve(token) is None  # another server's secret
+
+
+def test_signing_out_ends_the_session_for_every_holder(store):
+    token = store.open("wang")
+    kept = store.open("wang")
+    store.close(token)
+    assert store.resolve(token) is None
+    assert store.resolve(kept).name == "wang"  # another sign-in of the same account stays
+    assert store.close_all("wang") == 1 and store.resolve(kept) is None
+
+
+def test_a_session_ends_a_day_after_sign_in_or_an_hour_unused(store, clock):
+    token = store.open("wang")
+    for _ in range(23):  # used every hour: still open after 23 hours
+        clock.now += sessions.IDLE - 60
+        assert store.resolve(token) is not None
+    clock.now += sessions.LIFETIME  # past a day since sign-in
+    assert store.resolve(token) is None
+    idle = store.open("li")
+    clock.now += sessions.IDLE + 1
+    assert store.resolve(idle) is None
+
+
+def test_a_new_secret_ends_every_session(store):
+    token = store.open("wang")
+    store.secret_path.unlink()
+    assert store.resolve(token) is None
+
+
+def test_a_damaged_sessions_file_only_signs_everyone_out(store):
+    token = store.open("wang")
+    store.path.write_text("{not json", encoding="utf-8")
+    assert store.resolve(token) is None
+    assert store.resolve(store.open("wang")).name == "wang"
+
+
+def test_single_sign_on_identities_last_a_day_and_end_on_sign_out(store, clock):
+    issued = clock.now - 60
+    assert store.sso_valid("wang@example.gov.cn", issued)
+    store.sso_signed_out("wang@example.gov.cn")
+    assert not store.sso_valid("wang@example.gov.cn", issued)  # every session of it ends
+    clock.now += 10
+    assert store.sso_valid("wang@example.gov.cn", clock.now - 1)  # a new sign-in works
+    assert not store.sso_valid("li@example.gov.cn", clock.now - sessions.LIFETIME)
+    assert json.loads(store.path.read_text(encoding="utf-8"))["sso_signed_out"]
+
+
+def test_a_handoff_code_works_once_and_briefly():
+    moment = [0.0]
+    handoffs = Handoffs(clock=lambda: moment[0])
+    code = handoffs.issue("token-1")
+    assert handoffs.redeem(code) == "token-1"
+    assert handoffs.redeem(code) is None
+    late = handoffs.issue("token-2")
+    moment[0] += sessions.HANDOFF_SECONDS + 1
+    assert handoffs.redeem(late) is None
+    assert handoffs.redeem(None) is None and handoffs.redeem("made-up") is None
+
+
+@pytest.mark.parametrize(("asked", "goes"), [
+    ("/upload?scheme=jintan-2013", "/upload?scheme=jintan-2013"),
+    ("/", "/"),
+    (None, "/"),
+    ("//evil.example/x", "/"),
+    ("https://evil.example/", "/"),
+    ("/\\evil.example", "/"),
+    ("upload", "/"),
+    ("/rankings?unit=%E9%87%91#top", "/rankings?unit=%E9%87%91"),
+])
+def test_after_the_cookie_the_browser_goes_only_to_a_page_of_this_site(asked, goes):
+    assert session_routes.safe_next(asked) == goes
