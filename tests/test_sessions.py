@@ -123,3 +123,33 @@ def test_a_handoff_code_works_once_and_briefly():
 ])
 def test_after_the_cookie_the_browser_goes_only_to_a_page_of_this_site(asked, goes):
     assert session_routes.safe_next(asked) == goes
+
+
+def test_a_new_password_ends_the_accounts_sessions(tmp_path):
+    from pipelines.access.accounts import AccountStore
+
+    accounts = AccountStore.for_warehouse(tmp_path / "egov.duckdb")
+    accounts.add("wang", "editor", "seven blue lanterns")
+    accounts.add("li", "viewer", "another long secret")
+    live = SessionStore(accounts.path)
+    wang, li = live.open("wang"), live.open("li")
+    accounts.set_password("WANG", "eight green lanterns")
+    assert live.resolve(wang) is None and live.resolve(li).name == "li"
+
+
+@pytest.mark.parametrize(("settings", "claims", "account", "role"), [
+    ({"role_claim": "egov_role"}, {"egov_role": "editor"}, None, "editor"),
+    ({"role_claim": "groups", "roles": {"egov-admins": "admin", "staff": "viewer"}},
+     {"groups": ["staff", "egov-admins"]}, "viewer", "admin"),  # the claim wins, highest role
+    ({"role_claim": "groups", "roles": {"staff": "viewer"}}, {"groups": ["cleaners"]},
+     "editor", "editor"),  # nothing mapped: the account of that e-mail
+    ({}, {"egov_role": "admin"}, None, "viewer"),  # no claim configured: unknown → viewer
+    ({"unknown": "none"}, {}, None, None),  # unknown identities may not read
+    ({"unknown": "none"}, {}, "viewer", "viewer"),
+])
+def test_single_sign_on_roles_come_from_a_claim_an_account_or_the_unknown_setting(
+        monkeypatch, settings, claims, account, role):
+    from dashboard import signin
+
+    monkeypatch.setattr(signin.st, "secrets", {signin.SSO_SECTION: settings})
+    assert signin.sso_role(claims, account) == role

@@ -191,7 +191,8 @@ class AccountStore:
             return _account(name, users[name], None)
 
     def set_password(self, name: str, password: str) -> None:
-        """A new password (checked against the policy); also forgets failed attempts."""
+        """A new password (checked against the policy); also forgets failed attempts and ends
+        the account's open dashboard sessions."""
         with self._lock:
             users = self._read()
             stored = self._find(users, name)
@@ -202,6 +203,9 @@ class AccountStore:
             users[stored].pop("locked_until", None)
             self._write(users)
         self.throttle.clear(fold(stored))
+        from pipelines.access.sessions import SessionStore
+
+        SessionStore(self.path).close_all(stored)  # a new password signs the old one out
 
     def set_role(self, name: str, role: str) -> None:
         """Change the role of the account `name`."""
