@@ -38,14 +38,14 @@ from types import SimpleNamespace
 import xlsxwriter
 
 from pipelines.inputs.templates import TEMPLATES, Template
+from pipelines.rules.kinds.choice import Choice
+from pipelines.rules.kinds.per_event import PerEvent
+from pipelines.rules.kinds.rank_tiers import RankTiers
+from pipelines.rules.kinds.rate_target import RateTarget
 from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.schemes.model import (
-    Choice,
     Clause,
     ContentItem,
-    PerEvent,
-    RankTiers,
-    RateTarget,
     Scheme,
     Target,
 )

@@ -9,14 +9,14 @@ from click.testing import CliRunner
 from test_validation import at, validate, write_xlsx
 
 from egov.cli import main
-from pipelines.engine import rules
-from pipelines.schemes.model import Ratio
+from pipelines.rules.kinds.ratio import KIND as RATIO
+from pipelines.rules.kinds.ratio import Ratio
 
 
 def test_the_rule_caps_a_share_above_one_at_the_points():
     rows = pl.DataFrame({"max_points": [3.0, 3.0], "numerator": [5.0, 2.0],
                          "denominator": [4.0, 4.0]})
-    scored = rules.ratio(rows, Ratio(above_one="cap"))
+    scored = RATIO.score(rows, Ratio(above_one="cap"))
     assert scored["score"].to_list() == [3.0, 1.5]
     assert Ratio().above_one == "refuse"
 

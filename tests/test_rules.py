@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.engine import rules
+from pipelines.rules.registry import kind_of
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import content_items_frame, iter_leaves
 
@@ -27,7 +28,7 @@ def apply(leaf_, **inputs) -> list[float]:
         {"unit": [f"u{i}" for i in range(n)], "max_points": [leaf_.indicator.max_points] * n,
          **inputs}
     )
-    return rules.LEAF_RULES[leaf_.rule.kind](frame, leaf_.rule)["score"].to_list()
+    return kind_of(leaf_.rule).score(frame, leaf_.rule)["score"].to_list()
 
 
 # ---------------------------------------------------------------- 000 Jintan 附件1 ------------
@@ -209,15 +210,12 @@ def test_grades_and_ties():
     target=st.floats(min_value=0.01, max_value=2),
 )
 def test_a_score_never_exceeds_its_max_nor_drops_below_zero(max_points, value, target):
-    from pipelines.schemes.model import (
-        AssessorScore,
-        Deduction,
-        PerEvent,
-        RankTier,
-        RankTiers,
-        RateTarget,
-        Ratio,
-    )
+    from pipelines.rules.kinds.assessor_score import AssessorScore
+    from pipelines.rules.kinds.deduction import Deduction
+    from pipelines.rules.kinds.per_event import PerEvent
+    from pipelines.rules.kinds.rank_tiers import RankTier, RankTiers
+    from pipelines.rules.kinds.rate_target import RateTarget
+    from pipelines.rules.kinds.ratio import Ratio
 
     frame = pl.DataFrame({
         "unit": ["u"], "max_points": [max_points], "score": [value], "deduction": [value],
@@ -229,7 +227,7 @@ def test_a_score_never_exceeds_its_max_nor_drops_below_zero(max_points, value, t
         PerEvent(points_each=target), RankTiers(peers=20, tiers=[RankTier(up_to=5, points=50)]),
     ]
     for rule in cases:
-        score = rules.LEAF_RULES[rule.kind](frame, rule)["score"][0]
+        score = kind_of(rule).score(frame, rule)["score"][0]
         assert 0 <= score <= max_points + 1e-12, rule.kind
 
 

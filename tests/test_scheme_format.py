@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from egov.cli import main
 from pipelines.engine.scoring import Facts, score_scheme
 from pipelines.loading import ingest
+from pipelines.rules.registry import KINDS
 from pipelines.schemes import model as scheme_model
 from pipelines.schemes.admin import add_scheme
 from pipelines.schemes.checks import load_scheme_text
@@ -129,6 +130,7 @@ def test_docs_describe_every_field_and_rule_kind():
     for kind in RULE_KINDS:
         assert f"`{kind}`" in text, kind
     models = [getattr(scheme_model, n) for n in dir(scheme_model)]
+    models += [m for kind in KINDS.values() for m in (kind.model, *kind.nested_models)]
     for model in models:
         if isinstance(model, type) and issubclass(model, scheme_model.Strict) \
                 and model is not scheme_model.Strict:

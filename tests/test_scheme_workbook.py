@@ -183,7 +183,7 @@ def test_written_workbook_reads_like_the_seed_tables(schemes, tmp_path):
             for r in ws.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 35 and "001" in rows  # codes stay text
     assert rows["002"]["选项"] == "两项计划均有=2;仅有其中一项=1;均无=0"
-    assert rows["003"]["计分规则"] == "per_event 按次计分"
+    assert rows["003"]["计分规则"] == "per_event 按次计分(封顶)"  # the kind's one label
     assert (rows["003"]["每次分值"], rows["003"]["封顶"]) == (1, 2)
     assert rows["001"]["配合科室"] == "办公室、信息中心"
     tiers = next(r for r in rows.values() if r["分档"])

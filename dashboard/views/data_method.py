@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, filters, revisions, widgets
+from pipelines.rules.registry import RULE_KIND_ZH
 
 f = filters.current()
 widgets.page_header("数据与方法", f)
@@ -22,17 +23,8 @@ TEMPLATE_KINDS = {
     "metrics": "目标数据",
 }
 
-# The rule kinds of the scheme model, as the method page names them.
-RULE_KINDS = {
-    "assessor_score": "考核组在分值内打分",
-    "deduction": "倒扣分,扣完为止",
-    "rate_target": "比率对照目标值",
-    "ratio": "比值 × 分值",
-    "rank_tiers": "按名次分档",
-    "per_event": "按次计分,封顶",
-    "choice": "按选项计分",
-    "parts": "各分项按各自规则计分后相加,封顶",
-}
+# The rule kinds, as each names itself (pipelines/rules/kinds/).
+RULE_KINDS = RULE_KIND_ZH
 
 
 def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:

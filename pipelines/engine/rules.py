@@ -1,7 +1,8 @@
-"""The rule kinds: a small, closed set of pure functions over Polars frames.
+"""The scoring rules: pure functions over Polars frames.
 
-Leaf rules take the rows of one indicator (one row per unit, with `max_points` and the input
-column the rule reads) and return them with a `score` column. The other kinds (content points,
+Leaf rules are the rule kinds' own (`pipelines/rules/kinds/`, one file per kind): they take the
+rows of one indicator (one row per unit, with `max_points` and the input column the rule reads)
+and return them with a `score` column. The other rules here (content points,
 adoption bonus, full mark with excess bonus, weighted stages, exemption with rescaling, capped
 bonus/penalty by level) work on whole frames of units. Nothing here reads files or the warehouse.
 Each function says which seed clause it was built from; `tests/test_rules.py` checks each against
@@ -10,119 +11,7 @@ that seed's example.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import polars as pl
-
-from pipelines.schemes.model import (
-    AssessorScore,
-    Choice,
-    Deduction,
-    Parts,
-    PerEvent,
-    RankTiers,
-    RateTarget,
-    Ratio,
-)
-
-MAX = pl.col("max_points")
-
-
-def _clip_to_max(expr: pl.Expr) -> pl.Expr:
-    """Scores never leave [0, max points]."""
-    return pl.min_horizontal(pl.max_horizontal(expr, pl.lit(0.0)), MAX)
-
-
-# ---------------------------------------------------------------- leaf rules -----------------
-
-
-def assessor_score(rows: pl.DataFrame, rule: AssessorScore) -> pl.DataFrame:
-    """000 附件2: each 三级指标 has a 分值; the assessor's 得分 stands, within [0, 分值]."""
-    return rows.with_columns(score=_clip_to_max(pl.col("score").cast(pl.Float64)))
-
-
-def deduction(rows: pl.DataFrame, rule: Deduction) -> pl.DataFrame:
-    """001 扣分办法(倒扣分,扣完为止): 分值 − Σ扣分, never below zero."""
-    return rows.with_columns(score=pl.max_horizontal(MAX - pl.col("deduction"), pl.lit(0.0)))
-
-
-def rate_target(rows: pl.DataFrame, rule: RateTarget) -> pl.DataFrame:
-    """003 用户日均活跃率92%: 分值 × min(1, 实际值 / 目标值)."""
-    ratio = pl.col("actual") / rule.target
-    return rows.with_columns(score=MAX * pl.min_horizontal(ratio, pl.lit(1.0)))
-
-
-def ratio(rows: pl.DataFrame, rule: Ratio) -> pl.DataFrame:
-    """004 #021 挂接具体数据资源的目录数/部门目录总数*3分: 分值 × min(1, 分子 / 分母).
-
-    A numerator above its denominator reaches this only under `above_one: cap` (refused at
-    import otherwise, 004 #027 制证种类/认领种类): it scores the full points."""
-    share = pl.col("numerator") / pl.col("denominator")
-    return rows.with_columns(score=MAX * pl.min_horizontal(share, pl.lit(1.0)))
-
-
-def rank_tiers(rows: pl.DataFrame, rule: RankTiers) -> pl.DataFrame:
-    """004 #028 16个地市排名: 前5名 2分, 5-10名 1分, 10名以后不得分 (places 1-5, 6-10)."""
-    expr: pl.Expr = pl.lit(0.0)
-    # Build the when-chain from the widest tier inward so the narrowest matching tier wins.
-    for tier in sorted(rule.tiers, key=lambda t: t.up_to, reverse=True):
-        expr = pl.when(pl.col("place") <= tier.up_to).then(pl.lit(tier.points)).otherwise(expr)
-    return rows.with_columns(score=_clip_to_max(expr))
-
-
-def per_event(rows: pl.DataFrame, rule: PerEvent) -> pl.DataFrame:
-    """004 #003 一次得1分,最高2分: min(封顶, 次数 × 每次分值)."""
-    cap = pl.lit(rule.cap) if rule.cap is not None else MAX
-    points = pl.col("times") * rule.points_each
-    return rows.with_columns(score=pl.min_horizontal(points, cap, MAX))
-
-
-def choice(rows: pl.DataFrame, rule: Choice) -> pl.DataFrame:
-    """004 #006 专线接入 3分, 否 1分, 未接入 0分: the points of the option chosen."""
-    mapping = pl.DataFrame(
-        {"choice": list(rule.options), "_points": [float(p) for p in rule.options.values()]},
-        schema={"choice": pl.String, "_points": pl.Float64},
-    )
-    joined = rows.join(mapping, on="choice", how="left", maintain_order="left")
-    return joined.with_columns(score=_clip_to_max(pl.col("_points"))).drop("_points")
-
-
-LEAF_RULES: dict[str, Callable[[pl.DataFrame, object], pl.DataFrame]] = {
-    "assessor_score": assessor_score,
-    "deduction": deduction,
-    "rate_target": rate_target,
-    "ratio": ratio,
-    "rank_tiers": rank_tiers,
-    "per_event": per_event,
-    "choice": choice,
-}
-
-
-def composite(rows: pl.DataFrame, rule: Parts, missing_full: bool) -> pl.DataFrame:
-    """004 #001 (参加调研座谈会议 每项1分,最高得2分; 工作对接 每次1分,最高得2分), #026 (清理率 1分,
-    整合率 1分), #030 (分析共享需求 2分; 每个要素0.5分,满分2分): Σ over the parts of each part's own
-    rule, each within [0, the part's points]. The indicator's cap applies after (the caller clips
-    the sum to the indicator's points, as for an assessor's score).
-
-    `rows`: unit, part, exempt and the input columns, for one composite indicator; a unit with a
-    row for some parts scores its missing parts 0 (or their points where the rubric's missing
-    input is full marks). Returns unit, score, exempt (any part row marked exempt).
-    """
-    units = rows.select("unit").unique(maintain_order=True)
-    pieces = []
-    for part in rule.parts:
-        given = rows.filter(pl.col("part") == part.name).with_columns(
-            max_points=pl.lit(float(part.max_points)))
-        scored = LEAF_RULES[part.rule.kind](given, part.rule).select(
-            "unit", part_score=_clip_to_max(pl.col("score").cast(pl.Float64)))
-        missing = float(part.max_points) if missing_full else 0.0
-        pieces.append(units.join(scored, on="unit", how="left").with_columns(
-            pl.col("part_score").fill_null(missing)))
-    summed = pl.concat(pieces).group_by("unit", maintain_order=True).agg(
-        score=pl.col("part_score").sum())
-    exempt = rows.group_by("unit", maintain_order=True).agg(exempt=pl.col("exempt").any())
-    return summed.join(exempt, on="unit", how="left")
-
 
 # ---------------------------------------------------------------- content (平时) --------------
 

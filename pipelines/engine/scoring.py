@@ -14,11 +14,14 @@ import polars as pl
 
 from pipelines.engine import rules
 from pipelines.engine.targets import target_progress
-from pipelines.schemes.model import RULE_INPUT_COLUMNS, AssessorScore, Scheme
+from pipelines.rules.kinds.assessor_score import AssessorScore
+from pipelines.rules.registry import RULE_INPUT_COLUMNS, kind_of
+from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import content_items_frame, iter_leaves, rubric_for_unit_type
 
-INPUT_COLUMNS = ("score", "deduction", "actual", "numerator", "denominator", "times", "place",
-                 "choice")
+# Every input column a rule kind reads (the warehouse's yearend_inputs holds each of them).
+INPUT_COLUMNS = tuple(dict.fromkeys(
+    column for columns in RULE_INPUT_COLUMNS.values() for column in columns))
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
         for leaf in iter_leaves(rubric):
             # A composite's parts are summed by composite_inputs (or entered as one 得分): what is
             # left is an assessor's score within the indicator's points.
-            rule = AssessorScore() if leaf.rule.kind == "parts" else leaf.rule
+            rule = AssessorScore() if kind_of(leaf.rule).composite else leaf.rule
             key = rule.model_dump_json()
             if key not in rule_keys:
                 rule_keys[key] = len(rule_list)
@@ -188,7 +191,7 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     groups = ([(key, to_score) for key in to_score["_rule"].unique()]
               if to_score["_rule"].n_unique() <= 1 else
               [(key, rows) for (key,), rows in to_score.group_by("_rule", maintain_order=True)])
-    scored = [rules.LEAF_RULES[rule_list[key].kind](rows, rule_list[key]).select(
+    scored = [kind_of(rule_list[key]).score(rows, rule_list[key]).select(
         "_cell", rule_score=pl.col("score").cast(pl.Float64)) for key, rows in groups]
     del to_score, groups
     scores = (pl.concat(scored) if scored else
@@ -220,15 +223,15 @@ def _sources(targets: np.ndarray, n: int) -> pl.Series:
 def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.DataFrame
                      ) -> pl.DataFrame:
     """The year-end rows with each composite indicator's part rows (分项) replaced by one row
-    holding the sum of the parts as `score` (rules.composite). Rows naming a part of an indicator
-    that is not a composite, and part-less rows of a composite entered by part, are left out
-    (validation refuses both; a draft compared on loaded data lists them)."""
+    holding the sum of the parts as `score` (the composite kind's `score_parts`). Rows naming a
+    part of an indicator that is not a composite, and part-less rows of a composite entered by
+    part, are left out (validation refuses both; a draft compared on loaded data lists them)."""
     part = pl.col("part").fill_null("") if "part" in inputs.columns else pl.lit("")
     inputs = inputs.with_columns(part=part)
     by_parts = scheme.composite_entry == "parts"
     composites = {(r.id, leaf.indicator.code): (leaf.rule, r.missing_input == "full")
                   for r in scheme.rubrics for leaf in iter_leaves(r)
-                  if leaf.rule.kind == "parts" and by_parts}
+                  if kind_of(leaf.rule).composite and by_parts}
     if not composites:
         has_parts = inputs.select((pl.col("part") != "").any()).item()
         return inputs.filter(pl.col("part") == "") if has_parts else inputs
@@ -250,7 +253,7 @@ def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.Data
     summed = []
     for (rubric_id, code), rows in parted.group_by("rubric", "indicator", maintain_order=True):
         rule, missing_full = composites[(rubric_id, code)]
-        scored = rules.composite(rows, rule, missing_full)
+        scored = kind_of(rule).score_parts(rows, rule, missing_full)
         first = rows.unique("unit", keep="first", maintain_order=True).drop(
             "score", "exempt", "rubric")
         summed.append(first.join(scored, on="unit").with_columns(

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from pipelines.inputs import limits
 from pipelines.inputs.problems import InputRejected, Problem
-from pipelines.schemes.model import RULE_KINDS, Indicator, Node, Rubric, Scheme
+from pipelines.rules.registry import RULE_KINDS, kind_of
+from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import node_leaf_sum
 
 TOLERANCE = 1e-6
@@ -414,63 +415,9 @@ def _check_node(node: Node, path: tuple, add) -> None:
 
 
 def _check_rule(ind: Indicator, rule, rubric, add, where: tuple) -> None:
-    """Rule parameters that contradict the leaf's max points (or are implausible)."""
-    label = f"指标 {ind.code}"
-    if rule.kind == "rank_tiers":
-        bounds = [t.up_to for t in rule.tiers]
-        if bounds != sorted(set(bounds)):
-            add(where, f"{ind.code}", f"{label}: 排名分档 up_to 须严格递增",
-                f"indicator {ind.code}: rank tiers' up_to must strictly increase")
-        if bounds and bounds[-1] > rule.peers:
-            add(where, f"{ind.code}", f"{label}: 分档名次超过参评总数 {rule.peers}",
-                f"indicator {ind.code}: a tier goes beyond the {rule.peers} peers")
-        if any(t.points > ind.max_points + TOLERANCE for t in rule.tiers):
-            add(where, f"{ind.code}", f"{label}: 分档分值超过指标分值",
-                f"indicator {ind.code}: a tier scores above the indicator's max points")
-    elif rule.kind == "choice":
-        if any(p > ind.max_points + TOLERANCE or p < 0 for p in rule.options.values()):
-            add(where, f"{ind.code}", f"{label}: 选项分值须在 0 与指标分值之间",
-                f"indicator {ind.code}: option points must lie between 0 and the max points")
-    elif rule.kind == "per_event":
-        if rule.cap is not None and rule.cap > ind.max_points + TOLERANCE:
-            add(where, f"{ind.code}", f"{label}: 封顶分值超过指标分值",
-                f"indicator {ind.code}: the cap is above the indicator's max points")
-    elif rule.kind == "rate_target" and rule.target > 1 + TOLERANCE:
-        # A rate is a fraction: a clerk who types 92 for 92% would make every unit score ~0.
-        add(where, f"{ind.code}",
-            f"{label}: 目标值 {rule.target:g} 大于 1;比率目标写作小数或百分数,如 0.92 或 92%",
-            f"indicator {ind.code}: target {rule.target:g} is above 1; write a rate as a "
-            "fraction or a percentage, e.g. 0.92 or 92%")
-    elif rule.kind == "deduction" and rubric.missing_input not in ("full", "zero"):
-        add(where, f"{ind.code}", "missing_input 无效", "invalid missing_input")
-    elif rule.kind == "parts":
-        _check_parts(ind, rule, rubric, add, where)
-
-
-def _check_parts(ind: Indicator, rule, rubric, add, where: tuple) -> None:
-    """A composite: part names unique, each part within the indicator's points, the parts able
-    to reach the indicator's points, each part's own rule checked against the part's points."""
-    label = f"指标 {ind.code}"
-    names = Counter(p.name for p in rule.parts)
-    for pi, part in enumerate(rule.parts):
-        ppath = (*where, "parts", pi)
-        if names[part.name] > 1:
-            add((*ppath, "name"), part.name, f"{label}: 分项名称重复",
-                f"indicator {ind.code}: two parts share a name")
-        if part.max_points > ind.max_points + TOLERANCE:
-            add((*ppath, "max_points"), part.max_points,
-                f"{label}: 分项「{part.name}」的分值超过指标分值 {ind.max_points:g}",
-                f"indicator {ind.code}: part '{part.name}' is worth more than the indicator's "
-                f"{ind.max_points:g}")
-        pseudo = Indicator(code=f"{ind.code}·{part.name}", max_points=part.max_points)
-        _check_rule(pseudo, part.rule, rubric, add, (*ppath, "rule"))
-    total = sum(p.max_points for p in rule.parts)
-    if total < ind.max_points - TOLERANCE:
-        add(where, f"{ind.code}",
-            f"{label}: 各分项分值合计 {total:g},小于指标分值 {ind.max_points:g},"
-            "该指标永远得不到满分",
-            f"indicator {ind.code}: the parts add up to {total:g}, below the indicator's "
-            f"{ind.max_points:g}: it could never score full marks")
+    """Rule parameters that contradict the leaf's max points (or are implausible): each kind
+    checks its own (pipelines/rules/kinds/)."""
+    kind_of(rule).check(rule, ind.max_points, ind.code, add, where)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,8 +457,7 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return "未知字段(拼写错误?)", "unknown field (a typo?)"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return ("未知或缺少的计分规则 kind;可用: assessor_score, deduction, rate_target, ratio, "
-                "rank_tiers, per_event, choice, parts(分项不能再含分项)",
+        return ("未知或缺少的计分规则 kind;可用: " + ", ".join(RULE_KINDS) + "(分项不能再含分项)",
                 f"unknown or missing rule kind: {msg}")
     if kind.startswith("greater_than") or kind.startswith("less_than"):
         return f"数值超出允许范围: {msg}", f"value out of range: {msg}"

@@ -11,158 +11,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from pipelines.rules.base import Strict
+from pipelines.rules.kinds.assessor_score import AssessorScore
+from pipelines.rules.registry import RULE_INPUT_COLUMNS as RULE_INPUT_COLUMNS
+from pipelines.rules.registry import RULE_KINDS as RULE_KINDS
+from pipelines.rules.registry import Rule
+from pipelines.rules.registry import input_columns as input_columns
 
 Text = Annotated[str, Field(min_length=1)]
 
 
-class Strict(BaseModel):
-    """Base for every scheme part: unknown fields are an error (a typo must not pass silently),
-    and so is a number that is not finite (.inf, .nan, 1e400): no point value, target or grade
-    bound is infinite, and a NaN compares false with everything (a total graded against a .nan
-    minimum would pass)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
 # ---------------------------------------------------------------------------------------------
-# Rule kinds of a leaf indicator. Each reads exactly one input column of the 年终评分 template
-# (ratio reads two). The set is closed: the engine has one pure function per kind.
-# ---------------------------------------------------------------------------------------------
-
-
-class AssessorScore(Strict):
-    """考核组打分: the assessor's score, between 0 and the indicator's max points (column 得分)."""
-
-    kind: Literal["assessor_score"] = "assessor_score"
-
-
-class Deduction(Strict):
-    """倒扣分, 扣完为止: max points minus the points deducted, never below 0 (column 扣分)."""
-
-    kind: Literal["deduction"] = "deduction"
-
-
-class RateTarget(Strict):
-    """Rate against a target: max × min(1, actual / target) (column 实际值, a fraction or 'NN%')."""
-
-    kind: Literal["rate_target"] = "rate_target"
-    target: float = Field(gt=0, description="the seed's target rate as a fraction: 92% is 0.92")
-
-
-class Ratio(Strict):
-    """Ratio formula: max × min(1, numerator / denominator) (columns 分子 and 分母).
-
-    `above_one` says what a numerator above its denominator means: `refuse` (the default) treats
-    it as a typo and refuses the row at import; `cap` accepts it and scores the indicator's points
-    (淮北 027: a unit may make more certificate types than it claimed)."""
-
-    kind: Literal["ratio"] = "ratio"
-    above_one: Literal["refuse", "cap"] = Field(
-        default="refuse", description="numerator > denominator: refuse the row, or cap at max")
-
-
-class RankTier(Strict):
-    """Places 1..up_to (after the previous tier) score `points`."""
-
-    up_to: int = Field(ge=1)
-    points: float = Field(ge=0)
-
-
-class RankTiers(Strict):
-    """Points by place among peers, e.g. 前5名 2分, 5-10名 1分, else 0 (column 名次)."""
-
-    kind: Literal["rank_tiers"] = "rank_tiers"
-    peers: int = Field(ge=1, description="how many are ranked, e.g. 16 个地市")
-    tiers: list[RankTier] = Field(min_length=1)
-
-
-class PerEvent(Strict):
-    """Points per event up to a cap: min(cap, times × points_each) (column 次数)."""
-
-    kind: Literal["per_event"] = "per_event"
-    points_each: float = Field(gt=0)
-    cap: float | None = Field(default=None, gt=0, description="defaults to the max points")
-
-
-class Choice(Strict):
-    """Discrete choice: the points of the option chosen (column 选项)."""
-
-    kind: Literal["choice"] = "choice"
-    options: dict[str, float] = Field(min_length=1)
-
-
-PartRule = Annotated[
-    AssessorScore | Deduction | RateTarget | Ratio | RankTiers | PerEvent | Choice,
-    Field(discriminator="kind"),
-]
-
-
-class Part(Strict):
-    """One part (分项) of a composite indicator: its own rule, scored within [0, max_points]."""
-
-    name: Text = Field(description="the part's name: the 分项 column of the 年终评分 template")
-    max_points: float = Field(gt=0, description="the part's cap (its points)")
-    rule: PartRule
-    source: str | None = None
-    interpretation: str | None = None
-
-
-class Parts(Strict):
-    """Composite indicator: the sum of its parts, each scored by its own rule and capped at its
-    own points, the sum capped at the indicator's points (淮北 001: 每项1分,最高得2分; 每次1分,
-    最高得2分). Entered as one 年终评分 row per part, named in the 分项 column — unless the scheme
-    says `composite_entry: score` (the assessor enters the indicator's total as 得分)."""
-
-    kind: Literal["parts"] = "parts"
-    parts: list[Part] = Field(min_length=2)
-
-
-Rule = Annotated[
-    AssessorScore | Deduction | RateTarget | Ratio | RankTiers | PerEvent | Choice | Parts,
-    Field(discriminator="kind"),
-]
-
-RULE_KINDS: tuple[str, ...] = (
-    "assessor_score",
-    "deduction",
-    "rate_target",
-    "ratio",
-    "rank_tiers",
-    "per_event",
-    "choice",
-    "parts",
-)
-
-# The 年终评分 column(s) each rule kind reads, by their English template names.
-RULE_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "assessor_score": ("score",),
-    "deduction": ("deduction",),
-    "rate_target": ("actual",),
-    "ratio": ("numerator", "denominator"),
-    "rank_tiers": ("place",),
-    "per_event": ("times",),
-    "choice": ("choice",),
-    "parts": (),  # each part row reads its own part rule's column; see input_columns
-}
-
-
-def input_columns(rule: object, composite_entry: str = "parts") -> tuple[str, ...]:
-    """The 年终评分 columns a leaf's rule reads: a composite reads its parts' columns and 分项
-    [part] (or 得分 alone where the scheme enters composites as one assessor score)."""
-    kind = rule.kind  # type: ignore[attr-defined]
-    if kind != "parts":
-        return RULE_INPUT_COLUMNS[kind]
-    if composite_entry == "score":
-        return ("score",)
-    columns: list[str] = ["part"]
-    for part in rule.parts:  # type: ignore[attr-defined]
-        columns += [c for c in RULE_INPUT_COLUMNS[part.rule.kind] if c not in columns]
-    return tuple(columns)
-
-
-# ---------------------------------------------------------------------------------------------
-# The indicator tree
+# The indicator tree. A leaf's `rule` is one of the rule kinds, declared one file per kind in
+# pipelines/rules/kinds/ and read through pipelines.rules.registry (`Rule` is their union).
 # ---------------------------------------------------------------------------------------------
 
 

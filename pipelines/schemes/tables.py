@@ -12,13 +12,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.schemes.model import (
-    Indicator,
-    Node,
-    Rubric,
-    Scheme,
-    input_columns,
-)
+from pipelines.rules import registry
+from pipelines.rules.registry import input_columns
+from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from warehouse.database import table_schema
 
 PATH_SEPARATOR = " / "
@@ -36,16 +32,8 @@ INPUT_COLUMN_ZH = {
     "part": "分项",
 }
 
-RULE_KIND_ZH = {
-    "assessor_score": "考核组评分",
-    "deduction": "倒扣分(扣完为止)",
-    "rate_target": "比率对标",
-    "ratio": "比值公式",
-    "rank_tiers": "排名分档",
-    "per_event": "按次计分(封顶)",
-    "choice": "选项计分",
-    "parts": "分项计分(各分项相加)",
-}
+# The one Chinese label of each rule kind (declared by the kind, pipelines/rules/kinds/).
+RULE_KIND_ZH = registry.RULE_KIND_ZH
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.inputs.normalize import NormalizeError, clean_text, match_key
-from pipelines.schemes.tables import RULE_KIND_ZH
+from pipelines.rules import registry
 
 # ---------------------------------------------------------------------------------------------
 # Closed sets of values: the drop-down entry is "code 中文"; the code alone, the Chinese alone or
 # any listed alias is read too.
 # ---------------------------------------------------------------------------------------------
 
-RULE_LABELS: dict[str, str] = {
-    "assessor_score": "考核组评分",
-    "deduction": "倒扣分",
-    "rate_target": "比率对标",
-    "ratio": "比值公式",
-    "rank_tiers": "排名分档",
-    "per_event": "按次计分",
-    "choice": "选项计分",
-    "parts": "分项计分",
-}
+# The rule kinds' labels and their parameters' closed sets come from the rule registry.
+RULE_LABELS: dict[str, str] = dict(registry.RULE_KIND_ZH)
 
 ENUMS: dict[str, dict[str, str]] = {
     "rule": RULE_LABELS,
@@ -38,7 +30,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "direction": {"higher_better": "越高越好", "lower_better": "越低越好"},
     "aggregate": {"sum": "逐月累加", "last": "取最近一月", "mean": "各月平均"},
     "clause_kind": {"加分": "", "减分": ""},
-    "above_one": {"refuse": "拒绝", "cap": "按满分计"},
+    **{name: vs.labels for name, vs in registry.value_sets().items()},
     "composite_entry": {"parts": "按分项录入", "score": "录入总得分"},
 }
 
@@ -50,16 +42,16 @@ ENUM_NAMES: dict[str, tuple[str, str]] = {
     "direction": ("目标方向", "target direction"),
     "aggregate": ("汇总方式", "aggregate"),
     "clause_kind": ("加减分类别", "clause kind"),
-    "above_one": ("分子大于分母", "above_one"),
+    **{name: (vs.zh, vs.en) for name, vs in registry.value_sets().items()},
     "composite_entry": ("分项录入", "composite_entry"),
 }
 
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "rule": {k: (v,) for k, v in RULE_KIND_ZH.items()},
+    "rule": {name: kind.aliases for name, kind in registry.KINDS.items()},
     "basis": {"rubric": ("年终", "年终考评", "年终评分"), "content": ("平时", "平时考评")},
     "missing_input": {"zero": ("0", "0分", "零分", "按零分"), "full": ("满分",)},
     "clause_kind": {"加分": ("bonus",), "减分": ("penalty",)},
-    "above_one": {"refuse": ("拒收", "不允许"), "cap": ("封顶", "满分", "按满分")},
+    **{name: vs.aliases for name, vs in registry.value_sets().items()},
 }
 
 
@@ -147,35 +139,12 @@ def level_cols(n: int) -> tuple[Col, ...]:
     )
 
 
-RULE_PARAM_COLS: tuple[Col, ...] = (
-    Col("target", "目标值", "percent", 10,
-        "rate_target 的目标比率:0.92 或 92%", "rate_target: the target rate, 0.92 or 92%"),
-    Col("points_each", "每次分值", "number", 10,
-        "per_event 每次(每项)得分", "per_event: points per event"),
-    Col("cap", "封顶", "number", 8,
-        "per_event 最高得分;不填 = 指标分值", "per_event: the cap; blank = the max points"),
-    Col("options", "选项", "options", 24,
-        "choice 的选项及分值,写作 是=3;否=1;未接入=0",
-        "choice: options and points, written 是=3;否=1;未接入=0"),
-    Col("tiers", "分档", "tiers", 14,
-        "rank_tiers 名次分档,写作 名次上限=分值,如 5=2;10=1(前5名2分,6-10名1分)",
-        "rank_tiers: place up to = points, e.g. 5=2;10=1"),
-    Col("peers", "参评数", "int", 8,
-        "rank_tiers 参与排名的总数,如 16(个地市)", "rank_tiers: how many are ranked, e.g. 16"),
-    Col("above_one", "分子大于分母", "enum:above_one", 12,
-        "ratio:分子大于分母时 refuse 拒绝(默认,视为录入错误)或 cap 按满分计",
-        "ratio: a numerator above the denominator is refused (default) or capped at the points"),
-)
+# The rule kinds' parameter columns (on 评分细则, 指标 and 分项), as each kind declares them.
+RULE_PARAM_COLS: tuple[Col, ...] = tuple(
+    Col(p.field, p.zh, p.kind, p.width, p.help_zh, p.help_en, p.aliases)
+    for p in registry.params())
 PARAMS_OF_KIND: dict[str, tuple[str, ...]] = {
-    "assessor_score": (),
-    "deduction": (),
-    "rate_target": ("target",),
-    "ratio": ("above_one",),
-    "rank_tiers": ("tiers", "peers"),
-    "per_event": ("points_each", "cap"),
-    "choice": ("options",),
-    "parts": (),  # the parts are rows of the 分项 sheet
-}
+    name: tuple(p.field for p in kind.params) for name, kind in registry.KINDS.items()}
 
 RUBRIC_REF = Col("rubric", "细则", width=12,
                  help_zh="所属评分细则的细则代码(方案只有一个评分细则时可不填)",

@@ -12,7 +12,8 @@ from typing import Any
 
 import xlsxwriter
 
-from pipelines.schemes.model import RULE_INPUT_COLUMNS, RULE_KINDS, Indicator, Node, Rubric, Scheme
+from pipelines.rules import registry
+from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves
 from pipelines.schemes.workbook.cells import format_options, format_tiers
 from pipelines.schemes.workbook.layout import (
@@ -22,6 +23,7 @@ from pipelines.schemes.workbook.layout import (
     HEADER_SHEET,
     HELP_SHEET,
     LEVEL_FIELDS,
+    RULE_PARAM_COLS,
     SHEET_ORDER,
     SHEETS,
     SheetSpec,
@@ -57,21 +59,21 @@ def _depth(rubric: Rubric) -> int:
 
 
 def _rule_cells(rule, default_col: str) -> dict[str, Any]:
+    """A rule's kind and its parameters (those its kind declares, where not the default) as the
+    cells of its row."""
     if rule is None:
         return {}
     cells: dict[str, Any] = {default_col: enum_entry("rule", rule.kind)}
-    if rule.kind == "rate_target":
-        cells["target"] = rule.target
-    elif rule.kind == "per_event":
-        cells["points_each"] = rule.points_each
-        cells["cap"] = rule.cap
-    elif rule.kind == "choice":
-        cells["options"] = format_options(rule.options)
-    elif rule.kind == "rank_tiers":
-        cells["tiers"] = format_tiers(rule.tiers)
-        cells["peers"] = rule.peers
-    elif rule.kind == "ratio" and rule.above_one != "refuse":
-        cells["above_one"] = enum_entry("above_one", rule.above_one)
+    kinds = {c.field: c.kind for c in RULE_PARAM_COLS}
+    for name, value in registry.write_params(rule).items():
+        kind = kinds[name]
+        if kind == "options":
+            value = format_options(value)
+        elif kind == "tiers":
+            value = format_tiers(value)
+        elif kind.startswith("enum:"):
+            value = enum_entry(kind[5:], value)
+        cells[name] = value
     return cells
 
 
@@ -144,7 +146,8 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
              "max_points": p.max_points, **_rule_cells(p.rule, "rule"), "source": p.source,
              "interpretation": p.interpretation}
             for leaf in iter_leaves(r) if leaf.indicator.rule is not None
-            and leaf.indicator.rule.kind == "parts" for p in leaf.indicator.rule.parts]
+            and registry.kind_of(leaf.indicator.rule).composite
+            for p in leaf.indicator.rule.parts]
     for c in (s.adjustments.clauses if s.adjustments else []):
         row = {"kind": c.kind, "number": c.number, "text": c.text, "fixed": c.fixed,
                "source": c.source, "interpretation": c.interpretation}
@@ -260,14 +263,16 @@ class _Writer:
              "「指标分组」表。/ 一级..三级指标 name the groups an indicator sits in; 指标名称 is "
              "its own name; a group's 分值 goes on 指标分组."),
             ("wrap", "计分规则", "; ".join(
-                f"{enum_entry('rule', k)}: 读年终评分表的「"
-                + "、".join(INPUT_COLUMN_ZH[c] for c in RULE_INPUT_COLUMNS[k]) + "」列"
-                for k in RULE_KINDS if k != "parts")
-                + "; parts 分项计分: 各分项写在「分项」表,一行一个分项(分项名称、分值、"
-                "它自己的计分规则及参数),年终评分表每个分项一行,填「分项」列和该分项规则读的列"),
-            ("wrap", "规则参数", "rate_target 填「目标值」(0.92 或 92%);per_event 填「每次分值」"
-             "与「封顶」;choice 填「选项」,写作 是=3;否=1;未接入=0;rank_tiers 填「分档」"
-             "(名次上限=分值,如 5=2;10=1 表示前5名2分、6-10名1分)与「参评数」(如 16)。"),
+                f"{enum_entry('rule', name)}: 读年终评分表的「"
+                + "、".join(INPUT_COLUMN_ZH[c] for c in kind.inputs) + "」列"
+                for name, kind in registry.KINDS.items() if not kind.composite)
+                + "".join(
+                    f"; {enum_entry('rule', name)}: 各分项写在「分项」表,一行一个分项(分项名称、"
+                    "分值、它自己的计分规则及参数),年终评分表每个分项一行,填「分项」列和该分项规则"
+                    "读的列" for name, kind in registry.KINDS.items() if kind.composite)),
+            ("wrap", "规则参数", ";".join(
+                f"{name} 填" + "、".join(f"「{p.zh}」({p.help_zh})" for p in kind.params)
+                for name, kind in registry.KINDS.items() if kind.params) + "。"),
             ("wrap", "多个值", "适用单位类型、配合科室、牵头考核单位可填多个,用 、 分隔。"),
             ("", "", None),
         ]

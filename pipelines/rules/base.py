@@ -1,0 +1,105 @@
+"""What a rule kind declares: one object per kind, in one file per kind (`pipelines/rules/kinds/`).
+
+A rule kind (计分规则) is everything the product knows about one way of scoring a leaf indicator:
+its scheme-file model, its one Chinese label, the 年终评分 input column(s) it reads, the parameters
+a scheme writes for it (with their workbook columns), the checks of those parameters against the
+indicator's points, and the pure function that scores input rows. The scheme model, the checks,
+the dimension tables, the workbook reader and writer, the engine and the docs test all read these
+declarations through `pipelines.rules.registry`; none of them names a kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+# Float tolerance of the parameter checks (as in pipelines.schemes.checks).
+TOLERANCE = 1e-6
+
+MAX = pl.col("max_points")
+
+# add(path, value, problem_zh, problem_en): how a check reports a problem at a path of the file.
+AddProblem = Callable[[tuple, Any, str, str], None]
+
+
+class Strict(BaseModel):
+    """Base for every scheme part: unknown fields are an error (a typo must not pass silently),
+    and so is a number that is not finite (.inf, .nan, 1e400): no point value, target or grade
+    bound is infinite, and a NaN compares false with everything (a total graded against a .nan
+    minimum would pass)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A rule parameter as the workbook form writes it: one column of the 指标, 分项 and 评分细则
+    sheets (the model field of the same name holds it in the text form).
+
+    kind: number | percent | int | options | tiers | enum:<name> (see schemes.workbook.cells).
+    """
+
+    field: str
+    zh: str
+    kind: str
+    width: float
+    help_zh: str
+    help_en: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueSet:
+    """A closed set of values a parameter takes, with the Chinese drop-down label of each."""
+
+    name: str  # the enum's key, used as Param.kind "enum:<name>"
+    zh: str  # what the set is called, in messages
+    en: str
+    labels: dict[str, str]  # value -> Chinese label
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def clip_to_max(expr: pl.Expr) -> pl.Expr:
+    """Scores never leave [0, max points]."""
+    return pl.min_horizontal(pl.max_horizontal(expr, pl.lit(0.0)), MAX)
+
+
+class RuleKind:
+    """One rule kind. Subclasses set the class attributes and implement `score`; `check` is
+    optional (a kind whose parameters cannot contradict the indicator's points has none).
+
+    order      place in lists, drop-downs and the docs table (the seeds' reading order)
+    name       the `kind:` value in a scheme file
+    label      the one Chinese label (drop-downs, pages, messages, docs)
+    aliases    other Chinese names read from a workbook (older labels keep loading)
+    model      the pydantic model of `rule: {kind: name, ...}`
+    inputs     the 年终评分 columns read, by their English template names
+    params     the parameters' workbook columns (model fields of the same names)
+    value_sets closed sets the parameters take (drop-downs)
+    composite  True for the one kind whose parts carry their own rules (parts)
+    nested_models  models used inside `model` (for the docs check of every field)
+    """
+
+    order: ClassVar[int]
+    name: ClassVar[str]
+    label: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    model: ClassVar[type[BaseModel]]
+    inputs: ClassVar[tuple[str, ...]]
+    params: ClassVar[tuple[Param, ...]] = ()
+    value_sets: ClassVar[tuple[ValueSet, ...]] = ()
+    composite: ClassVar[bool] = False
+    nested_models: ClassVar[tuple[type[BaseModel], ...]] = ()
+
+    def score(self, rows: pl.DataFrame, rule: Any) -> pl.DataFrame:
+        """`rows` (one per unit: max_points and the input columns) with a `score` column."""
+        raise NotImplementedError
+
+    def check(self, rule: Any, max_points: float, code: str, add: AddProblem,
+              where: tuple) -> None:
+        """Report parameters that contradict the leaf's points (or are implausible) at `where`;
+        `code` names the indicator (or indicator·part) in the message."""

@@ -1,0 +1,48 @@
+"""比率对标: a rate against its target (Shengzhou: 用户日均活跃率92%)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import Field
+
+from pipelines.rules.base import MAX, TOLERANCE, AddProblem, Param, RuleKind, Strict
+
+
+class RateTarget(Strict):
+    """Rate against a target: max × min(1, actual / target) (column 实际值, a fraction or 'NN%')."""
+
+    kind: Literal["rate_target"] = "rate_target"
+    target: float = Field(gt=0, description="the seed's target rate as a fraction: 92% is 0.92")
+
+
+class RateTargetKind(RuleKind):
+    order = 30
+    name = "rate_target"
+    label = "比率对标"
+    aliases = ("比率对照目标值",)
+    model = RateTarget
+    inputs = ("actual",)
+    params = (
+        Param("target", "目标值", "percent", 10,
+              "rate_target 的目标比率:0.92 或 92%", "rate_target: the target rate, 0.92 or 92%"),
+    )
+
+    def score(self, rows: pl.DataFrame, rule: RateTarget) -> pl.DataFrame:
+        """003 用户日均活跃率92%: 分值 × min(1, 实际值 / 目标值)."""
+        ratio = pl.col("actual") / rule.target
+        return rows.with_columns(score=MAX * pl.min_horizontal(ratio, pl.lit(1.0)))
+
+    def check(self, rule: Any, max_points: float, code: str, add: AddProblem,
+              where: tuple) -> None:
+        if rule.target > 1 + TOLERANCE:
+            # A rate is a fraction: a clerk who types 92 for 92% would make every unit score ~0.
+            add(where, code,
+                f"指标 {code}: 目标值 {rule.target:g} 大于 1;比率目标写作小数或百分数,"
+                "如 0.92 或 92%",
+                f"indicator {code}: target {rule.target:g} is above 1; write a rate as a "
+                "fraction or a percentage, e.g. 0.92 or 92%")
+
+
+KIND = RateTargetKind()
