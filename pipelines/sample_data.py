@@ -393,6 +393,9 @@ def yearend_sheet(
                     continue
             else:
                 values.update(indicator_input(leaf, unit.quality, rng))
+                if unit is units[0] and getattr(leaf.rule, "above_one", None) == "cap" \
+                        and leaf.rule.kind == "rate_target":
+                    values["actual"] = 1.5  # a growth rate above 100% (嵊州 11): 150%, accepted
             rows.append([values.get(name) for name in order])
     return header, rows
 

@@ -113,7 +113,7 @@ class YearendModel(pa.DataFrameModel):
     peers: float = pa.Field(nullable=True)
     is_ratio: bool
     is_rate: bool
-    ratio_refuses: bool  # a ratio rule with above_one: refuse (the default)
+    refuses_above_one: bool  # a ratio or rate rule with above_one: refuse (the default)
 
     @pa.check("place", name="whole_number")
     def _place_whole(cls, data: Any) -> pl.LazyFrame:
@@ -130,7 +130,7 @@ class YearendModel(pa.DataFrameModel):
 
     @pa.dataframe_check(name="rate_above_one")
     def _rate_above_one(cls, data: Any) -> pl.LazyFrame:
-        bad = pl.col("is_rate") & (pl.col("actual") > 1 + TOLERANCE)
+        bad = pl.col("is_rate") & pl.col("refuses_above_one") & (pl.col("actual") > 1 + TOLERANCE)
         return data.lazyframe.select((~bad).fill_null(True))
 
     @pa.dataframe_check(name="ratio_zero_denominator")
@@ -141,7 +141,8 @@ class YearendModel(pa.DataFrameModel):
     @pa.dataframe_check(name="ratio_above_one")
     def _ratio_above_one(cls, data: Any) -> pl.LazyFrame:
         bad = (
-            pl.col("ratio_refuses")
+            pl.col("is_ratio")
+            & pl.col("refuses_above_one")
             & (pl.col("denominator") > 0)
             & (pl.col("numerator") > pl.col("denominator") + TOLERANCE)
         )

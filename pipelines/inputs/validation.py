@@ -55,6 +55,7 @@ from pipelines.inputs.sheet_check import (
     unit_lookup,
 )
 from pipelines.inputs.templates import ADJUSTMENT_KINDS, LEVELS, TEMPLATES
+from pipelines.rules.registry import refuses_above_one
 from pipelines.schemes.model import RULE_INPUT_COLUMNS
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH
 
@@ -583,10 +584,10 @@ def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
         _options=pl.Series([list(p.get("options", {})) if k == "choice" else []
                             for p, k in zip(params, kinds, strict=True)],
                            dtype=pl.List(pl.String)),
-        # A ratio above 1 is refused unless the rule says above_one: cap.
-        ratio_refuses=pl.Series([k == "ratio" and p.get("above_one", "refuse") == "refuse"
-                                 for p, k in zip(params, kinds, strict=True)],
-                                dtype=pl.Boolean),
+        # A ratio or rate above 1 is refused unless the rule says above_one: cap.
+        refuses_above_one=pl.Series([refuses_above_one(k, p)
+                                     for p, k in zip(params, kinds, strict=True)],
+                                    dtype=pl.Boolean),
     )
     rubrics = ctx.dims["rubrics"].select(
         "scheme", "rubric", pl.col("name").alias("rubric_name"), "allows_exemption"
@@ -714,7 +715,7 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
         peers=(col("peers"), pl.Float64),
         is_ratio=((col("rule_kind") == "ratio").fill_null(False), pl.Boolean),
         is_rate=(is_rate.fill_null(False), pl.Boolean),
-        ratio_refuses=(col("ratio_refuses").fill_null(False), pl.Boolean),
+        refuses_above_one=(col("refuses_above_one").fill_null(False), pl.Boolean),
     )
     messages = {
         "score_above_max": lambda r: (
@@ -734,9 +735,12 @@ def _yearend(check: _SheetCheck) -> pl.DataFrame:
             f"({_fmt(r['denominator'])}): a ratio above 1 is refused as a typo (the rule says "
             "above_one: refuse; a scheme where it can happen says above_one: cap)"),
         "rate_above_one": lambda r: (
-            "actual", f"实际值 {_fmt(r['actual'])} 超过 100%:比率应在 0 到 1(或 0% 到 100%)之间",
+            "actual", f"实际值 {_fmt(r['actual'])} 超过 100%:比率应在 0 到 1(或 0% 到 100%)之间"
+            "(该指标的计分规则为 above_one: refuse 拒绝;若比率本可超过 100%,如增长率,方案中应写 "
+            "above_one: cap)",
             f"the actual rate {_fmt(r['actual'])} is above 100%: a rate runs from 0 to 1 "
-            "(0% to 100%)"),
+            "(0% to 100%) (the rule says above_one: refuse; a scheme whose rate can pass 100%, "
+            "a growth rate, says above_one: cap)"),
     }
     check.run_model(_models().YearendModel, frame, messages)
     return check.located(
@@ -776,7 +780,7 @@ def _part_lookup(ctx: LoadContext) -> pl.DataFrame:
                 "_pmax": float(p["max_points"]),
                 "_ppeers": rule.get("peers") if kind == "rank_tiers" else None,
                 "_poptions": list(rule.get("options", {})) if kind == "choice" else [],
-                "_prefuses": kind == "ratio" and rule.get("above_one", "refuse") == "refuse",
+                "_prefuses": refuses_above_one(kind, rule),
             })
     schema = {"scheme": pl.String, "rubric": pl.String, "code": pl.String, "_pkey": pl.String,
               "_part": pl.String, "_pkind": pl.String, "_pparams": pl.String,
@@ -837,8 +841,8 @@ def _resolve_parts(check: SheetCheck, joined: pl.DataFrame, part: pl.Series, act
         peers=pl.when(f).then("_ppeers").when(sc).then(None).otherwise("peers"),
         _options=pl.when(f).then("_poptions").when(sc).then(pl.lit([], dtype=pl.List(pl.String)))
         .otherwise("_options"),
-        ratio_refuses=pl.when(f).then("_prefuses").when(sc).then(False)
-        .otherwise("ratio_refuses"),
+        refuses_above_one=pl.when(f).then("_prefuses").when(sc).then(False)
+        .otherwise("refuses_above_one"),
     )
     canonical = both.select(pl.when(f).then("_part").otherwise(pl.lit(part))).to_series()
     return both.select(joined.columns), canonical.alias("part")

@@ -63,6 +63,24 @@ class ValueSet:
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# What a value above 1 means for a kind whose input is a share (ratio, rate_target): `refuse` (the
+# default) treats it as a typo and refuses the row at import; `cap` accepts it and scores full
+# points. One column and one closed set for every kind that takes it.
+ABOVE_ONE_VALUES = ValueSet(
+    "above_one", "超过100%时", "above_one",
+    {"refuse": "拒绝", "cap": "按满分计"},
+    {"refuse": ("拒收", "不允许"), "cap": ("封顶", "满分", "按满分")},
+)
+ABOVE_ONE_PARAM = Param(
+    "above_one", "超过100%时", "enum:above_one", 12,
+    "ratio、rate_target:比值(分子/分母)或比率超过 100% 时,refuse 拒收该行(默认,视为录入错误)"
+    "或 cap 接受并按满分计",
+    "ratio, rate_target: a share above 100% is refused as a typo (refuse, the default) or "
+    "accepted and scored full (cap)",
+    aliases=("分子大于分母",),
+)
+
+
 def clip_to_max(expr: pl.Expr) -> pl.Expr:
     """Scores never leave [0, max points]."""
     return pl.min_horizontal(pl.max_horizontal(expr, pl.lit(0.0)), MAX)

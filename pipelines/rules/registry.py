@@ -77,12 +77,21 @@ def input_columns(rule: Any, composite_entry: str = "parts") -> tuple[str, ...]:
 
 
 def params() -> tuple[Param, ...]:
-    """Every kind's parameter columns, in kind order, each field once."""
+    """Every kind's parameter columns, in kind order, each field once (kinds that share a
+    parameter, as ratio and rate_target share above_one, declare the same column)."""
     out: dict[str, Param] = {}
     for kind in KINDS.values():
         for param in kind.params:
-            out.setdefault(param.field, param)
+            if out.setdefault(param.field, param) != param:
+                raise TypeError(f"two rule kinds declare the parameter {param.field} differently")
     return tuple(out.values())
+
+
+def refuses_above_one(kind: str, params: dict) -> bool:
+    """Whether an input share above 1 is refused for a rule of this kind and these parameters:
+    kinds taking `above_one` refuse unless it says `cap`; other kinds have no such check."""
+    takes = any(p.field == "above_one" for p in KINDS[kind].params) if kind in KINDS else False
+    return takes and params.get("above_one", "refuse") == "refuse"
 
 
 def value_sets() -> dict[str, ValueSet]:

@@ -165,7 +165,8 @@ def load_scheme_dir(directory: Path = BUILTIN_SCHEMES_DIR) -> list[Scheme]:
 
 
 def ratio_policies(scheme: Scheme) -> list[str]:
-    """One line per ratio indicator saying what a numerator above its denominator means."""
+    """One line per ratio indicator saying what a numerator above its denominator means, and one
+    per rate indicator that accepts an actual rate above 100% (the others refuse it)."""
     from pipelines.schemes.tables import iter_leaves
 
     lines = []
@@ -175,6 +176,10 @@ def ratio_policies(scheme: Scheme) -> list[str]:
             if leaf.rule.kind == "parts":
                 rules = [(f"{leaf.indicator.code} 分项 {p.name}", p.rule) for p in leaf.rule.parts]
             for label, rule in rules:
+                if rule.kind == "rate_target" and rule.above_one == "cap":
+                    lines.append(f"  比率对标 rate_target {rubric.id} 指标 {label}: 实际值超过100%"
+                                 "时接受并按满分计 / an actual rate above 100% is accepted and "
+                                 "scores full (above_one: cap)")
                 if rule.kind != "ratio":
                     continue
                 if rule.above_one == "cap":

@@ -7,14 +7,29 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import Field
 
-from pipelines.rules.base import MAX, TOLERANCE, AddProblem, Param, RuleKind, Strict
+from pipelines.rules.base import (
+    ABOVE_ONE_PARAM,
+    ABOVE_ONE_VALUES,
+    MAX,
+    TOLERANCE,
+    AddProblem,
+    Param,
+    RuleKind,
+    Strict,
+)
 
 
 class RateTarget(Strict):
-    """Rate against a target: max × min(1, actual / target) (column 实际值, a fraction or 'NN%')."""
+    """Rate against a target: max × min(1, actual / target) (column 实际值, a fraction or 'NN%').
+
+    `above_one` says what an actual rate above 100% means: `refuse` (the default) treats it as a
+    typo and refuses the row at import (a share cannot pass 100%); `cap` accepts it (嵊州 表一
+    序号11: a growth rate, target 100% = doubling, may grow 150%) and it scores full points."""
 
     kind: Literal["rate_target"] = "rate_target"
     target: float = Field(gt=0, description="the seed's target rate as a fraction: 92% is 0.92")
+    above_one: Literal["refuse", "cap"] = Field(
+        default="refuse", description="an actual rate above 100%: refuse the row, or accept it")
 
 
 class RateTargetKind(RuleKind):
@@ -27,10 +42,13 @@ class RateTargetKind(RuleKind):
     params = (
         Param("target", "目标值", "percent", 10,
               "rate_target 的目标比率:0.92 或 92%", "rate_target: the target rate, 0.92 or 92%"),
+        ABOVE_ONE_PARAM,
     )
+    value_sets = (ABOVE_ONE_VALUES,)
 
     def score(self, rows: pl.DataFrame, rule: RateTarget) -> pl.DataFrame:
-        """003 用户日均活跃率92%: 分值 × min(1, 实际值 / 目标值)."""
+        """003 用户日均活跃率92%: 分值 × min(1, 实际值 / 目标值). An actual rate above 100%
+        reaches this only under `above_one: cap` (refused at import otherwise): full points."""
         ratio = pl.col("actual") / rule.target
         return rows.with_columns(score=MAX * pl.min_horizontal(ratio, pl.lit(1.0)))
 

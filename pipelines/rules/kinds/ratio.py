@@ -7,7 +7,7 @@ from typing import Literal
 import polars as pl
 from pydantic import Field
 
-from pipelines.rules.base import MAX, Param, RuleKind, Strict, ValueSet
+from pipelines.rules.base import ABOVE_ONE_PARAM, ABOVE_ONE_VALUES, MAX, RuleKind, Strict
 
 
 class Ratio(Strict):
@@ -28,17 +28,8 @@ class RatioKind(RuleKind):
     label = "比值公式"
     model = Ratio
     inputs = ("numerator", "denominator")
-    params = (
-        Param("above_one", "分子大于分母", "enum:above_one", 12,
-              "ratio:分子大于分母时 refuse 拒绝(默认,视为录入错误)或 cap 按满分计",
-              "ratio: a numerator above the denominator is refused (default) or capped at the "
-              "points"),
-    )
-    value_sets = (
-        ValueSet("above_one", "分子大于分母", "above_one",
-                 {"refuse": "拒绝", "cap": "按满分计"},
-                 {"refuse": ("拒收", "不允许"), "cap": ("封顶", "满分", "按满分")}),
-    )
+    params = (ABOVE_ONE_PARAM,)
+    value_sets = (ABOVE_ONE_VALUES,)
 
     def score(self, rows: pl.DataFrame, rule: Ratio) -> pl.DataFrame:
         """004 #021 挂接具体数据资源的目录数/部门目录总数*3分: 分值 × min(1, 分子 / 分母).
