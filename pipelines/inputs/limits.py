@@ -46,6 +46,8 @@ class Limits:
     max_yaml_nodes: int = 100_000  # YAML nodes after expanding aliases (built-ins: <= 2,907)
     max_problems: int = 200  # problems listed in a report; the rest are counted
     max_echo: int = 200  # characters of a value echoed in a report
+    max_notice_seconds: int = 20  # rendering one 通报 from its templates (6,000 units: < 1 s)
+    max_notice_mb: int = 5  # the 通报 text a template renders, UTF-8 (built-ins: ~10 KB)
 
     @property
     def max_file_bytes(self) -> int:

@@ -7,6 +7,9 @@ text; a blank line ends a paragraph and the lines of one paragraph are joined. A
 its own wording in notices/<scheme-id>/<kind>.j2; otherwise notices/<kind>.j2 serves every scheme
 of that kind (yearend: every scheme; monthly: schemes with monthly scoring). The issuing office,
 主送 and 落款 come from notices/settings.yaml.
+
+Templates are data, never code: they are rendered in a sandbox, in a child process bounded in
+time, memory and output (`pipelines/notice/sandbox.py`).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import yaml
+
+from pipelines.inputs import limits
+from pipelines.notice.sandbox import NoticeSandbox, Refusal, render_isolated
+from pipelines.notice.sandbox import cn_number as cn_number  # the (一) filter, used by tests
 
 NOTICES_DIR = Path(__file__).resolve().parents[2] / "notices"
 TITLE, PLAIN, HEADING1, HEADING2, BODY = "title", "plain", "heading1", "heading2", "body"
 _MARKS = [("### ", HEADING2), ("## ", HEADING1), ("# ", TITLE), ("> ", PLAIN)]
-CN_DIGITS = "零一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -30,14 +35,6 @@ class Block:
 
     kind: str
     text: str
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for (一) headings)."""
-    if n <= 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
 
 
 def settings(scheme: str, directory: Path = NOTICES_DIR) -> dict[str, str]:
@@ -60,14 +57,10 @@ def template_name(scheme: str, kind: str, directory: Path = NOTICES_DIR) -> str:
     return own if (directory / own).is_file() else f"{kind}.j2"
 
 
-def environment(directory: Path = NOTICES_DIR) -> jinja2.Environment:
-    """The Jinja2 environment of the notice templates (plain text, not HTML: no escaping)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(directory)), trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-    )
-    env.filters["cn"] = cn_number
-    return env
+def environment(directory: Path = NOTICES_DIR) -> NoticeSandbox:
+    """The sandboxed Jinja2 environment of the notice templates (plain text, not HTML: no
+    escaping), for use in this process (the 预警 sentences of notices/warnings.j2)."""
+    return NoticeSandbox(directory)
 
 
 class TemplateProblem(ValueError):
@@ -75,18 +68,21 @@ class TemplateProblem(ValueError):
 
 
 def render_text(context: dict[str, Any], directory: Path = NOTICES_DIR) -> str:
-    """The template of the context's scheme and kind, rendered."""
-    env = environment(directory)
+    """The template of the context's scheme and kind, rendered in the sandbox (a child process
+    bounded by the EGOV_MAX_NOTICE_SECONDS and EGOV_MAX_NOTICE_MB limits). Raises
+    TemplateProblem naming the file and line of a template that is refused."""
     name = template_name(context["scheme"]["id"], context["kind"], directory)
+    bounds = limits.current()
     try:
-        return env.get_template(name).render(**context)
-    except jinja2.TemplateSyntaxError as err:
-        raise TemplateProblem(
-            f"通报模板有误 / notice template error: {err.filename or name}, 第{err.lineno}行 "
-            f"line {err.lineno}: {err.message}") from None
-    except jinja2.TemplateError as err:
-        raise TemplateProblem(f"通报模板有误 / notice template error: {directory / name}: "
-                              f"{err}") from None
+        return render_isolated(directory, name, context,
+                               max_seconds=bounds.max_notice_seconds,
+                               max_bytes=bounds.max_notice_mb * limits.MB)
+    except Refusal as err:
+        where = err.file or str(directory / name)
+        if err.line is not None:
+            where += f", 第{err.line}行 line {err.line}"
+        raise TemplateProblem(f"通报模板有误 / notice template error: {where}: {err.zh} / "
+                              f"{err.en}") from None
 
 
 def parse(text: str) -> list[Block]:
