@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipelines.inputs import limits
 from pipelines.notice.sandbox import NoticeSandbox, Refusal, render_isolated
 from pipelines.notice.sandbox import cn_number as cn_number  # the (一) filter, used by tests
+from pipelines.notice.settings import SettingsRejected, load_settings
 
 NOTICES_DIR = Path(__file__).resolve().parents[2] / "notices"
 TITLE, PLAIN, HEADING1, HEADING2, BODY = "title", "plain", "heading1", "heading2", "body"
@@ -38,17 +37,13 @@ class Block:
 
 
 def settings(scheme: str, directory: Path = NOTICES_DIR) -> dict[str, str]:
-    """office, recipients and signature for a scheme's notices (the scheme's own, else default)."""
-    path = directory / "settings.yaml"
+    """office, recipients and signature (and any further key of the file) for a scheme's
+    notices: the scheme's own values over `default`, from the folder's settings.yaml, checked
+    (pipelines/notice/settings.py). Raises TemplateProblem with the report of every problem."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
-        raise TemplateProblem(f"通报设置文件有误 / notice settings error: {path}: {err}") from None
-    merged = dict(data.get("default") or {})
-    merged.update((data.get("schemes") or {}).get(scheme) or {})
-    for key in ("office", "recipients", "signature"):
-        merged.setdefault(key, "")
-    return {k: str(v) for k, v in merged.items()}
+        return load_settings(directory).for_scheme(scheme)
+    except SettingsRejected as err:
+        raise TemplateProblem(err.report()) from None
 
 
 def template_name(scheme: str, kind: str, directory: Path = NOTICES_DIR) -> str:

@@ -32,35 +32,18 @@ class SchemeRejected(InputRejected):
                 f"Scheme rejected: {n} problem(s); nothing was changed.")
 
 
+SCHEME_FILE = ("方案文件", "a scheme file")
+
+
 def load_scheme_text(text: str, file: str) -> Scheme:
     """Parse and check scheme YAML; raise SchemeRejected listing every problem."""
-    try:
-        root, data = _parse_yaml(text)
-    except TooManyNodes as err:
-        raise SchemeRejected([Problem(
-            file, None, err.line, None, f"{err.nodes:,}",
-            f"YAML 别名(&/*)展开后的节点过多:超过 {err.limit:,} 个 (设置 setting "
-            f"{limits.ENV['max_yaml_nodes']});方案文件不需要这样的结构",
-            f"the YAML aliases (&/*) expand to more than {err.limit:,} nodes (setting "
-            f"{limits.ENV['max_yaml_nodes']}); a scheme file needs nothing like it",
-        )]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise SchemeRejected(
-            [
-                Problem(
-                    file, None, mark.line + 1 if mark else None, None, None,
-                    f"YAML 语法错误: {getattr(err, 'problem', err)}",
-                    f"YAML syntax error: {getattr(err, 'problem', err)}",
-                )
-            ]
-        ) from None
+    root, data = parse_yaml_checked(text, file, SchemeRejected, SCHEME_FILE)
     if not isinstance(data, dict):
         raise SchemeRejected(
             [Problem(file, None, 1, None, None, "方案文件应为一个映射(键: 值)",
                      "a scheme file must be a mapping of fields")]
         )
-    line_of = lambda path: _line_of(root, path)  # noqa: E731 - a one-line closure
+    line_of = lambda path: yaml_line(root, path)  # noqa: E731 - a one-line closure
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as err:
@@ -72,6 +55,35 @@ def load_scheme_text(text: str, file: str) -> Scheme:
     if problems:
         raise SchemeRejected(problems)
     return scheme
+
+
+def parse_yaml_checked(text: str, file: str, rejected: type[InputRejected],
+                       what: tuple[str, str]) -> tuple[yaml.Node | None, object]:
+    """YAML text parsed once, under the max_yaml_nodes limit: the node tree (for line numbers,
+    see yaml_line) and the data. A syntax error or aliases that expand past the limit raise
+    `rejected` with one problem naming the file and line; `what` names the kind of file in
+    Chinese and English ("方案文件", "a scheme file")."""
+    try:
+        return _parse_yaml(text)
+    except TooManyNodes as err:
+        raise rejected([Problem(
+            file, None, err.line, None, f"{err.nodes:,}",
+            f"YAML 别名(&/*)展开后的节点过多:超过 {err.limit:,} 个 (设置 setting "
+            f"{limits.ENV['max_yaml_nodes']});{what[0]}不需要这样的结构",
+            f"the YAML aliases (&/*) expand to more than {err.limit:,} nodes (setting "
+            f"{limits.ENV['max_yaml_nodes']}); {what[1]} needs nothing like it",
+        )]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise rejected(
+            [
+                Problem(
+                    file, None, mark.line + 1 if mark else None, None, None,
+                    f"YAML 语法错误: {getattr(err, 'problem', err)}",
+                    f"YAML syntax error: {getattr(err, 'problem', err)}",
+                )
+            ]
+        ) from None
 
 
 # libyaml's loader is about ten times faster than the pure-Python one; every command loads the
@@ -140,20 +152,27 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def load_scheme_file(path: Path) -> Scheme:
     """Load and check one YAML scheme file (UTF-8, a BOM is tolerated)."""
+    return load_scheme_text(read_yaml_file(path, SchemeRejected, SCHEME_FILE), str(path))
+
+
+def read_yaml_file(path: Path, rejected: type[InputRejected], what: tuple[str, str]) -> str:
+    """The text of a YAML file a user gives us (UTF-8, a BOM tolerated), refused with `rejected`
+    when it is larger than the max_scheme_mb limit or not UTF-8; `what` names the kind of file
+    ("方案文件", "a scheme file")."""
     allowed = limits.current().max_scheme_mb
-    if path.stat().st_size > allowed * limits.MB:
-        raise SchemeRejected([Problem(
-            str(path), None, None, None, f"{path.stat().st_size / limits.MB:.1f} MB",
-            f"方案文件过大:上限为 {allowed} MB (设置 setting {limits.ENV['max_scheme_mb']})",
-            f"the scheme file is too large: the limit is {allowed} MB (setting "
+    size = path.stat().st_size
+    if size > allowed * limits.MB:
+        raise rejected([Problem(
+            str(path), None, None, None, f"{size / limits.MB:.1f} MB",
+            f"{what[0]}过大:上限为 {allowed} MB (设置 setting {limits.ENV['max_scheme_mb']})",
+            f"{what[1]} is too large: the limit is {allowed} MB (setting "
             f"{limits.ENV['max_scheme_mb']})")])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise SchemeRejected([Problem(str(path), None, None, None, None,
-                                      "方案文件须为 UTF-8 编码的文本",
-                                      "a scheme file must be UTF-8 text")]) from None
-    return load_scheme_text(text, str(path))
+        raise rejected([Problem(str(path), None, None, None, None,
+                                f"{what[0]}须为 UTF-8 编码的文本",
+                                f"{what[1]} must be UTF-8 text")]) from None
 
 
 BUILTIN_SCHEMES_DIR = Path(__file__).resolve().parents[2] / "schemes"
@@ -431,7 +450,7 @@ def _check_rule(ind: Indicator, rule, rubric, add, where: tuple) -> None:
 def _pydantic_problem(file: str, root, error: dict) -> Problem:
     loc = error_path(error)
     zh, en = explain_error(error)
-    return Problem(file, None, _line_of(root, loc), _dotted(loc), error_value(error), zh, en)
+    return Problem(file, None, yaml_line(root, loc), _dotted(loc), error_value(error), zh, en)
 
 
 def error_path(error: dict) -> tuple:
@@ -475,6 +494,12 @@ def _explain(error: dict) -> tuple[str, str]:
         return "不能为空", f"must not be empty: {msg}"
     if kind == "literal_error":
         return f"取值无效: {msg}", f"invalid value: {msg}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "此处应为映射(键: 值),不是列表或文字", "a mapping (key: value) is expected here"
+    if kind in ("list_type", "tuple_type"):
+        return "此处应为列表(- 项)", "a list (- item) is expected here"
+    if kind == "string_type":
+        return "此处应为文字,不是列表或映射", "text is expected here, not a list or a mapping"
     if kind == "string_pattern_mismatch":
         return ("id 只能用小写字母、数字和连字符",
                 "id may only use lowercase letters, digits and '-'")
@@ -485,7 +510,7 @@ def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path) if path else ""
 
 
-def _line_of(root, path: tuple) -> int | None:
+def yaml_line(root: yaml.Node | None, path: tuple) -> int | None:
     """The 1-based line of the YAML node at this path (or of its nearest ancestor)."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
