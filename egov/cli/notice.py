@@ -1,0 +1,42 @@
+"""`egov notice`: the 通报 draft in Word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from egov.cli.common import DB_OPTION, InvalidInput
+
+
+@click.command()
+@DB_OPTION
+@click.option("--scheme", "scheme_id", required=True, help="Scheme id, e.g. jintan-2013.")
+@click.option("--year", type=int, required=True)
+@click.option("--month", help="YYYY-MM: the monthly 通报 (schemes with monthly scoring).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .docx file to write.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder with your own settings.yaml and notice templates (default notices/).")
+def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
+           templates: Path | None) -> None:
+    """The 通报 draft in Word (GB/T 9704 layout): year-end, or one month's where the scheme
+    scores months. Wording from the templates in notices/ (see README)."""
+    from pipelines.loading import ensure_warehouse
+    from pipelines.notice import NoticeError, build_notice
+    from pipelines.notice.render import TemplateProblem
+
+    if month is not None and (len(month) != 7 or month[4] != "-" or not month[:4].isdigit()):
+        raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
+    if out.suffix.lower() != ".docx":
+        raise click.UsageError("--out must name a .docx file / 输出文件应为 .docx")
+    ensure_warehouse(db)
+    try:
+        data = build_notice(db, scheme_id, year, month, templates=templates)
+    except NoticeError as err:
+        raise click.UsageError(str(err)) from None
+    except TemplateProblem as err:
+        raise InvalidInput(str(err)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    click.echo(f"已生成通报 notice written: {out}")

@@ -1,0 +1,98 @@
+"""`egov scores`, `egov schemes`, `egov template`: what the warehouse holds, and empty
+workbooks to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from egov.cli.common import DB_OPTION, print_frame, rejecting, say
+
+
+@click.command()
+@DB_OPTION
+@click.option("--scheme", "scheme_id", required=True, help="Scheme id, e.g. jintan-2013.")
+@click.option("--year", type=int, required=True)
+@click.option("--month", help="YYYY-MM: monthly content points instead of year-end results.")
+@click.option("--unit-type", help="Only units of this type (单位类型).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--stability", is_flag=True,
+              help="Year-end only: add rank_median, rank_p05, rank_p95 (ranks under 1,000 "
+                   "random weightings within ±20%; see docs/schemes.md).")
+@rejecting
+def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: str | None,
+           fmt: str, stability: bool) -> None:
+    """Results per unit: year-end totals, grades and ranks, or one month's content points."""
+    from pipelines.loading import ensure_warehouse
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    years = {s.id: s.year for s in queries.load_schemes(db)}
+    if scheme_id not in years:
+        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
+                               f"known 可用: {', '.join(years)}")
+    if year != years[scheme_id]:
+        raise click.UsageError(f"--year: 方案 {scheme_id} 的考核年度为 {years[scheme_id]} / "
+                               f"the scheme's year is {years[scheme_id]}")
+    if month is not None and stability:
+        raise click.UsageError("--stability is for year-end results, not with --month / "
+                               "稳定区间只用于年终结果")
+    if month is not None:
+        if len(month) != 7 or month[4] != "-" or not month[:4].isdigit():
+            raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
+        if int(month[:4]) != year:
+            raise click.UsageError("--month must fall in --year / 月份须在所选年度内")
+        frame = queries.monthly_scores(db, scheme_id, month, unit_type)
+    else:
+        frame = queries.yearend_scores(db, scheme_id, year, unit_type, stability=stability)
+    if frame.is_empty():
+        say(f"没有结果 no results: {scheme_id} {month or year}"
+                   + (f" {unit_type}" if unit_type else ""), err=True)
+    elif frame["sample"].any():
+        click.echo("注意: 含示例数据 (sample data), 非真实考核结果 / not real results", err=True)
+    print_frame(frame, fmt)
+
+
+@click.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def schemes(db: Path, fmt: str) -> None:
+    """Schemes, rubrics, unit types and first-level categories with their max points."""
+    from pipelines.loading import dumps, ensure_warehouse, scheme_json_summary
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    summary = scheme_json_summary(queries.load_schemes(db))
+    if fmt == "json":
+        click.echo(dumps(summary))
+        return
+    for s in summary:
+        say(f"{s['scheme']}  {s['jurisdiction']} {s['year']}  {s['name']}")
+        for r in s["rubrics"]:
+            say(f"  {r['rubric']} ({'、'.join(r['unit_types'])}) {r['max_points']:g}分")
+            cats = "  ".join(f"{c['name']} {c['max_points']:g}" for c in r["categories"])
+            say(f"    {cats}")
+
+
+@click.command()
+@DB_OPTION
+@click.argument("kind", type=click.Choice(["units", "content", "yearend", "adjustments",
+                                           "metrics"]))
+@click.option("--scheme", "scheme_id", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
+    """An empty import workbook for KIND with drop-down lists of units and indicator codes."""
+    from pipelines.inputs.template_writer import write_template
+    from pipelines.loading import ensure_warehouse
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    found = {s.id: s for s in queries.load_schemes(db)}
+    if scheme_id not in found:
+        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
+                               f"known 可用: {', '.join(found)}")
+    write_template(kind, found[scheme_id], queries.units(db, scheme_id), out)
+    click.echo(f"已生成模板 template written: {out}")
