@@ -103,6 +103,26 @@ def _discard_stdout() -> None:
         pass
 
 
+def resolve_period(db: Path, scheme_id: str, year: int | None = None, month: str | None = None):
+    """The checked period (pipelines.period.Period) in the warehouse `db` (created if absent),
+    or a usage error (exit 2) naming the option at fault."""
+    from pipelines.loading import ensure_warehouse
+    from pipelines.period import PeriodError
+    from pipelines.period import resolve_period as resolve
+    from warehouse import queries
+
+    ensure_warehouse(db)
+    try:
+        return resolve(queries.load_schemes(db), scheme_id, year, month)
+    except PeriodError as err:
+        raise period_usage_error(err) from None
+
+
+def period_usage_error(err) -> click.UsageError:
+    """A PeriodError as a usage error; a month's message already names its options."""
+    return click.UsageError(str(err) if err.option == "month" else f"--{err.option}: {err}")
+
+
 def print_frame(frame, fmt: str) -> None:
     """Write a frame as a terminal table, CSV (formula cells neutralised) or JSON."""
     if fmt == "json":

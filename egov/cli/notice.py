@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from egov.cli.common import DB_OPTION, InvalidInput
+from egov.cli.common import DB_OPTION, InvalidInput, period_usage_error
 
 
 @click.command()
@@ -25,9 +25,13 @@ def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
     from pipelines.loading import ensure_warehouse
     from pipelines.notice import NoticeError, build_notice
     from pipelines.notice.render import TemplateProblem
+    from pipelines.period import PeriodError, check_month
 
-    if month is not None and (len(month) != 7 or month[4] != "-" or not month[:4].isdigit()):
-        raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
+    if month is not None:
+        try:  # before the warehouse is opened: a mistyped month costs nothing
+            check_month(month)
+        except PeriodError as err:
+            raise period_usage_error(err) from None
     if out.suffix.lower() != ".docx":
         raise click.UsageError("--out must name a .docx file / 输出文件应为 .docx")
     ensure_warehouse(db)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from egov.cli.common import DB_OPTION, print_frame, rejecting, say
+from egov.cli.common import DB_OPTION, print_frame, rejecting, resolve_period, say
 
 
 @click.command()
@@ -25,25 +25,13 @@ from egov.cli.common import DB_OPTION, print_frame, rejecting, say
 def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: str | None,
            fmt: str, stability: bool) -> None:
     """Results per unit: year-end totals, grades and ranks, or one month's content points."""
-    from pipelines.loading import ensure_warehouse
     from warehouse import queries
 
-    ensure_warehouse(db)
-    years = {s.id: s.year for s in queries.load_schemes(db)}
-    if scheme_id not in years:
-        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
-                               f"known 可用: {', '.join(years)}")
-    if year != years[scheme_id]:
-        raise click.UsageError(f"--year: 方案 {scheme_id} 的考核年度为 {years[scheme_id]} / "
-                               f"the scheme's year is {years[scheme_id]}")
+    resolve_period(db, scheme_id, year, month)
     if month is not None and stability:
         raise click.UsageError("--stability is for year-end results, not with --month / "
                                "稳定区间只用于年终结果")
     if month is not None:
-        if len(month) != 7 or month[4] != "-" or not month[:4].isdigit():
-            raise click.UsageError("--month must be YYYY-MM / 月份格式应为 YYYY-MM")
-        if int(month[:4]) != year:
-            raise click.UsageError("--month must fall in --year / 月份须在所选年度内")
         frame = queries.monthly_scores(db, scheme_id, month, unit_type)
     else:
         frame = queries.yearend_scores(db, scheme_id, year, unit_type, stability=stability)
@@ -86,13 +74,8 @@ def schemes(db: Path, fmt: str) -> None:
 def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
     """An empty import workbook for KIND with drop-down lists of units and indicator codes."""
     from pipelines.inputs.template_writer import write_template
-    from pipelines.loading import ensure_warehouse
     from warehouse import queries
 
-    ensure_warehouse(db)
-    found = {s.id: s for s in queries.load_schemes(db)}
-    if scheme_id not in found:
-        raise click.UsageError(f"--scheme: 未知方案 unknown scheme '{scheme_id}'; "
-                               f"known 可用: {', '.join(found)}")
-    write_template(kind, found[scheme_id], queries.units(db, scheme_id), out)
+    scheme = resolve_period(db, scheme_id).scheme
+    write_template(kind, scheme, queries.units(db, scheme_id), out)
     click.echo(f"已生成模板 template written: {out}")

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.notice import formats as fmt
 from pipelines.notice import warnings as warn
+from pipelines.period import PeriodError, resolve_period
 from pipelines.schemes.model import Scheme
 from warehouse import queries as q
 
@@ -130,12 +131,9 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
     """Everything a notice for (scheme, year[, month]) says, as plain values. Raises NoticeError
     for an unknown scheme, a year the scheme does not cover, or a month without monthly scores."""
     try:
-        model = warn.scheme_by_id(db, scheme)
-    except KeyError:
-        raise NoticeError(f"未知方案 unknown scheme '{scheme}'") from None
-    if year != model.year:
-        raise NoticeError(f"方案 {scheme} 的考核年度为 {model.year} / the scheme's year is "
-                          f"{model.year}")
+        model = resolve_period(q.load_schemes(db), scheme, year, month).scheme
+    except PeriodError as err:
+        raise NoticeError(str(err)) from None
     info = q.dash_schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)
     types = [t.name for t in model.unit_types]
     units = q.dash_units(db, scheme)
@@ -151,8 +149,6 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
         if model.content is None:
             raise NoticeError(f"方案 {scheme} 没有按月计分的平时考评,只有年终通报 / the scheme "
                               "has no monthly scoring: year-end notice only")
-        if month[:4] != str(year):
-            raise NoticeError("月份须在所选年度内 / --month must fall in --year")
         frame = q.monthly_scores(db, scheme, month, None)
         if frame.is_empty():
             raise NoticeError(f"{month} 没有平时考评结果 / no monthly results for {month}")
