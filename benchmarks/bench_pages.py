@@ -67,14 +67,15 @@ def _cpu_seconds(pid: int) -> float:
 
 def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int, float, float]:
     """Building the briefing pack for one view from nothing (exports' caches cleared): seconds,
-    pages, and CPU seconds of this process and of the chart workers (dashboard/chart_render.py;
-    a worker started by this pack counts from its start)."""
+    pages, and CPU seconds of this process and of the chart workers
+    (dashboard/exports/chart_render.py; a worker started by this pack counts from its start)."""
     import io
     import resource
 
     from pypdf import PdfReader
 
-    from dashboard import briefing_pdf, chart_render, data, exports, filters, widgets
+    from dashboard.exports import briefing_pdf, chart_render, exports
+    from dashboard.kit import data, filters, widgets
 
     exports._spec_svg.cache_clear()
     exports._spec_png.cache_clear()

@@ -17,7 +17,8 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, filters, notice_button, signin, widgets  # noqa: E402
+from dashboard.access import signin  # noqa: E402
+from dashboard.kit import data, filters, notice_button, widgets  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 

@@ -128,7 +128,7 @@ def test_an_anonymous_visitor_on_a_deep_link_lands_there_after_signing_in(db):
 
 
 def test_signing_out_in_one_tab_ends_the_session_in_every_tab(db):
-    from dashboard.signin import SESSION_KEY
+    from dashboard.access.signin import SESSION_KEY
 
     first = sign_in(open_app(), "editor1")
     token = first.session_state[SESSION_KEY]

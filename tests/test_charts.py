@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import charts, palette
-from dashboard.data import change_label
+from dashboard.charts import charts, palette
+from dashboard.kit.data import change_label
 
 SAMPLE = charts.Titling(what="区镇 年终考核排名", when="2013年度", source="数据来源: 测试",
                         sample=True)
@@ -232,7 +232,7 @@ def big_ranking(n: int) -> pl.DataFrame:
 def test_ranking_chart_rows_top_bottom_highlight_and_gaps() -> None:
     """2,000 units: the chart draws the top and bottom 10 places (ties whole), the highlighted
     unit and one gap row per run left out, and the number left out adds up."""
-    from dashboard.data import top_bottom
+    from dashboard.kit.data import top_bottom
 
     frame = big_ranking(2000)
     rows, hidden = top_bottom(frame, n=10, highlight=["单位01000"], gap_prefix="⋯")
@@ -265,7 +265,7 @@ def test_no_chart_draws_more_rows_than_a_person_can_read() -> None:
 def test_histogram_bins_every_unit_on_the_server() -> None:
     """5,000 units become a few dozen binned rows; every unit is counted once; the highlighted
     unit is a labelled rule."""
-    from dashboard.data import histogram_bins
+    from dashboard.kit.data import histogram_bins
 
     frame = big_ranking(5000)
     bins = histogram_bins(frame, "total")
@@ -299,7 +299,7 @@ def test_change_labels(change, previous, expected) -> None:
 
 def test_a_finished_chart_renders_to_png_with_chinese() -> None:
     """The chart objects go straight into the exports module (vl-convert)."""
-    from dashboard import exports
+    from dashboard.exports import exports
 
     png = exports.chart_png(charts.ranking_bars(ranking(), value="total", value_title="总分",
                                                 titling=SAMPLE, grades=GRADES), scale=1)

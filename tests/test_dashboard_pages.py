@@ -211,7 +211,7 @@ def test_year_end_period_and_sample_badge(app) -> None:
 
 def test_briefing_pack_is_a_pdf(demo_db: Path) -> None:
     """The 「生成通报材料」 pack for a small scheme: a PDF with the sample mark."""
-    from dashboard import data, filters, widgets
+    from dashboard.kit import data, filters, widgets
 
     info = data.scheme_row(demo_db, "huaibei-2019")  # outside a script run: read directly
     view = filters.Filters(db=demo_db, scheme="huaibei-2019", year=2019, period="year",
@@ -295,7 +295,7 @@ def big_units(big_db: Path) -> pl.DataFrame:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_at_2000_units_draws_readable_charts(big_app, big_db, page: str) -> None:
-    from dashboard import charts as chart_builders
+    from dashboard.charts import charts as chart_builders
 
     assert big_units(big_db).height >= 2000
     at = big_app(page)
@@ -376,7 +376,7 @@ def test_briefing_pack_at_2000_units_lists_top_and_bottom_and_attaches_every_row
 
     from pypdf import PdfReader
 
-    from dashboard import data, filters, widgets
+    from dashboard.kit import data, filters, widgets
 
     info = data.scheme_row(big_db, "jintan-2013")
     types = tuple(data.unit_types(big_db, "jintan-2013")["unit_type"].to_list())

@@ -17,7 +17,7 @@ import pytest
 from conftest import skip_unless
 from pypdf import PdfReader
 
-from dashboard import exports
+from dashboard.exports import exports
 
 NOTICE_TITLE = "2017年度岳阳市政务公开政务服务工作考评结果通报"
 DAY = date(2018, 1, 9)
@@ -419,7 +419,7 @@ def test_briefing_without_ranking_columns_has_cover_and_charts(ranking: pl.DataF
 
 
 # ---------------------------------------------------------------------------------------------
-# Chart workers (dashboard/chart_render.py)
+# Chart workers (dashboard/exports/chart_render.py)
 # ---------------------------------------------------------------------------------------------
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -431,7 +431,7 @@ def test_chart_workers_draw_the_same_png_as_the_export(ranking: pl.DataFrame,
     is made to fail), and they are the PNG export (2×)."""
     import vl_convert
 
-    from dashboard import chart_render
+    from dashboard.exports import chart_render
 
     chart = bar_chart(ranking)
     direct = exports.chart_png(chart, scale=2)
@@ -454,7 +454,7 @@ def test_chart_workers_do_not_run_the_page_that_started_them(
     import sys
     import types
 
-    from dashboard import chart_render
+    from dashboard.exports import chart_render
 
     chart_render.reset()
     page = tmp_path / "page.py"
@@ -471,7 +471,7 @@ def test_chart_workers_do_not_run_the_page_that_started_them(
 def test_chart_workers_can_be_turned_off(ranking: pl.DataFrame,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """EGOV_RENDER_INPROCESS=1: no worker processes, the PNGs are drawn here."""
-    from dashboard import chart_render
+    from dashboard.exports import chart_render
 
     monkeypatch.setenv(chart_render.INPROCESS_ENV, "1")
     assert chart_render.pool() is None
@@ -485,7 +485,7 @@ def test_a_broken_chart_worker_is_replaced_by_drawing_here(ranking: pl.DataFrame
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from dashboard import briefing_pdf, chart_render
+    from dashboard.exports import briefing_pdf, chart_render
 
     broken: Future = Future()
     broken.set_exception(BrokenProcessPool("a worker died"))

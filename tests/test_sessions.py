@@ -149,7 +149,7 @@ def test_a_new_password_ends_the_accounts_sessions(tmp_path):
 ])
 def test_single_sign_on_roles_come_from_a_claim_an_account_or_the_unknown_setting(
         monkeypatch, settings, claims, account, role):
-    from dashboard import signin
+    from dashboard.access import signin
 
     monkeypatch.setattr(signin.st, "secrets", {signin.SSO_SECTION: settings})
     assert signin.sso_role(claims, account) == role

@@ -124,7 +124,7 @@ def table(db: Path, name: str, scheme: str | None = None) -> pl.DataFrame:
 
 
 # --- dashboard ---------------------------------------------------------------------------------
-# Reads for the Streamlit dashboard (dashboard/data.py caches them). Every value goes in as a
+# Reads for the Streamlit dashboard (dashboard/kit/data.py caches them). Every value goes in as a
 # parameter. A unit list parameter is a VARCHAR[]; an empty list means "all units". These only
 # select, join, order and count: ranks, grades, totals, lost points and target status all come
 # from the result tables as the scoring pipelines wrote them.

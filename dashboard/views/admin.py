@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import filters, signin, widgets
+from dashboard.access import signin
+from dashboard.kit import filters, widgets
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, accounts_frame
 from pipelines.access.identity import acting_as
 from pipelines.inputs.problems import InputRejected

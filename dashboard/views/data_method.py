@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import data, filters, revisions, widgets
+from dashboard.kit import data, filters, revisions, widgets
 from pipelines.rules.registry import RULE_KIND_ZH
 
 f = filters.current()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, filters, widgets
+from dashboard.charts import charts
+from dashboard.kit import data, filters, widgets
 
 f = filters.current()
 widgets.page_header("指标", f)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import alerts, charts, data, filters, widgets
+from dashboard.charts import charts
+from dashboard.kit import data, filters, widgets
+from dashboard.sections import alerts
 
 f = filters.current()
 widgets.page_header("总览", f)

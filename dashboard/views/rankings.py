@@ -11,7 +11,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, filters, stability_view, widgets
+from dashboard.charts import charts
+from dashboard.kit import data, filters, widgets
+from dashboard.lab import stability_view
 
 
 def intro(f: filters.Filters, mode: str) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import filters, lab_charts, lab_data, widgets
+from dashboard.charts import lab_charts
+from dashboard.kit import filters, widgets
+from dashboard.lab import lab_data
 
 SLOPE_LIMIT = 20  # units drawn per unit type in the slope chart; the rest are in the table
 

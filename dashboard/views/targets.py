@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, filters, widgets
+from dashboard.kit import data, filters, widgets
 
 f = filters.current()
 widgets.page_header("目标", f)

@@ -8,7 +8,8 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, filters, widgets
+from dashboard.charts import charts
+from dashboard.kit import data, filters, widgets
 
 f = filters.current()
 widgets.page_header("单位画像", f)

@@ -11,7 +11,8 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import data, filters, revisions, signin, widgets
+from dashboard.access import signin
+from dashboard.kit import data, filters, revisions, widgets
 from pipelines.access.identity import acting_as
 from pipelines.corrections import preview
 from pipelines.corrections.history import loads as load_history

@@ -8,7 +8,7 @@ import io
 import polars as pl
 from click.testing import CliRunner
 
-from dashboard import exports
+from dashboard.exports import exports
 from egov.cli import main
 from pipelines.csv_safety import neutralise_text
 from tests.hostile.corpus import UNITS_HEADERS, csv_bytes

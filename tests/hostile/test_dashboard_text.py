@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from dashboard.text import md
+from dashboard.kit.text import md
 from egov.cli import main
 from tests.hostile.corpus import SCHEME, UNITS_HEADERS, csv_bytes
 

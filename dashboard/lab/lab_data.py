@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard.kit import data
 from pipelines.engine.compare import Comparison
 
 

@@ -1,6 +1,6 @@
 """Charts of the scheme lab: the rank slope between two schemes, and rank stability intervals.
 
-Builders like those of dashboard.charts: a frame in, a finished chart out (same title block,
+Builders like those of dashboard.charts.charts: a frame in, a finished chart out (same title block,
 font, sample mark), no Streamlit, no warehouse access. The pages choose which units to draw.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard import palette
-from dashboard.charts import DEFAULT_WIDTH, ROW_HEIGHT, Titling, finish
+from dashboard.charts import palette
+from dashboard.charts.charts import DEFAULT_WIDTH, ROW_HEIGHT, Titling, finish
 
 BASE_LABEL = "现行方案"
 DRAFT_LABEL = "草案"

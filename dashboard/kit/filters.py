@@ -31,8 +31,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import data
-from dashboard.text import md
+from dashboard.kit import data
+from dashboard.kit.text import md
 
 YEAR_END = "year"
 ALL_TYPES = "全部类型"

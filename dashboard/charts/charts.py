@@ -17,7 +17,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from dashboard import palette
+from dashboard.charts import palette
 
 SAMPLE_MARK = "示例数据"
 SAMPLE_NOTE = f"【{SAMPLE_MARK}】演示用样本,非真实考核结果"
@@ -258,8 +258,8 @@ def histogram(
 ) -> alt.TopLevelMixin:
     """How many units fall in each score bin, stacked by unit type: the whole of a large ranking
     in a few dozen bars. `frame`: bin_start, bin_end, unit_type, units (binned on the server, see
-    dashboard.data.histogram_bins, so thousands of units never reach the browser). `marks`: unit,
-    value, rank for units drawn as labelled rules (the highlighted ones)."""
+    dashboard.kit.data.histogram_bins, so thousands of units never reach the browser).
+    `marks`: unit, value, rank for units drawn as labelled rules (the highlighted ones)."""
     check_rows(frame["bin_start"].n_unique(), "bins")
     types = list(unit_types) or frame["unit_type"].unique(maintain_order=True).to_list()
     domain, colors = palette.unit_type_scale(types)

@@ -10,7 +10,7 @@ work but Chinese shows as boxes: `cjk_font_available()` says which case applies.
 
 Library choices:
 - Charts: vl-convert (already a dependency; the same renderer Altair's `chart.save` uses).
-- PDF briefing pack: reportlab (dashboard/briefing_pdf.py), text in the standard Chinese CID
+- PDF briefing pack: reportlab (dashboard/exports/briefing_pdf.py), text in the standard Chinese CID
   font STSong-Light (nothing embedded, no glyph outline read) and the charts as vl-convert PNGs.
   The former pages (SVG turned into PDF by vl-convert, one per page) cost about 1 ms per CJK
   glyph: 9–13 s for a pack of 18 pages at 6,000 units. reportlab cannot embed the Noto CJK
@@ -425,7 +425,7 @@ def table_csv(frame: pl.DataFrame) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
-# Briefing PDF (laid out in dashboard/briefing_pdf.py)
+# Briefing PDF (laid out in dashboard/exports/briefing_pdf.py)
 # --------------------------------------------------------------------------------------------
 
 
@@ -454,7 +454,7 @@ def briefing_pdf(
     drawn), e.g. the full ranking as XLSX, are embedded in the PDF as file attachments.
     `progress(fraction, what)` is called as the pack is built. Cost: the chart renders
     (vl-convert, 0.1–0.5 s a chart); the rest takes tens of ms."""
-    from dashboard import briefing_pdf as layout
+    from dashboard.exports import briefing_pdf as layout
 
     return layout.build(
         title=title, period=period, sample=sample, ranking=ranking, charts=charts,

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import polars as pl
 import streamlit as st
 
-from dashboard import data, widgets
-from dashboard.filters import Filters, period_label
+from dashboard.kit import data, widgets
+from dashboard.kit.filters import Filters, period_label
 
 # the page file behind each `page` of a warning (st.page_link takes the file)
 PAGE_FILES = {"targets": "views/targets.py", "unit": "views/unit_profile.py",

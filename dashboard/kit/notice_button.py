@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.filters import Filters
+from dashboard.kit.filters import Filters
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

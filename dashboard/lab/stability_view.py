@@ -9,8 +9,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, lab_charts, widgets
-from dashboard.filters import Filters
+from dashboard.charts import lab_charts
+from dashboard.kit import data, widgets
+from dashboard.kit.filters import Filters
 
 CHART_TOP = 10  # places drawn at each end of a long ranking (plus the widest and focus units)
 COLUMN = "稳定区间"

@@ -31,8 +31,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from dashboard import chart_render, exports
-from dashboard.exports import (
+from dashboard.exports import chart_render, exports
+from dashboard.exports.exports import (
     GRADE_FILLS,
     HEADER_FILL,
     SAMPLE_FOOTER,
@@ -247,7 +247,7 @@ def clear_cache() -> None:
 
 def _chart_futures(charts: Sequence[tuple[str, ChartLike]]) -> list[tuple[tuple, Future]]:
     """(job, future PNG) per chart: remembered ones at once, the others drawn by the chart
-    workers (dashboard/chart_render.py) while this process lays out the pages."""
+    workers (dashboard/exports/chart_render.py) while this process lays out the pages."""
     jobs = [exports.png_job(chart, CHART_SCALE) for _, chart in charts]
     out: list[tuple[tuple, Future | None]] = []
     missing = []

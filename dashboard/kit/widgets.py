@@ -6,8 +6,9 @@ runs it only when the button is clicked, so drawing a page never renders a PNG o
 workbook. `on_click="ignore"` keeps a download from rerunning the page.
 
 Charts are drawn from cached specs: pages describe a chart as a `LazyChart` (a builder of
-dashboard.charts and its arguments), and `show_chart` draws the Vega-Lite spec that Streamlit would
-make of the Altair chart, built and schema-validated once per distinct input (`st.cache_data`).
+dashboard.charts.charts and its arguments), and `show_chart` draws the Vega-Lite spec that
+Streamlit would make of the Altair chart, built and schema-validated once per distinct input
+(`st.cache_data`).
 Building an Altair chart and validating it against the Vega-Lite schema costs 20-150 ms a chart,
 which every rerun would otherwise pay. Downloads build the Altair chart itself when clicked.
 """
@@ -22,9 +23,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
-from dashboard.filters import Filters, period_label
-from dashboard.text import md
+from dashboard.charts import charts
+from dashboard.kit import data
+from dashboard.kit.filters import Filters, period_label
+from dashboard.kit.text import md
 from pipelines.engine.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
@@ -32,7 +34,7 @@ SAMPLE_BADGE = "示例数据"
 
 def _exports():
     # Imported when a download runs: vl-convert and pypdf are not needed to draw a page.
-    from dashboard import exports
+    from dashboard.exports import exports
 
     return exports
 
@@ -88,7 +90,7 @@ def export_row(items: Sequence[tuple[str, Callable[[], bytes], str, str]], key: 
 
 
 class LazyChart:
-    """A chart of dashboard.charts not built yet: the builder's name and its arguments.
+    """A chart of dashboard.charts.charts not built yet: the builder's name and its arguments.
 
     `spec()` is the chart as Streamlit draws it, cached on (builder, arguments); `build()` makes
     the Altair chart (for exports and the briefing pack)."""
@@ -97,7 +99,8 @@ class LazyChart:
 
     def __init__(self, builder: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any):
         if getattr(charts, builder.__name__, None) is not builder:
-            raise ValueError(f"{builder.__name__} is not a chart builder of dashboard.charts")
+            raise ValueError(f"{builder.__name__} is not a chart builder of "
+                             "dashboard.charts.charts")
         self.builder = builder.__name__
         self.args = args
         self.kwargs = tuple(sorted(kwargs.items()))

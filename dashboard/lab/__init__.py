@@ -1,0 +1,1 @@
+"""The scheme lab on the pages: draft comparisons and rank stability."""
