@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from pipelines.schemes.model import Scheme
+from typing import Generic, Protocol, TypeVar
 
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
@@ -25,12 +24,26 @@ class PeriodError(ValueError):
         self.option = option
 
 
-@dataclass(frozen=True)
-class Period:
-    """A checked period: the scheme's model, its year and a month of that year or None for the
-    year-end results."""
+class SchemeLike(Protocol):
+    """What checking a period reads of a scheme: a Scheme model, or the id and year alone
+    (warehouse.queries.scheme_years, which a short command reads without building models)."""
 
-    scheme: Scheme
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def year(self) -> int: ...
+
+
+S = TypeVar("S", bound=SchemeLike)
+
+
+@dataclass(frozen=True)
+class Period(Generic[S]):
+    """A checked period: the scheme as given (a Scheme model, or its id and year), its year and
+    a month of that year or None for the year-end results."""
+
+    scheme: S
     year: int
     month: str | None = None
 
@@ -48,8 +61,8 @@ def check_month(month: str) -> None:
         raise PeriodError("month", "--month must be YYYY-MM / 月份格式应为 YYYY-MM")
 
 
-def resolve_period(schemes: Iterable[Scheme], scheme_id: str, year: int | None = None,
-                   month: str | None = None) -> Period:
+def resolve_period(schemes: Iterable[S], scheme_id: str, year: int | None = None,
+                   month: str | None = None) -> Period[S]:
     """The period (scheme_id, year, month) among the warehouse's `schemes`, or PeriodError for an
     unknown scheme, a year the scheme does not assess (None: the scheme's own year), a month not
     written YYYY-MM, or a month outside the year."""

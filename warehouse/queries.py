@@ -4,18 +4,28 @@ SQL from user text (values go in as parameters, never into the statement)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
 from pipelines.engine.rounding import round_half_up
-from pipelines.schemes.model import Scheme
 from warehouse.database import connect_read_only
+
+if TYPE_CHECKING:  # the model (pydantic) is imported by load_schemes, which builds it
+    from pipelines.schemes.model import Scheme
+
+
+def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
+    """The result of `sql` as a Polars frame, read through the Arrow C stream interface: the
+    frame `.pl()` gives, without importing pyarrow (and numpy with it), which cost a short command
+    such as `egov scores` most of its start-up."""
+    return pl.DataFrame(con.sql(sql, params=params or []))
 
 
 def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
     con = connect_read_only(db)
     try:
-        return con.sql(sql, params=params or []).pl()
+        return _frame(con, sql, params)
     finally:
         con.close()
 
@@ -26,8 +36,27 @@ def scheme_ids(db: Path) -> list[str]:
 
 def load_schemes(db: Path) -> list[Scheme]:
     """The scheme models the warehouse holds (built-in and added)."""
+    from pipelines.schemes.model import Scheme
+
     frame = _query(db, "SELECT definition FROM schemes ORDER BY added_at, scheme")
     return [Scheme.model_validate_json(d) for d in frame["definition"]]
+
+
+class SchemeYear(NamedTuple):
+    """A scheme's id and year: what checking a period needs, read without building the model."""
+
+    id: str
+    year: int
+
+
+def scheme_years(db: Path) -> list[SchemeYear]:
+    """Each scheme's id and year, in the order of load_schemes."""
+    con = connect_read_only(db)
+    try:
+        rows = con.sql("SELECT scheme, year FROM schemes ORDER BY added_at, scheme").fetchall()
+    finally:
+        con.close()
+    return [SchemeYear(scheme, year) for scheme, year in rows]
 
 
 def units(db: Path, scheme: str) -> pl.DataFrame:
@@ -174,7 +203,7 @@ class _AttachingReader:
                     return _query(db, sql, params)  # fails as a connection of its own would
                 try:
                     con.execute(f"USE {self.alias}")
-                    return con.sql(sql, params=params or []).pl()
+                    return _frame(con, sql, params)
                 finally:
                     con.execute("USE memory")
                     con.execute(f"DETACH {self.alias}")

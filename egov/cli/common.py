@@ -103,17 +103,29 @@ def _discard_stdout() -> None:
         pass
 
 
-def resolve_period(db: Path, scheme_id: str, year: int | None = None, month: str | None = None):
+def ensure_warehouse(db: Path) -> None:
+    """Create the warehouse `db` with the built-in schemes if it does not exist (CONTRACT).
+    The loading machinery (scoring, numpy) is imported only then: a reading command on an
+    existing warehouse does not pay for it."""
+    if not db.exists():
+        from pipelines.loading import ensure_warehouse as create_if_absent
+
+        create_if_absent(db)
+
+
+def resolve_period(db: Path, scheme_id: str, year: int | None = None, month: str | None = None,
+                   *, models: bool = False):
     """The checked period (pipelines.period.Period) in the warehouse `db` (created if absent),
-    or a usage error (exit 2) naming the option at fault."""
-    from pipelines.loading import ensure_warehouse
+    or a usage error (exit 2) naming the option at fault. Its `scheme` is the Scheme model with
+    `models`, else only the scheme's id and year (read without building the models)."""
     from pipelines.period import PeriodError
     from pipelines.period import resolve_period as resolve
     from warehouse import queries
 
     ensure_warehouse(db)
+    schemes = queries.load_schemes(db) if models else queries.scheme_years(db)
     try:
-        return resolve(queries.load_schemes(db), scheme_id, year, month)
+        return resolve(schemes, scheme_id, year, month)
     except PeriodError as err:
         raise period_usage_error(err) from None
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from egov.cli.common import DB_OPTION, InvalidInput, period_usage_error
+from egov.cli.common import DB_OPTION, InvalidInput, ensure_warehouse, period_usage_error
 
 
 @click.command()
@@ -22,7 +22,6 @@ def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
            templates: Path | None) -> None:
     """The 通报 draft in Word (GB/T 9704 layout): year-end, or one month's where the scheme
     scores months. Wording from the templates in notices/ (see README)."""
-    from pipelines.loading import ensure_warehouse
     from pipelines.notice import NoticeError, build_notice
     from pipelines.notice.render import TemplateProblem
     from pipelines.period import PeriodError, check_month

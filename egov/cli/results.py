@@ -76,6 +76,6 @@ def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
     from pipelines.inputs.template_writer import write_template
     from warehouse import queries
 
-    scheme = resolve_period(db, scheme_id).scheme
+    scheme = resolve_period(db, scheme_id, models=True).scheme
     write_template(kind, scheme, queries.units(db, scheme_id), out)
     click.echo(f"已生成模板 template written: {out}")
