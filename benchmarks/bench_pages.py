@@ -74,11 +74,11 @@ def time_briefing(db: Path, scheme: str, period: str) -> tuple[float, int, float
 
     from pypdf import PdfReader
 
-    from dashboard.exports import briefing_pdf, chart_render, exports
+    from dashboard.exports import briefing_pdf, chart_render, images
     from dashboard.kit import data, filters, widgets
 
-    exports._spec_svg.cache_clear()
-    exports._spec_png.cache_clear()
+    images._spec_svg.cache_clear()
+    images._spec_png.cache_clear()
     briefing_pdf.clear_cache()
     info = data.scheme_row(db, scheme)
     periods = data.periods(db, scheme)

@@ -17,7 +17,7 @@ import pytest
 from conftest import skip_unless
 from pypdf import PdfReader
 
-from dashboard.exports import exports
+from dashboard.exports import cells, exports, images
 
 NOTICE_TITLE = "2017年度岳阳市政务公开政务服务工作考评结果通报"
 DAY = date(2018, 1, 9)
@@ -139,13 +139,13 @@ def test_chart_pdf_has_one_page_with_the_title(ranking: pl.DataFrame) -> None:
 
 def test_configured_font_is_kept_and_the_chart_is_not_modified(ranking: pl.DataFrame) -> None:
     chart = bar_chart(ranking)
-    spec = exports._chart_spec(chart)
-    assert spec["config"]["font"] == exports.CJK_FONT
+    spec = images._chart_spec(chart)
+    assert spec["config"]["font"] == images.CJK_FONT
     assert "font" not in (chart.to_dict().get("config") or {})  # the caller's chart is untouched
 
     own = bar_chart(ranking).configure(font="Noto Serif CJK SC, serif")
-    assert exports._chart_spec(own)["config"]["font"] == "Noto Serif CJK SC, serif"
-    assert exports._chart_spec({"mark": "point"})["config"]["font"] == exports.CJK_FONT
+    assert images._chart_spec(own)["config"]["font"] == "Noto Serif CJK SC, serif"
+    assert images._chart_spec({"mark": "point"})["config"]["font"] == images.CJK_FONT
 
 
 @pytest.mark.usefixtures("cjk_font")
@@ -170,25 +170,25 @@ def test_font_directory_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     empty, fonts = tmp_path / "empty", tmp_path / "fonts"
     empty.mkdir()
     fonts.mkdir()
-    monkeypatch.setattr(exports, "_FONT_DIRS", (empty,))
-    monkeypatch.setattr(exports, "_FONT_ROOTS", (tmp_path / "missing",))
-    monkeypatch.delenv(exports.FONT_DIR_ENV, raising=False)
-    assert exports._find_cjk_font_dir() is None
+    monkeypatch.setattr(images, "_FONT_DIRS", (empty,))
+    monkeypatch.setattr(images, "_FONT_ROOTS", (tmp_path / "missing",))
+    monkeypatch.delenv(images.FONT_DIR_ENV, raising=False)
+    assert images._find_cjk_font_dir() is None
 
     (fonts / "NotoSansCJK-Regular.ttc").write_bytes(b"")
-    monkeypatch.setenv(exports.FONT_DIR_ENV, str(fonts))
-    assert exports._find_cjk_font_dir() == fonts
+    monkeypatch.setenv(images.FONT_DIR_ENV, str(fonts))
+    assert images._find_cjk_font_dir() == fonts
 
-    monkeypatch.delenv(exports.FONT_DIR_ENV)
-    monkeypatch.setattr(exports, "_FONT_ROOTS", (tmp_path,))  # found by the scan
-    assert exports._find_cjk_font_dir() == fonts
+    monkeypatch.delenv(images.FONT_DIR_ENV)
+    monkeypatch.setattr(images, "_FONT_ROOTS", (tmp_path,))  # found by the scan
+    assert images._find_cjk_font_dir() == fonts
 
 
 def test_display_width_counts_cjk_as_two() -> None:
-    assert exports._display_width("岳阳县") == 6
-    assert exports._display_width("A1 县") == 5
-    assert exports._display_width("95.13") == 5
-    assert exports._display_width("1月—12月") == 9  # the dash is full width in CJK fonts
+    assert cells._display_width("岳阳县") == 6
+    assert cells._display_width("A1 县") == 5
+    assert cells._display_width("95.13") == 5
+    assert cells._display_width("1月—12月") == 9  # the dash is full width in CJK fonts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,7 +435,7 @@ def test_chart_workers_draw_the_same_png_as_the_export(ranking: pl.DataFrame,
 
     chart = bar_chart(ranking)
     direct = exports.chart_png(chart, scale=2)
-    job = exports.png_job(chart)
+    job = images.png_job(chart)
 
     def not_here(*args, **kwargs):
         raise AssertionError("drawn in the dashboard's process")
@@ -463,7 +463,7 @@ def test_chart_workers_do_not_run_the_page_that_started_them(
     script.__file__ = str(page)
     monkeypatch.setitem(sys.modules, "__main__", script)
     monkeypatch.delenv(chart_render.INPROCESS_ENV, raising=False)
-    job = exports.png_job(bar_chart(ranking))
+    job = images.png_job(bar_chart(ranking))
     assert all(f.result(timeout=120).startswith(PNG_MAGIC) for f in chart_render.render([job] * 2))
     assert sys.modules["__main__"] is script
 
@@ -475,7 +475,7 @@ def test_chart_workers_can_be_turned_off(ranking: pl.DataFrame,
 
     monkeypatch.setenv(chart_render.INPROCESS_ENV, "1")
     assert chart_render.pool() is None
-    futures = chart_render.render([exports.png_job(bar_chart(ranking))])
+    futures = chart_render.render([images.png_job(bar_chart(ranking))])
     assert futures[0].done() and futures[0].result().startswith(PNG_MAGIC)
 
 
@@ -489,7 +489,7 @@ def test_a_broken_chart_worker_is_replaced_by_drawing_here(ranking: pl.DataFrame
 
     broken: Future = Future()
     broken.set_exception(BrokenProcessPool("a worker died"))
-    job = exports.png_job(bar_chart(ranking, title="坏了的进程"))
+    job = images.png_job(bar_chart(ranking, title="坏了的进程"))
     assert briefing_pdf._png_of(job, broken).startswith(PNG_MAGIC)
     assert chart_render._pool is None  # dropped; the next render starts new workers
     briefing_pdf.clear_cache()

@@ -31,13 +31,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from dashboard.exports import chart_render, exports
-from dashboard.exports.exports import (
+from dashboard.exports import chart_render, images
+from dashboard.exports.cells import (
     GRADE_FILLS,
     HEADER_FILL,
     SAMPLE_FOOTER,
     SAMPLE_TITLE_SUFFIX,
-    ChartLike,
     _cell_text,
     _chinese_date,
     _display_width,
@@ -45,6 +44,7 @@ from dashboard.exports.exports import (
     _grade_of,
     _rounded,
 )
+from dashboard.exports.images import ChartLike
 
 # A4 landscape in PDF points.
 PAGE_W, PAGE_H = 842, 595
@@ -248,7 +248,7 @@ def clear_cache() -> None:
 def _chart_futures(charts: Sequence[tuple[str, ChartLike]]) -> list[tuple[tuple, Future]]:
     """(job, future PNG) per chart: remembered ones at once, the others drawn by the chart
     workers (dashboard/exports/chart_render.py) while this process lays out the pages."""
-    jobs = [exports.png_job(chart, CHART_SCALE) for _, chart in charts]
+    jobs = [images.png_job(chart, CHART_SCALE) for _, chart in charts]
     out: list[tuple[tuple, Future | None]] = []
     missing = []
     for job in jobs:

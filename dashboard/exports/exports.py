@@ -1,12 +1,9 @@
 """Briefing exports: charts to PNG/SVG/PDF, tables to a 通报-style XLSX or CSV, a briefing-pack PDF.
 
 Pure functions: data in, bytes out. No Streamlit here, so the dashboard, the CLI and the tests
-can all call them the same way.
-
-Chinese text in rendered images needs a CJK font that vl-convert can see. The Debian package
-`fonts-noto-cjk` (installed by `.ci/run`) is found and registered once per process; a directory of
-font files can also be named by the environment variable `EGOV_FONT_DIR`. Without one, exports still
-work but Chinese shows as boxes: `cjk_font_available()` says which case applies.
+can all call them the same way. The chart images and their CJK font are drawn in
+dashboard/exports/images.py, the table cells shared with the PDF are in dashboard/exports/cells.py;
+this module is the one to call (it names them all) and writes the XLSX and CSV tables.
 
 Library choices:
 - Charts: vl-convert (already a dependency; the same renderer Altair's `chart.save` uses).
@@ -20,26 +17,37 @@ Library choices:
 
 from __future__ import annotations
 
-import copy
-import functools
 import io
-import json
 import math
-import os
-import re
-import threading
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import altair as alt
 import polars as pl
-import vl_convert as vlc
 import xlsxwriter
 
-from pipelines.engine.rounding import round_half_up
+from dashboard.exports.cells import (
+    GRADE_FILLS,
+    HEADER_FILL,
+    SAMPLE_FOOTER,
+    SAMPLE_TITLE_SUFFIX,
+    _cell_text,
+    _chinese_date,
+    _display_width,
+    _full_title,
+    _grade_of,
+    _is_float,
+    _labelled,
+    _rounded,
+)
+from dashboard.exports.images import (
+    CJK_FONT,
+    ChartLike,
+    chart_pdf,
+    chart_png,
+    chart_svg,
+    cjk_font_available,
+)
 
 __all__ = [
     "CJK_FONT",
@@ -54,211 +62,6 @@ __all__ = [
     "table_csv",
     "table_xlsx",
 ]
-
-# Always with a fallback: a named font that is missing, with none, can blank all text.
-CJK_FONT = "Noto Sans CJK SC, sans-serif"
-SAMPLE_TITLE_SUFFIX = "(示例数据)"
-SAMPLE_FOOTER = "示例数据,仅供演示"
-
-# Light fills that stay readable in colour and on a greyscale printer.
-GRADE_FILLS: dict[str, str] = {
-    "优秀": "#E2EFDA",  # green
-    "良好": "#DDEBF7",  # blue
-    "合格": "#DDEBF7",  # blue
-    "基本合格": "#FFF2CC",  # amber
-    "不合格": "#F8D7DA",  # red
-}
-HEADER_FILL = "#D9D9D9"
-
-FONT_DIR_ENV = "EGOV_FONT_DIR"
-_FONT_DIRS = (
-    Path("/usr/share/fonts/opentype/noto"),  # Debian/Ubuntu fonts-noto-cjk
-    Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/share/fonts/noto-cjk"),  # Fedora/Arch
-    Path("/usr/share/fonts/google-noto-cjk"),
-)
-_FONT_ROOTS = (Path("/usr/share/fonts/opentype"), Path("/usr/share/fonts/truetype"))
-_CJK_FONT_GLOBS = ("NotoSansCJK*", "NotoSerifCJK*", "NotoSansSC*", "SourceHanSans*")
-
-_font_lock = threading.Lock()
-_font_state: dict[str, Path | None] = {}
-
-ChartLike = alt.TopLevelMixin | dict[str, Any]
-
-
-# --------------------------------------------------------------------------------------------
-# Fonts
-# --------------------------------------------------------------------------------------------
-
-
-def _has_cjk_font(folder: Path) -> bool:
-    return folder.is_dir() and any(any(folder.glob(g)) for g in _CJK_FONT_GLOBS)
-
-
-def _find_cjk_font_dir() -> Path | None:
-    """The first directory holding a CJK font: $EGOV_FONT_DIR, the usual package paths, a scan."""
-    env = os.environ.get(FONT_DIR_ENV)
-    candidates = [Path(env)] if env else []
-    candidates += _FONT_DIRS
-    for folder in candidates:
-        if _has_cjk_font(folder):
-            return folder
-    for root in _FONT_ROOTS:
-        if root.is_dir():
-            for pattern in _CJK_FONT_GLOBS:
-                for hit in sorted(root.rglob(pattern)):
-                    return hit.parent
-    return None
-
-
-def _ensure_fonts() -> Path | None:
-    """Register the CJK font directory with vl-convert once per process (it is process-global and
-    re-registering rescans the files); returns the directory, or None when there is none."""
-    with _font_lock:
-        if "dir" not in _font_state:
-            folder = _find_cjk_font_dir()
-            if folder is not None:
-                try:
-                    vlc.register_font_directory(str(folder.resolve()))
-                except Exception:  # an unreadable font directory must not break exports
-                    folder = None
-            _font_state["dir"] = folder
-        return _font_state["dir"]
-
-
-def cjk_font_available() -> bool:
-    """True when a CJK font was found and registered, so Chinese renders in PNG/PDF exports."""
-    return _ensure_fonts() is not None
-
-
-# --------------------------------------------------------------------------------------------
-# Charts
-# --------------------------------------------------------------------------------------------
-
-
-def _chart_spec(chart: ChartLike) -> dict[str, Any]:
-    """The Vega-Lite dict of a chart, with the CJK font as the default when none is configured.
-
-    Works on a copy: the caller's chart object keeps its own config."""
-    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
-    config = spec.setdefault("config", {})
-    if not config.get("font"):
-        config["font"] = CJK_FONT
-    return spec
-
-
-def _vl_version(spec: dict[str, Any]) -> str | None:
-    """The Vega-Lite version named by the spec's $schema when vl-convert bundles it, so a chart
-    is rendered by the version Altair wrote it for; None lets vl-convert use its newest."""
-    match = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
-    if match:
-        version = f"{match[1]}.{match[2]}"
-        if version in vlc.get_vegalite_versions():
-            return version
-    return None
-
-
-def chart_png(chart: ChartLike, scale: float = 2) -> bytes:
-    """PNG bytes of an Altair chart (or a Vega-Lite dict); `scale` 2 is sharp enough for slides."""
-    _ensure_fonts()
-    spec = _chart_spec(chart)
-    return _spec_png(json.dumps(spec, sort_keys=True, ensure_ascii=False), scale)
-
-
-def png_job(chart: ChartLike, scale: float = 2) -> tuple[str, str | None, float, str | None]:
-    """What a chart worker needs to draw the chart as PNG (dashboard/chart_render.png): the spec
-    as JSON, its Vega-Lite version, the scale and the CJK font directory."""
-    folder = _ensure_fonts()
-    spec = _chart_spec(chart)
-    return (json.dumps(spec, sort_keys=True, ensure_ascii=False), _vl_version(spec), scale,
-            str(folder.resolve()) if folder is not None else None)
-
-
-@functools.lru_cache(maxsize=64)
-def _spec_png(spec_json: str, scale: float) -> bytes:
-    """A spec rendered to PNG, remembered: the briefing pack of another period or type draws the
-    same target charts again, and vl-convert takes 0.1–0.5 s a chart."""
-    spec = json.loads(spec_json)
-    return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
-
-
-def chart_svg(chart: ChartLike) -> bytes:
-    """SVG bytes (UTF-8). Text stays text, so the viewer needs a CJK font to show Chinese."""
-    _ensure_fonts()
-    spec = _chart_spec(chart)
-    return _spec_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False)).encode("utf-8")
-
-
-@functools.lru_cache(maxsize=128)
-def _spec_svg(spec_json: str) -> str:
-    """A spec rendered to SVG, remembered: the briefing pack of another period or type redraws
-    the same target charts, and vl-convert takes 0.3–1 s a chart."""
-    spec = json.loads(spec_json)
-    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec))
-
-
-def chart_pdf(chart: ChartLike) -> bytes:
-    """A one-page vector PDF of the chart, with the fonts it uses embedded."""
-    _ensure_fonts()
-    spec = _chart_spec(chart)
-    return vlc.vegalite_to_pdf(spec, vl_version=_vl_version(spec))
-
-
-# --------------------------------------------------------------------------------------------
-# Table helpers shared by the XLSX, CSV and PDF exports
-# --------------------------------------------------------------------------------------------
-
-
-def _display_width(text: str) -> int:
-    """Width in half-width character cells: CJK and full-width characters count as 2, and so do
-    "ambiguous" ones such as — and …, which CJK fonts draw full width."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
-
-
-def _is_float(dtype: pl.DataType) -> bool:
-    return dtype.is_float() or dtype.is_decimal()
-
-
-def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    """Float columns rounded half-up to 2 decimals: exports are output, and the project's rounding
-    contract is half-up for output only (2.675 -> 2.68, which Python's round() gives as 2.67)."""
-    floats = [name for name, dtype in frame.schema.items() if _is_float(dtype)]
-    return frame.with_columns(
-        round_half_up(pl.col(name).cast(pl.Float64)).alias(name) for name in floats
-    )
-
-
-def _cell_text(value: Any, dtype: pl.DataType) -> str:
-    """A value as the table shows it: floats with 2 decimals, booleans as 是/否, nulls empty."""
-    if value is None:
-        return ""
-    if _is_float(dtype):
-        return "" if math.isnan(value) else f"{value:.2f}"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _full_title(title: str, sample: bool) -> str:
-    if sample and not title.endswith(SAMPLE_TITLE_SUFFIX):
-        return title + SAMPLE_TITLE_SUFFIX
-    return title
-
-
-def _labelled(label: str, value: str) -> str:
-    """`单位类型: 县市区` from "县市区"; a value that already carries its label is kept as is."""
-    return value if (":" in value or "：" in value) else f"{label}: {value}"
-
-
-def _grade_of(row: dict[str, Any], grade_column: str | None) -> str | None:
-    if grade_column is None:
-        return None
-    value = row.get(grade_column)
-    return str(value) if value is not None else None
 
 
 # --------------------------------------------------------------------------------------------
