@@ -10,10 +10,11 @@ decorator applied to many small wrappers with identical bodies would let them sh
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import polars as pl
 import streamlit as st
@@ -24,6 +25,9 @@ from warehouse import queries as q
 _QUERIES: dict[str, Callable[..., Any]] = {
     name: getattr(q, name) for name in dir(q) if name.startswith("dash_")
 }
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def db_path() -> Path:
@@ -107,6 +111,50 @@ def last_loaded(db: Path) -> str:
     frame = read("dash_last_load", db)
     when = frame["loaded_at"][0] if frame.height else None
     return when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
+
+
+# --- the page's own reads: each a `dash_*` query of warehouse.queries under its own name and
+# signature (so a type checker and a reader see what a page asks for), cached like `read`.
+
+
+def _cached_read(query: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[Path, P], R]:
+    """`query` (a `dash_*` read of warehouse.queries) cached by `read`, with its signature."""
+    name = query.__name__
+
+    @functools.wraps(query)
+    def cached(db: Path, *args: P.args, **kwargs: P.kwargs) -> R:
+        return read(name, db, *args, **kwargs)
+
+    return cached
+
+
+# 排名 and the briefing pack
+grade_distribution = _cached_read(q.dash_grade_distribution)
+rank_stability = _cached_read(q.dash_rank_stability)
+indicator_weights = _cached_read(q.dash_indicator_weights)
+# 目标 and 总览
+target_progress = _cached_read(q.dash_target_progress)
+target_status = _cached_read(q.dash_target_status)
+# 指标 and 单位
+level_scores = _cached_read(q.dash_level_scores)
+lost_points = _cached_read(q.dash_lost_points)
+indicator_spread = _cached_read(q.dash_indicator_spread)
+lost_by_office = _cached_read(q.dash_lost_by_office)
+unit_shares = _cached_read(q.dash_unit_shares)
+unit_losses = _cached_read(q.dash_unit_losses)
+monthly_series = _cached_read(q.dash_monthly_series)
+monthly_median = _cached_read(q.dash_monthly_median)
+# 数据与方法 and 导入与更正
+stages = _cached_read(q.dash_stages)
+rubric_categories = _cached_read(q.dash_rubric_categories)
+indicator_rules = _cached_read(q.dash_indicator_rules)
+interpretations = _cached_read(q.dash_interpretations)
+clauses = _cached_read(q.dash_clauses)
+content_items = _cached_read(q.dash_content_items)
+targets = _cached_read(q.dash_targets)
+loads = _cached_read(q.dash_loads)
+load_batches = _cached_read(q.dash_load_batches)
+revisions = _cached_read(q.dash_revisions)
 
 
 # --- shaped reads: ranking tables and the like, as pages and the briefing pack show them ------

@@ -371,7 +371,7 @@ def distribution_chart(f: Filters) -> LazyChart | None:
     by unit type (binned on the server); None when there are no year-end results."""
     when = f"{f.year}年度"
     if f.info.get("has_grades"):
-        dist = data.read("dash_grade_distribution", f.db, f.scheme, f.year)
+        dist = data.grade_distribution(f.db, f.scheme, f.year)
         if f.unit_type:
             dist = dist.filter(pl.col("unit_type") == f.unit_type)
         if dist["units"].sum() == 0:
@@ -391,7 +391,7 @@ def distribution_chart(f: Filters) -> LazyChart | None:
 def target_charts(f: Filters, measures: Sequence[str] | None = None
                   ) -> list[tuple[str, alt.TopLevelMixin]]:
     """One chart per target with figures up to the chosen month: (caption, chart)."""
-    progress = data.read("dash_target_progress", f.db, f.scheme, f.year, f.month)
+    progress = data.target_progress(f.db, f.scheme, f.year, f.month)
     out = []
     for target in progress["target"].unique(maintain_order=True).to_list():
         rows = progress.filter(pl.col("target") == target)

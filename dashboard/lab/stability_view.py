@@ -19,7 +19,7 @@ COLUMN = "稳定区间"
 
 def stability(f: Filters) -> pl.DataFrame:
     """The year-end rank stability of the view's scheme and year (empty if none)."""
-    return data.read("dash_rank_stability", f.db, f.scheme, f.year)
+    return data.rank_stability(f.db, f.scheme, f.year)
 
 
 def interval_text(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
@@ -92,7 +92,7 @@ def _chosen(part: pl.DataFrame, focus: tuple[str, ...]) -> pl.DataFrame:
 
 def weights_table(f: Filters) -> None:
     """Each indicator's nominal weight beside its effective weight."""
-    weights = data.read("dash_indicator_weights", f.db, f.scheme, f.year)
+    weights = data.indicator_weights(f.db, f.scheme, f.year)
     if f.unit_type:  # the rubric that scores the chosen unit type
         types = data.unit_types(f.db, f.scheme)
         rubric = types.filter(pl.col("unit_type") == f.unit_type)["rubric"].to_list()

@@ -40,14 +40,14 @@ def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:
         return Path(path).read_bytes()
 
 
-clauses = data.read("dash_clauses", f.db, f.scheme)
-content_items = data.read("dash_content_items", f.db, f.scheme)
-targets = data.read("dash_targets", f.db, f.scheme)
+clauses = data.clauses(f.db, f.scheme)
+content_items = data.content_items(f.db, f.scheme)
+targets = data.targets(f.db, f.scheme)
 
 # --- load history ----------------------------------------------------------------------------
 st.subheader("数据导入记录")
 st.caption("本方案数据的导入批次,最新在前。")
-loads = data.read("dash_loads", f.db, f.scheme)
+loads = data.loads(f.db, f.scheme)
 if loads.is_empty():
     widgets.nothing_to_show(
         "数据仓库还没有导入过数据。用下方模板填好后运行 `egov ingest 文件.xlsx`。"
@@ -67,7 +67,7 @@ else:
 st.subheader("更正记录")
 st.caption("每个导入批次(含撤销)使本方案哪些单位的得分和名次变了、变了多少;变化在导入时由计分流程"
            "算好保存。已发布的通报若因此更正,可据此表发布更正说明。")
-batches = data.read("dash_load_batches", f.db, f.scheme)
+batches = data.load_batches(f.db, f.scheme)
 if batches.is_empty():
     widgets.nothing_to_show("本方案还没有导入批次。")
 else:
@@ -78,7 +78,7 @@ else:
     widgets.keep_valid("dm-revision-batch", list(labels))
     chosen = st.selectbox("导入批次", list(labels), format_func=labels.__getitem__,
                           key="dm-revision-batch")
-    changes = data.read("dash_revisions", f.db, chosen, f.scheme)
+    changes = data.revisions(f.db, chosen, f.scheme)
     st.caption(revisions.summary_line(changes))
     if changes.is_empty():
         st.caption("该批次没有改变本方案的任何得分或名次。")
@@ -116,14 +116,14 @@ st.subheader("考核方案")
 st.markdown(f"**{widgets.md(f.info.get('name', ''))}**  \n{widgets.md(f.jurisdiction)} · "
             f"{f.info.get('year', '')}年 · 文件: {widgets.md(f.info.get('documents', ''))} · "
             f"满分 {f.info.get('total_points', 100):g} 分")
-stages = data.read("dash_stages", f.db, f.scheme).select(
+stages = data.stages(f.db, f.scheme).select(
     pl.col("name").alias("考评阶段"),
     pl.col("basis").replace({"content": "按月内容保障计分", "rubric": "评分细则"}).alias("依据"),
     pl.col("weight").alias("权重"), pl.col("max_points").alias("满分"),
 )
 widgets.show_table(stages, name="考评阶段", filters=f, key="dm-stages")
 
-cats = data.read("dash_rubric_categories", f.db, f.scheme)
+cats = data.rubric_categories(f.db, f.scheme)
 st.markdown("**评分细则与一级指标**")
 widgets.show_table(
     cats.select(pl.col("rubric_name").alias("评分细则"), pl.col("unit_types").alias("适用单位类型"),
@@ -171,7 +171,7 @@ if not targets.is_empty():
 # --- interpretations -------------------------------------------------------------------------
 st.subheader("方案文件中的解释说明")
 st.caption("原文没有写明或有歧义之处,方案文件逐条写明所取的理解;计分严格按此执行。")
-notes = data.read("dash_interpretations", f.db, f.scheme)
+notes = data.interpretations(f.db, f.scheme)
 if notes.is_empty():
     st.caption("本方案没有需要解释的条款。")
 else:
@@ -187,7 +187,7 @@ else:
             st.markdown(f"**{widgets.md(r['scope'])}**: {widgets.md(r['interpretation'])}{origin}")
 
 with st.expander("全部指标的计分规则与原文"):
-    rules = data.read("dash_indicator_rules", f.db, f.scheme)
+    rules = data.indicator_rules(f.db, f.scheme)
     widgets.show_table(
         rules.select(pl.col("rubric_name").alias("评分细则"), pl.col("code").alias("编号"),
                      pl.col("name").alias("指标"), pl.col("category").alias("一级指标"),

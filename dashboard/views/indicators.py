@@ -35,8 +35,8 @@ types_label = "、".join(rubric_types[rubric])
 st.caption(widgets.md(f"评分细则: {rubric_names[rubric]}(适用于 {types_label})"))
 
 args = {"unit_type": f.unit_type, "rubric": rubric, "units": list(f.units)}
-shares = data.read("dash_unit_shares", f.db, f.scheme, f.year, rubric=rubric,
-                   unit_type=f.unit_type, units=list(f.units))
+shares = data.unit_shares(f.db, f.scheme, f.year, rubric=rubric,
+                          unit_type=f.unit_type, units=list(f.units))
 if shares.is_empty():
     widgets.nothing_to_show(f"{f.year}年度还没有年终评分结果,所以没有指标得分。")
     st.stop()
@@ -68,7 +68,7 @@ def units_in_view(shares: pl.DataFrame) -> tuple[list[str], str]:
 in_view, how = units_in_view(shares)
 hidden = shares.height - len(in_view)
 view_args = {**args, "units": in_view}
-level1 = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, **view_args)
+level1 = data.level_scores(f.db, f.scheme, f.year, 1, **view_args)
 
 # --- heat map and drill-down -----------------------------------------------------------------
 st.subheader("各单位一级指标得分率")
@@ -84,8 +84,8 @@ c1, c2 = st.columns(2)
 filters.page_choice("cat", "ind-cat", categories, categories[0])
 category = c1.selectbox("下钻:一级指标", categories, key="ind-cat")
 filters.remember("cat", category)
-level2 = data.read("dash_level_scores", f.db, f.scheme, f.year, 2, category=category,
-                   **view_args)
+level2 = data.level_scores(f.db, f.scheme, f.year, 2, category=category,
+                           **view_args)
 st.subheader(widgets.md(f"{category} · 二级指标"))
 chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
                           titling=widgets.titling(f, f"{category} 二级指标得分率", when))
@@ -96,8 +96,8 @@ seconds = (level2.group_by("node").agg(pl.col("node_position").min())
 filters.page_choice("l2", "ind-l2", seconds, seconds[0])
 second = c2.selectbox("下钻:二级指标", seconds, key="ind-l2")
 filters.remember("l2", second)
-level3 = data.read("dash_level_scores", f.db, f.scheme, f.year, 3, category=category,
-                   level2=second, **view_args)
+level3 = data.level_scores(f.db, f.scheme, f.year, 3, category=category,
+                           level2=second, **view_args)
 st.subheader(widgets.md(f"{category} / {second} · 三级指标"))
 chart = widgets.LazyChart(charts.heatmap, level3, level_title="三级指标(编号 名称)",
                           highlight=f.units,
@@ -107,7 +107,7 @@ if hidden:
     st.caption(f"三张热力图显示同样的 {len(in_view)} 个单位;另有 {hidden} 个单位未显示。")
 
 # --- where points were lost ------------------------------------------------------------------
-lost = data.read("dash_lost_points", f.db, f.scheme, f.year, f.unit_type, list(f.units), rubric)
+lost = data.lost_points(f.db, f.scheme, f.year, f.unit_type, list(f.units), rubric)
 has_lead = lost["lead_office"].is_not_null().any()
 has_body = lost["assessing_bodies"].is_not_null().any()
 office_title = "牵头科室" if has_lead else "牵头考核单位"
@@ -148,7 +148,7 @@ code_list = codes["code"].to_list()
 filters.page_choice("code", "ind-code", code_list, default_code)
 code = st.selectbox("指标", code_list, key="ind-code", format_func=lambda c: labels.get(c, c))
 filters.remember("code", code)
-spread = data.read("dash_indicator_spread", f.db, f.scheme, f.year, rubric, code)
+spread = data.indicator_spread(f.db, f.scheme, f.year, rubric, code)
 if f.unit_type:
     spread = spread.filter(pl.col("unit_type") == f.unit_type)
 row = codes.filter(pl.col("code") == code).row(0, named=True)
@@ -194,8 +194,8 @@ if not (has_lead or has_body):
     )
 else:
     by = "lead_office" if has_lead else "assessing_bodies"
-    offices = data.read("dash_lost_by_office", f.db, f.scheme, f.year, f.unit_type,
-                        list(f.units), rubric, by)
+    offices = data.lost_by_office(f.db, f.scheme, f.year, f.unit_type,
+                                  list(f.units), rubric, by)
     if not has_lead:
         st.caption("本细则列的是牵头考核单位(负责考核该项的部门),按其汇总失分。")
     chart = widgets.LazyChart(

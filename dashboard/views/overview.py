@@ -29,7 +29,7 @@ if results.height:
 
 # --- targets ---------------------------------------------------------------------------------
 st.subheader("年度目标")
-status = data.read("dash_target_status", f.db, f.scheme, f.year, f.month)
+status = data.target_status(f.db, f.scheme, f.year, f.month)
 if status.is_empty():
     widgets.nothing_to_show(
         f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),本页只显示考核结果。"

@@ -10,7 +10,7 @@ from dashboard.kit import data, filters, widgets
 f = filters.current()
 widgets.page_header("目标", f)
 
-status = data.read("dash_target_status", f.db, f.scheme, f.year, f.month)
+status = data.target_status(f.db, f.scheme, f.year, f.month)
 if status.is_empty():
     widgets.nothing_to_show(
         f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),所以本页没有内容。"
@@ -36,7 +36,7 @@ sections = [
      "实线为累计完成,灰色虚线为进度线,橙色虚线为按当前月均推算的年末值。"),
     ("比率、水平与计数目标", ("rate", "level", "count"), "每月报送值;比率类另示年初至今的平均。"),
 ]
-progress = data.read("dash_target_progress", f.db, f.scheme, f.year, f.month)
+progress = data.target_progress(f.db, f.scheme, f.year, f.month)
 for title, measures, note in sections:
     names = progress.filter(pl.col("measure").is_in(measures))["target"].unique(
         maintain_order=True).to_list()

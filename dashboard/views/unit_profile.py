@@ -54,9 +54,9 @@ if not f.has_monthly:
         f"{f.jurisdiction}的考核方案没有按月计分的平时考评,所以没有月度得分与名次走势。"
     )
 else:
-    series = data.read("dash_monthly_series", f.db, f.scheme, f.year, unit_type)
+    series = data.monthly_series(f.db, f.scheme, f.year, unit_type)
     own = series.filter(pl.col("unit") == unit)
-    median = data.read("dash_monthly_median", f.db, f.scheme, f.year, unit_type)
+    median = data.monthly_median(f.db, f.scheme, f.year, unit_type)
     if f.month:
         own = own.filter(pl.col("month") <= f.month)
         median = median.filter(pl.col("month") <= f.month)
@@ -88,7 +88,7 @@ else:
 
 # --- scores by category ----------------------------------------------------------------------
 st.subheader("年终评分:各一级指标得分")
-cats = data.read("dash_level_scores", f.db, f.scheme, f.year, 1, units=[unit])
+cats = data.level_scores(f.db, f.scheme, f.year, 1, units=[unit])
 if cats.is_empty():
     widgets.nothing_to_show(f"{unit}在{f.year}年度还没有年终评分结果。")
 else:
@@ -98,7 +98,7 @@ else:
 
 # --- largest losses --------------------------------------------------------------------------
 st.subheader("失分最多的指标")
-losses = data.read("dash_unit_losses", f.db, f.scheme, f.year, unit, 10)
+losses = data.unit_losses(f.db, f.scheme, f.year, unit, 10)
 if losses.is_empty():
     widgets.nothing_to_show(f"{unit}在{f.year}年度的年终评分没有失分。")
 else:

@@ -106,7 +106,7 @@ if uploads:
 st.subheader("撤销导入")
 st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
            "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
-batches = data.read("dash_load_batches", f.db)
+batches = data.load_batches(f.db)
 open_batches = batches.filter(pl.col("reverted_by").is_null())
 if open_batches.is_empty():
     widgets.nothing_to_show("还没有可撤销的导入。")
@@ -115,7 +115,7 @@ else:
     widgets.keep_valid("up-revert-batch", list(rows))
     chosen = st.selectbox("导入批次", list(rows), format_func=lambda b: revisions.batch_label(
         rows[b]), key="up-revert-batch")
-    changes = data.read("dash_revisions", f.db, chosen)
+    changes = data.revisions(f.db, chosen)
     st.caption(f"该批次当时带来的变化:{revisions.summary_line(changes)}")
     sure = st.checkbox(f"我确认撤销批次 {chosen}", key="up-revert-sure")
     if st.button("撤销该批次", disabled=not sure, key="up-revert"):
