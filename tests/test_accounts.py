@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 
 from egov.cli import main
 from pipelines.access import accounts, throttle
@@ -362,3 +364,40 @@ def test_egov_user_list_shows_who_is_being_slowed(tmp_path):
     assert listed["target"]["failures"] == throttle.NAME_FREE
     assert listed["target"]["throttled_until"] != ""
     assert listed["calm"]["failures"] == 0 and listed["calm"]["throttled_until"] == ""
+
+
+def _variant(name: str, data) -> str:
+    """`name` with each letter's case flipped at random and ASCII letters maybe full-width."""
+    out = []
+    for c in name:
+        if data.draw(hyp.booleans()):
+            c = c.swapcase()
+        if c.isascii() and c.isalpha() and data.draw(hyp.booleans()):
+            c = chr(ord(c) + 0xFEE0)  # the full-width form of an ASCII letter
+        out.append(c)
+    return "".join(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=hyp.text(alphabet=hyp.sampled_from("abcXYZ09._-王李"), min_size=1, max_size=12),
+       data=hyp.data())
+def test_any_case_or_width_variant_of_a_name_is_the_same_account(tmp_path_factory, name, data):
+    store = AccountStore.for_warehouse(tmp_path_factory.mktemp("names") / "egov.duckdb")
+    store.add(name, "viewer", None)  # single sign-on accounts: no hashing, a fast property
+    variant = _variant(name, data)
+    assert fold(variant) == fold(name) and fold(fold(name)) == fold(name)
+    assert store.get(variant).name == name
+    with pytest.raises(AccountError, match="already exists"):
+        store.add(variant, "editor", None)
+
+
+def test_the_throttle_file_stays_bounded(store, clock, monkeypatch):
+    monkeypatch.setattr(throttle, "MAX_ENTRIES", 3)
+    for i in range(6):
+        clock.advance(1)
+        store.throttle.begin(f"name{i}", f"10.0.0.{i}")
+    saved = json.loads(store.throttle.path.read_text(encoding="utf-8"))
+    assert sorted(saved["names"]) == ["name3", "name4", "name5"]  # the newest kept
+    assert len(saved["addresses"]) == 3
+    clock.advance(throttle.FORGET_AFTER + 1)
+    assert store.throttle.standings() == {}
