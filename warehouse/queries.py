@@ -88,9 +88,10 @@ ORDER BY st.position
 
 
 def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
-                   stability: bool = False) -> pl.DataFrame:
+                   stability: bool = False, decimals: int = 2) -> pl.DataFrame:
     """CONTRACT `egov scores` year-end: scheme,year,unit,unit_type,total,grade,rank, then bonus,
-    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to 2 decimals.
+    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to `decimals`
+    (2, or the scheme's own `decimals` where `egov scores` passes it).
     With `stability`, the rank interval columns rank_median, rank_p05, rank_p95 (table
     rank_stability) come before `sample`."""
     frame = _query(db, YEAREND_SQL, [scheme, year, unit_type, unit_type])
@@ -100,7 +101,8 @@ def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
         wide = stages.pivot(on="stage_name", index="unit", values="points").select("unit", *order)
         frame = frame.join(wide, on="unit", how="left", maintain_order="left")
     numeric = [c for c, t in frame.schema.items() if t == pl.Float64]
-    frame = frame.with_columns(round_half_up(pl.col(c)) for c in numeric).drop("stages_total")
+    frame = frame.with_columns(round_half_up(pl.col(c), decimals) for c in numeric
+                               ).drop("stages_total")
     if stability:
         frame = frame.join(rank_stability(db, scheme, year).select(
             "unit", "rank_median", "rank_p05", "rank_p95"), on="unit", how="left",

@@ -21,9 +21,12 @@ from egov.cli.common import DB_OPTION, print_frame, rejecting, resolve_period, s
 @click.option("--stability", is_flag=True,
               help="Year-end only: add rank_median, rank_p05, rank_p95 (ranks under 1,000 "
                    "random weightings within ±20%; see docs/schemes.md).")
+@click.option("--levels", type=click.IntRange(min=1), default=None,
+              help="Year-end only: add each indicator group's score down to level N "
+                   "(1 = 一级指标), one column per group named by its path.")
 @rejecting
 def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: str | None,
-           fmt: str, stability: bool) -> None:
+           fmt: str, stability: bool, levels: int | None) -> None:
     """Results per unit: year-end totals, grades and ranks, or one month's content points."""
     from warehouse import queries
 
@@ -31,10 +34,15 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     if month is not None and stability:
         raise click.UsageError("--stability is for year-end results, not with --month / "
                                "稳定区间只用于年终结果")
+    if month is not None and levels is not None:
+        raise click.UsageError("--levels is for year-end results, not with --month / "
+                               "分组得分只用于年终结果")
     if month is not None:
         frame = queries.monthly_scores(db, scheme_id, month, unit_type)
     else:
-        frame = queries.yearend_scores(db, scheme_id, year, unit_type, stability=stability)
+        from warehouse.published import yearend_published
+
+        frame = yearend_published(db, scheme_id, year, unit_type, stability, levels)
     if frame.is_empty():
         say(f"没有结果 no results: {scheme_id} {month or year}"
                    + (f" {unit_type}" if unit_type else ""), err=True)

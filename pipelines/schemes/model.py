@@ -233,6 +233,11 @@ class Scheme(Cited):
     notes: list[str] = Field(
         default_factory=list, description="interpretations that span the scheme"
     )
+    decimals: int = Field(
+        default=2, ge=0, le=6,
+        description="decimals the published totals and scores carry (an index on a 0–1 scale "
+        "publishes three); ranks and grades always use the unrounded values",
+    )
     composite_entry: Literal["parts", "score"] = Field(
         default="parts",
         description="how composite (parts) indicators are entered: one row per part (分项), or "

@@ -83,6 +83,7 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
         ("id",): s.id, ("name",): s.name, ("jurisdiction",): s.jurisdiction, ("year",): s.year,
         ("total_points",): s.total_points, ("county_level_label",): s.county_level_label,
         ("source",): s.source, ("interpretation",): s.interpretation,
+        ("decimals",): None if s.decimals == 2 else s.decimals,
         ("composite_entry",): (None if s.composite_entry == "parts"
                                else enum_entry("composite_entry", s.composite_entry)),
     }
