@@ -54,6 +54,7 @@ def main() -> None:
     it)."""
     db = data.db_path()
     who = signin.current(db)
+    signin.return_after_sso(who)
     role_pages = {url: (role, title, st.Page(
         script, title=title, icon=icon, url_path=url,
         visibility="visible" if who.can(role) else "hidden"))

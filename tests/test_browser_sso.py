@@ -3,9 +3,10 @@ OpenID Connect provider that the test starts (`oidc-provider-mock`, a Flask prov
 thread on a free port of this machine), with the test's own secrets.toml in a temporary folder
 (never the repository's .streamlit/).
 
-- wang@ signs in at the provider; the role comes from the `egov_role` claim of the identity
-  token (editor: the upload page is offered); a reload keeps the identity; signing out (here and
-  at the provider) ends it, also for another browser holding a copy of the identity cookie;
+- wang@ opens a link to the upload page, signs in at the provider and lands on that page; the
+  role comes from the `egov_role` claim of the identity token (editor); a reload keeps the
+  identity; signing out (here and at the provider) ends it, also for another browser holding a
+  copy of the identity cookie;
 - a stranger (no claim, no account) gets nothing with `unknown = "none"`, and the viewer role
   once the server's secrets say `unknown = "viewer"`.
 """
@@ -13,6 +14,7 @@ thread on a free port of this machine), with the test's own secrets.toml in a te
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -110,9 +112,9 @@ def chromium(site):
         browser.close()
 
 
-def single_sign_on(page, url: str, sub: str) -> None:
-    """From the sign-in page, through the provider's form, back to the dashboard."""
-    page.goto(f"{url}/?scheme=jintan-2013", wait_until="networkidle")
+def single_sign_on(page, url: str, sub: str, start: str = "/?scheme=jintan-2013") -> None:
+    """From the sign-in offer on page `start`, through the provider's form, back."""
+    page.goto(f"{url}{start}", wait_until="networkidle")
     button = page.get_by_role("button", name="用单位统一身份登录 Sign in with single sign-on")
     button.wait_for(timeout=60_000)
     wait_for_run(page)
@@ -135,15 +137,16 @@ def test_single_sign_on_maps_the_role_claim_lasts_and_signs_out(site, chromium):
     context = chromium.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     try:
-        single_sign_on(page, url, WANG)
+        # a link to the upload page, opened before signing in: the page says it needs the
+        # editor role and offers single sign-on; back from the provider, the visitor is there
+        single_sign_on(page, url, WANG, start="/upload?scheme=jintan-2013")
         sidebar_says(page, f"已登录 signed in: {WANG} · 编辑")  # the egov_role claim
-        link = page.locator('[data-testid="stSidebarNavLink"]', has_text="导入与更正")
-        link.wait_for(timeout=30_000)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("导入工作簿").first.wait_for(timeout=60_000)
+        assert re.search(r"/upload\?.*scheme=jintan-2013", page.url), page.url
         page.reload(wait_until="networkidle")  # Streamlit's identity cookie keeps the user
         sidebar_says(page, f"已登录 signed in: {WANG} · 编辑")
-        link.click()
-        page.locator('[data-testid="stMain"]').get_by_text("导入工作簿").first.wait_for(
-            timeout=60_000)
+        main.get_by_text("导入工作簿").first.wait_for(timeout=60_000)
         wait_for_run(page)
         elsewhere = chromium.new_context()  # another browser holding the same identity cookie
         elsewhere.add_cookies(context.cookies())

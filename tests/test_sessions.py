@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import session_routes
+from dashboard.access import session_routes
 from pipelines.access import sessions
 from pipelines.access.sessions import Handoffs, SessionStore
 

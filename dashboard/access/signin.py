@@ -3,8 +3,8 @@
 - Local accounts (`egov user add`), checked by `pipelines.access.accounts` (argon2,
   throttling per name and per client address). A sign-in opens a server-side session
   (`pipelines.access.sessions`); the served dashboard (dashboard/asgi.py) keeps it in a signed,
-  HttpOnly cookie (dashboard/session_routes.py), so a reload, a pasted link or a new tab stays
-  signed in until the session ends (24 h after sign-in, or 1 h unused). Signing out ends the
+  HttpOnly cookie (dashboard/access/session_routes.py), so a reload, a pasted link or a new tab
+  stays signed in until the session ends (24 h after sign-in, or 1 h unused). Signing out ends the
   session on the server: every tab and browser holding it is signed out at its next step.
   Without those routes (AppTest, `streamlit run dashboard/app.py`) a sign-in lasts for the tab.
 - Single sign-on through Streamlit's `st.login` (OIDC) when `.streamlit/secrets.toml` has an
@@ -12,7 +12,8 @@
   one (`role_claim`, values mapped through `roles`), else from the account of that e-mail
   (`egov user add EMAIL --sso --role editor`), else `unknown` ("viewer", the default, or "none":
   such an identity may not read). The identity lasts as Streamlit's cookie does, at most 24 h
-  from the token's issue; signing out here ends it in every session.
+  from the token's issue; signing out here ends it in every session. The provider returns to
+  the root; the page the visitor started from rides along in a short-lived cookie.
 - Anonymous visitors read (viewer) until the first account exists, or always where the server
   says so (EGOV_ANONYMOUS=viewer, which `egov demo` sets for a warehouse of sample data only), or
   never (EGOV_ANONYMOUS=none); otherwise every page shows the sign-in form, and after signing in
@@ -32,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard import session_routes
+from dashboard.access import session_routes
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, role_at_least
 from pipelines.access.sessions import COOKIE, HANDOFFS, SessionStore
 
@@ -195,11 +196,31 @@ def _form(store: AccountStore, key: str) -> None:
                 _signed_in(store, result.account.name)
 
 
+def _sso_button(label: str, key: str, where=st, **kwargs) -> None:
+    """`st.login`, by way of the route that remembers this page to come back to."""
+    if not session_routes.MOUNTED:
+        where.button(label, on_click=st.login, key=key, **kwargs)
+    elif where.button(label, key=key, **kwargs):
+        _redirect(session_routes.route_url(session_routes.SSO_PATH, next=here()))
+
+
+def return_after_sso(who: Identity) -> None:
+    """Just back from the provider (which returns to the root) with a page to go on to: go."""
+    if who.via != "oidc" or not session_routes.MOUNTED:
+        return
+    try:
+        waiting = st.context.cookies.get(session_routes.NEXT_COOKIE)
+    except Exception:
+        return
+    if isinstance(waiting, str) and waiting:
+        _redirect(session_routes.route_url(session_routes.NEXT_PATH))
+
+
 def _sign_in_offer(store: AccountStore, key: str) -> None:
     """The single sign-on button and the password form, as this server offers them."""
     if oidc_configured():
-        st.button("用单位统一身份登录 Sign in with single sign-on", on_click=st.login,
-                  type="primary", key=f"{key}-oidc")
+        _sso_button("用单位统一身份登录 Sign in with single sign-on", f"{key}-oidc",
+                    type="primary")
     try:
         has_accounts = store.has_accounts()
     except AccountError as err:
@@ -267,7 +288,7 @@ def sidebar(db: Path, who: Identity) -> None:
     box.caption("未登录:只读查看 / not signed in: read only")
     store = AccountStore.for_warehouse(db)
     if oidc_configured():
-        box.button("单点登录 Single sign-on", on_click=st.login, key="oidc-side")
+        _sso_button("单点登录 Single sign-on", "oidc-side", where=box)
     try:
         has_accounts = store.has_accounts()
     except AccountError:

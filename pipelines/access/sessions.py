@@ -2,8 +2,8 @@
 
 A password sign-in opens a session here and the browser keeps only a cookie holding the
 session's random id, signed with the server's secret (itsdangerous, timestamped). The cookie is
-HttpOnly, SameSite=Lax (and Secure over HTTPS); see `dashboard/session_routes.py`. The server
-keeps the list of open sessions, so signing out removes the session and every tab or browser
+HttpOnly, SameSite=Lax (and Secure over HTTPS); see `dashboard/access/session_routes.py`. The
+server keeps the list of open sessions, so signing out removes the session and every tab or browser
 holding its cookie is signed out at its next step.
 
 A session ends `LIFETIME` after sign-in or `IDLE` after its last use, whichever comes first:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 MOUNTED = False
 SESSION_PATH = "egov/session"
 SIGNOUT_PATH = "egov/signout"
+SSO_PATH = "egov/sso"
+NEXT_PATH = "egov/next"
+NEXT_COOKIE = "egov_next"
+NEXT_SECONDS = 600
 
 
 def base_path() -> str:
@@ -81,9 +85,31 @@ async def _signout(request: Request) -> Response:
     return response
 
 
+async def _sso(request: Request) -> Response:
+    from starlette.responses import RedirectResponse
+    from streamlit.user_info import generate_login_redirect_url
+
+    response = RedirectResponse(generate_login_redirect_url("default"), status_code=303)
+    response.set_cookie(NEXT_COOKIE, safe_next(request.query_params.get("next")),
+                        max_age=NEXT_SECONDS, path=base_path() or "/", httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _next(request: Request) -> Response:
+    from starlette.responses import RedirectResponse
+
+    response = RedirectResponse(safe_next(request.cookies.get(NEXT_COOKIE)), status_code=303)
+    response.delete_cookie(NEXT_COOKIE, path=base_path() or "/", httponly=True, samesite="lax")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def routes() -> list[Route]:
     """The routes to hand to `st.App`."""
     from starlette.routing import Route
 
-    return [Route(route_url(SESSION_PATH), _session, methods=["GET"]),
-            Route(route_url(SIGNOUT_PATH), _signout, methods=["GET"])]
+    return [Route(route_url(path), answer, methods=["GET"]) for path, answer in (
+        (SESSION_PATH, _session), (SIGNOUT_PATH, _signout), (SSO_PATH, _sso),
+        (NEXT_PATH, _next))]
