@@ -8,32 +8,49 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.corrections.history import revert_chains
+
 MEASURES = {"total": "年终总分", "points": "月度得分"}
 
 
+def with_status(batches: pl.DataFrame) -> pl.DataFrame:
+    """The batches of `dash_load_batches` with where each stands along its chain of reverts
+    (pipelines/corrections/history.py): `in_effect`, `status` (「已被批次 7 撤销」, 「被批次 7
+    撤销后由批次 8 恢复」 or empty), and a revert's `files` as 「撤销批次 N」 (its stored label
+    holds a slash, which the file-name column would cut)."""
+    chains = revert_chains(batches)
+    return batches.with_columns(
+        in_effect=pl.Series([chains[b].in_effect for b in batches["batch"]], dtype=pl.Boolean),
+        status=pl.Series([chains[b].label() for b in batches["batch"]], dtype=pl.String),
+        files=pl.when(pl.col("reverts").is_not_null())
+        .then(pl.format("撤销批次 {}", pl.col("reverts"))).otherwise(pl.col("files")),
+    )
+
+
 def batch_label(row: dict) -> str:
-    """「批次 12 · 2026-12-01 10:15 · 王科长 · 更正.xlsx」, with its revert status."""
+    """「批次 12 · 2026-12-01 10:15 · 王科长 · 更正.xlsx」, with its revert status (a row of
+    `with_status`)."""
     when = row["loaded_at"].strftime("%Y-%m-%d %H:%M") if row.get("loaded_at") else ""
     files = str(row["files"] or "").split("、")
     shown = "、".join(files[:3]) + (f" 等 {len(files)} 个文件" if len(files) > 3 else "")
     label = f"批次 {row['batch']} · {when} · {row.get('loaded_by') or '—'} · {shown}"
-    if row.get("reverted_by") is not None:
-        label += f"(已被批次 {row['reverted_by']} 撤销)"
+    if row.get("status"):
+        label += f"({row['status']})"
     return label
 
 
 def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
-    """The load list with Chinese headers."""
+    """The load list with Chinese headers (`batches`: a frame of `with_status`)."""
     return batches.select(
         pl.col("batch").alias("批次"),
         pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M").alias("导入时间"),
         pl.col("loaded_by").alias("导入人"), pl.col("kinds").alias("类型"),
         pl.col("files").alias("文件"), pl.col("rows").alias("行数"),
         pl.col("replaced_rows").alias("替换行数"),
-        pl.when(pl.col("reverts").is_not_null())
-        .then(pl.format("撤销批次 {}", pl.col("reverts")))
-        .when(pl.col("reverted_by").is_not_null())
-        .then(pl.format("已被批次 {} 撤销", pl.col("reverted_by")))
+        pl.when(pl.col("reverts").is_not_null() & (pl.col("status") != ""))
+        .then(pl.format("撤销批次 {};{}", pl.col("reverts"), pl.col("status")))
+        .when(pl.col("reverts").is_not_null()).then(pl.format("撤销批次 {}", pl.col("reverts")))
+        .when(pl.col("status") != "").then(pl.col("status"))
         .otherwise(pl.lit("已载入")).alias("状态"),
     )
 

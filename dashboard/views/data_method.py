@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.kit import data, filters, revisions, widgets
+from pipelines.corrections.history import file_label
 from pipelines.rules.registry import RULE_KIND_ZH
 
 f = filters.current()
@@ -57,7 +58,8 @@ else:
     table = loads.select(
         pl.col("load_id").alias("批次"), pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M")
         .alias("导入时间"), pl.col("kind").alias("类型"),
-        pl.col("file").map_elements(lambda p: Path(p).name, return_dtype=pl.String).alias("文件"),
+        pl.struct("file", "kind").map_elements(lambda r: file_label(r["file"], r["kind"]),
+                                               return_dtype=pl.String).alias("文件"),
         pl.col("rows").alias("行数"), pl.col("replaced_rows").alias("替换行数"),
         pl.col("sha256").str.slice(0, 12).alias("SHA-256(前12位)"),
     )
@@ -67,7 +69,7 @@ else:
 st.subheader("更正记录")
 st.caption("每个导入批次(含撤销)使本方案哪些单位的得分和名次变了、变了多少;变化在导入时由计分流程"
            "算好保存。已发布的通报若因此更正,可据此表发布更正说明。")
-batches = data.load_batches(f.db, f.scheme)
+batches = revisions.with_status(data.load_batches(f.db, f.scheme))
 if batches.is_empty():
     widgets.nothing_to_show("本方案还没有导入批次。")
 else:

@@ -39,17 +39,24 @@ uploads = st.file_uploader("选择文件", type=["xlsx", "csv"], accept_multiple
                            max_upload_size=lim.max_file_mb, key="up-files")
 
 
-def _checked(files) -> dict:
+def _checked(files) -> dict | None:
     """Save the uploads (kept beside the warehouse: the history names them) and dry-run them,
-    once per set of files."""
+    once per set of files. None when their names are refused (the report is shown)."""
     signature = tuple((u.name, u.size, u.file_id) for u in files)
     state = st.session_state.get(PREVIEW)
     if state is not None and state["signature"] == signature:
         return state
     if state is not None and not state["loaded"]:
         preview.discard(state["paths"])
+        del st.session_state[PREVIEW]
     folder = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    paths = [preview.keep_upload(f.db, u.name, u.getvalue(), folder) for u in files]
+    try:
+        paths = preview.keep_uploads(f.db, [(u.name, u.getvalue()) for u in files], folder)
+    except preview.UploadRefused as err:
+        st.error("文件名不能使用,未保存任何文件;请改名后重新上传。 / Upload refused: a file "
+                 "name cannot be used; nothing was kept.")
+        st.code(err.report(), language=None)
+        return None
     with st.spinner("正在检查并试算…"), acting_as(who.name or ""):
         result = preview.dry_run(f.db, paths)
     if not result.accepted:
@@ -59,8 +66,8 @@ def _checked(files) -> dict:
     return state
 
 
-if uploads:
-    state = _checked(uploads)
+state = _checked(uploads) if uploads else None
+if state is not None:
     result = state["preview"]
     if not result.accepted:
         st.error(f"检查未通过:共 {result.problems.height} 个问题,不能导入;请改正后重新上传。"
@@ -106,8 +113,8 @@ if uploads:
 st.subheader("撤销导入")
 st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
            "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
-batches = data.load_batches(f.db)
-open_batches = batches.filter(pl.col("reverted_by").is_null())
+batches = revisions.with_status(data.load_batches(f.db))
+open_batches = batches.filter(pl.col("in_effect"))
 if open_batches.is_empty():
     widgets.nothing_to_show("还没有可撤销的导入。")
 else:

@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.corrections import journal
 from pipelines.corrections.revisions import SCHEMA as REVISION_SCHEMA
-from pipelines.inputs.problems import InputRejected
+from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.loading import ensure_warehouse, ingest
 
 PROBLEM_SCHEMA = {"file": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String,
@@ -87,15 +87,65 @@ def unit_changes(changes: pl.DataFrame) -> pl.DataFrame:
     ).sort(pl.col("change").abs(), descending=True, nulls_last=True)
 
 
-def keep_upload(db: Path, name: str, data: bytes, folder: str) -> Path:
-    """Save an uploaded file under `<warehouse dir>/uploads/<folder>/` (kept: the history names
-    it), with only the last part of its name; return the path."""
-    safe = Path(name.replace("\\", "/")).name.strip() or "upload"
+MAX_NAME_BYTES = 255  # a file name on every common file system
+
+
+class UploadRefused(InputRejected):
+    """Uploaded files whose names cannot be kept; nothing was saved."""
+
+    def head(self) -> str:
+        n = len(self.problems)
+        return (f"上传被拒绝,共 {n} 个问题,未保存任何文件。 / "
+                f"Upload refused: {n} problem(s); no file was kept.")
+
+
+def name_problem(name: str) -> tuple[str, str] | None:
+    """Why an uploaded file's name cannot be kept as a file name (None: it can). A browser sends
+    only the name; a folder in it (/ or \\), `.` or `..`, a control character or an empty name
+    means a hand-made request, and is refused rather than cut."""
+    if not name.strip():
+        return "文件名为空", "the file name is empty"
+    if name.strip() in (".", ".."):
+        return "文件名不能是 . 或 ..", "the file name cannot be . or .."
+    if "/" in name or "\\" in name:
+        return "文件名不能含有路径分隔符 / 或 \\", "the file name cannot hold a path separator"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "文件名含有控制字符", "the file name holds a control character"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return (f"文件名过长:上限为 {MAX_NAME_BYTES} 字节",
+                f"the file name is too long: the limit is {MAX_NAME_BYTES} bytes")
+    return None
+
+
+def keep_uploads(db: Path, files: Sequence[tuple[str, bytes]], folder: str) -> list[Path]:
+    """Save one upload's files, (name, bytes) each, under `<warehouse dir>/uploads/<folder>/`
+    (kept: the history names them); return their paths in the same order.
+
+    Names are checked first (`name_problem`); any bad one refuses the whole upload with an
+    UploadRefused naming each, and nothing is saved. Two files of one name (letter case aside)
+    are kept apart: the second is saved as 「name (2).csv」, the third 「name (3).csv」, so each
+    report and the history can tell them apart.
+    """
+    problems = [Problem(name, None, None, None, None, *why)
+                for name, _ in files if (why := name_problem(name)) is not None]
+    if problems:
+        raise UploadRefused(problems)
     target_dir = Path(db).resolve().parent / "uploads" / folder
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / safe
-    target.write_bytes(data)
-    return target
+    taken: set[str] = {p.name.casefold() for p in target_dir.iterdir()}
+    paths = []
+    for name, data in files:
+        name = name.strip()
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{stem} ({n}){suffix}"
+        taken.add(candidate.casefold())
+        target = target_dir / candidate
+        target.write_bytes(data)
+        paths.append(target)
+    return paths
 
 
 def discard(paths: Sequence[Path]) -> None:

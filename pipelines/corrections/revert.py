@@ -10,6 +10,10 @@ id of the batch names it). Reverting it:
 - is refused when it would leave loaded rows of a unit that the revert removes (revert the later
   loads that use the unit first), or when the load was already reverted.
 
+A load brought back by reverting its revert (6 reverted by 7, 7 reverted by 8) can be reverted
+again: that undoes the revert that restored it (8), whose rows are the load's rows now; the new
+load records that it reverts 8, and its label names 6.
+
 The revert is a load of kind `revert` in the history, with who and when, and its effect on the
 results is recorded in `revisions` like any load's.
 """
@@ -23,6 +27,7 @@ import polars as pl
 
 from pipelines.access.identity import current_user
 from pipelines.access.lock import writes_warehouse
+from pipelines.corrections.history import revert_chains
 from pipelines.corrections.superseded import ALIAS_KEY, ALIASES, KEYED_TABLES, decode, encode
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.loading import open_state, rescore_and_publish
@@ -47,11 +52,16 @@ class RevertSummary:
     restored: int
     kept_later: int
     db: Path
+    via: int | None = None  # the revert undone to revert a load that it had restored
 
     def render(self) -> str:
         lines = [f"已撤销批次 {self.reverted},记为批次 {self.load_id} / load {self.reverted} "
-                 f"reverted as load {self.load_id}",
-                 f"  移除 removed {self.removed} 行 rows, 恢复 restored {self.restored} 行 rows"]
+                 f"reverted as load {self.load_id}"]
+        if self.via is not None:
+            lines.append(f"  (即撤销曾恢复它的批次 {self.via} / by undoing load {self.via}, "
+                         "which had restored it)")
+        lines.append(f"  移除 removed {self.removed} 行 rows, 恢复 restored {self.restored} 行 "
+                     "rows")
         if self.kept_later:
             lines.append(f"  {self.kept_later} 行已被之后的导入替换,保持不变 / rows since "
                          "replaced by later loads were left as they are")
@@ -76,12 +86,15 @@ def revert(db: Path, load_id: int) -> RevertSummary:
     if found.is_empty():
         raise _refuse(db, f"没有编号为 {load_id} 的导入批次(用 egov history 查看)",
                       f"no load with id {load_id} (see egov history)", load_id)
-    batch = found["batch"][0]
-    by = loads.filter(pl.col("reverts") == batch)
-    if not by.is_empty():
-        raise _refuse(db, f"批次 {batch} 已被批次 {by['batch'][0]} 撤销;如需恢复,撤销批次 "
-                      f"{by['batch'][0]}", f"load {batch} was already reverted by load "
-                      f"{by['batch'][0]}; to bring it back, revert load {by['batch'][0]}", batch)
+    asked = batch = int(found["batch"][0])
+    chain = revert_chains(loads.select("batch", "reverts").unique("batch"))[batch]
+    if not chain.in_effect:
+        by = chain.undone_by
+        raise _refuse(db, f"批次 {batch} 已被批次 {by} 撤销;如需恢复,撤销批次 {by}",
+                      f"load {batch} was already reverted by load {by}; to bring it back, "
+                      f"revert load {by}", batch)
+    if chain.restored_by is not None:
+        batch = chain.restored_by  # its rows are the load's rows now (see the module doc)
     ids = loads.filter(pl.col("batch") == batch)["load_id"].to_list()
     new_id = int(loads["load_id"].max()) + 1
     tables = dict(state.tables)
@@ -109,13 +122,22 @@ def revert(db: Path, load_id: int) -> RevertSummary:
     tables["superseded_rows"] = pl.concat([p.cast(kept.schema) for p in parts])
     target = found.row(0, named=True)
     tables["loads"] = pl.concat([state["loads"], pl.DataFrame([{
-        "load_id": new_id, "file": f"(撤销批次 {batch} / revert of load {batch})", "sha256": "",
+        "load_id": new_id, "file": _label(asked, batch), "sha256": "",
         "kind": "revert", "schemes": target["schemes"], "rows": restored,
         "replaced_rows": removed, "loaded_at": database.now(), "batch": new_id,
         "loaded_by": current_user(), "reverts": batch,
     }], schema=state["loads"].schema)])
     rescore_and_publish(db, database.WarehouseState(tables), batch=new_id)
-    return RevertSummary(new_id, batch, removed, restored, later, db)
+    return RevertSummary(new_id, asked, removed, restored, later, db,
+                         None if batch == asked else batch)
+
+
+def _label(asked: int, batch: int) -> str:
+    """The revert's entry in the file column of the history."""
+    if asked == batch:
+        return f"(撤销批次 {batch} / revert of load {batch})"
+    return (f"(撤销批次 {asked}:撤销恢复它的批次 {batch} / revert of load {asked}: undoes "
+            f"load {batch}, which restored it)")
 
 
 def _aliases(tables: dict[str, pl.DataFrame], old: pl.DataFrame, mine: pl.DataFrame,
