@@ -17,8 +17,9 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+import dashboard.preload  # noqa: E402, F401 - first: see dashboard/preload.py
 from dashboard.access import signin  # noqa: E402
-from dashboard.kit import data, filters, notice_button, widgets  # noqa: E402
+from dashboard.kit import data, errors, filters, notice_button, widgets  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -89,4 +90,4 @@ def main() -> None:
     page.run()
 
 
-main()
+errors.guarded(main)

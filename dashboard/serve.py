@@ -39,12 +39,15 @@ def command(port: int = 8501, address: str | None = None, app: Path = SERVED) ->
     """The streamlit command line for the dashboard (or another Streamlit `app`), listening on
     `address` (default: see `default_address`).
 
-    Always headless: a non-headless Streamlit asks for an e-mail address on its first run on a
-    machine, which would stall `egov demo`; we open the browser ourselves instead. The toolbar is
-    minimal (no 「Deploy」 button), as in .streamlit/config.toml.
+    Streamlit is started through dashboard/launch.py, which imports the pages' libraries before
+    any session runs (dashboard/preload.py says why). Always headless: a non-headless Streamlit
+    asks for an e-mail address on its first run on a machine, which would stall `egov demo`; we
+    open the browser ourselves instead. The toolbar is minimal (no 「Deploy」 button), and a
+    visitor never sees a traceback or a file path (`client.showErrorDetails` none; full only
+    with EGOV_DEBUG=1, for development), as in .streamlit/config.toml.
     """
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        sys.executable, "-m", "dashboard.launch", "run", str(app),
         "--server.address", address or default_address(),
         "--server.port", str(port),
         "--server.headless", "true",
@@ -52,6 +55,7 @@ def command(port: int = 8501, address: str | None = None, app: Path = SERVED) ->
         "--theme.base", "light",
         # no 「Deploy」 button or developer menu: as .streamlit/config.toml for `streamlit run`
         "--client.toolbarMode", "minimal",
+        "--client.showErrorDetails", "full" if os.environ.get("EGOV_DEBUG") else "none",
     ]
 
 
