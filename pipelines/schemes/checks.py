@@ -251,17 +251,21 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
                     f"indicator code {code} is used twice in this rubric")
             else:
                 first_path[code] = path
-        total = sum(node_leaf_sum(c) for c in rubric.categories)
+        total = sum(c.max_points if isinstance(c, Indicator) else node_leaf_sum(c)
+                    for c in rubric.categories)
         if abs(total - rubric.max_points) > TOLERANCE:
             add((*rp, "max_points"), rubric.max_points,
                 f"各指标分值合计 {total:g},与评分细则总分 {rubric.max_points:g} 不符",
                 f"leaves sum to {total:g}, not the rubric's stated {rubric.max_points:g}")
-        names = Counter(c.name for c in rubric.categories)
+        # A top-level scored item (flat index) stands as a 一级指标 of its own name (or code).
+        names = Counter(_top_name(c) for c in rubric.categories)
         for ci, category in enumerate(rubric.categories):
-            if names[category.name] > 1:
-                add((*rp, "categories", ci, "name"), category.name,
+            if names[_top_name(category)] > 1:
+                add((*rp, "categories", ci, "name" if isinstance(category, Node) else "code"),
+                    _top_name(category),
                     "同一评分细则下一级指标名称重复", "two categories of this rubric share a name")
-            _check_node(category, (*rp, "categories", ci), add)
+            if isinstance(category, Node):
+                _check_node(category, (*rp, "categories", ci), add)
         for leaf, path in leaves:
             rule_path = (*path, "rule") if leaf.rule is not None else path
             _check_rule(leaf, leaf.rule or rubric.default_rule, rubric, add, rule_path)
@@ -417,7 +421,17 @@ def _leaf_paths(rubric: Rubric, rubric_path: tuple) -> Iterator[tuple[Indicator,
                 yield from walk(child, (*path, "children", i))
 
     for ci, category in enumerate(rubric.categories):
-        yield from walk(category, (*rubric_path, "categories", ci))
+        if isinstance(category, Indicator):  # a flat index: a scored item at the top
+            yield category, (*rubric_path, "categories", ci)
+        else:
+            yield from walk(category, (*rubric_path, "categories", ci))
+
+
+def _top_name(category: Node | Indicator) -> str:
+    """A category's name; a top-level scored item's name (or code), as the tables show it."""
+    if isinstance(category, Node):
+        return category.name
+    return category.name or category.code
 
 
 def _check_node(node: Node, path: tuple, add) -> None:

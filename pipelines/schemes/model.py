@@ -95,7 +95,13 @@ class Rubric(Cited):
         "(natural for deduction rubrics: nothing deducted)"
     )
     exemption: Exemption | None = None
-    categories: list[Node] = Field(min_length=1, description="the 一级指标 in the seed's order")
+    categories: list[
+        Annotated[
+            Annotated[Node, Tag("node")] | Annotated[Indicator, Tag("leaf")],
+            Discriminator(_tree_child_kind),
+        ]
+    ] = Field(min_length=1, description="the 一级指标 in the seed's order; a scored item (with a "
+              "code) may stand here directly, with no group above it (a flat index)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,21 +79,18 @@ def iter_leaves(rubric: Rubric) -> Iterator[Leaf]:
                 yield from walk(child, (*ancestors, node))
 
     for category in rubric.categories:
-        yield from walk(category, ())
+        if isinstance(category, Indicator):  # a flat index: a scored item at the top
+            position += 1
+            yield Leaf(rubric, category, (), position)
+        else:
+            yield from walk(category, ())
 
 
 def iter_nodes(rubric: Rubric) -> Iterator[tuple[Node, tuple[str, ...]]]:
     """Grouping nodes with their name path, parents before children."""
-
-    def walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
-        here = (*path, node.name)
-        yield node, here
-        for child in node.children:
-            if isinstance(child, Node):
-                yield from walk(child, here)
-
     for category in rubric.categories:
-        yield from walk(category, ())
+        if isinstance(category, Node):
+            yield from iter_nodes_of(category)
 
 
 def node_leaf_sum(node: Node) -> float:
@@ -119,11 +116,14 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
     for rubric in scheme.rubrics:
         for leaf in iter_leaves(rubric):
             ind = leaf.indicator
-            names = [n.name for n in leaf.ancestors]
+            # A scored item with no group above it (a flat index) is its own 一级指标.
+            names = [n.name for n in leaf.ancestors] or [leaf.display_name]
             rule = leaf.rule
             # The leaf's own name fills the first level its ancestors leave open.
             levels = [*names[1:], ind.name][:2] + [None, None]
             level2, level3 = levels[0], levels[1] if len(names) > 1 else None
+            if not leaf.ancestors:
+                level2 = level3 = None
             rows.append(
                 {
                     "scheme": scheme.id,
@@ -154,10 +154,39 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
     return _frame("indicators", rows)
 
 
+def _groups_in_order(rubric: Rubric) -> Iterator[tuple[Node | Indicator, tuple[str, ...]]]:
+    """The groups of a rubric in order, a top-level scored item (flat index) standing as a
+    group of its own (named by its display name) so that group scores and pages see it."""
+    for category in rubric.categories:
+        if isinstance(category, Indicator):
+            yield category, (category.name or category.code,)
+        else:
+            yield from iter_nodes_of(category)
+
+
+def iter_nodes_of(category: Node) -> Iterator[tuple[Node, tuple[str, ...]]]:
+    """A category and the groups beneath it with their name paths, parents first."""
+
+    def walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
+        here = (*path, node.name)
+        yield node, here
+        for child in node.children:
+            if isinstance(child, Node):
+                yield from walk(child, here)
+
+    yield from walk(category, ())
+
+
 def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
     rows = []
     for rubric in scheme.rubrics:
-        for position, (node, path) in enumerate(iter_nodes(rubric), start=1):
+        for position, (node, path) in enumerate(_groups_in_order(rubric), start=1):
+            if isinstance(node, Indicator):  # a top-level scored item: its own 一级指标
+                rows.append({"scheme": scheme.id, "rubric": rubric.id, "path": path[0],
+                             "parent_path": None, "depth": 1, "name": path[0],
+                             "max_points": float(node.max_points), "declared": True,
+                             "position": position})
+                continue
             rows.append(
                 {
                     "scheme": scheme.id,

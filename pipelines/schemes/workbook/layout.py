@@ -264,7 +264,8 @@ SHEETS: dict[str, SheetSpec] = {
             Col("evidence", "佐证材料", width=24, help_zh="佐证材料/备注", help_en="evidence"),
             SOURCE, INTERP,
         ),
-        ("code", "level1", "max_points"), True,
+        # 一级指标 may be blank (or absent): a scored item with no group above it (flat index).
+        ("code", "max_points"), True,
         "一行一个打分的指标(末级指标),按原文顺序", "one row per scored indicator, in order",
     ),
     "parts": SheetSpec(

@@ -511,11 +511,7 @@ class _Reader:
                 self.dropped_groups |= {names[:k] for k in range(1, len(names) + 1)}
                 self.dropped_rows = bool(data["rubrics"]) or self.dropped_rows
                 continue
-            if not levels:
-                self.add(table.loc(row, "level1"), None, "缺少一级指标(每个指标须属于一个一级指标)",
-                         "the 一级指标 is missing: every indicator sits in a category")
-                self.dropped_rows = True
-                continue
+            # No group columns: a scored item with no group above it (a flat index).
             node = roots[ri]
             for name, column in levels:
                 node = node.child(name, row, column)
@@ -525,6 +521,8 @@ class _Reader:
             path = ("rubrics", ri, "categories")
             data["rubrics"][ri]["categories"] = [
                 self._node_dict(table, groups, child, (*path, ci), leaf_fields)
+                if isinstance(child, _NodeB)
+                else self._leaf_dict(table, child, (*path, ci), leaf_fields, ri)
                 for ci, child in enumerate(root.children)
             ]
 
@@ -544,17 +542,22 @@ class _Reader:
             if isinstance(child, _NodeB):
                 children.append(self._node_dict(table, groups, child, cpath, leaf_fields))
                 continue
-            cells = child.cells
-            self.prov[cpath] = table.loc(child.row, "code")
-            self._fill(table, child.row, cells, child.data, cpath, leaf_fields)
-            rule = self._rule(table, child.row, cells, (*cpath, "rule"), "rule", False)
-            if rule is not None:
-                child.data["rule"] = rule
-            if "code" in child.data:
-                self.leaves.setdefault((path[1], str(child.data["code"])), (child.data, cpath))
-            children.append(child.data)
+            children.append(self._leaf_dict(table, child, cpath, leaf_fields, path[1]))
         out["children"] = children
         return out
+
+    def _leaf_dict(self, table: _Table, child: _LeafB, cpath: tuple,
+                   leaf_fields: tuple[str, ...], rubric_index: int) -> dict:
+        """A scored indicator's row as the model's dict, its cells' places recorded."""
+        cells = child.cells
+        self.prov[cpath] = table.loc(child.row, "code")
+        self._fill(table, child.row, cells, child.data, cpath, leaf_fields)
+        rule = self._rule(table, child.row, cells, (*cpath, "rule"), "rule", False)
+        if rule is not None:
+            child.data["rule"] = rule
+        if "code" in child.data:
+            self.leaves.setdefault((rubric_index, str(child.data["code"])), (child.data, cpath))
+        return child.data
 
     def _parts(self, data: dict, table: _Table) -> None:
         """Attach 分项 rows to their composite indicators (rule kind parts), in row order."""

@@ -55,7 +55,7 @@ def _depth(rubric: Rubric) -> int:
     def walk(node: Node, d: int) -> int:
         return max([d] + [walk(c, d + 1) for c in node.children if isinstance(c, Node)])
 
-    return max(walk(c, 1) for c in rubric.categories)
+    return max((walk(c, 1) for c in rubric.categories if isinstance(c, Node)), default=0)
 
 
 def _rule_cells(rule, default_col: str) -> dict[str, Any]:
@@ -172,7 +172,8 @@ def _group_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
                 yield from walk(child, here)
 
     for category in rubric.categories:
-        yield from walk(category, ())
+        if isinstance(category, Node):
+            yield from walk(category, ())
 
 
 def _indicator_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
@@ -182,8 +183,10 @@ def _indicator_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
             if isinstance(child, Node):
                 yield from walk(child, here)
                 continue
-            ind: Indicator = child
-            yield {
+            yield row(child, here)
+
+    def row(ind: Indicator, here: tuple[str, ...]) -> dict[str, Any]:
+        return {
                 "rubric": rubric.id, "code": ind.code, **_levels_cells(here), "name": ind.name,
                 "max_points": ind.max_points, **_rule_cells(ind.rule, "rule"),
                 "criteria": ind.criteria, "scoring_text": ind.scoring_text,
@@ -195,7 +198,10 @@ def _indicator_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
             }
 
     for category in rubric.categories:
-        yield from walk(category, ())
+        if isinstance(category, Indicator):  # a flat index: no group columns
+            yield row(category, ())
+        else:
+            yield from walk(category, ())
 
 
 DATA_ROWS = 2000  # rows covered by the drop-down lists
