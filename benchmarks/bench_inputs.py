@@ -43,7 +43,7 @@ def main() -> None:
     from pipelines import loading
     from pipelines.corrections import superseded
     from pipelines.inputs.context import LoadContext
-    from pipelines.inputs.templates import LOAD_ORDER
+    from pipelines.inputs.kinds import LOAD_ORDER
     from warehouse import database
 
     files = sorted(args.folder.glob("*.csv")) + sorted(args.folder.glob("*.xlsx"))

@@ -29,6 +29,8 @@ import polars as pl
 
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
+from pipelines.inputs.kinds import KINDS
+from pipelines.inputs.kinds import units as unit_list
 from pipelines.phases import phase
 from pipelines.schemes.model import Scheme
 from warehouse import database
@@ -36,12 +38,6 @@ from warehouse import database
 # Result tables recomputed per scheme (each has a `scheme` column).
 RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
                  "target_progress", "rank_stability", "indicator_weights")
-FACT_TABLE_OF = {
-    "content": "content_tallies",
-    "yearend": "yearend_inputs",
-    "adjustments": "adjustment_inputs",
-    "metrics": "metric_values",
-}
 
 
 def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
@@ -75,9 +71,9 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
           is_sample: bool, key: list[str]) -> int:
     """Replace rows with the same key by these rows, in the warehouse `con` holds; return how
     many were replaced. The same contract as `loading._merge`, in SQL."""
-    if kind == "units":
+    if kind == unit_list.KIND.kind:
         return _merge_units(con, rows, load_id, is_sample)
-    table = FACT_TABLE_OF[kind]
+    table = KINDS[kind].table
     columns = [c for c in _columns(con, table) if c != "load_id"]
     new = rows.select(columns).with_columns(load_id=pl.lit(load_id, dtype=pl.Int32))
     con.register("incoming", new.to_arrow())

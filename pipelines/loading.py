@@ -20,9 +20,10 @@ from pipelines.access.lock import writer_lock, writes_warehouse
 from pipelines.corrections import revisions, superseded
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.inputs.context import LoadContext
+from pipelines.inputs.kinds import KINDS, LOAD_ORDER
+from pipelines.inputs.kinds import units as unit_list
 from pipelines.inputs.problems import InputRejected
 from pipelines.inputs.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
-from pipelines.inputs.templates import LOAD_ORDER, TEMPLATES
 from pipelines.phases import phase
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
@@ -35,22 +36,9 @@ from warehouse import database
 
 INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
-# Rows with the same key replace earlier ones. Adjustments have no natural row key: a file's
-# adjustments replace that unit's earlier adjustments of the same kind (加分 or 减分) that year.
-REPLACE_KEYS = {
-    "units": ("scheme", "unit"),
-    "content": TEMPLATES["content"].key,
-    "yearend": TEMPLATES["yearend"].key,
-    "adjustments": ("scheme", "year", "unit", "kind"),
-    "metrics": TEMPLATES["metrics"].key,
-}
-FACT_TABLE_OF = {
-    "content": "content_tallies",
-    "yearend": "yearend_inputs",
-    "adjustments": "adjustment_inputs",
-    "metrics": "metric_values",
-}
-# The template columns use `indicator`/`item`; the warehouse keeps the same names.
+# Rows with the same key replace earlier ones (each kind's `replace_key`; adjustments have no
+# natural row key: a file's adjustments replace that unit's earlier adjustments of the same kind,
+# 加分 or 减分, that year). Each kind goes to its own table (`InputKind.table`).
 
 
 @dataclass(frozen=True)
@@ -242,7 +230,7 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
             recorder.bind(con)
             superseded.capture(con, [(info.kind, rows) for info, rows, _, _ in plan], batch)
             found, load_rows = record(lambda kind, rows, load_id, is_sample: delta.merge(
-                con, kind, rows, load_id, is_sample, list(REPLACE_KEYS[kind])))
+                con, kind, rows, load_id, is_sample, list(KINDS[kind].replace_key)))
             summaries.extend(found)
             con.register("incoming", pl.DataFrame(load_rows, schema=loads.schema).to_arrow())
             con.execute("INSERT INTO loads BY NAME SELECT * FROM incoming")
@@ -296,7 +284,7 @@ def capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme
 
 # Kinds whose keys never repeat within a load (the load refuses the same key twice), so all of a
 # load's files of the kind can be merged at once: the same result as one file after the other.
-BATCHED_KINDS = ("content", "yearend", "metrics")
+BATCHED_KINDS = tuple(k for k, spec in KINDS.items() if spec.batched)
 
 
 def _merge_batches(tables: dict[str, pl.DataFrame], plan: list) -> dict[int, int]:
@@ -307,8 +295,8 @@ def _merge_batches(tables: dict[str, pl.DataFrame], plan: list) -> dict[int, int
         parts = [(rows, load_id) for info, rows, load_id, _ in plan if info.kind == kind]
         if not parts:
             continue
-        table = FACT_TABLE_OF[kind]
-        key = list(REPLACE_KEYS[kind])
+        table = KINDS[kind].table
+        key = list(KINDS[kind].replace_key)
         old = tables[table]
         news = [rows.with_columns(load_id=pl.lit(load_id)).select(list(old.schema))
                 .cast(old.schema) for rows, load_id in parts]
@@ -384,8 +372,8 @@ def _is_under(path: Path, root: Path) -> bool:
 def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_id: int,
            is_sample: bool) -> int:
     """Replace rows with the same key by these rows; return how many were replaced."""
-    key = list(REPLACE_KEYS[kind])
-    if kind == "units":
+    key = list(KINDS[kind].replace_key)
+    if kind == unit_list.KIND.kind:  # the units and their aliases
         units = rows.select("scheme", "unit", "unit_type").with_columns(
             is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
         old = tables["units"]
@@ -401,7 +389,7 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
             new_aliases.cast(aliases_old.schema),
         ]).unique(["scheme", "alias"], keep="last")
         return replaced
-    table = FACT_TABLE_OF[kind]
+    table = KINDS[kind].table
     old = tables[table]
     new = rows.with_columns(load_id=pl.lit(load_id)).select(list(old.schema)).cast(old.schema)
     if old.is_empty():

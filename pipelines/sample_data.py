@@ -37,7 +37,7 @@ from types import SimpleNamespace
 
 import xlsxwriter
 
-from pipelines.inputs.templates import TEMPLATES, Template
+from pipelines.inputs.kinds import KINDS, InputKind
 from pipelines.rules.kinds.choice import Choice
 from pipelines.rules.kinds.per_event import PerEvent
 from pipelines.rules.kinds.rank_tiers import RankTiers
@@ -237,11 +237,11 @@ def write_scheme_sample(scheme: Scheme, folder: Path, seed: int) -> list[str]:
     if scheme.targets:
         sheets["metrics"] = metrics_sheet(scheme, _rng(seed, scheme.id, "metrics"))
     names = []
-    for kind in TEMPLATES:  # a fixed order: units, content, yearend, adjustments, metrics
+    for kind in KINDS:  # a fixed order: units, content, yearend, adjustments, metrics
         if kind in sheets:
             header, rows = sheets[kind]
             extra = {"说明": explanation_rows(scheme, seed)} if kind == "units" else {}
-            write_workbook(folder / FILE_NAMES[kind], scheme, TEMPLATES[kind], header, rows, extra)
+            write_workbook(folder / FILE_NAMES[kind], scheme, KINDS[kind], header, rows, extra)
             names.append(FILE_NAMES[kind])
     return names
 
@@ -271,7 +271,7 @@ def _rng(seed: int, scheme_id: str, kind: str) -> random.Random:
 def write_workbook(
     path: Path,
     scheme: Scheme,
-    template: Template,
+    template: InputKind,
     header: list[str],
     rows: list[list[object]],
     extra_sheets: dict[str, list[list[object]]],
@@ -323,7 +323,7 @@ def explanation_rows(scheme: Scheme, seed: int) -> list[list[object]]:
     ]
 
 
-def _header(template: Template, names: Iterable[str]) -> list[str]:
+def _header(template: InputKind, names: Iterable[str]) -> list[str]:
     """Chinese headers of these canonical columns, in the template's order."""
     wanted = set(names)
     return [c.zh for c in template.columns if c.name in wanted]
@@ -335,7 +335,7 @@ def _header(template: Template, names: Iterable[str]) -> list[str]:
 
 
 def units_sheet(scheme: Scheme, units: list[SampleUnit]) -> tuple[list[str], list[list[object]]]:
-    header = _header(TEMPLATES["units"], ("scheme", "unit", "unit_type", "aliases"))
+    header = _header(KINDS["units"], ("scheme", "unit", "unit_type", "aliases"))
     rows = [[scheme.id, u.name, u.unit_type, "、".join(u.aliases) or None] for u in units]
     return header, rows
 
@@ -361,8 +361,8 @@ def yearend_sheet(
     columns = ["scheme", "year", "unit", "indicator", *input_columns, "note"]
     if allows_exemption:
         columns.append("exempt")
-    header = _header(TEMPLATES["yearend"], columns)
-    order = [c.name for c in TEMPLATES["yearend"].columns if c.name in set(columns)]
+    header = _header(KINDS["yearend"], columns)
+    order = [c.name for c in KINDS["yearend"].columns if c.name in set(columns)]
 
     exempted = _pick_exemptions(scheme, units, leaves_of, rng)
     rows: list[list[object]] = []
@@ -543,7 +543,7 @@ class ContentRow:
 def content_sheet(
     scheme: Scheme, units: list[SampleUnit], rng: random.Random
 ) -> tuple[list[str], list[list[object]]]:
-    header = _header(TEMPLATES["content"], [c.name for c in TEMPLATES["content"].columns])
+    header = _header(KINDS["content"], [c.name for c in KINDS["content"].columns])
     rows = [
         [scheme.id, r.month, r.unit, r.item, r.count, r.city_adopted, r.province_adopted]
         for r in content_rows(scheme, units, rng)
@@ -680,8 +680,8 @@ class Adjustment:
 def adjustments_sheet(
     scheme: Scheme, units: list[SampleUnit], rng: random.Random
 ) -> tuple[list[str], list[list[object]]]:
-    header = _header(TEMPLATES["adjustments"],
-                     [c.name for c in TEMPLATES["adjustments"].columns])
+    header = _header(KINDS["adjustments"],
+                     [c.name for c in KINDS["adjustments"].columns])
     assert scheme.adjustments is not None
     clauses = scheme.adjustments.clauses
     single = {kind for kind in ("加分", "减分") if sum(c.kind == kind for c in clauses) == 1}
@@ -800,7 +800,7 @@ MetricShape = Callable[[random.Random], list[float]]
 
 
 def metrics_sheet(scheme: Scheme, rng: random.Random) -> tuple[list[str], list[list[object]]]:
-    header = _header(TEMPLATES["metrics"], [c.name for c in TEMPLATES["metrics"].columns])
+    header = _header(KINDS["metrics"], [c.name for c in KINDS["metrics"].columns])
     months = [f"{scheme.year}-{m:02d}" for m in range(1, 13)]
     rows = []
     for target in scheme.targets:

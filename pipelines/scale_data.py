@@ -47,7 +47,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.inputs.templates import TEMPLATES
+from pipelines.inputs.kinds import KINDS
 from pipelines.sample_data import (
     SAMPLE_LABEL,
     ContentRow,
@@ -239,7 +239,7 @@ def write_scale_data(
     if scheme.content is not None:
         wanted = sorted(set(months)) if months is not None else list(range(1, 13))
         by_month = content_by_month(scheme, people, rng("content"), wanted)
-        header = [c.zh for c in TEMPLATES["content"].columns]
+        header = [c.zh for c in KINDS["content"].columns]
         rows["content"] = 0
         for month in wanted:
             path = out_dir / f"content-{scheme.year}-{month:02d}{ext}"
@@ -291,7 +291,7 @@ def write_month_file(
     people = scale_units(scheme, units, seed)
     rng = random.Random(f"{seed}:{scheme.id}:scale:content:revision{revision}")
     month_rows = content_by_month(scheme, people, rng, [month])[month]
-    _write(Path(path), [c.zh for c in TEMPLATES["content"].columns], month_rows, scheme)
+    _write(Path(path), [c.zh for c in KINDS["content"].columns], month_rows, scheme)
     return len(month_rows)
 
 
@@ -325,7 +325,7 @@ def content_by_month(
 
 def _headers(kind: str, names: Sequence[str]) -> list[str]:
     wanted = set(names)
-    return [c.zh for c in TEMPLATES[kind].columns if c.name in wanted]
+    return [c.zh for c in KINDS[kind].columns if c.name in wanted]
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]], scheme: Scheme) -> None:

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipelines import sample_data
-from pipelines.inputs.templates import TEMPLATES
+from pipelines.inputs.kinds import KINDS
 from pipelines.sample_data import (
     EXEMPTION_NOTE,
     FILE_NAMES,
@@ -152,7 +152,7 @@ def test_every_scheme_file_has_sample_units_and_gets_its_workbooks(scheme_files,
 def test_sheets_are_marked_as_sample_and_headers_follow_the_template(cells):
     for relative, sheets in cells.items():
         kind = next(k for k, name in FILE_NAMES.items() if name == relative.name)
-        template = TEMPLATES[kind]
+        template = KINDS[kind]
         data_title, *others = sheets
         assert data_title.startswith(template.zh) and SAMPLE_LABEL in data_title
         header = list(sheets[data_title][0])

@@ -6,20 +6,20 @@ import openpyxl
 import polars as pl
 import pytest
 
+from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.readers import read_file_checked
 from pipelines.inputs.template_writer import template_columns, write_template
-from pipelines.inputs.templates import TEMPLATES
 from pipelines.inputs.validation import validate_sheet
 from pipelines.schemes.tables import iter_leaves
 
-KINDS = list(TEMPLATES)
+KIND_NAMES = list(KINDS)
 
 
 def known_units(ctx, scheme_id: str) -> pl.DataFrame:
     return ctx.units.filter(pl.col("scheme") == scheme_id)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", KIND_NAMES)
 def test_every_template_reads_back_empty_for_every_scheme(tmp_path, input_ctx, kind):
     for scheme in input_ctx.schemes.values():
         path = write_template(kind, scheme, known_units(input_ctx, scheme.id),
@@ -27,7 +27,7 @@ def test_every_template_reads_back_empty_for_every_scheme(tmp_path, input_ctx, k
         sheets, problems = read_file_checked(path)
         assert problems == []
         [sheet] = sheets
-        assert (sheet.kind, sheet.sheet, sheet.frame.height) == (kind, TEMPLATES[kind].zh, 0)
+        assert (sheet.kind, sheet.sheet, sheet.frame.height) == (kind, KINDS[kind].zh, 0)
         frame, problems = validate_sheet(sheet, input_ctx)
         assert problems == [] and frame.height == 0
 
@@ -40,7 +40,7 @@ def test_workbook_layout(tmp_path, input_ctx):
     assert wb.sheetnames == ["内容保障月报", "_lists", "说明"]
     assert wb["_lists"].sheet_state == "hidden"
     data = wb["内容保障月报"]
-    assert [c.value for c in data[1]] == [c.zh for c in TEMPLATES["content"].columns]
+    assert [c.value for c in data[1]] == [c.zh for c in KINDS["content"].columns]
     assert data.freeze_panes == "A2"
     assert data.column_dimensions["A"].width > 8
     # Drop-down lists: 方案 (A), 单位 (C), 项目 (D), each pointing into _lists.

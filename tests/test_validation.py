@@ -16,14 +16,11 @@ import xlsxwriter
 from polars.testing import assert_frame_equal
 
 from pipelines.inputs.context import LoadContext
+from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.load import read_inputs
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.inputs.readers import RawSheet, read_file
-from pipelines.inputs.validation import (
-    FACT_SCHEMAS,
-    validate_sheet,
-    validate_units,
-)
+from pipelines.inputs.validation import validate_sheet, validate_units
 
 CONTENT = ["方案", "月份", "单位", "项目", "条数", "市级录用", "省级录用"]
 YEAREND_YY = ["方案", "年度", "单位", "指标", "扣分", "豁免"]
@@ -64,7 +61,7 @@ def at(problems: list[Problem], row: int | None, column: str | None) -> Problem:
 
 
 def frame(kind: str, rows: list[dict]) -> pl.DataFrame:
-    schema = FACT_SCHEMAS[kind]
+    schema = KINDS[kind].facts
     # A year-end row names no part (分项) unless its indicator is a composite: "".
     default = {"part": ""} if kind == "yearend" else {}
     return pl.DataFrame([{k: r.get(k, default.get(k)) for k in schema} for r in rows],
@@ -570,7 +567,7 @@ def test_read_inputs_units_first_then_facts(tmp_path, input_ctx):
     assert loaded.frames["adjustments"]["points"].to_list() == [1.0]
     assert loaded.frames["units"].select("unit", "aliases").rows() == [("薛埠镇", ["薛埠"])]
     assert loaded.frames["yearend"].height == 0
-    assert loaded.frames["yearend"].schema == pl.Schema(FACT_SCHEMAS["yearend"])
+    assert loaded.frames["yearend"].schema == pl.Schema(KINDS["yearend"].facts)
     assert [(f.path, f.kind, f.rows) for f in loaded.files] == [
         (facts, "content", 1), (facts, "adjustments", 1), (units, "units", 1)]
     assert all(len(f.sha256) == 64 for f in loaded.files)

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.inputs.kinds import KINDS
+
 # Tables whose rows carry a load_id, with the key a load replaces by (CONTRACT, "Import templates").
 KEYED_TABLES: dict[str, tuple[str, ...]] = {
     "units": ("scheme", "unit"),
@@ -72,8 +74,6 @@ def record(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame],
 # The incremental load merges in SQL inside a copy of the warehouse; the replaced rows are kept
 # there too, by the same keys, before the merge deletes them.
 
-KIND_TABLE = {"units": "units", "content": "content_tallies", "yearend": "yearend_inputs",
-              "adjustments": "adjustment_inputs", "metrics": "metric_values"}
 
 
 def kept_in(db: Path) -> bool:
@@ -97,7 +97,7 @@ def capture(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, pl.DataFrame]
     """Before a load's rows are merged into `con`: keep every row they will replace (by kind
     and key) in `superseded_rows`, tagged with the load."""
     for kind, rows in parts:
-        table = KIND_TABLE[kind]
+        table = KINDS[kind].table
         key = list(KEYED_TABLES[table])
         if not con.sql(f"SELECT 1 FROM {table} LIMIT 1").fetchall() and (
                 table != "units" or not con.sql("SELECT 1 FROM unit_aliases LIMIT 1").fetchall()):

@@ -17,6 +17,8 @@ from typing import NamedTuple
 import polars as pl
 
 from pipelines.inputs.context import LoadContext
+from pipelines.inputs.kinds import LOAD_ORDER
+from pipelines.inputs.kinds.units import ALIAS_FRAME_SCHEMA
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.inputs.readers import (
     CSV_ENCODINGS,
@@ -25,11 +27,9 @@ from pipelines.inputs.readers import (
     match_headers,
     read_file_checked,
 )
-from pipelines.inputs.sheet_check import forget_normalised
-from pipelines.inputs.templates import LOAD_ORDER
+from pipelines.inputs.sheet_check import LOCATION_SCHEMA, forget_normalised
 from pipelines.inputs.validation import (
-    ALIAS_FRAME_SCHEMA,
-    LOCATION_SCHEMA,
+    UNITS,
     batch_key,
     duplicate_problems,
     empty_frame,
@@ -120,7 +120,7 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     """
     paths = [Path(p) for p in paths]
     problems: list[Problem] = []
-    later = {i for i, p in enumerate(paths) if _csv_kind(p) not in (None, "units")}
+    later = {i for i, p in enumerate(paths) if _csv_kind(p) not in (None, UNITS)}
     sheets: dict[str, list[tuple[int, RawSheet]]] = {kind: [] for kind in LOAD_ORDER}
     found_in: dict[int, list[RawSheet]] = {}
 
@@ -143,18 +143,18 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
 
     # Units first: checked against what is known before this load, then together.
     unit_parts, alias_parts = [], []
-    for _, sheet in sheets["units"]:
+    for _, sheet in sheets[UNITS]:
         result = validate_located(sheet, ctx)
         problems += result.problems
         unit_parts.append(result.frame)
         if result.aliases is not None:
             alias_parts.append(result.aliases)
-    units_located = _concat(unit_parts, empty_frame("units", located=True))
+    units_located = _concat(unit_parts, empty_frame(UNITS, located=True))
     aliases_located = _concat(alias_parts,
                               pl.DataFrame(schema=ALIAS_FRAME_SCHEMA | LOCATION_SCHEMA))
     problems += unit_load_problems(units_located, aliases_located, ctx)
     aliases = strip_location(aliases_located).unique(maintain_order=True)
-    loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets["units"] else ctx
+    loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets[UNITS] else ctx
 
     parts: dict[str, list[tuple[int, pl.DataFrame]]] = {kind: [] for kind in LOAD_ORDER}
     # Sheets waiting to be validated together (same kind, columns and headers, one after the
@@ -173,7 +173,7 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
             sheet.frame = sheet.frame.clear()  # the text is no longer needed
 
     def validate(i: int, sheet: RawSheet) -> None:
-        if sheet.kind == "units":  # told apart wrongly from its header row: one more problem
+        if sheet.kind == UNITS:  # told apart wrongly from its header row: one more problem
             problems.append(Problem(str(paths[i]), sheet.sheet, sheet.header_row, None, None,
                                     "单位名录须与其他数据分开、先行识别,请勿混在同一文件",
                                     "a units list must be its own file"))
@@ -186,7 +186,9 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
             flush(key)
         pending.setdefault(key, []).append((i, sheet))
 
-    for kind in LOAD_ORDER[1:]:
+    for kind in LOAD_ORDER:
+        if kind == UNITS:
+            continue
         for i, sheet in sheets[kind]:
             validate(i, sheet)
     for i in sorted(later):
@@ -195,9 +197,9 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     for key in list(pending):
         flush(key)
 
-    located: dict[str, pl.DataFrame] = {"units": _with_alias_lists(units_located, aliases)}
+    located: dict[str, pl.DataFrame] = {UNITS: _with_alias_lists(units_located, aliases)}
     for kind in LOAD_ORDER:
-        if kind == "units":
+        if kind == UNITS:
             continue
         ordered = [frame for _, frame in sorted(parts[kind], key=lambda p: p[0])]
         problems += duplicate_problems(kind, ordered)
@@ -208,10 +210,10 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         raise InputRejected(problems)
 
     by_file = {kind: _by_file(sorted(parts[kind], key=lambda p: p[0]), paths)
-               for kind in LOAD_ORDER if kind != "units"}
+               for kind in LOAD_ORDER if kind != UNITS}
     counts = {kind: {file: frame.height for file, frame in found.items()}
               for kind, found in by_file.items()}
-    counts["units"] = dict(located["units"].group_by("_file").len().iter_rows())
+    counts[UNITS] = dict(located[UNITS].group_by("_file").len().iter_rows())
     files: list[FileLoad] = []
     for path in paths:
         digest = sha256_file(path)
@@ -225,7 +227,7 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         aliases=aliases,
         files=files,
         ctx=loaded_ctx,
-        _located={"units": located["units"]},
+        _located={UNITS: located[UNITS]},
         _by_file=by_file,
     )
 

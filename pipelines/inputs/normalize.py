@@ -13,7 +13,9 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from pipelines.inputs.templates import NO, YES
+# The words read as yes and no in a 是/否 cell (folded to lower case).
+YES = ("是", "yes", "y", "true", "1")
+NO = ("否", "no", "n", "false", "0", "")
 
 # Characters str.strip() keeps but a clerk cannot see: zero-width space/joiners and a stray BOM.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"

@@ -18,10 +18,10 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from pipelines.inputs.kinds import KINDS, InputKind
 from pipelines.inputs.limits import check_input_file
 from pipelines.inputs.normalize import clean_text, match_key
 from pipelines.inputs.problems import InputRejected, Problem
-from pipelines.inputs.templates import TEMPLATES, Template
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv",)
@@ -56,9 +56,9 @@ class RawSheet:
         return self.row_numbers.to_list()
 
     @property
-    def template(self) -> Template:
-        """The template this sheet was recognised as."""
-        return TEMPLATES[self.kind]
+    def template(self) -> InputKind:
+        """The kind this sheet was recognised as."""
+        return KINDS[self.kind]
 
     def header(self, column: str) -> str:
         """The header as the user wrote it (or the template's Chinese header when absent)."""
@@ -73,17 +73,17 @@ class RawSheet:
 # ---------------------------------------------------------------------------------------------
 
 
-def _template_keys(template: Template) -> dict[str, str]:
+def _template_keys(template: InputKind) -> dict[str, str]:
     """match_key of every accepted header -> canonical column name."""
     return {match_key(h): c.name for h, c in template.by_header().items()}
 
 
 def _expected_text() -> tuple[str, str]:
     zh = "; ".join(
-        f"{t.zh}({t.kind}): " + "、".join(c.zh for c in t.required) for t in TEMPLATES.values()
+        f"{t.zh}({t.kind}): " + "、".join(c.zh for c in t.required) for t in KINDS.values()
     )
     en = "; ".join(
-        f"{t.kind}: " + ", ".join(c.name for c in t.required) for t in TEMPLATES.values()
+        f"{t.kind}: " + ", ".join(c.name for c in t.required) for t in KINDS.values()
     )
     return zh, en
 
@@ -101,7 +101,7 @@ def match_headers(
     present = {k for k in keys if k}
     candidates: list[tuple[int, int, str]] = []
     closest: tuple[int, str] | None = None
-    for kind, template in TEMPLATES.items():
+    for kind, template in KINDS.items():
         accepted = _template_keys(template)
         have = {accepted[k] for k in present if k in accepted}
         n_required = sum(1 for c in template.required if c.name in have)
@@ -117,7 +117,7 @@ def match_headers(
         zh = f"无法识别表格类型:找到的表头为 {shown};各模板必需的表头为 {zh_exp}"
         en = f"cannot tell the template from the headers found ({shown}); expected one of {en_exp}"
         if closest and closest[0] > 0:
-            t = TEMPLATES[closest[1]]
+            t = KINDS[closest[1]]
             have_keys = present & set(_template_keys(t))
             have_cols = {_template_keys(t)[k] for k in have_keys}
             missing = [c for c in t.required if c.name not in have_cols]
@@ -128,7 +128,7 @@ def match_headers(
         return None, {}, [Problem(file, sheet, 1, None, None, zh, en)]
 
     kind = sorted(candidates)[0][2]
-    template = TEMPLATES[kind]
+    template = KINDS[kind]
     accepted = _template_keys(template)
     names: dict[int, str] = {}
     seen: dict[str, str] = {}

@@ -7,6 +7,7 @@ Only the bad cells go through Python one by one; the good ones stay in Polars.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -26,14 +27,24 @@ from pipelines.inputs.normalize import (
     parse_year,
 )
 from pipelines.inputs.problems import Problem
-from pipelines.inputs.readers import RawSheet
 
 if TYPE_CHECKING:
     import pandera.polars as pa
 
+    from pipelines.inputs.readers import RawSheet
+
 REQUIRED = ("必填,不能为空", "required: must not be empty")
 TOO_LARGE = ("数值过大,超出可表示的范围", "the number is too large to be represented")
 TOLERANCE = 1e-9
+# Where each validated row came from, for load-wide checks: file, sheet, Excel row, and the
+# header and typed value of the cell that names the row (unit, indicator, item, metric or alias).
+LOCATION_SCHEMA: dict[str, pl.DataType] = {
+    "_file": pl.String(),
+    "_sheet": pl.String(),
+    "_row": pl.Int32(),
+    "_col": pl.String(),
+    "_val": pl.String(),
+}
 
 _MISSING = object()
 Messages = "str | pl.Series | formatted"
@@ -482,11 +493,9 @@ class SheetCheck:
         first = sheets[0]
         if len(sheets) == 1:
             return cls(first, ctx)
-        combined = RawSheet(
-            file=first.file, sheet=first.sheet, kind=first.kind,
-            frame=pl.concat([s.frame for s in sheets], how="vertical"),
-            row_numbers=pl.concat([s.row_numbers for s in sheets]),
-            headers=first.headers, header_row=first.header_row)
+        combined = dataclasses.replace(
+            first, frame=pl.concat([s.frame for s in sheets], how="vertical"),
+            row_numbers=pl.concat([s.row_numbers for s in sheets]))
         return cls(combined, ctx, sources=sheets)
 
     def split(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
@@ -568,3 +577,10 @@ def i_frame(n: int, **columns: tuple[pl.Series | list[Any], pl.DataType]) -> pl.
                                                                          strict=False)
         data[name] = series.alias(name).cast(dtype, strict=False)
     return pl.DataFrame(data)
+
+
+def int32(values: pl.Series) -> pl.Series:
+    """Whole numbers as Int32 (null where not whole or too large: such rows have a problem)."""
+    whole = ((values % 1) == 0) & (values.abs() < 2**31)
+    return pl.select(pl.when(pl.lit(whole)).then(pl.lit(values))).to_series().cast(
+        pl.Int32, strict=False)

@@ -23,9 +23,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.load import LoadedInputs, read_inputs
 from pipelines.inputs.problems import InputRejected
-from pipelines.inputs.templates import TEMPLATES
 from pipelines.schemes.checks import SchemeRejected, load_scheme_text
 from pipelines.schemes.model import Scheme
 from tests.hostile.corpus import SCHEME
@@ -41,7 +41,7 @@ HOSTILE_CELLS = [
     "92%", "150%", "是", "否", "加分", "减分", "国家级", "=1+1", "@SUM(1)", "+1", "\x1b[31m",
     "\x00", "\r\n", "𠀀", "9" * 400, "儒" * 2000,
 ]
-HEADER_POOL = sorted({h for t in TEMPLATES.values() for c in t.columns
+HEADER_POOL = sorted({h for t in KINDS.values() for c in t.columns
                       for h in (c.zh, c.name)} | {"", "x", "\u200b方案", "方案 "})
 
 cells = st.one_of(st.sampled_from(HOSTILE_CELLS), st.text(max_size=40),
@@ -51,8 +51,8 @@ cells = st.one_of(st.sampled_from(HOSTILE_CELLS), st.text(max_size=40),
 
 @st.composite
 def grids(draw) -> list[list[str]]:
-    template = draw(st.sampled_from(sorted(TEMPLATES)))
-    headers = [c.zh for c in TEMPLATES[template].columns]
+    template = draw(st.sampled_from(sorted(KINDS)))
+    headers = [c.zh for c in KINDS[template].columns]
     if draw(st.booleans()):
         headers = draw(st.lists(st.sampled_from(HEADER_POOL), min_size=1, max_size=10))
     width = len(headers) + draw(st.integers(0, 2))
