@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from pipelines.inputs.limits import current
+
 # Characters that must not reach a terminal raw: control characters (ANSI escapes start with
 # ESC), format characters (bidi overrides reorder the line, zero-width ones hide), separators
 # that break the line. They are shown as \x1b, \u202e ...
@@ -39,12 +41,6 @@ def echoed(value: str, limit: int) -> str:
     return printable(value)
 
 
-def _limits():
-    from pipelines.inputs.limits import current  # limits imports this module
-
-    return current()
-
-
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one cell (or one row, or one file when row and column are None)."""
@@ -70,7 +66,7 @@ class Problem:
     def render(self, echo: int | None = None) -> str:
         """One line: location, value (escaped, at most `echo` characters: the max_echo limit
         by default), the problem in Chinese and English. Nothing in it reaches a terminal raw."""
-        echo = _limits().max_echo if echo is None else echo
+        echo = current().max_echo if echo is None else echo
         value = "" if self.value is None else f" 值 value「{echoed(str(self.value), echo)}」:"
         zh, en = echoed(self.problem_zh, echo * 2), echoed(self.problem_en, echo * 2)
         return f"{printable(self.location())}:{value} {zh} / {en}"
@@ -94,7 +90,7 @@ class InputRejected(Exception):
 
     def report(self) -> str:
         """The head, the first `max_problems` problems (one line each), and how many more."""
-        limits = _limits()
+        limits = current()
         listed = self.problems[: limits.max_problems]
         lines = [self.head(), *(f"  - {p.render(limits.max_echo)}" for p in listed)]
         rest = len(self.problems) - len(listed)

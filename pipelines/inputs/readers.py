@@ -18,8 +18,8 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from pipelines.inputs.file_checks import check_input_file
 from pipelines.inputs.kinds import KINDS, InputKind
-from pipelines.inputs.limits import check_input_file
 from pipelines.inputs.normalize import clean_text, match_key
 from pipelines.inputs.problems import InputRejected, Problem
 
@@ -463,7 +463,7 @@ def read_file_checked(path: Path | str) -> tuple[list[RawSheet], list[Problem]]:
     suffix = path.suffix.lower()
     if not path.is_file():
         return [], [Problem(file, None, None, None, None, "文件不存在", "file not found")]
-    if refused := check_input_file(path, file, _skipped_sheet):  # limits.py, before parsing
+    if refused := check_input_file(path, file, _skipped_sheet):  # file_checks.py, before parsing
         return [], refused
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, file)

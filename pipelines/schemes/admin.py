@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 from pipelines.access.lock import writes_warehouse
-from pipelines.inputs.limits import check_input_file
+from pipelines.inputs.file_checks import check_input_file
 from pipelines.inputs.problems import Problem
 from pipelines.loading import (
     ensure_warehouse,
@@ -58,7 +58,7 @@ def check_scheme_file(path: Path) -> Scheme:
     if suffix in YAML_SUFFIXES:
         return load_scheme_file(path)
     if suffix in WORKBOOK_SUFFIXES:
-        if refused := check_input_file(path, str(path)):  # limits.py, before openpyxl reads it
+        if refused := check_input_file(path, str(path)):  # file_checks.py, before openpyxl reads it
             raise SchemeRejected(refused)
         return read_scheme_workbook(path)
     raise SchemeRejected([Problem(
