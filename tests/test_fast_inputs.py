@@ -350,7 +350,7 @@ def test_the_import_finder_is_in_place_only_while_no_other_thread_runs(monkeypat
     import sys
     import threading
 
-    from pipelines.inputs import models
+    from pipelines.inputs import pandera_import as models
 
     # A standard module nothing here loads stands for pandas: importable, not yet imported.
     monkeypatch.setattr(models, "_UNUSED", ("colorsys",))

@@ -437,7 +437,7 @@ class SheetCheck:
         `messages` maps a dataframe-level check's name to a function of the failing row giving
         (column, zh, en); column checks are worded from the check itself.
         """
-        from pipelines.inputs.models import pa, pandas_unloaded  # pandera, on first use
+        from pipelines.inputs.pandera_import import pa, pandas_unloaded  # on first use
 
         try:
             with pandas_unloaded():
