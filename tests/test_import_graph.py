@@ -133,3 +133,11 @@ def test_imports_for_types_only_are_no_circle(tmp_path):
     (tmp_path / "pkg" / "b.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pkg.a\n")
     assert circles(graph(("pkg",), tmp_path)) == []
+
+
+def test_warehouse_imports_nothing_of_the_pipelines_or_the_dashboard():
+    """The warehouse is imported (by pipelines, dashboard and CLI), never the other way."""
+    edges = graph(("pipelines", "warehouse", "dashboard", "egov"))
+    wrong = sorted((a, b) for a, targets in edges.items() if a.split(".")[0] == "warehouse"
+                   for b in targets if b.split(".")[0] != "warehouse")
+    assert wrong == []

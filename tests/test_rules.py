@@ -247,7 +247,7 @@ def test_content_stage_monotonic_and_bounded(p, step):
 
 def test_output_rounding_is_half_up_to_two_decimals():
     """CONTRACT: scores are rounded half-up to 2 decimals for output only."""
-    from pipelines.engine.rounding import round_half_up
+    from warehouse.rounding import round_half_up
 
     values = pl.DataFrame({"x": [2.675, 2.665, 103.6, 0.125, 89.994999, 1.005, -2.675]})
     out = values.select(round_half_up(pl.col("x")))["x"].to_list()
@@ -258,7 +258,7 @@ def test_output_rounding_is_half_up_to_two_decimals():
 @settings(max_examples=300, deadline=None)
 @given(cents=st.integers(min_value=0, max_value=10_000_000))
 def test_rounding_keeps_values_that_have_two_decimals(cents):
-    from pipelines.engine.rounding import round_half_up
+    from warehouse.rounding import round_half_up
 
     value = cents / 100
     out = pl.DataFrame({"x": [value]}).select(round_half_up(pl.col("x")))["x"][0]

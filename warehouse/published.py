@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipelines.engine.rounding import round_half_up
 from warehouse.database import connect_read_only
+from warehouse.rounding import round_half_up
 
 GROUPS_SQL = """
 SELECT unit, rubric, path, depth, position, score

@@ -4,15 +4,12 @@ SQL from user text (values go in as parameters, never into the statement)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import polars as pl
 
-from pipelines.engine.rounding import round_half_up
 from warehouse.database import connect_read_only
-
-if TYPE_CHECKING:  # the model (pydantic) is imported by load_schemes, which builds it
-    from pipelines.schemes.model import Scheme
+from warehouse.rounding import round_half_up
 
 
 def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
@@ -34,12 +31,11 @@ def scheme_ids(db: Path) -> list[str]:
     return _query(db, "SELECT scheme FROM schemes ORDER BY added_at, scheme")["scheme"].to_list()
 
 
-def load_schemes(db: Path) -> list[Scheme]:
-    """The scheme models the warehouse holds (built-in and added)."""
-    from pipelines.schemes.model import Scheme
-
+def scheme_definitions(db: Path) -> list[str]:
+    """The definitions (JSON) of the schemes the warehouse holds, built-in and added, in the
+    order they were added (`pipelines.schemes.stored.load_schemes` reads them as models)."""
     frame = _query(db, "SELECT definition FROM schemes ORDER BY added_at, scheme")
-    return [Scheme.model_validate_json(d) for d in frame["definition"]]
+    return frame["definition"].to_list()
 
 
 class SchemeYear(NamedTuple):
@@ -50,7 +46,7 @@ class SchemeYear(NamedTuple):
 
 
 def scheme_years(db: Path) -> list[SchemeYear]:
-    """Each scheme's id and year, in the order of load_schemes."""
+    """Each scheme's id and year, in the order of scheme_definitions."""
     con = connect_read_only(db)
     try:
         rows = con.sql("SELECT scheme, year FROM schemes ORDER BY added_at, scheme").fetchall()

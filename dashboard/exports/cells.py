@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.engine.rounding import round_half_up
+from warehouse.rounding import round_half_up
 
 SAMPLE_TITLE_SUFFIX = "(示例数据)"
 SAMPLE_FOOTER = "示例数据,仅供演示"

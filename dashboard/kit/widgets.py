@@ -27,7 +27,7 @@ from dashboard.charts import charts
 from dashboard.kit import data
 from dashboard.kit.filters import Filters, period_label
 from dashboard.kit.text import md
-from pipelines.engine.rounding import round_half_up
+from warehouse.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
 

@@ -32,9 +32,10 @@ def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:
     """An empty import workbook of `kind` for the scheme, with its units in the drop-downs.
     Runs when the button is clicked (write_template writes a file, so go through a temp dir)."""
     from pipelines.inputs.template_writer import write_template
+    from pipelines.schemes.stored import load_schemes
     from warehouse import queries
 
-    scheme = next(s for s in queries.load_schemes(db) if s.id == scheme_id)
+    scheme = next(s for s in load_schemes(db) if s.id == scheme_id)
     units = queries.units(db, scheme_id)
     with tempfile.TemporaryDirectory() as tmp:
         path = write_template(kind, scheme, units, Path(tmp) / f"{kind}.xlsx")

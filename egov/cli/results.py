@@ -58,10 +58,10 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
 def schemes(db: Path, fmt: str) -> None:
     """Schemes, rubrics, unit types and first-level categories with their max points."""
     from pipelines.loading import dumps, ensure_warehouse, scheme_json_summary
-    from warehouse import queries
+    from pipelines.schemes.stored import load_schemes
 
     ensure_warehouse(db)
-    summary = scheme_json_summary(queries.load_schemes(db))
+    summary = scheme_json_summary(load_schemes(db))
     if fmt == "json":
         click.echo(dumps(summary))
         return

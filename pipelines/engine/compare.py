@@ -23,13 +23,13 @@ import numpy as np
 import polars as pl
 
 from pipelines.engine.ranks import group_ranks
-from pipelines.engine.rounding import round_half_up
 from pipelines.engine.rules import NOISE_DIGITS
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.rules.kinds.assessor_score import AssessorScore
 from pipelines.rules.registry import RULE_INPUT_COLUMNS
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import RULE_KIND_ZH, iter_leaves, rubric_for_unit_type
+from warehouse.rounding import round_half_up
 
 UNIT_COLUMNS = ("unit", "unit_type", "total", "rank", "draft_total", "draft_rank", "rank_change",
                 "grade", "draft_grade", "grade_changed", "sample")

@@ -17,6 +17,7 @@ from pipelines.notice import formats as fmt
 from pipelines.notice import warnings as warn
 from pipelines.period import PeriodError, resolve_period
 from pipelines.schemes.model import Scheme
+from pipelines.schemes.stored import load_schemes
 from warehouse import queries as q
 
 TOP_PLACES = 3       # 考核结果 names the units in the first three places of each type
@@ -131,7 +132,7 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
     """Everything a notice for (scheme, year[, month]) says, as plain values. Raises NoticeError
     for an unknown scheme, a year the scheme does not cover, or a month without monthly scores."""
     try:
-        model = resolve_period(q.load_schemes(db), scheme, year, month).scheme
+        model = resolve_period(load_schemes(db), scheme, year, month).scheme
     except PeriodError as err:
         raise NoticeError(str(err)) from None
     info = q.dash_schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)

@@ -34,6 +34,7 @@ from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
 from pipelines.notice import render
 from pipelines.schemes.model import Scheme
+from pipelines.schemes.stored import load_schemes
 from warehouse import notice_queries as nq
 from warehouse import queries as q
 
@@ -75,7 +76,7 @@ def link(page: str, **params: str | int | None) -> str:
 
 def scheme_by_id(db: Path, scheme: str) -> Scheme:
     """The scheme model the warehouse holds under this id."""
-    for s in q.load_schemes(db):
+    for s in load_schemes(db):
         if s.id == scheme:
             return s
     raise KeyError(scheme)
