@@ -112,7 +112,8 @@ def open_state(db: Path) -> database.WarehouseState:
 
 
 def ensure_warehouse(db: Path) -> None:
-    """CONTRACT: a --db path that does not exist yet is created with the built-in schemes."""
+    """A --db path that does not exist yet is created with the built-in schemes
+    (docs/contract.md, Commands)."""
     if not db.exists():
         with writer_lock(db):
             if not db.exists():
@@ -462,7 +463,8 @@ def write_curated(db: Path, curated_dir: Path) -> list[Path]:
 
 
 def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
-    """CONTRACT `egov schemes --format json`: rubrics with unit types and 一级 categories."""
+    """`egov schemes --format json` (docs/contract.md): rubrics with unit types and 一级
+    categories."""
     out = []
     for s in schemes:
         out.append({

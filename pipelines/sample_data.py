@@ -1,7 +1,7 @@
 """Seeded sample input workbooks (示例数据) for every built-in scheme.
 
 `write_sample_data(out_dir, seed)` writes, for each scheme file in `schemes/` that has sample units
-below, the import workbooks a user would send (CONTRACT.md, "Import templates"):
+below, the import workbooks a user would send (docs/contract.md, "Import templates"):
 
     out_dir/<scheme-id>/units.xlsx        单位名录 (plus a 说明 sheet saying this is sample data)
     out_dir/<scheme-id>/yearend.xlsx      年终评分, one row per unit and indicator
@@ -645,7 +645,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def annual_content_points(scheme: Scheme, rows: Iterable[ContentRow]) -> dict[str, float]:
-    """P per unit as CONTRACT.md defines it: Σ count × item points + adoption bonuses."""
+    """P per unit as docs/contract.md defines it: Σ count × item points + adoption bonuses."""
     assert scheme.content is not None
     points = {it.number: it.points for it in scheme.content.items}
     bonus = scheme.content.adoption_bonus

@@ -1,7 +1,7 @@
 """The four built-in scheme files against the seeds they transcribe.
 
-Counts, codes and sums come from CONTRACT.md and DOMAIN.md; texts must appear verbatim in the
-seed (whitespace aside), so a typo in a transcription fails here.
+Counts, codes and sums come from docs/contract.md and the seed documents; texts must appear
+verbatim in the seed (whitespace aside), so a typo in a transcription fails here.
 """
 
 from __future__ import annotations

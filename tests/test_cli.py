@@ -1,4 +1,5 @@
-"""The command line of CONTRACT.md: columns, exit codes, all-or-nothing loads, golden outputs."""
+"""The command line of docs/contract.md: columns, exit codes, all-or-nothing loads, golden
+outputs."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def test_points_per_item_and_adoption_bonus(schemes):
 def test_full_mark_with_excess_bonus_by_unit_type(schemes, unit_type, p, expected):
     """附件1 备注2: 全年满分600分, 超过部分区(镇)每满500分加0.3分, 政府部门/垂直管理单位每满
     300分加0.3分, 广播电视台每满1000分加0.3分;
-    CONTRACT: 60 × min(P, 600)/600 + 0.3 × ⌊max(P−600,0)/step⌋."""
+    docs/contract.md: 60 × min(P, 600)/600 + 0.3 × ⌊max(P−600,0)/step⌋."""
     fm = schemes["jintan-2013"].content.full_mark
     annual = pl.DataFrame({"unit": ["x"], "content_points": [float(p)],
                            "excess_step": [fm.excess_step_by_unit_type[unit_type]]})
@@ -113,7 +113,8 @@ def test_ratio_formula(schemes):
 
 
 def test_rank_tiers(schemes):
-    """004 #028 16个地市排名: 前5名 2分, 5-10名 1分, 10名以后不得分 (CONTRACT: 6-10 is 5-10名)."""
+    """004 #028 16个地市排名: 前5名 2分, 5-10名 1分, 10名以后不得分 (docs/contract.md: 6-10 is
+    5-10名)."""
     ranked = leaf(schemes["huaibei-2019"], "annual", "028")
     assert ranked.rule.peers == 16
     assert apply(ranked, place=[1, 5, 6, 10, 11, 16]) == [2.0, 2.0, 1.0, 1.0, 0.0, 0.0]
@@ -174,8 +175,8 @@ def test_weighted_stages(schemes):
 
 
 def test_exemption_rescales(schemes):
-    """001 说明: a unit without the task explains in writing; CONTRACT: exempt indicators leave
-    the rubric, total = 100 × earned / available max. Exempt from 便民服务 (3分): 80 earned of
+    """001 说明: a unit without the task explains in writing; docs/contract.md: exempt indicators
+    leave the rubric, total = 100 × earned / available max. Exempt from 便民服务 (3分): 80 earned of
     97 available -> 100 × 80/97 = 82.4742..."""
     scores = pl.DataFrame({
         "unit": ["君山区"] * 3, "score": [78.0, 2.0, 0.0], "max_points": [95.0, 2.0, 3.0],
@@ -189,8 +190,9 @@ def test_exemption_rescales(schemes):
 
 
 def test_grades_and_ties():
-    """001 三、考核等次: 优秀(90分以上,含90分), 良好(80—90分,含80分) ...; CONTRACT: ties share
-    the best rank (1, 2, 2, 4), computed before rounding, float noise aside (0.1+0.2 ties 0.3)."""
+    """001 三、考核等次: 优秀(90分以上,含90分), 良好(80—90分,含80分) ...; docs/contract.md: ties
+    share the best rank (1, 2, 2, 4), computed before rounding, float noise aside (0.1+0.2 ties
+    0.3)."""
     bands = [("优秀", 90.0), ("良好", 80.0), ("合格", 60.0), ("不合格", None)]
     frame = pl.DataFrame({"total": [90.0, 89.99, 80.0, 59.999, 0.1 + 0.2, 0.3],
                           "group": ["a"] * 6})
@@ -246,7 +248,7 @@ def test_content_stage_monotonic_and_bounded(p, step):
 
 
 def test_output_rounding_is_half_up_to_two_decimals():
-    """CONTRACT: scores are rounded half-up to 2 decimals for output only."""
+    """docs/contract.md: scores are rounded half-up to 2 decimals for output only."""
     from warehouse.rounding import round_half_up
 
     values = pl.DataFrame({"x": [2.675, 2.665, 103.6, 0.125, 89.994999, 1.005, -2.675]})

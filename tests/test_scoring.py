@@ -1,4 +1,4 @@
-"""Whole-scheme worked examples: CONTRACT.md's scoring decisions, redone by hand."""
+"""Whole-scheme worked examples: docs/contract.md's scoring decisions, redone by hand."""
 
 from __future__ import annotations
 

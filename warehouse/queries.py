@@ -85,9 +85,9 @@ ORDER BY st.position
 
 def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
                    stability: bool = False, decimals: int = 2) -> pl.DataFrame:
-    """CONTRACT `egov scores` year-end: scheme,year,unit,unit_type,total,grade,rank, then bonus,
-    penalty, each stage's points and `sample` (示例数据); scores rounded half-up to `decimals`
-    (2, or the scheme's own `decimals` where `egov scores` passes it).
+    """`egov scores` year-end (docs/contract.md): scheme,year,unit,unit_type,total,grade,rank,
+    then bonus, penalty, each stage's points and `sample` (示例数据); scores rounded half-up to
+    `decimals` (2, or the scheme's own `decimals` where `egov scores` passes it).
     With `stability`, the rank interval columns rank_median, rank_p05, rank_p95 (table
     rank_stability) come before `sample`."""
     frame = _query(db, YEAREND_SQL, [scheme, year, unit_type, unit_type])
@@ -125,7 +125,8 @@ ORDER BY t.position, m.rank, m.unit
 
 
 def monthly_scores(db: Path, scheme: str, month: str, unit_type: str | None) -> pl.DataFrame:
-    """CONTRACT `egov scores --month`: scheme,month,unit,unit_type,points,ytd_points,rank."""
+    """`egov scores --month` (docs/contract.md): scheme,month,unit,unit_type,points,ytd_points,
+    rank."""
     frame = _query(db, MONTHLY_SQL, [scheme, month, unit_type, unit_type])
     return frame.with_columns(
         round_half_up(pl.col(c)) for c in ("points", "ytd_points", "item_points",

@@ -1,4 +1,4 @@
-"""CONTRACT: scores are rounded half-up to 2 decimals for output only.
+"""docs/contract.md: scores are rounded half-up to 2 decimals for output only.
 
 Ranks and grades use the unrounded values. The rule lives with the warehouse, whose reads
 give the scores as output (`queries.yearend_scores`); the scheme lab and the dashboard's

@@ -165,7 +165,7 @@ def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str) -> 
 
 
 def rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    """Floats rounded half-up to 2 decimals for display (CONTRACT: output only)."""
+    """Floats rounded half-up to 2 decimals for display (docs/contract.md: output only)."""
     floats = [c for c, t in frame.schema.items() if t.is_float()]
     return frame.with_columns(round_half_up(pl.col(c)) for c in floats)
 

@@ -1,4 +1,4 @@
-"""`egov`: the command line of CONTRACT.md, a thin layer over the library functions.
+"""`egov`: the command line of docs/contract.md, a thin layer over the library functions.
 
 One module per command group (load, results, scheme, notice, history, user, demo); what they
 share (the --db option, output, the exit-code contract) is in `egov.cli.common`.

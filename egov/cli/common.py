@@ -104,7 +104,7 @@ def _discard_stdout() -> None:
 
 
 def ensure_warehouse(db: Path) -> None:
-    """Create the warehouse `db` with the built-in schemes if it does not exist (CONTRACT).
+    """Create the warehouse `db` with the built-in schemes if it does not exist (docs/contract.md).
     The loading machinery (scoring, numpy) is imported only then: a reading command on an
     existing warehouse does not pay for it."""
     if not db.exists():

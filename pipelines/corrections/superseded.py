@@ -1,6 +1,6 @@
 """Rows a load replaced, kept so a revert can bring them back.
 
-A load replaces the rows whose key it loads again (CONTRACT: scheme, period, unit, item or
+A load replaces the rows whose key it loads again (docs/contract.md: scheme, period, unit, item or
 indicator; a unit's 加分 or 减分 of a year; a unit by scheme and name). Those rows leave the fact
 tables; here they are kept in `superseded_rows` as JSON, tagged with the load (batch) that
 replaced them. The record is taken by comparing the state before and after the merge, so it does
@@ -17,7 +17,8 @@ import polars as pl
 
 from pipelines.inputs.kinds import KINDS
 
-# Tables whose rows carry a load_id, with the key a load replaces by (CONTRACT, "Import templates").
+# Tables whose rows carry a load_id, with the key a load replaces by (docs/contract.md,
+# "Import templates").
 KEYED_TABLES: dict[str, tuple[str, ...]] = {
     "units": ("scheme", "unit"),
     "content_tallies": ("scheme", "month", "unit", "item"),

@@ -1,9 +1,9 @@
 """Competition ranks over many rows of totals at once (rank stability's draws, a comparison's
 what-if totals), in numpy: no scipy at ingest.
 
-CONTRACT: rank within the unit type, 1 best, ties share the best place (1, 2, 2, 4), computed from
-unrounded values with float noise rounded away (`rules.NOISE_DIGITS`), the same ranks as
-`rules.competition_rank` gives one total per unit.
+docs/contract.md: rank within the unit type, 1 best, ties share the best place (1, 2, 2, 4),
+computed from unrounded values with float noise rounded away (`rules.NOISE_DIGITS`), the same
+ranks as `rules.competition_rank` gives one total per unit.
 """
 
 from __future__ import annotations

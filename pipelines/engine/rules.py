@@ -41,7 +41,7 @@ def content_points(tallies: pl.DataFrame, items: pl.DataFrame, city: float, prov
 def full_mark_stage(annual: pl.DataFrame, stage_max: float, full_mark: float, excess_bonus: float
                     ) -> pl.DataFrame:
     """000 附件1 备注2: 全年满分600分; above it 区镇 +0.3 per full 500, 部门/垂直 per full 300,
-    广播电视台 per full 1000; 不足部分不计分 (CONTRACT: 60 × min(P, 600)/600).
+    广播电视台 per full 1000; 不足部分不计分 (docs/contract.md: 60 × min(P, 600)/600).
 
     `annual`: unit, content_points (P), excess_step.
     Returns it with `base`, `excess_bonus` and `points`.
@@ -131,7 +131,7 @@ def grade(total: pl.Expr, bands: list[tuple[str, float | None]]) -> pl.Expr:
 
 
 def competition_rank(value: pl.Expr, over: str | list[str]) -> pl.Expr:
-    """CONTRACT: rank within the group, 1 best, ties share the best rank (1, 2, 2, 4),
+    """docs/contract.md: rank within the group, 1 best, ties share the best rank (1, 2, 2, 4),
     computed from unrounded values (float noise aside)."""
     return (
         value.round(NOISE_DIGITS).rank(method="min", descending=True).over(over).cast(pl.Int32)

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def half_up(value: float, places: int = 2) -> float:
-    """Rounded half-up (CONTRACT: scores are rounded half-up to 2 decimals for output)."""
+    """Rounded half-up (docs/contract.md: scores are rounded half-up to 2 decimals for output)."""
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
