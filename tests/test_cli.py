@@ -167,3 +167,17 @@ def test_help_is_there_for_a_new_user():
     assert code == 0
     for command in ("demo", "build", "ingest", "scores", "schemes", "template", "scheme"):
         assert command in out
+
+
+def test_template_offers_every_registered_kind_and_refuses_another(tmp_path):
+    from pipelines.inputs.kinds import KINDS
+
+    code, out, _ = run("template", "--help")
+    assert code == 0 and "{" + "|".join(KINDS) + "}" in out
+    db = tmp_path / "egov.duckdb"
+    code, out, _ = run("template", "metrics", "--db", str(db), "--scheme", "jintan-2013",
+                       "--out", str(tmp_path / "metrics.xlsx"))
+    assert code == 0 and (tmp_path / "metrics.xlsx").is_file()
+    code, _, err = run("template", "rectify", "--db", str(db), "--scheme", "jintan-2013",
+                       "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "'rectify' is not one of 'units', 'content'" in err

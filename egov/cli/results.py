@@ -73,10 +73,27 @@ def schemes(db: Path, fmt: str) -> None:
             say(f"    {cats}")
 
 
+class _ImportKind(click.Choice):
+    """The import kinds of the registry (pipelines/inputs/kinds/), looked up when a command line
+    is parsed or its help shown, not when `egov` starts."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from pipelines.inputs.kinds import KINDS
+
+        return tuple(KINDS)
+
+    @choices.setter
+    def choices(self, value: tuple[str, ...]) -> None:
+        """Choice's own __init__ sets the choices: the registry's stand instead."""
+
+
 @click.command()
 @DB_OPTION
-@click.argument("kind", type=click.Choice(["units", "content", "yearend", "adjustments",
-                                           "metrics"]))
+@click.argument("kind", type=_ImportKind())
 @click.option("--scheme", "scheme_id", required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def template(db: Path, kind: str, scheme_id: str, out: Path) -> None:
