@@ -200,3 +200,26 @@ def test_a_warehouse_from_before_corrections_still_loads_lists_and_reverts(db, t
     load = history(db)[-1]["load_id"]
     assert run("revert", "--db", str(db), str(load))[0] == 0
     assert tally(db, "金城镇", "2013-06", 1) != [321]
+
+
+def test_reverting_a_reloaded_part_brings_back_that_part_and_keeps_the_others(db, tmp_path):
+    """A composite indicator's parts are rows of their own (key: scheme, year, unit, indicator,
+    part): a load of one part replaces that part only, and its revert brings that part back."""
+    def parts() -> list[tuple]:
+        t = queries.table(db, "yearend_inputs", "huaibei-2019")
+        return sorted(t.filter((pl.col("unit") == "市交通运输局") & (pl.col("indicator") == "001"))
+                      .select("part", "times").rows())
+
+    before = parts()
+    assert before == [("工作对接", 1.0), ("调研座谈会议", 2.0)]
+    fix = tmp_path / "分项更正.csv"
+    fix.write_text("方案,年度,单位,指标,分项,次数\n"
+                   "huaibei-2019,2019,市交通运输局,001,调研座谈会议,3\n", encoding="utf-8")
+    assert run("ingest", "--db", str(db), str(fix))[0] == 0
+    assert parts() == [("工作对接", 1.0), ("调研座谈会议", 3.0)]
+    load = history(db)[-1]
+    assert load["replaced_rows"] == 1
+    code, out, err = run("revert", "--db", str(db), str(load["load_id"]))
+    assert code == 0, err
+    assert parts() == before
+    assert "恢复 restored 1 行" in out

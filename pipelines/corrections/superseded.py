@@ -1,10 +1,10 @@
 """Rows a load replaced, kept so a revert can bring them back.
 
-A load replaces the rows whose key it loads again (docs/contract.md: scheme, period, unit, item or
-indicator; a unit's 加分 or 减分 of a year; a unit by scheme and name). Those rows leave the fact
-tables; here they are kept in `superseded_rows` as JSON, tagged with the load (batch) that
-replaced them. The record is taken by comparing the state before and after the merge, so it does
-not depend on how the merge is done.
+A load replaces the rows whose key it loads again (docs/contract.md: scheme, period, unit, item
+or indicator and part; a unit's 加分 or 减分 of a year; a unit by scheme and name). Those rows
+leave the fact tables; here they are kept in `superseded_rows` as JSON, tagged with the load
+(batch) that replaced them. The record is taken by comparing the state before and after the
+merge, so it does not depend on how the merge is done.
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ import polars as pl
 
 from pipelines.inputs.kinds import KINDS
 
-# Tables whose rows carry a load_id, with the key a load replaces by (docs/contract.md,
-# "Import templates").
-KEYED_TABLES: dict[str, tuple[str, ...]] = {
-    "units": ("scheme", "unit"),
-    "content_tallies": ("scheme", "month", "unit", "item"),
-    "yearend_inputs": ("scheme", "year", "unit", "indicator"),
-    "adjustment_inputs": ("scheme", "year", "unit", "kind"),
-    "metric_values": ("scheme", "month", "metric"),
-}
+# Tables whose rows carry a load_id, with the key a load replaces by (each import kind's
+# replace key: docs/contract.md, "Import templates"; a year-end row's includes its part).
+KEYED_TABLES: dict[str, tuple[str, ...]] = {spec.table: spec.replace_key
+                                            for spec in KINDS.values()}
 ALIASES = "unit_aliases"
 ALIAS_KEY = ("scheme", "alias", "unit")
 
