@@ -29,11 +29,14 @@ from pipelines.access.identity import current_user
 from pipelines.access.lock import writes_warehouse
 from pipelines.corrections.history import revert_chains
 from pipelines.corrections.superseded import ALIAS_KEY, ALIASES, KEYED_TABLES, decode, encode
+from pipelines.inputs.kinds import KINDS
+from pipelines.inputs.kinds import units as unit_list
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.loading import open_state, rescore_and_publish
 from warehouse import database
 
-FACTS = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
+# The tables of the loaded rows that name a unit of the unit list (every kind's but the list's).
+FACTS = tuple(spec.table for kind, spec in KINDS.items() if kind != unit_list.KIND.kind)
 
 
 class RevertRefused(InputRejected):
