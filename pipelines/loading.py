@@ -206,8 +206,8 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
         is_sample = sample_root is not None and _is_under(info.path, sample_root)
         plan.append((info, rows, next_id + offset, is_sample))
     del loaded  # what the plan does not hold is freed before the merge
-    notes = [note for info, rows, _, _ in plan if info.kind == "yearend"
-             for note in capped_ratio_notes(info.path, rows, schemes)]
+    notes = [note for info, rows, _, _ in plan
+             for note in KINDS[info.kind].load_notes(info.path, rows, schemes)]
 
     def record(merge: Callable[[str, pl.DataFrame, int, bool], int]) -> tuple[list, list]:
         summaries, load_rows = [], []
@@ -262,25 +262,6 @@ def ingest(db: Path, files: list[Path], *, sample_root: Path | None = None) -> L
     del state  # the tables before the load: only the record of what it replaced needed them
     rescore_and_publish(db, database.WarehouseState(tables), batch=batch)
     return LoadSummary(summaries, db, tuple(notes))
-
-
-def capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme]) -> list[str]:
-    """Rows of ratio indicators with `above_one: cap` whose numerator exceeds the denominator:
-    accepted and scored at full points; the import report says so, per indicator."""
-    from pipelines.schemes.tables import iter_leaves
-
-    above = rows.filter(pl.col("numerator") > pl.col("denominator"))
-    notes = []
-    for (scheme_id, code), group in above.group_by("scheme", "indicator", maintain_order=True):
-        scheme = schemes.get(scheme_id)
-        rules = {leaf.indicator.code: leaf.rule for r in (scheme.rubrics if scheme else [])
-                 for leaf in iter_leaves(r)}
-        rule = rules.get(code)
-        if rule is not None and rule.kind == "ratio" and rule.above_one == "cap":
-            notes.append(f"{path.name}: {scheme_id} 指标 {code} 有 {group.height} 行分子大于分母,"
-                         f"按满分计 (above_one: cap) / {group.height} row(s) with the numerator "
-                         "above the denominator score full points (above_one: cap)")
-    return notes
 
 
 # Kinds whose keys never repeat within a load (the load refuses the same key twice), so all of a

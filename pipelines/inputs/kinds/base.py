@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -52,8 +53,8 @@ def _no_lists(scheme: Scheme) -> dict[str, list[str]]:
     return {}
 
 
-def _needed(scheme: Scheme) -> bool:
-    return True
+def _no_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme]) -> list[str]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,12 @@ class InputKind:
     lists: Callable[[Scheme], dict[str, list[str]]] = _no_lists
     # The scheme's table a clerk needs beside the template: (header, rows).
     reference: Callable[[Scheme], tuple[list[str], list[list[Any]]]] | None = None
-    # Whether a scheme has anything to load of this kind (the dashboard offers its template).
-    needed_by: Callable[[Scheme], bool] = _needed
     # Keys never repeat within a load, so all of a load's files of the kind can be merged at
     # once (the unit list and the adjustments are merged file by file).
     batched: bool = False
+    # How some of a file's accepted rows were read, for the load's report (e.g. ratios above 1
+    # capped at full points).
+    load_notes: Callable[[Path, pl.DataFrame, dict[str, Scheme]], list[str]] = _no_notes
 
     @property
     def required(self) -> tuple[Column, ...]:

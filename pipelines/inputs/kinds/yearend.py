@@ -8,6 +8,7 @@ the input columns the scheme's rules read.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -282,6 +283,23 @@ def _indicators_table(scheme: Scheme) -> tuple[list[str], list[list[Any]]]:
     return head, rows
 
 
+def _capped_ratio_notes(path: Path, rows: pl.DataFrame, schemes: dict[str, Scheme]) -> list[str]:
+    """Rows of ratio indicators with `above_one: cap` whose numerator exceeds the denominator:
+    accepted and scored at full points; the import report says so, per indicator."""
+    above = rows.filter(pl.col("numerator") > pl.col("denominator"))
+    notes = []
+    for (scheme_id, code), group in above.group_by("scheme", "indicator", maintain_order=True):
+        scheme = schemes.get(scheme_id)
+        rules = {leaf.indicator.code: leaf.rule for r in (scheme.rubrics if scheme else [])
+                 for leaf in iter_leaves(r)}
+        rule = rules.get(code)
+        if rule is not None and rule.kind == "ratio" and rule.above_one == "cap":
+            notes.append(f"{path.name}: {scheme_id} 指标 {code} 有 {group.height} 行分子大于分母,"
+                         f"按满分计 (above_one: cap) / {group.height} row(s) with the numerator "
+                         "above the denominator score full points (above_one: cap)")
+    return notes
+
+
 KIND = InputKind(
     kind="yearend",
     zh="年终评分",
@@ -345,4 +363,5 @@ KIND = InputKind(
     lists=_lists,
     reference=_indicators_table,
     batched=True,
+    load_notes=_capped_ratio_notes,
 )
