@@ -9,7 +9,8 @@ import pytest
 from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.schemes.model import Scheme
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+TESTS = ROOT / "tests"  # golden files and fixtures, wherever a test module sits below it
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pipelines.access.accounts import AccountStore
 from pipelines.corrections.history import history
 from warehouse import queries
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "a good password"
 CORRECTION = ("方案,月份,单位,项目,条数,市级录用,省级录用\n"
               "jintan-2013,2013-06,金城镇,1,777,0,0\n").encode()

@@ -7,13 +7,13 @@ verbatim in the seed (whitespace aside), so a typo in a transcription fails here
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from pipelines.schemes.tables import iter_leaves, node_leaf_sum
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def squash(text: str) -> str:

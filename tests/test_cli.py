@@ -8,14 +8,14 @@ import io
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS
 
 from egov.cli import main
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = TESTS / "golden"
 SCHEME_YEARS = {"jintan-2013": 2013, "yueyang-2017": 2017, "shengzhou-2020": 2020,
                 "huaibei-2019": 2019}
 

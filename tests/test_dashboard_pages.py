@@ -12,9 +12,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 SCHEMES = ["jintan-2013", "yueyang-2017", "shengzhou-2020", "huaibei-2019"]
 PAGES = ["overview", "rankings", "targets", "indicators", "unit_profile", "data_method"]
 TITLES = {"overview": "总览", "rankings": "排名", "targets": "目标", "indicators": "指标",

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -219,8 +220,7 @@ def test_pandera_checks_report_the_same_without_pandas_loaded(tmp_path, input_ct
                     "jintan-2013,2013-01,儒林镇,1,-2,0,0\n"
                     "jintan-2013,2013-01,儒林镇,2,2.5,0,0\n"
                     "jintan-2013,2013-01,儒林镇,3,2,2,1\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    out = subprocess.run([sys.executable, "-c", RANGE_CHECKS, str(path)], cwd=root,
+    out = subprocess.run([sys.executable, "-c", RANGE_CHECKS, str(path)], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[-1] == "pandas loaded: False"
     import pandas  # noqa: F401  (this process: pandas loaded, as under Streamlit)

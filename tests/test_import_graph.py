@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # dashboard/ joins once its briefing_pdf <-> exports circle is gone (the dashboard rooms move).
 PACKAGES = ("pipelines", "warehouse")
 

@@ -8,11 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pipelines.notice import warnings as warn
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 PAGE_FILES = {"unit": "views/unit_profile.py", "indicators": "views/indicators.py",
               "targets": "views/targets.py", "rankings": "views/rankings.py"}
 

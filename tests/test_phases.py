@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT
+
 from pipelines.scale_data import write_scale_data
 
-ROOT = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^\[phase\] (\S+) +[\d.]+ s wall +[\d.]+ s cpu  rss +\d+ MB  peak +\d+ MB$")
 
 

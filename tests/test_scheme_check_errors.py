@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from egov.cli import main
 from pipelines.inputs.problems import Problem
@@ -19,7 +20,7 @@ from pipelines.schemes.admin import check_scheme_file
 from pipelines.schemes.checks import SchemeRejected, load_scheme_text
 from pipelines.schemes.workbook import write_scheme_workbook
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "schemes.md"
+DOC = ROOT / "docs" / "schemes.md"
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, TESTS
 
 from egov.cli import main
 from pipelines.engine.scoring import Facts, score_scheme
@@ -25,9 +26,8 @@ from pipelines.schemes.checks import load_scheme_text
 from pipelines.schemes.model import RULE_KINDS
 from warehouse import database, queries
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "schemes.md"
-FIXTURES = Path(__file__).parent / "fixtures" / "schemes"
+FIXTURES = TESTS / "fixtures" / "schemes"
 LAKESIDE = FIXTURES / "lakeside-2025.yaml"
 
 YEAREND_COLUMNS = ["得分", "扣分", "实际值", "分子", "分母", "次数", "名次", "选项", "豁免"]

@@ -8,11 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from egov.cli import main
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 
 
 @pytest.fixture(scope="module")

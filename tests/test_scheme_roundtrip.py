@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS
 
 from egov.cli import main
 from pipelines.loading import open_state
@@ -18,7 +19,7 @@ from pipelines.schemes.checks import SchemeRejected, load_scheme_file, load_sche
 from pipelines.schemes.model import Scheme
 from warehouse import queries
 
-LAKESIDE = Path(__file__).parent / "fixtures" / "schemes" / "lakeside-2025.yaml"
+LAKESIDE = TESTS / "fixtures" / "schemes" / "lakeside-2025.yaml"
 SCHEME_YEARS = {"jintan-2013": 2013, "yueyang-2017": 2017, "shengzhou-2020": 2020,
                 "huaibei-2019": 2019}
 

@@ -4,11 +4,11 @@ a clerk would, and exact round trips of every built-in scheme."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, TESTS
 
 from egov.cli import main
 from pipelines.schemes.checks import SchemeRejected, load_scheme_file, load_scheme_text
@@ -21,9 +21,8 @@ from pipelines.schemes.workbook import (
     write_scheme_workbook,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "schemes.md"
-LAKESIDE = Path(__file__).parent / "fixtures" / "schemes" / "lakeside-2025.yaml"
+LAKESIDE = TESTS / "fixtures" / "schemes" / "lakeside-2025.yaml"
 
 
 def doc_example():
