@@ -107,3 +107,16 @@ def test_chains_alternate():
     assert [chains[b].in_effect for b in (6, 7, 8, 9, 10)] == [False, True, False, True, True]
     assert chains[6].undone_by == 9 and chains[7].restored_by == 9 and chains[7].undone_by == 8
     assert chains[10].label() == "" and chains[10].outcome(None) == "已载入 loaded"
+def test_the_history_table_keeps_a_reverts_label_whole(db, tmp_path):
+    fix = tmp_path / "更正.csv"
+    fix.write_text("方案,月份,单位,项目,条数,市级录用,省级录用\n"
+                   "jintan-2013,2013-06,金城镇,1,9,0,0\n", encoding="utf-8")
+    assert run("ingest", "--db", str(db), str(fix))[0] == 0
+    a = last_load(db)
+    assert run("revert", "--db", str(db), str(a))[0] == 0
+    code, out, _ = run("history", "--db", str(db))
+    assert code == 0
+    assert f"(撤销批次 {a} / revert of load {a})" in out
+    assert "\n revert of load" not in out and "│ revert of load" not in out
+
+

@@ -15,6 +15,7 @@ from egov.cli.common import DB_OPTION, print_frame, rejecting
               show_default=True)
 def history(db: Path, fmt: str) -> None:
     """Loads, reverts and refused attempts: who, when, files with SHA-256, rows, outcome."""
+    from pipelines.corrections.history import file_label
     from pipelines.corrections.history import history as load_history
 
     frame = load_history(db)
@@ -23,8 +24,9 @@ def history(db: Path, fmt: str) -> None:
     if fmt == "table":
         import polars as pl  # the table shows file names and short hashes; csv/json in full
 
-        frame = frame.with_columns(pl.col("sha256").str.slice(0, 12), pl.col("file").map_elements(
-            lambda f: Path(f).name or f, return_dtype=pl.String))
+        frame = frame.with_columns(pl.col("sha256").str.slice(0, 12), pl.struct(
+            "file", "kind").map_elements(lambda r: file_label(r["file"], r["kind"]),
+                                         return_dtype=pl.String).alias("file"))
     print_frame(frame, fmt)
 
 

@@ -40,6 +40,7 @@ def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
         raise click.UsageError(str(err)) from None
     except TemplateProblem as err:
         raise InvalidInput(str(err)) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    from pipelines import atomic
+
+    atomic.write_bytes(out, data)  # whole or not at all: a full disk keeps the old file
     click.echo(f"已生成通报 notice written: {out}")
