@@ -97,7 +97,31 @@ class InputRejected(Exception):
         if rest:
             lines.append(f"  … 另有 {rest:,} 个问题未列出 / {rest:,} more problem(s) not listed "
                          f"(设置 setting EGOV_MAX_PROBLEMS)")
+            lines += summary(self.problems[limits.max_problems:], limits.max_echo)
         return "\n".join(lines)
+
+
+SUMMARY_GROUPS = 10  # the largest (column, reason) groups a cut report summarises
+
+
+def summary(problems: list[Problem], echo: int) -> list[str]:
+    """The problems a report did not list, counted by column and reason (largest first, ties by
+    column): what a clerk fixes next when 3,665 problems cannot be listed one by one."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for p in problems:
+        key = (p.column or "—", p.problem_zh, p.problem_en)
+        counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = ["  未列出的问题按列与原因汇总 / the problems not listed, by column and reason:"]
+    for (column, zh, en), n in ranked[:SUMMARY_GROUPS]:
+        lines.append(f"    列 column「{printable(column)}」 {n:,} 个 problem(s): "
+                     f"{echoed(zh, echo * 2)} / {echoed(en, echo * 2)}")
+    others = ranked[SUMMARY_GROUPS:]
+    if others:
+        n = sum(count for _, count in others)
+        lines.append(f"    … 其余 {len(others):,} 种原因共 {n:,} 个 / {n:,} more in "
+                     f"{len(others):,} other reason(s)")
+    return lines
 
 
 def _sort_key(p: Problem) -> tuple:
