@@ -19,5 +19,6 @@ import streamlit as st  # noqa: E402
 
 from dashboard.access import session_routes  # noqa: E402
 
-app = st.App(Path(__file__).resolve().with_name("app.py"), routes=session_routes.routes())
+app = st.App(Path(__file__).resolve().with_name("app.py"), routes=session_routes.routes(),
+             middleware=session_routes.middleware())
 session_routes.MOUNTED = True

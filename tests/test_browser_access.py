@@ -240,3 +240,41 @@ def test_a_sign_in_lasts_across_reloads_tabs_and_deep_links_and_ends_everywhere(
         elsewhere.close()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_a_sign_in_code_sent_to_another_browser_signs_nobody_in(site, chromium):
+    """The one-time code that turns a sign-in into the cookie works only in the browser that
+    signed in: sent in a link to a colleague, it cannot slip them into the sender's session."""
+    url, _ = site
+    sender = chromium.new_context()
+    caught: list[str] = []
+
+    def catch(route) -> None:  # keep the code from being used by the browser that signed in
+        caught.append(route.request.url)
+        route.abort()
+
+    sender.route(re.compile(r"/egov/session\?"), catch)
+    victim = chromium.new_context()
+    try:
+        page = sender.new_page()
+        page.goto(f"{url}/?scheme=jintan-2013", wait_until="networkidle")
+        page.locator('[data-testid="stMain"]').get_by_text("登录").first.wait_for(timeout=60_000)
+        wait_for_run(page)
+        sign_in(page, "editor1")
+        for _ in range(600):
+            if caught:
+                break
+            page.wait_for_timeout(100)
+        assert caught and "code=" in caught[0]
+        other = victim.new_page()  # a colleague who has the dashboard open, then the link
+        other.goto(f"{url}/?scheme=jintan-2013", wait_until="networkidle")
+        wait_for_run(other)
+        other.goto(caught[0], wait_until="networkidle")
+        other.locator('[data-testid="stMain"]').get_by_label("账户 Account").wait_for(
+            timeout=60_000)
+        assert all(c["name"] != COOKIE for c in victim.cookies())
+        assert other.locator('[data-testid="stSidebar"]').get_by_text("已登录").count() == 0
+    finally:
+        sender.close()
+        victim.close()

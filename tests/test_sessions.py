@@ -99,16 +99,21 @@ def test_single_sign_on_identities_last_a_day_and_end_on_sign_out(store, clock):
     assert json.loads(store.path.read_text(encoding="utf-8"))["sso_signed_out"]
 
 
-def test_a_handoff_code_works_once_and_briefly():
+def test_a_handoff_code_works_once_briefly_and_in_its_own_browser():
     moment = [0.0]
     handoffs = Handoffs(clock=lambda: moment[0])
-    code = handoffs.issue("token-1")
-    assert handoffs.redeem(code) == "token-1"
-    assert handoffs.redeem(code) is None
-    late = handoffs.issue("token-2")
+    code = handoffs.issue("token-1", "browser-a")
+    assert handoffs.redeem(code, "browser-a") == "token-1"
+    assert handoffs.redeem(code, "browser-a") is None
+    late = handoffs.issue("token-2", "browser-a")
     moment[0] += sessions.HANDOFF_SECONDS + 1
-    assert handoffs.redeem(late) is None
-    assert handoffs.redeem(None) is None and handoffs.redeem("made-up") is None
+    assert handoffs.redeem(late, "browser-a") is None
+    assert handoffs.redeem(None, "browser-a") is None
+    assert handoffs.redeem("made-up", "browser-a") is None
+    # a code sent in a link to someone else does nothing in their browser
+    sent = handoffs.issue("token-3", "browser-a")
+    assert handoffs.redeem(sent, "browser-b") is None
+    assert handoffs.redeem(handoffs.issue("token-4", "browser-a"), None) is None
 
 
 @pytest.mark.parametrize(("asked", "goes"), [

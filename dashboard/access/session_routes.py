@@ -10,6 +10,10 @@ and redirects to `next`, the page and query string the visitor was on, so a deep
 page it named. `/egov/signout` clears the cookie after the script has ended the session on the
 server.
 
+The one-time code only works in the browser that signed in: `BrowserCookie`, a middleware,
+gives every browser a random `egov_browser` cookie (HttpOnly) on its first request, and the code
+is bound to it, so a code someone sends in a link cannot put another browser into their session.
+
 `MOUNTED` tells the dashboard whether these routes are being served (they are not under
 Streamlit's AppTest, or when someone runs `streamlit run dashboard/app.py` directly); without
 them a sign-in lasts for the browser tab only.
@@ -17,6 +21,7 @@ them a sign-in lasts for the browser tab only.
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MOUNTED = False
 SESSION_PATH = "egov/session"
@@ -34,6 +40,7 @@ SSO_PATH = "egov/sso"
 NEXT_PATH = "egov/next"
 NEXT_COOKIE = "egov_next"
 NEXT_SECONDS = 600
+BROWSER_COOKIE = "egov_browser"
 
 
 def base_path() -> str:
@@ -67,7 +74,8 @@ async def _session(request: Request) -> Response:
     from starlette.responses import RedirectResponse
 
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
-    token = HANDOFFS.redeem(request.query_params.get("code"))
+    token = HANDOFFS.redeem(request.query_params.get("code"),
+                            request.cookies.get(BROWSER_COOKIE))
     if token is not None:
         response.set_cookie(COOKIE, token, max_age=int(LIFETIME), path=base_path() or "/",
                             httponly=True, samesite="lax",
@@ -113,3 +121,37 @@ def routes() -> list[Route]:
     return [Route(route_url(path), answer, methods=["GET"]) for path, answer in (
         (SESSION_PATH, _session), (SIGNOUT_PATH, _signout), (SSO_PATH, _sso),
         (NEXT_PATH, _next))]
+
+
+class BrowserCookie:
+    """ASGI middleware: a browser without an `egov_browser` cookie gets one (random, HttpOnly,
+    SameSite=Lax, for the browser's life) with whatever it asked for."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from starlette.datastructures import MutableHeaders
+        from starlette.requests import HTTPConnection
+
+        if scope["type"] != "http" or HTTPConnection(scope).cookies.get(BROWSER_COOKIE):
+            await self.app(scope, receive, send)
+            return
+        value = secrets.token_urlsafe(24)
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(
+                    "set-cookie", f"{BROWSER_COOKIE}={value}; Path={base_path() or '/'}; "
+                                  f"HttpOnly; SameSite=Lax{secure}")
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def middleware() -> list:
+    """The middleware to hand to `st.App`."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(BrowserCookie)]

@@ -173,8 +173,13 @@ def _redirect(url: str) -> None:
 def _signed_in(store: AccountStore, name: str) -> None:
     token = SessionStore(store.path).open(name)
     st.session_state[SESSION_KEY] = token
-    if session_routes.MOUNTED:  # the cookie, then back to this page and query string
-        code = HANDOFFS.issue(token)
+    try:
+        browser = st.context.cookies.get(session_routes.BROWSER_COOKIE)
+    except Exception:
+        browser = None
+    if session_routes.MOUNTED and isinstance(browser, str) and browser:
+        # the cookie (for this browser only), then back to this page and query string
+        code = HANDOFFS.issue(token, browser)
         _redirect(session_routes.route_url(session_routes.SESSION_PATH, code=code, next=here()))
     st.rerun()
 

@@ -221,31 +221,36 @@ class SessionStore:
 class Handoffs:
     """One-time codes that carry a freshly opened session from the sign-in form (which runs
     inside Streamlit's websocket, where no cookie can be set) to the route that sets the cookie
-    (an ordinary HTTP response). Kept in the server process's memory for `HANDOFF_SECONDS`."""
+    (an ordinary HTTP response). Kept in the server process's memory for `HANDOFF_SECONDS`.
+
+    A code is bound to the browser that signed in (its `egov_browser` cookie): a code sent to
+    someone else (to slip them into the sender's session) does nothing in their browser."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self._codes: dict[str, tuple[str, float]] = {}
+        self._codes: dict[str, tuple[str, str, float]] = {}
         self._lock = threading.Lock()
         self.clock = clock
 
-    def issue(self, token: str) -> str:
-        """A code for `token`, good once within HANDOFF_SECONDS."""
+    def issue(self, token: str, browser: str) -> str:
+        """A code for `token`, good once within HANDOFF_SECONDS, in the browser `browser`."""
         code = secrets.token_urlsafe(24)
         with self._lock:
             now = self.clock()
-            self._codes = {c: v for c, v in self._codes.items() if v[1] > now}
-            self._codes[code] = (token, now + HANDOFF_SECONDS)
+            self._codes = {c: v for c, v in self._codes.items() if v[2] > now}
+            self._codes[code] = (token, browser, now + HANDOFF_SECONDS)
         return code
 
-    def redeem(self, code: str | None) -> str | None:
-        """The token of `code` if it is known and fresh; a code works once."""
+    def redeem(self, code: str | None, browser: str | None) -> str | None:
+        """The token of `code` if it is known, fresh and presented by the browser it was issued
+        to; a code works once."""
         if not code:
             return None
         with self._lock:
             found = self._codes.pop(code, None)
-        if found is None or found[1] <= self.clock():
+        if found is None or found[2] <= self.clock() or not browser:
             return None
-        return found[0]
+        token, bound, _ = found
+        return token if secrets.compare_digest(bound, browser) else None
 
 
 HANDOFFS = Handoffs()
