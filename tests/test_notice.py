@@ -20,6 +20,7 @@ from docx.shared import Pt
 
 from egov.cli import main
 from pipelines.notice import build_notice, render
+from pipelines.notice import formats as fmt
 from pipelines.notice.render import NOTICES_DIR
 
 YEAR_END = [("jintan-2013", 2013), ("yueyang-2017", 2017), ("shengzhou-2020", 2020),
@@ -48,11 +49,12 @@ def text_of(doc) -> str:
 
 
 def first_place_phrase(rows: list[dict[str, str]], value: str) -> str:
-    """How the notice must name the first place of a unit type: one unit, or a tie."""
+    """How the notice must name the first place of a unit type: one unit, or a tie (points as
+    the notice prints them: no trailing zeros)."""
     first = sorted(r["unit"] for r in rows if r["rank"] == "1")
-    value_of = {r["unit"]: f"{float(r[value]):.2f}" for r in rows}
+    value_of = {r["unit"]: fmt.number(float(r[value])) for r in rows}
     if len(first) == 1:
-        return f"第1名{first[0]}（{value_of[first[0]]}分）"
+        return f"{first[0]}（{value_of[first[0]]}分）"
     return "、".join(first) + f"并列第1名（均为{value_of[first[0]]}分）"
 
 
@@ -98,10 +100,10 @@ def test_monthly_notice_for_jintan_states_the_months_scores(demo_db, tmp_path):
         ytd_first = [r for r in part if r["ytd_rank"] == "1"]
         if len(part) > 1 and len(ytd_first) == 1:
             unit, points = ytd_first[0]["unit"], float(ytd_first[0]["ytd_points"])
-            assert f"全年累计得分第1名{unit}（{points:.2f}分）" in text
-    # 预警 in the notice: 「还需月均」 for the cumulative target behind its pace, by hand:
-    # 主动公开文件 845 by June, floor 2000 → (2000 − 845) / 6 = 192.5 a month.
-    assert "还需月均192.5件" in text
+            assert f"全年累计得分第1名{unit}（{fmt.number(points)}分）" in text
+    # the cumulative target behind its pace, by hand: 主动公开文件 845 by June, floor 2000 →
+    # (2000 − 845) / 6 = 192.5 a month: 193 documents (a count is whole; 192 would fall short)
+    assert "其余各月须月均完成193件" in text
     assert len(doc.tables) == 4
     header = [c.text for c in doc.tables[0].rows[0].cells]
     assert header == ["排名", "较上月", "单位", "条目得分", "录用加分", "当月得分", "累计得分",

@@ -18,18 +18,21 @@ __all__ = ["NoticeError", "build_notice", "notice_file_name"]
 
 
 def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
-                 day: date | None = None, templates: Path | None = None) -> bytes:
+                 day: date | None = None, templates: Path | None = None,
+                 doc_number: str = "") -> bytes:
     """The 通报 draft (.docx bytes) for a scheme's year-end results, or for one month of a
-    scheme with monthly scoring. `day` is the 成文日期 (today by default); `templates` a folder
-    with the office's own settings.yaml and templates (default: notices/). Raises NoticeError
-    when the scheme has no such period."""
+    scheme with monthly scoring. `day` is the 成文日期 (today by default; also the file's
+    dates); `doc_number` the 发文字号 (坛电政办〔2014〕1号; none by default); `templates` a
+    folder with the office's own settings.yaml and templates (default: notices/). Raises
+    NoticeError when the scheme has no such period."""
     directory = templates or render.NOTICES_DIR
     context = facts.gather(db, scheme, year, month)
     blocks = render.render(context, directory)
     settings = render.settings(scheme, directory)
     title = blocks[0].text.replace("\n", "") if blocks else ""
     head = docx_writer.Letterhead(signature=settings["signature"], day=day or date.today(),
-                                  title=title, sample=context["sample"])
+                                  title=title, sample=context["sample"],
+                                  doc_number=doc_number)
     return docx_writer.write_docx(blocks, context["annexes"], head)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -62,6 +62,7 @@ class Letterhead:
     day: date
     title: str
     sample: bool = False
+    doc_number: str = ""   # 发文字号, e.g. 坛电政办〔2014〕1号 (blank: no 发文字号 line)
 
 
 def _east_asian(element, font: str, latin: str = LATIN_FONT) -> None:
@@ -90,6 +91,23 @@ def _style(doc, name: str, font: str, size, *, align=None, indent: bool = True,
     if align is not None:
         fmt.alignment = align
     return style
+
+
+def _chinese(doc) -> None:
+    """The document's language is zh-CN (docDefaults and the theme font language): Word and WPS
+    then check Chinese spelling and lay out punctuation as Chinese (the template says en-US)."""
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), "zh-CN")
+        theme.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _font_table(doc) -> None:
@@ -197,6 +215,7 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     normal.font.size = SIZE_3
     _east_asian(normal.element, BODY_FONT)
     _font_table(doc)
+    _chinese(doc)
     styles = {
         TITLE: _style(doc, "通报标题", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER,
                       indent=False, line=Pt(36)),
@@ -214,6 +233,11 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
                        align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(16)),
     }
 
+    if head.doc_number:
+        # 发文字号: centred under the 版头, a blank line before the title (GB/T 9704 7.2.4)
+        number = doc.add_paragraph(head.doc_number, style=styles[PLAIN])
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number.paragraph_format.space_after = LINE
     for block in blocks:
         p = doc.add_paragraph(block.text, style=styles[block.kind])
         if block.kind == TITLE:
@@ -223,7 +247,7 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     if annexes:
         doc.add_paragraph("", style=styles[BODY])
         for i, annex in enumerate(annexes, start=1):
-            number = f"{i}．" if len(annexes) > 1 else ""
+            number = f"{i}." if len(annexes) > 1 else ""
             if i == 1:
                 doc.add_paragraph(f"附件：{number}{annex.title}", style=styles[BODY])
             else:
@@ -258,6 +282,12 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
     props = doc.core_properties
+    # the file's dates are the 成文日期 (the template's own say 2013)
+    stamp = datetime.combine(head.day, time(9, 0))
+    props.created = props.modified = props.last_printed = stamp
+    props.language = "zh-CN"
+    props.last_modified_by = head.signature
+    props.revision = 1
     props.title = head.title
     props.author = head.signature
     props.comments = "示例数据:演示用样本数据,非真实考核结果" if head.sample else ""

@@ -7,22 +7,28 @@ command agree to the cent. The wording is not here: it is in the templates (noti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
 from pipelines.notice import warnings as warn
 from pipelines.period import PeriodError, resolve_period
-from pipelines.schemes.model import Scheme
+from pipelines.schemes.model import Scheme, Target
 from pipelines.schemes.stored import load_schemes
 from warehouse import queries as q
 
-TOP_PLACES = 3       # 考核结果 names the units in the first three places of each type
-TOP_LOSSES = 5       # 存在问题 names the five indicators where most points were lost
-TOP_MOVERS = 3       # the three largest moves up and down
+TOP_PLACES = 3       # at most the first three places of a type are named (名列前茅)…
+TOP_SHARE = 3        # …and at most a third of its units: a type of 3 names only its first
+TOP_LOSSES = 5       # 存在问题 names the five indicators where most points were lost (ties kept)
+MOVE_PLACES = 3      # a move of rank is 「较多」 from 3 places (the 预警's rank-fall line too)
+MAX_NAMED = 5        # a list longer than this names its first three and says 「等N个」
+NAMED_WHEN_LONG = 3
+WENHAO = re.compile(r"〔\d{4}〕\d+号$")  # 发文字号: 机关代字〔年份〕序号号 (GB/T 9704 7.2.4)
 
 
 class NoticeError(ValueError):
@@ -38,94 +44,198 @@ class Annex:
     rows: list[list[str]]
 
 
-def rank_groups(frame: pl.DataFrame, rank: str, value: str, places: int) -> list[dict]:
-    """Units in the first `places` places grouped by place, ties together:
-    [{"rank": 1, "units": ["金城镇"], "value": "96.52", "tied": False}, ...]."""
+def named(items: list, total: int | None = None) -> dict:
+    """A list as a notice names it: every item when there are few (MAX_NAMED or fewer), else the
+    first three and the count for 「等N个」: {"shown": [...], "more": N}, `more` 0 when every
+    item is named."""
+    total = len(items) if total is None else total
+    # the key is "shown", not "items": a template's `x.items` would be the dict's method
+    if total <= MAX_NAMED:
+        return {"shown": items, "more": 0}
+    return {"shown": items[:NAMED_WHEN_LONG], "more": total}
+
+
+def top_places(frame: pl.DataFrame, rank: str, value: str) -> list[dict]:
+    """The places a notice names as 名列前茅 in a unit type, each with every unit tied there:
+    [{"rank": 1, "units": ["金城镇"], "more": 0, "value": "96.52", "tied": False}, ...].
+
+    A place is named when it stands out: within the first TOP_PLACES places and the first third
+    of the type's units (a type of 3 to 5 names its first place only), scored above the type's
+    mean, and never the last place (a type whose units all tie names none). A type of one unit
+    names none (the notice states its one score)."""
+    n = frame.height
+    if n < 2:
+        return []
+    places = max(1, min(TOP_PLACES, n // TOP_SHARE))
+    mean = frame[value].mean()
+    last = frame[rank].max()
     out = []
-    top = frame.filter(pl.col(rank) <= places).sort(rank, "unit")
+    top = frame.filter((pl.col(rank) <= places) & (pl.col(rank) < last)
+                       & (pl.col(value) > mean)).sort(rank, "unit")
     for r, part in top.group_by(rank, maintain_order=True):
         units = part["unit"].to_list()
-        out.append({"rank": int(r[0]), "units": units, "value": fmt.points(part[value][0]),
+        out.append({"rank": int(r[0]), **_units(units), "value": fmt.number(part[value][0]),
                     "tied": len(units) > 1})
     return out
 
 
+def _units(units: list[str]) -> dict:
+    shown = named(units)
+    return {"units": shown["shown"], "more": shown["more"]}
+
+
+def first_places(frame: pl.DataFrame, rank: str, value: str) -> list[dict]:
+    """The first place of a type (ties together), as top_places writes a place; none for a type
+    of one unit or a type whose units all tie."""
+    if frame.height < 2 or frame[rank].min() == frame[rank].max():
+        return []
+    part = frame.filter(pl.col(rank) == frame[rank].min()).sort("unit")
+    return [{"rank": 1, **_units(part["unit"].to_list()), "value": fmt.number(part[value][0]),
+             "tied": part.height > 1}]
+
+
 def last_group(frame: pl.DataFrame, rank: str, value: str) -> dict | None:
-    """The units in the last place (ties together), or None for a type of 3 units or fewer."""
-    if frame.height <= TOP_PLACES:
+    """The units in the last place (ties together), or None for a type of 3 units or fewer or
+    one whose units all tie (then no unit is last)."""
+    if frame.height <= TOP_PLACES or frame[rank].min() == frame[rank].max():
         return None
     last = frame[rank].max()
     part = frame.filter(pl.col(rank) == last).sort("unit")
-    return {"rank": int(last), "units": part["unit"].to_list(),
-            "value": fmt.points(part[value][0]), "tied": part.height > 1}
+    return {"rank": int(last), **_units(part["unit"].to_list()),
+            "value": fmt.number(part[value][0]), "tied": part.height > 1}
 
 
-def movers(frame: pl.DataFrame, rank: str, previous: str) -> tuple[list[dict], list[dict]]:
-    """The largest rises and falls of rank against the previous period (positive = up)."""
+def movers(frame: pl.DataFrame, rank: str, previous: str) -> tuple[dict, dict]:
+    """The units whose rank rose, and those whose rank fell, by MOVE_PLACES places or more
+    against the previous period, largest move first: {"shown": [...], "more": N} (see
+    `named`). A smaller move is not 「较多」 and is not named."""
     moved = (frame.filter(pl.col(previous).is_not_null())
              .with_columns(change=pl.col(previous) - pl.col(rank)))
-    def pick(part: pl.DataFrame) -> list[dict]:
-        return [{"unit": r["unit"], "from": r[previous], "to": r[rank],
+
+    def pick(part: pl.DataFrame) -> dict:
+        rows = [{"unit": r["unit"], "from": r[previous], "to": r[rank],
                  "places": abs(r["change"])} for r in part.iter_rows(named=True)]
-    up = moved.filter(pl.col("change") > 0).sort(pl.col("change"), "unit",
-                                                 descending=[True, False])
-    down = moved.filter(pl.col("change") < 0).sort(pl.col("change"), "unit")
-    return pick(up.head(TOP_MOVERS)), pick(down.head(TOP_MOVERS))
+        return named(rows)
+    up = moved.filter(pl.col("change") >= MOVE_PLACES).sort(
+        pl.col("change"), "unit", descending=[True, False])
+    down = moved.filter(pl.col("change") <= -MOVE_PLACES).sort(pl.col("change"), "unit")
+    return pick(up), pick(down)
+
+
+def evaluation_name(model: Scheme) -> str:
+    """The evaluation's name as a notice's title says it, from the scheme's name: the
+    jurisdiction, the year and 全市 in front and the document's kind at the end (办法, 细则,
+    (试行), 指标体系…) taken off: 金坛市电子政务绩效考核办法(试行) → 电子政务绩效考核;
+    2017年度全市政务公开政务服务工作考评细则 → 政务公开政务服务工作考评."""
+    name = model.name.strip()
+    if name.startswith(model.jurisdiction):
+        name = name[len(model.jurisdiction):]
+    name = re.sub(r"^\d{4}年度?", "", name)
+    name = re.sub(r"^(全市|全县|全区|全省)", "", name)
+    name = re.sub(r"[(（]试行[)）]$", "", name)
+    name = re.sub(r"(指标体系.*|考核指标.*|评分标准|实施细则|细则|实施办法|办法|实施方案|方案)$",
+                  "", name)
+    return name or model.name
 
 
 def _documents(model: Scheme) -> list[dict]:
-    """The scheme's documents: 文号 (blank where the seed gives none) and title (inner 《》 as
+    """The scheme's documents: 文号 where the seed gives a real one (机关代字〔年份〕序号号; a
+    placeholder such as 「嵊州市数字化转型考核(2020)」 is not printed) and title (inner 《》 as
     〈〉, as a title quoted inside 《》 is written)."""
-    return [{"number": d.number if d.number != d.title else "",
+    return [{"number": d.number if WENHAO.search(d.number or "") else "",
              "title": d.title.strip("《》").replace("《", "〈").replace("》", "〉")}
             for d in model.documents]
 
 
-def _target(r: dict, month: str | None) -> dict:
+def _target(r: dict, target: Target | None) -> dict:
+    """One target as section 三 says it. `final` when its figure is December's: then a verdict
+    (达争/达保/未达 for a target with both levels, 完成/未完成 for a single level); before
+    December progress: where the figure stands now and, for cumulative targets, the projection
+    to December and what each remaining month must bring to reach the floor."""
     unit = r["unit"]
     actual, floor, stretch = r["actual"], r["floor"], r["stretch"]
+    two = stretch is not None
     better = 1 if r["direction"] == "higher_better" else -1
-    gap = None
-    if r["status"] == "未达":
-        gap = ("保", fmt.amount(max(better * (floor - actual), 0), unit))
-    elif r["status"] == "达保" and stretch is not None:
-        gap = ("争", fmt.amount(max(better * (stretch - actual), 0), unit))
+    reported = r["month"] is not None
+    final = reported and tg.months_elapsed(r["month"]) == 12
+    status = r["status"]
+    gap_level, gap = "", ""
+    if reported and status == tg.MISSED:
+        gap_level, gap = "保", fmt.amount(max(better * (floor - actual), 0), unit)
+    elif reported and status == tg.MET_FLOOR and two:
+        gap_level, gap = "争", fmt.amount(max(better * (stretch - actual), 0), unit)
+    need = ""
+    cumulative = reported and r["projection"] is not None and not final
+    if (reported and not final and target is not None
+            and r["projected_status"] == tg.MISSED):
+        value = tg.monthly_need(target, actual, floor, r["month"])
+        if value is not None:
+            need = (fmt.amount(value, unit, up=True) if target.aggregate == "sum"
+                    else fmt.target_value(value, unit))
     return {
-        "name": r["name"], "text": r["text"], "status": r["status"] or "无数据",
-        "reported": r["month"] is not None,
-        "month": fmt.month_label(r["month"]) if r["month"] else "",
+        "name": r["name"], "text": r["text"], "reported": reported, "final": final,
+        "two_levels": two, "status": status or "",
+        "month": fmt.month_label(r["month"]) if reported else "",
         "actual": fmt.target_value(actual, unit) if actual is not None else "",
         "floor": fmt.target_value(floor, unit),
-        "stretch": fmt.target_value(stretch, unit) if stretch is not None else "",
-        "gap_level": gap[0] if gap else "", "gap": gap[1] if gap else "",
-        "projection": (fmt.target_value(r["projection"], unit)
-                       if r["projection"] is not None and month and month[5:] != "12" else ""),
-        "projected_status": r["projected_status"] or "",
+        "stretch": fmt.target_value(stretch, unit) if two else "",
+        "gap_level": gap_level, "gap": gap,
+        "projection": fmt.target_value(r["projection"], unit) if cumulative else "",
+        "projected_status": (r["projected_status"] or "") if reported else "",
+        "need": need, "need_kind": target.aggregate if target is not None else "",
     }
 
 
+def target_counts(targets: list[dict]) -> dict[str, int]:
+    """How many targets stand where: final verdicts (达争, 达保 and 未达 for two levels, 完成 and
+    未完成 for one), progress before December (on course to reach the floor or not, by the
+    projection for cumulative targets and the figure to date for the others) and unreported."""
+    counts = dict.fromkeys(("达争", "达保", "未达", "完成", "未完成", "预计完成", "预计难以完成",
+                            "无数据"), 0)
+    for t in targets:
+        if not t["reported"]:
+            counts["无数据"] += 1
+        elif t["final"] and t["two_levels"]:
+            counts[t["status"]] += 1
+        elif t["final"]:
+            counts["完成" if t["status"] != tg.MISSED else "未完成"] += 1
+        else:
+            counts["预计难以完成" if t["projected_status"] == tg.MISSED else "预计完成"] += 1
+    return counts
+
+
 def _annex_rows(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> list[list[str]]:
-    rows = []
-    for r in frame.iter_rows(named=True):
-        row = []
-        for col, _ in columns:
-            value = r[col]
-            if value is None:
-                row.append("")
-            elif isinstance(value, float):
-                row.append(fmt.points(value))
-            else:
-                row.append(str(value))
-        rows.append(row)
-    return rows
+    """The table's cells as text. A column of scores prints two decimals, or whole numbers
+    where every value in it is whole (加分 10, 0 rather than 10.00, 0.00). The columns are
+    formatted whole (one expression per column), not cell by cell: 6,000 rows take
+    milliseconds."""
+    exprs = []
+    for col, _ in columns:
+        dtype = frame.schema[col]
+        if dtype.is_float():
+            rounded = pl.col(col).round(2)
+            whole = bool(((frame[col].round(2) % 1).abs() < 1e-9).all())
+            exprs.append(
+                pl.when(pl.col(col).is_null()).then(pl.lit(""))
+                .otherwise(rounded.round(0).cast(pl.Int64).cast(pl.String) if whole
+                           else rounded.map_batches(_two_places, return_dtype=pl.String))
+                .alias(col))
+        else:
+            exprs.append(pl.col(col).cast(pl.String).fill_null("").alias(col))
+    return [list(row) for row in frame.select(exprs).iter_rows()]
 
 
-def _change(prev: int | None, now: int) -> str:
-    if prev is None:
-        return "—"
-    if prev > now:
-        return f"↑{prev - now}"
-    return f"↓{now - prev}" if now > prev else "—"
+def _two_places(values: pl.Series) -> pl.Series:
+    # half-up at two decimals as egov scores prints (formats.points), on the whole column
+    return pl.Series([None if v is None else f"{fmt.half_up(v):.2f}" for v in values],
+                     dtype=pl.String)
+
+
+def _change(prev: pl.Expr, now: pl.Expr) -> pl.Expr:
+    """The 较上期 column: ↑2, ↓1, — (no change or no previous rank)."""
+    return (pl.when(prev.is_null() | (prev == now)).then(pl.lit("—"))
+            .when(prev > now).then(pl.lit("↑") + (prev - now).cast(pl.String))
+            .otherwise(pl.lit("↓") + (now - prev).cast(pl.String)))
 
 
 def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[str, Any]:
@@ -138,13 +248,22 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
     info = q.dash_schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)
     types = [t.name for t in model.unit_types]
     units = q.dash_units(db, scheme)
+    indicators = [i for r in model.rubrics for i in _leaves(r.categories)]
     ctx: dict[str, Any] = {
         "scheme": {"id": scheme, "name": model.name, "jurisdiction": model.jurisdiction,
+                   "evaluation": evaluation_name(model),
                    "year": year, "documents": _documents(model),
                    "has_grades": bool(info["has_grades"]), "has_monthly": model.content
-                   is not None},
+                   is not None,
+                   "best_grade": model.grades.bands[0].name if model.grades else "",
+                   "lead_offices": any(i.lead_office for i in indicators),
+                   "assessing_bodies": any(i.assessing_bodies for i in indicators),
+                   "weighted_rubric_stages": [
+                       {"name": s.name, "percent": fmt.number(s.weight * 100)}
+                       for s in model.stages if s.basis == "rubric" and s.weight < 1]},
         "sample": bool(units["is_sample"].any()) if units.height else False,
         "units_total": units.height,
+        "move_places": MOVE_PLACES,
     }
     if month is not None:
         if model.content is None:
@@ -161,13 +280,31 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
         ctx.update(_yearend(db, model, year, frame, types))
     ctx["period"]["month"] = month
     status = q.dash_target_status(db, scheme, year, month)
-    ctx["targets"] = [_target(r, month or ctx["period"].get("latest_month"))
-                      for r in status.iter_rows(named=True)]
-    ctx["target_counts"] = {s: sum(t["status"] == s for t in ctx["targets"])
-                            for s in ("达争", "达保", "未达", "无数据")}
+    by_code = {t.code: t for t in model.targets}
+    all_targets = [_target(r, by_code.get(r["target"])) for r in status.iter_rows(named=True)]
+    ctx["targets"] = [t for t in all_targets if t["reported"]]
+    ctx["targets_unreported"] = [t["text"] for t in all_targets if not t["reported"]]
+    ctx["targets_total"] = len(all_targets)
+    ctx["target_counts"] = target_counts(all_targets)
     ctx["losses"] = _losses(db, model, year)
     ctx["warnings"] = _warnings(db, scheme, year, month)
     return ctx
+
+
+def _leaves(nodes) -> list:
+    out = []
+    for n in nodes:
+        children = getattr(n, "children", None)
+        out.extend(_leaves(children) if children else [n])
+    return out
+
+
+def _only_unit(part: pl.DataFrame, value: str) -> dict | None:
+    """A type of one unit: its name, score and grade (one sentence in the notice)."""
+    if part.height != 1:
+        return None
+    r = part.row(0, named=True)
+    return {"unit": r["unit"], "value": fmt.number(r[value]), "grade": r.get("grade") or ""}
 
 
 def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
@@ -194,32 +331,33 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
         if part.is_empty():
             continue
         up, down = movers(part, "rank", "prev_rank")
-        counts = [{"grade": g, "count": part.filter(pl.col("grade") == g).height}
-                  for g in grades]
+        best = (part.filter(pl.col("grade") == grades[0]).sort("rank", "unit")["unit"].to_list()
+                if grades else [])
+        lowest = (part.filter(pl.col("grade") == grades[-1]).sort("rank", "unit")["unit"]
+                  .to_list() if grades else [])
         out_types.append({
-            "name": t, "count": part.height, "mean": fmt.points(part["total"].mean()),
-            "top": rank_groups(part, "rank", "total", TOP_PLACES),
+            "name": t, "count": part.height, "mean": fmt.number(part["total"].mean()),
+            "only": _only_unit(part, "total"),
+            "top": top_places(part, "rank", "total"),
             "last": last_group(part, "rank", "total"),
-            "grade_counts": counts,
             "best_grade": grades[0] if grades else "",
-            "best_units": (part.filter(pl.col("grade") == grades[0]).sort("rank", "unit")
-                           ["unit"].to_list() if grades else []),
+            "best_units": best, "best_named": named(best),
             "lowest_grade": grades[-1] if grades else "",
-            "lowest_units": (part.filter(pl.col("grade") == grades[-1]).sort("rank", "unit")
-                             ["unit"].to_list() if grades else []),
+            "lowest_units": lowest,
             "has_previous": bool(part["prev_rank"].is_not_null().any()),
             "risers": up, "fallers": down,
         })
-        shown = part.with_columns(change=pl.struct("prev_rank", "rank").map_elements(
-            lambda s: _change(s["prev_rank"], s["rank"]), return_dtype=pl.String))
+        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")))
         annexes.append(Annex(title=f"{year}年度{t}考核结果排名表", columns=[c[1] for c in columns],
                              rows=_annex_rows(shown, columns)))
     latest = max(q.dash_periods(db, model.id).filter(pl.col("year") == year)["month"]
                  .drop_nulls().to_list(), default=None)
     return {
         "kind": "yearend",
-        "period": {"kind": "yearend", "label": f"{year}年度", "latest_month": latest},
+        "period": {"kind": "yearend", "label": f"{year}年度", "latest_month": latest,
+                   "final": True},
         "types": out_types, "annexes": annexes,
+        "any_previous": any(t["has_previous"] for t in out_types),
         "grade_totals": [{"grade": g, "count": frame.filter(pl.col("grade") == g).height}
                          for g in grades],
     }
@@ -241,59 +379,76 @@ def _monthly(db: Path, model: Scheme, year: int, month: str, frame: pl.DataFrame
             continue
         up, down = movers(part, "ytd_rank", "prev_ytd_rank")
         out_types.append({
-            "name": t, "count": part.height, "mean": fmt.points(part["points"].mean()),
-            "top": rank_groups(part, "rank", "points", TOP_PLACES),
-            "ytd_top": rank_groups(part, "ytd_rank", "ytd_points", 1),
+            "name": t, "count": part.height, "mean": fmt.number(part["points"].mean()),
+            "only": _only_unit(part, "points"),
+            "top": top_places(part, "rank", "points"),
+            "ytd_top": first_places(part, "ytd_rank", "ytd_points"),
             "last": last_group(part, "rank", "points"),
             "zero_units": part.filter(pl.col("points") == 0).sort("unit")["unit"].to_list(),
             "has_previous": bool(part["prev_ytd_rank"].is_not_null().any()),
             "risers": up, "fallers": down,
         })
-        shown = part.with_columns(change=pl.struct("prev_rank", "rank").map_elements(
-            lambda s: _change(s["prev_rank"], s["rank"]), return_dtype=pl.String))
+        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")))
         annexes.append(Annex(title=f"{fmt.month_label(month)}{t}内容保障得分排名表",
                              columns=[c[1] for c in columns], rows=_annex_rows(shown, columns)))
     return {
         "kind": "monthly",
         "period": {"kind": "monthly", "label": fmt.month_label(month),
                    "month_number": int(month[5:7]), "latest_month": month,
+                   "final": tg.months_elapsed(month) == 12,
                    "previous_label": fmt.month_label(prev_month[0]) if prev_month.len() else ""},
         "types": out_types, "annexes": annexes,
+        "any_previous": any(t["has_previous"] for t in out_types),
         "total_points": fmt.number(frame["points"].sum()),
     }
 
 
 def _losses(db: Path, model: Scheme, year: int) -> list[dict]:
-    """Per rubric: the indicators where most points were lost, with their 牵头科室."""
+    """Per rubric: the indicators where most points were lost (TOP_LOSSES, every indicator that
+    lost as much as the last of them included, or 「等N项」 past MAX_NAMED + 2), with their
+    牵头科室 or 牵头考核单位."""
     out = []
     for rubric in model.rubrics:
         lost = q.dash_lost_points(db, model.id, year, None, None, rubric.id)
-        lost = lost.filter(pl.col("lost") > 0).head(TOP_LOSSES)
+        lost = (lost.filter(pl.col("lost") > 0)
+                .with_columns(shown=pl.col("lost").round(2))
+                .sort(["shown", "position"], descending=[True, False]))
         if lost.is_empty():
             continue
+        cut = lost["shown"][min(TOP_LOSSES, lost.height) - 1]
+        kept = lost.filter(pl.col("shown") >= cut)
+        more = kept.height if kept.height > TOP_LOSSES + 2 else 0
+        if more:
+            kept = kept.head(TOP_LOSSES)
         items = [{"code": r["code"], "name": r["name"], "category": r["category"],
                   "lost": fmt.number(r["lost"]), "units_losing": r["units_losing"],
                   "units_scored": r["units_scored"],
                   "office": r["lead_office"] or r["assessing_bodies"] or "",
                   "office_kind": "牵头科室" if r["lead_office"] else
                   ("牵头考核单位" if r["assessing_bodies"] else "")}
-                 for r in lost.iter_rows(named=True)]
-        out.append({"rubric": rubric.name, "unit_types": rubric.unit_types, "items": items})
+                 for r in kept.iter_rows(named=True)]
+        out.append({"rubric": rubric.name, "unit_types": rubric.unit_types, "items": items,
+                    "more": more, "max_points": fmt.number(rubric.max_points)})
     return out
 
 
 def _warnings(db: Path, scheme: str, year: int, month: str | None) -> dict[str, Any]:
+    """The 预警 as a notice says them: units that did not report (grouped by what they did not
+    report), units below a grade line or falling in rank, the indicators on which a type does
+    far worse than on its others. Target warnings are not repeated: section 三 says them."""
     frame = warn.early_warnings(db, scheme, year, month)
     rows = frame.to_dicts()
-    indicators = frame.filter(pl.col("kind") == warn.INDICATOR)
-    by_type = []
-    for t, part in indicators.group_by("unit_type", maintain_order=True):
-        by_type.append({"unit_type": t[0], "count": part.height,
-                        "examples": part["subject"].head(3).to_list()})
+    unreported: dict[str, list[str]] = {}
+    for r in rows:
+        if r["kind"] == warn.UNREPORTED:
+            unreported.setdefault(r["detail"], []).append(f"{r['subject']}（{r['unit_type']}）")
+    indicators = [r for r in rows if r["kind"] == warn.INDICATOR]
+    by_type: dict[str, list[dict]] = {}
+    for r in indicators:
+        by_type.setdefault(r["unit_type"], []).append(r)
     return {
-        "targets": [r for r in rows if r["kind"] == warn.TARGET],
-        "unreported": [r for r in rows if r["kind"] == warn.UNREPORTED],
+        "unreported": [{"detail": d, **named(u)} for d, u in unreported.items()],
         "units": [r for r in rows if r["kind"] in (warn.GRADE, warn.RANK_FALL)],
-        "indicators": by_type,
+        "indicators": [{"unit_type": t, "rows": part} for t, part in by_type.items()],
         "count": frame.height,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -19,8 +20,25 @@ def number(value: float, places: int = 2) -> str:
 
 
 def points(value: float) -> str:
-    """A score with two decimals, as the ranking tables print it: 96.5 → '96.50'."""
-    return f"{half_up(value):.2f}"
+    """A score as a 通报 prints it: two decimals as the ranking tables have them (96.5 →
+    '96.50'), whole points whole (63.0 → '63', not '63.00')."""
+    rounded = half_up(value)
+    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
+
+
+# Units that count things: a count is whole (「还需月均84530件」, never 84529.17件). Rates such
+# as 个/日 and scores (分) keep their decimals.
+COUNT_UNITS = frozenset({"件", "个", "条", "次", "项", "家", "篇", "人"})
+
+
+def is_count(unit: str) -> bool:
+    """Whether figures in this unit are counts of things (whole numbers)."""
+    return unit in COUNT_UNITS
+
+
+def percent(share: float) -> str:
+    """A share as a percentage without trailing zeros: 0.4 → '40%', 0.8125 → '81.25%'."""
+    return f"{number(share * 100)}%"
 
 
 def target_value(value: float | None, unit: str) -> str:
@@ -34,12 +52,17 @@ def target_value(value: float | None, unit: str) -> str:
     return f"{number(value)}{unit}"
 
 
-def amount(value: float, unit: str) -> str:
-    """A difference or a monthly need in the target's unit: 192.5件, 3个名次, 0.16个百分点."""
+def amount(value: float, unit: str, *, up: bool = False) -> str:
+    """A difference or a monthly need in the target's unit: 1155件, 3个名次, 0.16个百分点,
+    12.6个/日. Counts are whole: `up` rounds a count up (what a month must bring: 192.5 → 193,
+    since 192 a month would fall short), otherwise half-up."""
     if unit == "名":
         return f"{value:g}个名次"
     if unit == "%":
         return f"{number(value * 100)}个百分点"
+    if is_count(unit):
+        whole = math.ceil(value - 1e-9) if up else half_up(value, 0)
+        return f"{whole:.0f}{unit}"
     return f"{number(value)}{unit}"
 
 
