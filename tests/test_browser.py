@@ -250,7 +250,7 @@ def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_p
     page = open_page(browser, f"{server}/?scheme=jintan-2013&period=2013-06")
     try:
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_text("还需月均192.5件").first.wait_for(timeout=30_000)
+        main.get_by_text("还需月均193件").first.wait_for(timeout=30_000)
         main.get_by_role("heading", name="预警").first.wait_for(timeout=30_000)
         main.get_by_text("目标预警", exact=True).first.wait_for(timeout=30_000)
         wait_for_run(page)

@@ -17,7 +17,7 @@ from dashboard.kit.filters import Filters, period_label
 PAGE_FILES = {"targets": "views/targets.py", "unit": "views/unit_profile.py",
               "indicators": "views/indicators.py", "rankings": "views/rankings.py"}
 PAGE_TITLES = {"targets": "目标", "unit": "单位", "indicators": "指标", "rankings": "排名"}
-SHOWN_FIRST = 6  # the most severe warnings also listed one by one above the table
+SHOWN_FIRST = 8  # a screen: the first warnings by consequence, one by one
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=6 * 3600)
@@ -45,8 +45,9 @@ def _link_parts(link: str) -> tuple[str, dict[str, str]]:
 
 
 def section(f: Filters) -> None:
-    """Draw the 预警 section: counts per kind, the most severe one by one with a link, and the
-    whole list as a searchable table with links and its XLSX/CSV export."""
+    """Draw the 预警 section: counts per kind, the first screen of warnings by consequence one
+    by one with a link, and the rest behind an expander filtered by kind, as a searchable table
+    with links and its XLSX/CSV export."""
     from pipelines.notice.warnings import HIGH, summary
 
     st.subheader("预警")
@@ -55,7 +56,7 @@ def section(f: Filters) -> None:
     when = (f"截至{period_label(month, f.year)}" if month and f.has_monthly
             else f"{f.year}年度")
     st.caption(f"{when}:目标按当前进度预判(保/争)、未报送单位、累计名次下降3位及以上、"
-               "预计总分跌破等次线、过半单位失分的指标。每条预警链接到说明它的页面。")
+               "预计总分跌破等次线、得分率比本类单位其余指标低20个百分点以上的指标。每条预警链接到说明它的页面。")
     counts = summary(frame)
     cols = st.columns(len(counts))
     for col, (kind, n) in zip(cols, counts.items(), strict=True):
@@ -63,29 +64,36 @@ def section(f: Filters) -> None:
     if frame.is_empty():
         st.success("本期没有预警。", icon=":material/check_circle:")
         return
-    high = frame.filter(pl.col("severity") == HIGH)
-    for r in high.head(SHOWN_FIRST).iter_rows(named=True):
-        line = st.columns([1, 9, 2], vertical_alignment="center")
-        line[0].badge(f"{r['severity']} · {r['kind']}", color="red")
+    # At most a screen: the first SHOWN_FIRST by consequence one by one (the pipeline ranks
+    # them), the rest behind an expander with a filter by kind.
+    for r in frame.head(SHOWN_FIRST).iter_rows(named=True):
+        line = st.columns([2, 9, 2], vertical_alignment="center")
+        line[0].badge(f"{r['severity']} · {r['kind']}",
+                      color="red" if r["severity"] == HIGH else "orange")
         subject = r["subject"] + (f"({r['unit_type']})" if r["unit_type"] else "")
         line[1].text(f"{subject}：{r['detail']}")
         page, params = _link_parts(r["link"])
         if page in PAGE_FILES:
             line[2].page_link(PAGE_FILES[page], label=f"查看{PAGE_TITLES[page]}页",
                               query_params=params, icon=":material/arrow_forward:")
-    if high.height > SHOWN_FIRST:
-        st.caption(f"另有 {high.height - SHOWN_FIRST} 条高级别预警见下表。")
-    table = frame.select(
-        pl.col("severity").alias("级别"), pl.col("kind").alias("类别"),
-        pl.col("unit_type").alias("单位类型"), pl.col("subject").alias("对象"),
-        pl.col("detail").alias("说明"), pl.col("link").alias("查看"),
-    )
-    st.caption(f"共 {frame.height} 条预警(表格可搜索,可导出 XLSX);"
-               "「查看」在新标签页打开说明该预警的页面。")
-    widgets.show_table(
-        table, name="预警清单", filters=f, key="ov-warnings", height=360,
-        column_config={
-            "查看": st.column_config.LinkColumn("查看", display_text="查看"),
-            "说明": st.column_config.TextColumn("说明", width="large"),
-        },
-    )
+    rest = frame.slice(SHOWN_FIRST)
+    if rest.is_empty():
+        return
+    with st.expander(f"其余 {rest.height} 条预警(按类别筛选,可导出 XLSX)"):
+        present = [k for k in counts if k in set(rest["kind"])]
+        chosen = st.pills("类别", present, selection_mode="multi", default=present,
+                          key="ov-warnings-kinds")
+        shown = rest.filter(pl.col("kind").is_in(chosen or present))
+        table = shown.select(
+            pl.col("severity").alias("级别"), pl.col("kind").alias("类别"),
+            pl.col("unit_type").alias("单位类型"), pl.col("subject").alias("对象"),
+            pl.col("detail").alias("说明"), pl.col("link").alias("查看"),
+        )
+        st.caption(f"{shown.height} 条;「查看」在新标签页打开说明该预警的页面。")
+        widgets.show_table(
+            table, name="预警清单", filters=f, key="ov-warnings", height=360,
+            column_config={
+                "查看": st.column_config.LinkColumn("查看", display_text="查看"),
+                "说明": st.column_config.TextColumn("说明", width="large"),
+            },
+        )

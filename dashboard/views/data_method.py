@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.kit import data, filters, revisions, widgets
 from pipelines.corrections.history import file_label
+from pipelines.notice.warnings import method_lines
 from pipelines.rules.registry import RULE_KIND_ZH
 
 f = filters.current()
@@ -201,3 +202,8 @@ with st.expander("全部指标的计分规则与原文"):
                      pl.col("interpretation").alias("解释")),
         name="指标计分规则", filters=f, key="dm-rules", height=420,
     )
+
+# --- the rules of the 预警 -------------------------------------------------------------------
+st.subheader("预警规则")
+st.caption("总览页和通报中的预警按以下规则产生,按后果从重到轻排列。")
+st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(method_lines(), start=1)))

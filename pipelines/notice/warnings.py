@@ -15,8 +15,16 @@ figures), five kinds of warning, each with the page of the dashboard that explai
   pace, the other stages and adjustments as scored) falls into a lower grade than last month's
   projection, or into the lowest grade. Only where the scheme has grades, a monthly stage and
   year-end scores to add to it.
-- 指标 (indicator): indicators on which more than half of a unit type (of 2 or more units scored)
-  lost points.
+- 指标 (indicator): the few indicators on which a unit type's score rate (points scored over
+  points available, its units together) is far below its rate on its other indicators: at least
+  INDICATOR_GAP (20 percentage points) below, the INDICATOR_MAX (3) lowest per type. Most units
+  lose a little on most indicators (true of nearly every indicator in a 128-indicator rubric),
+  so "more than half of a type lost points" said nothing; a type keeping 40% of an indicator's
+  points while it keeps 80% of the others' points says where its work is weak.
+
+The warnings are ranked by consequence: a target off pace (its floor first), a unit below a grade
+line, a unit that did not report, a large fall of rank, then the indicators; within a kind the
+larger shortfall or fall first.
 
 Everything here is read from the warehouse and the scheme; nothing is drawn.
 """
@@ -40,8 +48,10 @@ from warehouse import queries as q
 
 HIGH, MEDIUM = "高", "中"
 TARGET, UNREPORTED, RANK_FALL, GRADE, INDICATOR = "目标", "未报送", "名次下降", "等次", "指标"
-KIND_ORDER = [TARGET, UNREPORTED, GRADE, RANK_FALL, INDICATOR]
+KIND_ORDER = [TARGET, GRADE, UNREPORTED, RANK_FALL, INDICATOR]  # by consequence
 RANK_FALL_PLACES = 3
+INDICATOR_GAP = 0.20   # score rate this far below the type's other indicators (20 points)
+INDICATOR_MAX = 3      # at most this many indicators per unit type
 
 SCHEMA = {
     "severity": pl.String,   # 高 | 中
@@ -50,6 +60,7 @@ SCHEMA = {
     "unit_type": pl.String,
     "detail": pl.String,     # one sentence, as the 通报 says it
     "need": pl.Float64,      # 目标: what each remaining month must bring
+    "weight": pl.Float64,    # the size of the problem within its kind (larger first)
     "page": pl.String,       # the dashboard page that explains it
     "link": pl.String,       # that page with the view in the query string
 }
@@ -96,11 +107,14 @@ def early_warnings(db: Path, scheme: str, year: int, month: str | None = None) -
     if current and model.content and model.grades:
         rows += _grade_lines(db, model, year, current, period)
     rows += _indicators(db, model, year, period)
+    for r in rows:
+        r.setdefault("weight", 0.0)
     frame = pl.DataFrame(rows, schema=SCHEMA)
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return frame.with_row_index("_i").sort(
         pl.col("severity").replace_strict({HIGH: 0, MEDIUM: 1}, return_dtype=pl.Int8),
-        pl.col("kind").replace_strict(order, return_dtype=pl.Int8), "_i",
+        pl.col("kind").replace_strict(order, return_dtype=pl.Int8),
+        pl.col("weight").fill_null(0.0), "_i", descending=[False, False, True, False],
     ).drop("_i")
 
 
@@ -131,12 +145,13 @@ def _target_warnings(db: Path, model: Scheme, year: int, month: str, period: str
             projection=(fmt.target_value(judged, unit)
                         if cumulative and tg.months_elapsed(r["month"]) < 12 else ""),
             level_kind=word, level=fmt.target_value(level, unit), need_kind=need_kind,
-            need=("" if need is None else fmt.amount(need, unit) if need_kind == "sum"
+            need=("" if need is None else fmt.amount(need, unit, up=True) if need_kind == "sum"
                   else fmt.target_value(need, unit)),
         )
+        shortfall = abs(level - judged) / abs(level) if level else abs(level - judged)
         out.append({
             "severity": severity, "kind": TARGET, "subject": target.text, "unit_type": None,
-            "detail": detail, "need": need, "page": "targets",
+            "detail": detail, "need": need, "weight": shortfall, "page": "targets",
             "link": link("targets", scheme=model.id, year=year, period=period),
         })
     return out
@@ -185,7 +200,7 @@ def _rank_falls(db: Path, model: Scheme, year: int, current: str | None,
             "unit_type": r["unit_type"],
             "detail": _say("rank_fall", what=since, since=since, before=r[prev], now=r[rank],
                            places=r[rank] - r[prev]),
-            "need": None, "page": "unit",
+            "need": None, "weight": float(r[rank] - r[prev]), "page": "unit",
             "link": link("unit", scheme=model.id, year=year, period=period,
                          type=r["unit_type"], unit=r["unit"]),
         })
@@ -257,31 +272,69 @@ def _grade_lines(db: Path, model: Scheme, year: int, month: str, period: str) ->
         )
         out.append({
             "severity": HIGH if lowest else MEDIUM, "kind": GRADE, "subject": r["unit"],
-            "unit_type": r["unit_type"], "detail": text, "need": None, "page": "unit",
+            "unit_type": r["unit_type"], "detail": text, "need": None,
+            "weight": -r["total"], "page": "unit",
             "link": link("unit", scheme=model.id, year=year, period=period,
                          type=r["unit_type"], unit=r["unit"]),
         })
     return out
 
 
+def weak_indicators(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Per unit type, the indicators whose score rate is at least INDICATOR_GAP below the type's
+    rate on its other indicators (the INDICATOR_MAX lowest per type): unit_type, code, name,
+    rate, others (the rate on the other indicators), gap, units_scored, units_losing, lost and
+    the indicator's office. Types of one unit are left out (a rate of one unit is its score)."""
+    frame = nq.indicator_losses_by_type(db, scheme, year).filter(
+        (pl.col("units_scored") >= 2) & (pl.col("available") > 0))
+    if frame.is_empty():
+        return frame.with_columns(rate=pl.lit(0.0), others=pl.lit(0.0), gap=pl.lit(0.0))
+    by_type = pl.col("unit_type")
+    rated = frame.with_columns(
+        rate=1 - pl.col("lost") / pl.col("available"),
+        others=1 - (pl.col("lost").sum().over(by_type) - pl.col("lost"))
+        / (pl.col("available").sum().over(by_type) - pl.col("available")),
+    ).with_columns(gap=pl.col("others") - pl.col("rate"))
+    weak = rated.filter(pl.col("others").is_finite() & (pl.col("gap") >= INDICATOR_GAP - 1e-9))
+    return (weak.sort("type_position", "rate", "position")
+            .group_by("unit_type", maintain_order=True).head(INDICATOR_MAX))
+
+
 def _indicators(db: Path, model: Scheme, year: int, period: str) -> list[dict]:
-    frame = nq.indicator_losses_by_type(db, model.id, year)
-    wide = frame.filter((pl.col("units_scored") >= 2)
-                        & (pl.col("units_losing") * 2 > pl.col("units_scored")))
     out = []
-    for r in wide.iter_rows(named=True):
+    for r in weak_indicators(db, model.id, year).iter_rows(named=True):
         office = r["lead_office"] or r["assessing_bodies"] or ""
         out.append({
             "severity": MEDIUM, "kind": INDICATOR, "subject": f"{r['code']} {r['name']}",
             "unit_type": r["unit_type"],
-            "detail": _say("indicator", unit_type=r["unit_type"], scored=r["units_scored"],
-                           losing=r["units_losing"], lost=fmt.number(r["lost"]), office=office),
-            "need": None, "page": "indicators",
+            "detail": _say("indicator", unit_type=r["unit_type"],
+                           rate=fmt.percent(r["rate"]), others=fmt.percent(r["others"]),
+                           scored=r["units_scored"], losing=r["units_losing"], office=office),
+            "need": None, "weight": r["gap"], "page": "indicators",
             "link": link("indicators", scheme=model.id, year=year, period=period,
                          type=r["unit_type"], cat=r["category"], l2=r["level2"],
                          code=r["code"]),
         })
     return out
+
+
+def method_lines() -> list[str]:
+    """The 预警 rules as the 数据与方法 page states them, in the order of consequence, with why
+    the indicator rule is what it is."""
+    gap = f"{INDICATOR_GAP * 100:g}"
+    return [
+        "目标：按当前进度预判全年，达不到保底目标的列为高级别、达不到争先目标的列为中级别，"
+        "并给出其余各月须达到的数(件数取整、向上取整)。",
+        "等次：按当前进度预计的年度总分跌破一条等次线，或落入最低等次。",
+        "未报送：当月无内容保障月报，或年度无年终评分记录。",
+        f"名次下降：累计名次较上月(无月度计分的方案较上年度)下降{RANK_FALL_PLACES}位及以上。",
+        f"指标：某类单位在一项指标上的得分率比该类单位其余指标的得分率低{gap}个百分点及以上，"
+        f"每类最多{INDICATOR_MAX}项。原先的“过半单位失分”规则几乎对每项指标都成立"
+        "(示例数据390条预警中有384条),淹没了真正要紧的预警;多数单位在多数指标上都会失一点分,"
+        "而一类单位在某项指标上只拿到四成分数、在其余指标上拿到八成,才说明这项工作是短板。",
+        "排序：目标、等次、未报送、名次下降、指标;同类中差距或降幅大的在前。总览页先列出一屏,"
+        "其余在表格中按类别筛选查看。",
+    ]
 
 
 def summary(frame: pl.DataFrame) -> dict[str, int]:

@@ -1,0 +1,48 @@
+"""The 预警 on the 总览 page and the rules on the 数据与方法 page, through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.notice import warnings as warn
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+
+    def open_app(page: str = "overview", **params: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.query_params.update(params)
+        at.run()
+        if page != "overview":
+            at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return open_app
+
+
+def test_overview_shows_a_screen_of_warnings_in_order_and_the_rest_behind_a_filter(app,
+                                                                                  demo_db):
+    at = app(scheme="jintan-2013", period="2013-06")
+    frame = warn.early_warnings(demo_db, "jintan-2013", 2013, "2013-06")
+    assert frame.height > 8
+    lines = [t.value for t in at.main.text if "：" in t.value]
+    want = [r["subject"] + (f"({r['unit_type']})" if r["unit_type"] else "") + "：" + r["detail"]
+            for r in frame.head(8).iter_rows(named=True)]
+    assert lines == want                         # a screen, ranked by consequence
+    rest = [e for e in at.main.expander if e.label.startswith("其余")]
+    assert [e.label for e in rest] == [f"其余 {frame.height - 8} 条预警(按类别筛选,可导出 XLSX)"]
+
+
+def test_method_page_states_the_warning_rules(app):
+    at = app("data_method", scheme="jintan-2013", period="year")
+    assert "预警规则" in [h.value for h in at.main.subheader]
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "低20个百分点及以上" in text and "384" in text
