@@ -23,6 +23,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -31,6 +32,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from pipelines.notice.facts import Annex
 from pipelines.notice.formats import cn_date
@@ -123,8 +125,6 @@ def _font_table(doc) -> None:
             '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
         )
         root.append(font)
-    from lxml import etree
-
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -176,6 +176,10 @@ def _repeat_header(row) -> None:
 
 
 def _annex_table(doc, annex: Annex, styles) -> None:
+    """A ranking table: the header row (repeated on every page) through python-docx, the rows
+    as one piece of WordprocessingML parsed once. python-docx's cell-by-cell API looks each
+    paragraph's style up in the whole style table (63 s for a 6,000-row 附件); the XML of a row
+    is what it would write: the cell's width, the paragraph's style, the text."""
     table = doc.add_table(rows=1, cols=len(annex.columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -193,12 +197,14 @@ def _annex_table(doc, annex: Annex, styles) -> None:
         cell.width = widths[i]
         cell.paragraphs[0].style = styles["head"]
         cell.paragraphs[0].text = name
-    for row in annex.rows:
-        cells = table.add_row().cells
-        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.width = widths[i]
-            cell.paragraphs[0].style = styles["cell"]
-            cell.paragraphs[0].text = value
+    style_id = styles["cell"].style_id
+    cells = [f'<w:tc><w:tcPr><w:tcW w:w="{w.twips}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+             f'<w:pStyle w:val="{style_id}"/></w:pPr><w:r><w:t xml:space="preserve">{{}}</w:t>'
+             '</w:r></w:p></w:tc>' for w in widths]
+    row_xml = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>"
+    body = "".join(row_xml.format(*(escape(v) for v in row)) for row in annex.rows)
+    rows = etree.fromstring(f'<w:tbl {nsdecls("w")}>{body}</w:tbl>'.encode())
+    table._tbl.extend(list(rows))
 
 
 def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhead) -> bytes:
