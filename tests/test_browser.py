@@ -243,8 +243,8 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
 
 @pytest.mark.browser
 def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_path):
-    """The 预警 section on the overview (with its links), and the 「通报 Word 稿」 download:
-    the file a user gets is a .docx python-docx opens, titled for the chosen month."""
+    """The 预警 section on the overview (with its links), and the 通报: 「生成通报 Word 稿」 builds
+    it, then 「下载通报 Word 稿」 gives a .docx python-docx opens, titled for the chosen month."""
     from docx import Document
 
     page = open_page(browser, f"{server}/?scheme=jintan-2013&period=2013-06")
@@ -256,9 +256,12 @@ def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_p
         wait_for_run(page)
         link = main.locator('[data-testid="stPageLink"] a').first
         assert (link.get_attribute("href") or "").startswith(("targets?", "/targets?"))
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("button", name="生成通报 Word 稿").click()
+        get_it = sidebar.get_by_role("button", name="下载通报 Word 稿")
+        get_it.wait_for(timeout=120_000)
         with page.expect_download(timeout=120_000) as info:
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            sidebar.get_by_role("button", name="通报 Word 稿").click()
+            get_it.click()
         download = info.value
         assert download.suggested_filename.endswith(".docx")
         assert "2013年6月" in download.suggested_filename

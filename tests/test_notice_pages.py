@@ -46,3 +46,24 @@ def test_method_page_states_the_warning_rules(app):
     assert "预警规则" in [h.value for h in at.main.subheader]
     text = " ".join(m.value for m in at.main.markdown)
     assert "低20个百分点及以上" in text and "384" in text
+
+
+def test_notice_button_shows_its_steps_then_offers_the_draft(app, demo_db):
+    from pipelines.notice import build_notice
+
+    steps: list[tuple[float, str]] = []
+    build_notice(demo_db, "jintan-2013", 2013, progress=lambda s, w: steps.append((s, w)))
+    shares = [s for s, _ in steps]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    assert any("附件" in w for _, w in steps)
+    at = app(scheme="jintan-2013", period="2013-06")
+    def notice_downloads() -> list:
+        return [d for d in at.get("download_button") if d.key == "notice-docx"]
+
+    assert not notice_downloads()                   # nothing built yet
+    at.sidebar.button(key="notice-build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    downloads = notice_downloads()
+    assert len(downloads) == 1 and downloads[0].label == "下载通报 Word 稿"
+    view, name, data = at.session_state["notice-docx-built"]
+    assert name.endswith("_2013年6月_示例数据.docx") and data[:2] == b"PK"

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,21 +20,33 @@ __all__ = ["NoticeError", "build_notice", "notice_file_name"]
 
 def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
                  day: date | None = None, templates: Path | None = None,
-                 doc_number: str = "") -> bytes:
+                 doc_number: str = "",
+                 progress: Callable[[float, str], None] | None = None) -> bytes:
     """The 通报 draft (.docx bytes) for a scheme's year-end results, or for one month of a
     scheme with monthly scoring. `day` is the 成文日期 (today by default; also the file's
     dates); `doc_number` the 发文字号 (坛电政办〔2014〕1号; none by default); `templates` a
     folder with the office's own settings.yaml and templates (default: notices/). Raises
-    NoticeError when the scheme has no such period."""
+    NoticeError when the scheme has no such period. `progress(share, what)` is told each step
+    as it starts (the dashboard draws it as a progress bar)."""
+    def step(share: float, what: str) -> None:
+        if progress is not None:
+            progress(share, what)
+
     directory = templates or render.NOTICES_DIR
+    step(0.0, "读取考核结果")
     context = facts.gather(db, scheme, year, month)
+    step(0.5, "撰写正文")
     blocks = render.render(context, directory)
     settings = render.settings(scheme, directory)
     title = blocks[0].text.replace("\n", "") if blocks else ""
     head = docx_writer.Letterhead(signature=settings["signature"], day=day or date.today(),
                                   title=title, sample=context["sample"],
                                   doc_number=doc_number)
-    return docx_writer.write_docx(blocks, context["annexes"], head)
+    rows = sum(len(a.rows) for a in context["annexes"])
+    step(0.6, f"排版正文和附件（{rows}行）")
+    data = docx_writer.write_docx(blocks, context["annexes"], head)
+    step(1.0, "已生成")
+    return data
 
 
 def notice_file_name(jurisdiction: str, period_label: str, sample: bool) -> str:
