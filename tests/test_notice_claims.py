@@ -25,7 +25,7 @@ DAY = date(2014, 1, 10)
 
 def text(db, scheme: str, year: int, month: str | None = None, **kw) -> str:
     data = build_notice(db, scheme, year, month, day=DAY, **kw)
-    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    return "\n".join(p.text.replace("\n", "") for p in Document(io.BytesIO(data)).paragraphs)
 
 
 def ranked(values: list[int]) -> pl.DataFrame:

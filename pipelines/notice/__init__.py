@@ -24,8 +24,9 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
                  progress: Callable[[float, str], None] | None = None) -> bytes:
     """The 通报 draft (.docx bytes) for a scheme's year-end results, or for one month of a
     scheme with monthly scoring. `day` is the 成文日期 (today by default; also the file's
-    dates); `doc_number` the 发文字号 (坛电政办〔2014〕1号; none by default); `templates` a
-    folder with the office's own settings.yaml and templates (default: notices/). Raises
+    dates); `doc_number` the 发文字号 (坛电政办〔2014〕1号; settings.yaml's `doc_number`, else
+    none); `templates` a folder with the office's own settings.yaml and templates (default:
+    notices/), whose `banner`, `copy_to` and `printer` give the 版头 and 版记. Raises
     NoticeError when the scheme has no such period. `progress(share, what)` is told each step
     as it starts (the dashboard draws it as a progress bar)."""
     def step(share: float, what: str) -> None:
@@ -39,12 +40,15 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
     blocks = render.render(context, directory)
     settings = render.settings(scheme, directory)
     title = blocks[0].text.replace("\n", "") if blocks else ""
-    head = docx_writer.Letterhead(signature=settings["signature"], day=day or date.today(),
-                                  title=title, sample=context["sample"],
-                                  doc_number=doc_number)
+    head = docx_writer.Letterhead(
+        signature=settings["signature"], day=day or date.today(), title=title,
+        sample=context["sample"], doc_number=doc_number or settings.get("doc_number", ""),
+        banner=settings.get("banner", ""), copy_to=settings.get("copy_to", ""),
+        printer=settings.get("printer", ""))
     rows = sum(len(a.rows) for a in context["annexes"])
     step(0.6, f"排版正文和附件（{rows}行）")
-    data = docx_writer.write_docx(blocks, context["annexes"], head)
+    data = docx_writer.write_docx(blocks, context["annexes"], head,
+                                  annex_title=context["annex_title"])
     step(1.0, "已生成")
     return data
 

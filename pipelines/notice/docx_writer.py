@@ -28,10 +28,10 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
 from pipelines.notice.facts import Annex
@@ -51,9 +51,22 @@ FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING2_FONT: "楷体",
 SIZE_2 = Pt(22)   # 二号
 SIZE_3 = Pt(16)   # 三号
 SIZE_4 = Pt(14)   # 四号
-SIZE_TABLE = Pt(10.5)  # 五号
+SIZE_TABLE = Pt(12)  # 小四: the 附件 tables (五号 was hard to read on paper)
 CHAR = 16         # one character of 3号 text, in points
-LINE = Pt(28)
+# GB/T 9704 5.2.2: 22 lines of 28 characters in the 156 × 225 mm 版心. A 3号 character is 16 pt
+# and 28 of them (448 pt) do not fit in 156 mm (442.2 pt): the 3号 styles condense each character
+# by 0.25 pt (15.75 pt a character: 28 fit, 29 do not), and the document grid's line pitch is
+# 225 mm / 22 = 28.95 pt (28 pt left 8 mm of the type area empty). A character grid
+# (w:charSpace) would say the same to Word, but LibreOffice lays it out as a square grid of
+# 29 pt characters (15 a line), so the pitch is in the characters themselves.
+TYPE_WIDTH_PT = 156 / 25.4 * 72
+TYPE_HEIGHT_PT = 225 / 25.4 * 72
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+CONDENSE_TWIPS = -5                      # −0.25 pt a character: 15.75 × 28 = 441 ≤ 442.2
+LINE_TWIPS = int(TYPE_HEIGHT_PT / LINES_PER_PAGE * 20)   # 579 twips = 28.95 pt
+LINE = Pt(LINE_TWIPS / 20)
+TITLE_CHARS = int(TYPE_WIDTH_PT // 22)   # 20 characters of 2号 a title line
+RED = "FF0000"
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,9 @@ class Letterhead:
     title: str
     sample: bool = False
     doc_number: str = ""   # 发文字号, e.g. 坛电政办〔2014〕1号 (blank: no 发文字号 line)
+    banner: str = ""       # 发文机关标志 of the 版头, e.g. 金坛市电子政务绩效考核领导小组办公室文件
+    copy_to: str = ""      # 版记: 抄送机关
+    printer: str = ""      # 版记: 印发机关 (印发日期 is the 成文日期)
 
 
 def _east_asian(element, font: str, latin: str = LATIN_FONT) -> None:
@@ -78,12 +94,16 @@ def _east_asian(element, font: str, latin: str = LATIN_FONT) -> None:
 
 
 def _style(doc, name: str, font: str, size, *, align=None, indent: bool = True,
-           line=LINE, bold: bool = False):
+           line=LINE, bold: bool = False, grid: bool = True, keep: bool = False):
     style = doc.styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
     style.base_style = doc.styles["Normal"]
     style.font.size = size
     style.font.bold = bold
     _east_asian(style.element, font)
+    if grid:
+        condense = OxmlElement("w:spacing")
+        condense.set(qn("w:val"), str(CONDENSE_TWIPS))
+        style.element.get_or_add_rPr().append(condense)
     fmt = style.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = line
@@ -92,7 +112,67 @@ def _style(doc, name: str, font: str, size, *, align=None, indent: bool = True,
     fmt.first_line_indent = Pt(2 * CHAR) if indent else Pt(0)
     if align is not None:
         fmt.alignment = align
+    fmt.keep_with_next = keep
+    if not grid:
+        # text of another size than 3号 (title, tables) keeps its own line height
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(snap)
     return style
+
+
+def _grid(section) -> None:
+    """The document grid of GB/T 9704: 22 lines in the 版心 (the line pitch; the 28 characters
+    a line are the 3号 styles' condensed characters)."""
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
+    for name in [a for a in grid.attrib if a.endswith("}charSpace")]:
+        del grid.attrib[name]
+
+
+def title_lines(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A title broken into lines of at most `width` 2号 characters, each line no longer than the
+    one above (an inverted trapezoid, GB/T 9704 7.3.1), breaking only where the template
+    breaks its title lines, around 「关于」 and before 「结果的通报」/「情况的通报」 (words stay
+    whole). A line in brackets (（示例数据）) stays a line of its own, last."""
+    lines = [line for line in text.split("\n") if line]
+    tail = [line for line in lines if line.startswith("（") and line.endswith("）")]
+    main = "".join(line for line in lines if line not in tail)
+    cuts = set()
+    at = 0
+    for line in lines:
+        if line in tail:
+            continue
+        at += len(line)
+        cuts.add(at)
+    for word in ("关于", "结果的通报", "情况的通报"):
+        i = main.find(word)
+        if i > 0:
+            cuts.add(i)
+            if word == "关于":
+                cuts.add(i + 2)
+    cuts = sorted(c for c in cuts if 0 < c < len(main))
+    best: tuple | None = None
+    # every choice of break points (a title has a handful), scored: fewest lines, then an
+    # inverted trapezoid, then lines as even as possible
+    for mask in range(1 << len(cuts)):
+        chosen = [c for k, c in enumerate(cuts) if mask >> k & 1]
+        bounds = [0, *chosen, len(main)]
+        parts = [main[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        widths = [_width(part) for part in parts]
+        if max(widths) > width:
+            continue
+        inverted = all(a >= b for a, b in zip(widths, widths[1:], strict=False))
+        score = (len(parts), not inverted, max(widths) - min(widths))
+        if best is None or score < best[0]:
+            best = (score, parts)
+    parts = best[1] if best else [main]
+    return parts + tail
 
 
 def _chinese(doc) -> None:
@@ -207,8 +287,79 @@ def _annex_table(doc, annex: Annex, styles) -> None:
     table._tbl.extend(list(rows))
 
 
-def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhead) -> bytes:
-    """The notice as .docx bytes: the text blocks, 附件说明, 落款 and date, then the annexes."""
+def _border(paragraph, side: str, size_eighths: int, color: str = "000000",
+            space: int = 1) -> None:
+    """A rule along one side of a paragraph (版头's red line, 版记's lines)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size_eighths))
+    line.set(qn("w:space"), str(space))
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _letterhead(doc, head: Letterhead, styles) -> None:
+    """版头 (GB/T 9704 7.2): the 发文机关标志 in red 小标宋 35 mm below the top of the 版心,
+    the 发文字号 two lines below it, a red rule 4 mm under that; or, without a 发文机关标志, the
+    发文字号 alone, centred above the title."""
+    if head.banner:
+        size = min(36.0, TYPE_WIDTH_PT / max(_width(head.banner), 1))
+        banner = doc.add_paragraph(style=styles[PLAIN])
+        banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt = banner.paragraph_format
+        fmt.space_before = Mm(35)
+        fmt.line_spacing = Pt(size * 1.2)
+        run = banner.add_run(head.banner)
+        run.font.size = Pt(size)
+        run.font.color.rgb = RGBColor.from_string(RED)
+        _east_asian(run._element, TITLE_FONT)
+    if head.doc_number or head.banner:
+        number = doc.add_paragraph(head.doc_number, style=styles[PLAIN])
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if head.banner:
+            number.paragraph_format.space_before = Pt(2 * LINE.pt)
+            _border(number, "bottom", 8, RED, space=11)   # 4 mm below the 发文字号
+            number.paragraph_format.space_after = Pt(2 * LINE.pt)
+        else:
+            number.paragraph_format.space_after = LINE
+
+
+def _record(doc, head: Letterhead, styles) -> None:
+    """版记 (GB/T 9704 7.4): 抄送 and 印发机关/印发日期 in 4号 仿宋 between rules, thick first
+    and last; 印发日期 in Arabic numerals and 「印发」."""
+    lines = []
+    if head.copy_to:
+        lines.append(("抄送：" + head.copy_to.rstrip("。") + "。", None))
+    if head.printer:
+        lines.append((head.printer, f"{cn_date(head.day)}印发"))
+    if not lines:
+        return
+    for i, (left, right) in enumerate(lines):
+        p = doc.add_paragraph(style=styles["record"])
+        p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.right_indent = Pt(14)
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
+        p.add_run(left)
+        if right:
+            p.paragraph_format.tab_stops.add_tab_stop(
+                Pt(TYPE_WIDTH_PT - 28), alignment=WD_TAB_ALIGNMENT.RIGHT)
+            p.add_run("\t" + right)
+        if i == 0:
+            _border(p, "top", 8)                       # thick: 0.35 mm ≈ 1 pt
+        _border(p, "bottom", 8 if i == len(lines) - 1 else 4)
+
+
+def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhead, *,
+               annex_title: str | None = None) -> bytes:
+    """The notice as .docx bytes: 版头, the text blocks, 附件说明, 落款 and date, then the
+    annexes and the 版记. With `annex_title` the annexes are one 附件 of that name, a table per
+    annex under its own caption (a type of one unit does not take a page of its own); without,
+    each annex is a 附件 of its own on a new page."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -216,6 +367,7 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    _grid(section)
 
     normal = doc.styles["Normal"]
     normal.font.size = SIZE_3
@@ -224,63 +376,86 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     _chinese(doc)
     styles = {
         TITLE: _style(doc, "通报标题", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER,
-                      indent=False, line=Pt(36)),
+                      indent=False, line=Pt(36), grid=False),
         PLAIN: _style(doc, "主送机关", BODY_FONT, SIZE_3, indent=False,
                       align=WD_ALIGN_PARAGRAPH.JUSTIFY),
         BODY: _style(doc, "通报正文", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.JUSTIFY),
-        HEADING1: _style(doc, "一级标题", HEADING1_FONT, SIZE_3),
-        HEADING2: _style(doc, "二级标题", HEADING2_FONT, SIZE_3),
-        "annex_label": _style(doc, "附件标注", HEADING1_FONT, SIZE_3, indent=False),
+        HEADING1: _style(doc, "一级标题", HEADING1_FONT, SIZE_3, keep=True),
+        HEADING2: _style(doc, "二级标题", HEADING2_FONT, SIZE_3, keep=True),
+        "annex_label": _style(doc, "附件标注", HEADING1_FONT, SIZE_3, indent=False, keep=True),
+        "annex_caption": _style(doc, "附件表题", HEADING1_FONT, SIZE_3, indent=False,
+                                align=WD_ALIGN_PARAGRAPH.CENTER, keep=True),
         "signature": _style(doc, "落款", BODY_FONT, SIZE_3, indent=False,
                             align=WD_ALIGN_PARAGRAPH.RIGHT),
         "head": _style(doc, "表头", HEADING1_FONT, SIZE_TABLE, indent=False,
-                       align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(16)),
+                       align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(18), grid=False),
         "cell": _style(doc, "表格文字", BODY_FONT, SIZE_TABLE, indent=False,
-                       align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(16)),
+                       align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(18), grid=False),
+        "record": _style(doc, "版记", BODY_FONT, SIZE_4, indent=False, grid=False),
     }
 
-    if head.doc_number:
-        # 发文字号: centred under the 版头, a blank line before the title (GB/T 9704 7.2.4)
-        number = doc.add_paragraph(head.doc_number, style=styles[PLAIN])
-        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        number.paragraph_format.space_after = LINE
+    _letterhead(doc, head, styles)
+    body = []
     for block in blocks:
-        p = doc.add_paragraph(block.text, style=styles[block.kind])
+        text = "\n".join(title_lines(block.text)) if block.kind == TITLE else block.text
+        p = doc.add_paragraph(text, style=styles[block.kind])
         if block.kind == TITLE:
             p.paragraph_format.space_after = LINE  # 标题下空一行
+        body.append(p)
+    # 署名 and 成文日期 never stand alone on a page: the last lines of the text go with them
+    # (keep with next holds a paragraph's last line with what follows; widow control two lines)
+    if body:
+        body[-1].paragraph_format.keep_with_next = True
+        body[-1].paragraph_format.widow_control = True
 
-    # 附件说明: 正文下空一行,左空二字「附件:」,多个附件用阿拉伯数字标序号,名称后不加标点
-    if annexes:
-        doc.add_paragraph("", style=styles[BODY])
-        for i, annex in enumerate(annexes, start=1):
-            number = f"{i}." if len(annexes) > 1 else ""
+    # 附件说明: 正文下空一行,左空二字「附件：」,多个附件用阿拉伯数字标序号,名称后不加标点
+    titles = [annex_title] if annex_title and annexes else [a.title for a in annexes]
+    if titles:
+        doc.add_paragraph("", style=styles[BODY]).paragraph_format.keep_with_next = True
+        for i, name in enumerate(titles, start=1):
+            number = f"{i}." if len(titles) > 1 else ""
             if i == 1:
-                doc.add_paragraph(f"附件：{number}{annex.title}", style=styles[BODY])
+                p = doc.add_paragraph(f"附件：{number}{name}", style=styles[BODY])
             else:
-                p = doc.add_paragraph(f"{number}{annex.title}", style=styles[BODY])
+                p = doc.add_paragraph(f"{number}{name}", style=styles[BODY])
                 p.paragraph_format.first_line_indent = Pt(0)
                 p.paragraph_format.left_indent = Pt(5 * CHAR)
+            p.paragraph_format.keep_with_next = True
 
-    # 落款: 署名右空二字;成文日期首字比署名首字右移二字(日期较长时日期右空二字)
+    # 落款 (GB/T 9704 7.3.5.1, 加盖印章): 正文(或附件说明)下空一行; 成文日期右空四字; 署名以
+    # 成文日期为准居中 (flush right when it is longer than the date and its four characters)
     day = cn_date(head.day)
     sig_w, day_w = _width(head.signature), _width(day)
-    sig_right = max(2.0, day_w + 2 - sig_w + 2)
-    day_right = max(2.0, sig_right + sig_w - 2 - day_w)
-    doc.add_paragraph("", style=styles[BODY])
-    doc.add_paragraph("", style=styles[BODY])
+    day_right = 4.0
+    sig_right = max(0.0, day_right + (day_w - sig_w) / 2)
+    doc.add_paragraph("", style=styles[BODY]).paragraph_format.keep_with_next = True
     sig = doc.add_paragraph(head.signature, style=styles["signature"])
     sig.paragraph_format.right_indent = Pt(sig_right * CHAR)
+    sig.paragraph_format.keep_with_next = True
     when = doc.add_paragraph(day, style=styles["signature"])
     when.paragraph_format.right_indent = Pt(day_right * CHAR)
 
-    for i, annex in enumerate(annexes, start=1):
-        label = doc.add_paragraph(f"附件{i}" if len(annexes) > 1 else "附件",
-                                  style=styles["annex_label"])
+    if annex_title and annexes:
+        label = doc.add_paragraph("附件", style=styles["annex_label"])
         label.paragraph_format.page_break_before = True
-        title = doc.add_paragraph(annex.title, style=styles[TITLE])
+        title = doc.add_paragraph(annex_title, style=styles[TITLE])
         title.paragraph_format.space_before = LINE
-        title.paragraph_format.space_after = Pt(14)
-        _annex_table(doc, annex, styles)
+        title.paragraph_format.space_after = LINE
+        for i, annex in enumerate(annexes):
+            caption = doc.add_paragraph(annex.title, style=styles["annex_caption"])
+            if i:
+                caption.paragraph_format.space_before = LINE
+            _annex_table(doc, annex, styles)
+    else:
+        for i, annex in enumerate(annexes, start=1):
+            label = doc.add_paragraph(f"附件{i}" if len(annexes) > 1 else "附件",
+                                      style=styles["annex_label"])
+            label.paragraph_format.page_break_before = True
+            title = doc.add_paragraph(annex.title, style=styles[TITLE])
+            title.paragraph_format.space_before = LINE
+            title.paragraph_format.space_after = Pt(14)
+            _annex_table(doc, annex, styles)
+    _record(doc, head, styles)
 
     # page numbers: odd pages right, even pages left
     doc.settings.odd_and_even_pages_header_footer = True

@@ -356,7 +356,7 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
         "kind": "yearend",
         "period": {"kind": "yearend", "label": f"{year}年度", "latest_month": latest,
                    "final": True},
-        "types": out_types, "annexes": annexes,
+        "types": out_types, "annexes": annexes, "annex_title": f"{year}年度考核结果排名表",
         "any_previous": any(t["has_previous"] for t in out_types),
         "grade_totals": [{"grade": g, "count": frame.filter(pl.col("grade") == g).height}
                          for g in grades],
@@ -398,6 +398,7 @@ def _monthly(db: Path, model: Scheme, year: int, month: str, frame: pl.DataFrame
                    "final": tg.months_elapsed(month) == 12,
                    "previous_label": fmt.month_label(prev_month[0]) if prev_month.len() else ""},
         "types": out_types, "annexes": annexes,
+        "annex_title": f"{fmt.month_label(month)}内容保障得分排名表",
         "any_previous": any(t["has_previous"] for t in out_types),
         "total_points": fmt.number(frame["points"].sum()),
     }
