@@ -67,3 +67,29 @@ def test_notice_button_shows_its_steps_then_offers_the_draft(app, demo_db):
     assert len(downloads) == 1 and downloads[0].label == "下载通报 Word 稿"
     view, name, data = at.session_state["notice-docx-built"]
     assert name.endswith("_2013年6月_示例数据.docx") and data[:2] == b"PK"
+
+
+def test_overview_names_first_and_last_of_each_type_for_the_month_shown(app, demo_db):
+    import duckdb
+    import polars as pl
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    month = con.sql("SELECT unit, unit_type, points, rank FROM monthly_points WHERE scheme = "
+                    "'jintan-2013' AND month = '2013-06'").pl()
+    con.close()
+    at = app(scheme="jintan-2013", period="2013-06")
+    metrics = {m.label: m.value for m in at.main.metric}
+    top, bottom = month["points"].max(), month["points"].min()
+    assert metrics["最高 / 最低(2013年6月得分)"] == f"{top:g} / {bottom:g}"
+    table = next(pl.from_pandas(d.value) for d in at.dataframe
+                 if "第一名" in list(d.value.columns))
+    for r in table.iter_rows(named=True):
+        part = month.filter(pl.col("unit_type") == r["单位类型"])
+        first = sorted(part.filter(pl.col("rank") == part["rank"].min())["unit"])
+        assert r["第一名"] == "、".join(first)
+        if part.height > 1:
+            last = sorted(part.filter(pl.col("rank") == part["rank"].max())["unit"])
+            assert r["末位"] == "、".join(last)
+        else:
+            assert not r["末位"]                      # one unit: no last
+    assert "直溪镇" in table.filter(pl.col("单位类型") == "区镇")["末位"][0]

@@ -9,23 +9,46 @@ import streamlit as st
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
 from dashboard.sections import alerts
+from pipelines.notice import formats as fmt
+from pipelines.notice.facts import first_and_last
 
 f = filters.current()
 widgets.page_header("总览", f)
 
-# --- key figures -----------------------------------------------------------------------------
+# --- key figures of the period shown: the month's points for a month, else year-end totals --
 results, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
+if f.month and f.has_monthly:
+    shown = data.monthly_ranking(f.db, f.scheme, f.year, f.month, f.unit_type)
+    value, what = "points", f"{f.period_label}得分"
+else:
+    shown, value, what = results, "total", f"{f.year}年度总分"
 cols = st.columns(4)
-cols[0].metric("被考核单位", f"{results.height}")
+cols[0].metric("被考核单位", f"{shown.height or results.height}")
+if shown.height:
+    cols[1].metric(f"平均({what})", fmt.number(shown[value].mean()))
+    cols[2].metric(f"最高 / 最低({what})",
+                   f"{fmt.number(shown[value].max())} / "
+                   f"{fmt.number(shown[value].min())}")
 if results.height:
-    cols[1].metric("平均总分", f"{results['total'].mean():.2f}")
-    cols[2].metric("最高 / 最低", f"{results['total'].max():.2f} / {results['total'].min():.2f}")
     if f.info.get("has_grades"):
         best = data.grades(f.db, f.scheme)["grade"].to_list()[:1]
         count = results.filter(pl.col("grade").is_in(best)).height
-        cols[3].metric(f"{best[0] if best else '优秀'}单位", f"{count}")
+        cols[3].metric(f"{best[0] if best else '优秀'}单位({f.year}年度)", f"{count}")
     else:
         cols[3].metric("考核等次", "不设等次")
+if shown.height:
+    ends = first_and_last(shown, "rank", value)
+    st.caption(f"各类单位第一名与末位({what};并列的单位一并列出)")
+    widgets.show_table(
+        ends.select(pl.col("unit_type").alias("单位类型"), pl.col("units").alias("单位数"),
+                    pl.col("first").alias("第一名"),
+                    pl.col("first_value").map_elements(fmt.number,
+                                                       return_dtype=pl.String).alias("得分"),
+                    pl.col("last").alias("末位"),
+                    pl.col("last_value").map_elements(fmt.number,
+                                                      return_dtype=pl.String).alias("末位得分")),
+        name="各类单位第一名与末位", filters=f, key="ov-ends",
+    )
 
 # --- targets ---------------------------------------------------------------------------------
 st.subheader("年度目标")

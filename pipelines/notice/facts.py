@@ -105,6 +105,27 @@ def last_group(frame: pl.DataFrame, rank: str, value: str) -> dict | None:
             "value": fmt.number(part[value][0]), "tied": part.height > 1}
 
 
+def first_and_last(frame: pl.DataFrame, rank: str, value: str) -> pl.DataFrame:
+    """Per unit type (in the frame's order): the first place and the last place with every unit
+    tied there and their score — the 总览's 「第一名/末位」 for the period shown. The last is
+    empty for a type of one unit or one whose units all tie (no unit is last)."""
+    rows = []
+    for (unit_type,), part in frame.group_by("unit_type", maintain_order=True):
+        top, bottom = part[rank].min(), part[rank].max()
+        first = part.filter(pl.col(rank) == top).sort("unit")
+        last = part.filter(pl.col(rank) == bottom).sort("unit")
+        alone = top == bottom
+        rows.append({
+            "unit_type": unit_type, "units": part.height,
+            "first": "、".join(first["unit"]), "first_value": first[value][0],
+            "last": None if alone else "、".join(last["unit"]),
+            "last_value": None if alone else last[value][0],
+        })
+    return pl.DataFrame(rows, schema={"unit_type": pl.String, "units": pl.Int64,
+                                      "first": pl.String, "first_value": pl.Float64,
+                                      "last": pl.String, "last_value": pl.Float64})
+
+
 def movers(frame: pl.DataFrame, rank: str, previous: str) -> tuple[dict, dict]:
     """The units whose rank rose, and those whose rank fell, by MOVE_PLACES places or more
     against the previous period, largest move first: {"shown": [...], "more": N} (see
