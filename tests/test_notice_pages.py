@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -71,7 +72,6 @@ def test_notice_button_shows_its_steps_then_offers_the_draft(app, demo_db):
 
 def test_overview_names_first_and_last_of_each_type_for_the_month_shown(app, demo_db):
     import duckdb
-    import polars as pl
 
     con = duckdb.connect(str(demo_db), read_only=True)
     month = con.sql("SELECT unit, unit_type, points, rank FROM monthly_points WHERE scheme = "
@@ -93,3 +93,45 @@ def test_overview_names_first_and_last_of_each_type_for_the_month_shown(app, dem
         else:
             assert not r["末位"]                      # one unit: no last
     assert "直溪镇" in table.filter(pl.col("单位类型") == "区镇")["末位"][0]
+
+
+def test_after_a_revert_the_batch_is_no_longer_chosen_or_armed_and_is_marked(demo_db, tmp_path,
+                                                                             monkeypatch):
+    import shutil as sh
+
+    from pipelines.access.accounts import AccountStore
+    from pipelines.loading import ingest
+
+    db = tmp_path / "egov.duckdb"
+    sh.copy(demo_db, db)
+    monkeypatch.setenv("EGOV_DB", str(db))
+    monkeypatch.delenv("EGOV_ANONYMOUS", raising=False)
+    AccountStore.for_warehouse(db).add("editor1", "editor", "a good password 1")
+    fix = tmp_path / "更正.csv"
+    fix.write_bytes(("方案,月份,单位,项目,条数,市级录用,省级录用\n"
+                     "jintan-2013,2013-06,金城镇,1,777,0,0\n").encode())
+    ingest(db, [fix])
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["scheme"] = "jintan-2013"
+    at.run()
+    at.text_input(key="signin-name").input("editor1")
+    at.text_input(key="signin-password").input("a good password 1")
+    at.button[0].click()
+    at.run()
+    at.switch_page("views/upload.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    loaded = at.selectbox(key="up-revert-batch").value
+    at.checkbox(key="up-revert-sure").check().run()
+    at.button(key="up-revert").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(f"已撤销批次 {loaded}" in s.value for s in at.success)
+    # the reverted batch is not offered, not chosen, and the confirmation is not ticked
+    assert at.selectbox(key="up-revert-batch").value != loaded
+    assert not at.checkbox(key="up-revert-sure").value
+    assert at.button(key="up-revert").disabled
+    # the list of batches marks it reverted, and the revert as the batch that reverted it
+    batches = next(pl.from_pandas(d.value) for d in at.dataframe
+                   if "状态" in list(d.value.columns))
+    status = dict(zip(batches["批次"], batches["状态"], strict=True))
+    revert_batch = at.selectbox(key="up-revert-batch").value
+    assert status[loaded].startswith("已被批次") and status[revert_batch] == f"撤销批次 {loaded}"

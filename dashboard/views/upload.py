@@ -22,6 +22,7 @@ from pipelines.inputs.problems import InputRejected
 from pipelines.loading import ingest
 
 PREVIEW = "egov_upload_preview"
+REVERTED = "egov_upload_reverted"  # the message of a revert, shown after the page is redrawn
 
 f = filters.current()
 who = signin.require(f.db, "editor")
@@ -114,6 +115,9 @@ st.subheader("撤销导入")
 st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
            "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
 batches = revisions.with_status(data.load_batches(f.db))
+done_message = st.session_state.pop(REVERTED, None)
+if done_message:
+    st.success(done_message)
 open_batches = batches.filter(pl.col("in_effect"))
 if open_batches.is_empty():
     widgets.nothing_to_show("还没有可撤销的导入。")
@@ -130,8 +134,18 @@ else:
             with st.spinner("正在撤销…"), acting_as(who.name or ""):
                 done = revert(f.db, chosen)
         except InputRejected as err:
-            st.error("撤销未完成,数据未改变。 / Not reverted; nothing changed.")
+            st.error("撤销未完成,数据未改变。")
             st.code(err.report(), language=None)
         else:
-            st.success(f"已撤销批次 {done.reverted},记为批次 {done.load_id}:移除 {done.removed} 行,"
-                       f"恢复 {done.restored} 行。")
+            # the reverted batch is no longer offered, chosen or armed: the choice and the
+            # confirmation are cleared and the page drawn again from the new history
+            st.session_state[REVERTED] = (
+                f"已撤销批次 {done.reverted},记为批次 {done.load_id}:移除 {done.removed} 行,"
+                f"恢复 {done.restored} 行。")
+            for key in ("up-revert-batch", "up-revert-sure"):
+                st.session_state.pop(key, None)
+            st.rerun()
+if batches.height:
+    with st.expander(f"全部导入批次({batches.height} 个,已撤销的标明撤销它的批次)"):
+        widgets.show_table(revisions.batches_table(batches), name="导入批次", filters=f,
+                           key="up-batches")
