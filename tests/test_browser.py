@@ -290,7 +290,7 @@ def test_compare_page_scores_an_uploaded_draft(server, browser, jintan_draft):
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             str(jintan_draft))
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_text("jintan-2013 → 草案 jintan-draft").first.wait_for(timeout=90_000)
+        main.get_by_text("金坛市电子政务绩效考核办法(试行) → 草案「").first.wait_for(timeout=90_000)
         # Wait for the elements themselves: the run may still be drawing when the text shows.
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
         main.get_by_text("草案不能计分的数据").first.wait_for(timeout=60_000)

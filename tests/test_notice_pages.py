@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -135,3 +136,38 @@ def test_after_a_revert_the_batch_is_no_longer_chosen_or_armed_and_is_marked(dem
     status = dict(zip(batches["批次"], batches["状态"], strict=True))
     revert_batch = at.selectbox(key="up-revert-batch").value
     assert status[loaded].startswith("已被批次") and status[revert_batch] == f"撤销批次 {loaded}"
+
+
+def test_compare_page_offers_the_scheme_in_force_as_a_draft_and_heads_by_name(
+        demo_db, jintan_draft, tmp_path, monkeypatch):
+    import yaml
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from dashboard import lab_data
+    from egov.cli import main
+
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, db)
+    result = CliRunner().invoke(main, ["scheme", "add", "--db", str(db), str(jintan_draft)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("EGOV_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params.update({"scheme": "jintan-2013", "period": "year"})
+    at.run()
+    at.switch_page("views/scheme_compare.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    keys = {d.key for d in at.get("download_button")}
+    assert {"cmp-draft-yaml", "cmp-draft-xlsx"} <= keys
+    # what the buttons give: the scheme in force, as egov scheme export writes it
+    text = lab_data.scheme_draft(db, "jintan-2013", ".yaml").decode("utf-8")
+    assert yaml.safe_load(text)["id"] == "jintan-2013"
+    book = tmp_path / "draft.xlsx"
+    book.write_bytes(lab_data.scheme_draft(db, "jintan-2013", ".xlsx"))
+    assert load_workbook(book).sheetnames
+    # compared with the draft in the warehouse: headed by names, never by ids
+    at.radio(key="cmp-source").set_value("数据仓库中的其他方案").run()
+    assert not at.exception, [e.message for e in at.exception]
+    heads = [h.value for h in at.subheader]
+    assert "金坛市电子政务绩效考核办法(试行) → 草案「" in heads[0]
+    assert not any("jintan-2013" in h or "jintan-draft" in h for h in heads)

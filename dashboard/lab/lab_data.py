@@ -75,3 +75,16 @@ def compare_with(db: Path, scheme: str, other: str) -> Outcome:
 def comparable(db: Path, scheme: str) -> list[str]:
     """Warehouse schemes that can score the units loaded under `scheme`."""
     return _comparable(str(db), data.stamp(db), scheme)
+
+
+def scheme_draft(db: Path, scheme: str, suffix: str) -> bytes:
+    """The scheme in force as a draft to edit: its file (.yaml) or workbook (.xlsx), as
+    `egov scheme export` writes it (built when the download is clicked)."""
+    import tempfile
+
+    from pipelines.schemes.admin import export_scheme
+
+    with tempfile.TemporaryDirectory(prefix="egov-draft-") as folder:
+        out = Path(folder) / f"{scheme}{suffix}"
+        export_scheme(db, scheme, out)
+        return out.read_bytes()

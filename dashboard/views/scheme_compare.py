@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import lab_charts
-from dashboard.kit import filters, widgets
+from dashboard.kit import data, filters, widgets
 from dashboard.lab import lab_data
 
 SLOPE_LIMIT = 20  # units drawn per unit type in the slope chart; the rest are in the table
@@ -29,8 +29,19 @@ source = st.radio("草案来源", ["上传草案文件", "数据仓库中的其�
                   key="cmp-source")
 outcome: lab_data.Outcome | None = None
 if source == "上传草案文件":
-    st.caption("草案为方案文件(.yaml)或方案工作簿(.xlsx),写法见 docs/schemes.md;"
-               f"可用 `egov scheme export {f.scheme} --out 草案.xlsx` 导出现行方案作底稿。")
+    name = data.scheme_row(f.db, f.scheme).get("name") or f.scheme
+    st.caption("草案为方案文件(.yaml)或方案工作簿(.xlsx),写法见 docs/schemes.md。"
+               "可先下载现行方案作底稿,修改后在此上传。")
+    drafts = st.columns(2)
+    drafts[0].download_button(
+        "下载现行方案(YAML 底稿)", key="cmp-draft-yaml", icon=":material/download:",
+        data=lambda: lab_data.scheme_draft(f.db, f.scheme, ".yaml"),
+        file_name=f"{name}_草案.yaml", mime="application/x-yaml", on_click="ignore")
+    drafts[1].download_button(
+        "下载现行方案(工作簿底稿)", key="cmp-draft-xlsx", icon=":material/download:",
+        data=lambda: lab_data.scheme_draft(f.db, f.scheme, ".xlsx"),
+        file_name=f"{name}_草案.xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader("草案文件", type=["yaml", "yml", "xlsx"], key="cmp-upload")
     if upload is not None:
         outcome = lab_data.compare_upload(f.db, f.scheme, upload.name, upload.getvalue())
@@ -41,7 +52,9 @@ else:
                                 "(须有这些单位类型的评分细则)。可改为上传草案文件。")
     else:
         widgets.keep_valid("cmp-other", others)
-        other = st.selectbox("与之比较的方案", others, key="cmp-other")
+        names = dict(data.schemes(f.db).select("scheme", "name").iter_rows())
+        other = st.selectbox("与之比较的方案", others, key="cmp-other",
+                             format_func=lambda s: names.get(s) or s)
         outcome = lab_data.compare_with(f.db, f.scheme, other)
 
 if outcome is None:
@@ -58,10 +71,11 @@ units = result.units
 if f.unit_type:
     units = units.filter(pl.col("unit_type") == f.unit_type)
 if units.is_empty():
-    widgets.nothing_to_show(f"{f.scheme} 还没有载入单位和考核数据,无从比较。")
+    widgets.nothing_to_show(f"{f.jurisdiction}的现行方案还没有载入单位和考核数据,无从比较。")
     st.stop()
 
-st.subheader(f"{result.scheme} → 草案 {result.draft}")
+current_name = data.scheme_row(f.db, result.scheme).get("name") or result.scheme
+st.subheader(f"{current_name} → 草案「{result.draft_name or result.draft}」")
 st.caption(f"草案:{result.draft_name}")
 moved = int((units["rank_change"].fill_null(0) != 0).sum())
 cols = st.columns(4)
