@@ -341,3 +341,32 @@ def test_pages_at_2000_units_draw_in_a_real_browser(big_server, browser, path, h
         page.screenshot(path=str(ARTIFACTS / f"browser-2000-{path or 'overview'}.png"))
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_uploaders_speak_chinese_with_our_limits(server, browser):
+    """The uploader's button and limit line, drawn by Streamlit in English (「Upload」, 「200MB
+    per file」), read 「选择文件」 and our limit in Chinese; the English is not shown."""
+    from pipelines.inputs import limits
+
+    page = open_page(browser, f"{server}/compare?scheme=jintan-2013&period=year")
+    try:
+        zone = page.locator('.st-key-cmp-upload [data-testid="stFileUploaderDropzone"]')
+        zone.wait_for(timeout=60_000)
+        wait_for_run(page)
+        shown = page.evaluate("""() => {
+            const zone = document.querySelector(
+                '.st-key-cmp-upload [data-testid="stFileUploaderDropzone"]');
+            const label = zone.querySelector('button p');
+            const limit = zone.querySelector(
+                '[data-testid="stFileUploaderDropzoneInstructions"] span');
+            const after = (el) => getComputedStyle(el, '::after').content;
+            return {button: after(label), buttonSize: getComputedStyle(label).fontSize,
+                    limit: after(limit), limitSize: getComputedStyle(limit).fontSize};
+        }""")
+        mb = limits.current().max_file_mb
+        assert shown["button"] == '"选择文件"' and shown["buttonSize"] == "0px"
+        assert shown["limit"] == f'"每个文件不超过 {mb} MB · 可用 .yaml、.yml、.xlsx"'
+        assert shown["limitSize"] == "0px"
+    finally:
+        page.close()

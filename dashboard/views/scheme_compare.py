@@ -11,7 +11,9 @@ import streamlit as st
 
 from dashboard.charts import lab_charts
 from dashboard.kit import data, filters, widgets
+from dashboard.kit.uploader import chinese_uploader
 from dashboard.lab import lab_data
+from pipelines.inputs import limits
 
 SLOPE_LIMIT = 20  # units drawn per unit type in the slope chart; the rest are in the table
 
@@ -42,7 +44,8 @@ if source == "上传草案文件":
         data=lambda: lab_data.scheme_draft(f.db, f.scheme, ".xlsx"),
         file_name=f"{name}_草案.xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    upload = st.file_uploader("草案文件", type=["yaml", "yml", "xlsx"], key="cmp-upload")
+    upload = chinese_uploader("cmp-upload", label="草案文件", kinds=["yaml", "yml", "xlsx"],
+                              limit_mb=limits.current().max_file_mb)
     if upload is not None:
         outcome = lab_data.compare_upload(f.db, f.scheme, upload.name, upload.getvalue())
 else:

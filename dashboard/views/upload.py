@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.access import signin
 from dashboard.kit import data, filters, revisions, widgets
+from dashboard.kit.uploader import chinese_uploader
 from pipelines.access.identity import acting_as
 from pipelines.corrections import preview
 from pipelines.corrections.history import loads as load_history
@@ -36,8 +37,8 @@ st.caption(
     f"限制:每个文件不超过 {lim.max_file_mb} MB,每个工作表不超过 {lim.max_rows:,} 行、"
     f"{lim.max_columns} 列、{lim.max_cells:,} 个单元格。上传后先检查并预览变化,"
     "点「确认导入」后才写入数据仓库;导入记录会写明导入人。")
-uploads = st.file_uploader("选择文件", type=["xlsx", "csv"], accept_multiple_files=True,
-                           max_upload_size=lim.max_file_mb, key="up-files")
+uploads = chinese_uploader("up-files", label="选择文件", limit_mb=lim.max_file_mb,
+                           kinds=["xlsx", "csv"], accept_multiple_files=True)
 
 
 def _checked(files) -> dict | None:
