@@ -226,3 +226,23 @@ def test_the_file_is_dated_the_day_it_is_signed_and_in_chinese(demo_db):
     assert lang.get(qn("w:val")) == "zh-CN" and lang.get(qn("w:eastAsia")) == "zh-CN"
     texts = [p.text for p in doc.paragraphs]
     assert "淮电政办〔2020〕3号" in texts and "2014年1月10日" in texts
+
+
+def test_cli_takes_the_doc_number_and_the_date(demo_db, tmp_path):
+    from click.testing import CliRunner
+
+    from egov.cli import main
+
+    out = tmp_path / "n.docx"
+    result = CliRunner().invoke(main, [
+        "notice", "--db", str(demo_db), "--scheme", "huaibei-2019", "--year", "2019",
+        "--out", str(out), "--doc-number", "淮电政办〔2020〕3号", "--date", "2020-01-15"])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert "淮电政办〔2020〕3号" in texts and "2020年1月15日" in texts
+    assert doc.core_properties.created.date() == date(2020, 1, 15)
+    bad = CliRunner().invoke(main, [
+        "notice", "--db", str(demo_db), "--scheme", "huaibei-2019", "--year", "2019",
+        "--out", str(out), "--date", "15/01/2020"])
+    assert bad.exit_code == 2

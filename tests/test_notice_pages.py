@@ -144,7 +144,7 @@ def test_compare_page_offers_the_scheme_in_force_as_a_draft_and_heads_by_name(
     from click.testing import CliRunner
     from openpyxl import load_workbook
 
-    from dashboard import lab_data
+    from dashboard.lab import lab_data
     from egov.cli import main
 
     db = tmp_path / "egov.duckdb"

@@ -18,8 +18,12 @@ from egov.cli.common import DB_OPTION, InvalidInput, ensure_warehouse, period_us
               help="The .docx file to write.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A folder with your own settings.yaml and notice templates (default notices/).")
+@click.option("--doc-number", default="",
+              help="发文字号, e.g. 坛电政办〔2014〕1号 (default: settings.yaml's doc_number).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="成文日期 YYYY-MM-DD (default today); also the file's dates.")
 def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
-           templates: Path | None) -> None:
+           templates: Path | None, doc_number: str, day) -> None:
     """The 通报 draft in Word (GB/T 9704 layout): year-end, or one month's where the scheme
     scores months. Wording from the templates in notices/ (see README)."""
     from pipelines.notice import NoticeError, build_notice
@@ -35,7 +39,8 @@ def notice(db: Path, scheme_id: str, year: int, month: str | None, out: Path,
         raise click.UsageError("--out must name a .docx file / 输出文件应为 .docx")
     ensure_warehouse(db)
     try:
-        data = build_notice(db, scheme_id, year, month, templates=templates)
+        data = build_notice(db, scheme_id, year, month, templates=templates,
+                            doc_number=doc_number.strip(), day=day.date() if day else None)
     except NoticeError as err:
         raise click.UsageError(str(err)) from None
     except TemplateProblem as err:

@@ -20,6 +20,7 @@ and the repeated header row (w:tblHeader).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -243,9 +244,13 @@ def _page_number(paragraph, align) -> None:
     run(" —")
 
 
+_NARROW = re.compile(r"[^\u2e80-\U0010ffff]")
+
+
 def _width(text: str) -> float:
-    """Width of a line in characters of 3号 text: Chinese 1, digits and Latin ½."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    """Width of a line in characters of 3号 text: Chinese 1, digits and Latin ½ (counted by one
+    regular expression: the 附件's 42,000 cells at 6,000 units are measured in milliseconds)."""
+    return len(text) - 0.5 * len(_NARROW.findall(text))
 
 
 def _repeat_header(row) -> None:
