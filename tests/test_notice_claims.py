@@ -246,3 +246,10 @@ def test_cli_takes_the_doc_number_and_the_date(demo_db, tmp_path):
         "notice", "--db", str(demo_db), "--scheme", "huaibei-2019", "--year", "2019",
         "--out", str(out), "--date", "15/01/2020"])
     assert bad.exit_code == 2
+
+
+def test_a_long_list_of_unit_warnings_names_the_first_and_counts_the_rest():
+    rows = [{"subject": f"U{i}", "unit_type": "区镇", "detail": "。"} for i in range(40)]
+    shown = facts.named(rows)
+    assert len(shown["shown"]) == facts.NAMED_WHEN_LONG and shown["more"] == 40
+    assert facts.named(rows[:5]) == {"shown": rows[:5], "more": 0}

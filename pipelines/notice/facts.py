@@ -470,7 +470,8 @@ def _warnings(db: Path, scheme: str, year: int, month: str | None) -> dict[str, 
         by_type.setdefault(r["unit_type"], []).append(r)
     return {
         "unreported": [{"detail": d, **named(u)} for d, u in unreported.items()],
-        "units": [r for r in rows if r["kind"] in (warn.GRADE, warn.RANK_FALL)],
+        # at 6,000 units hundreds fall below a line: the first few by consequence, then 「等N个」
+        "units": named([r for r in rows if r["kind"] in (warn.GRADE, warn.RANK_FALL)]),
         "indicators": [{"unit_type": t, "rows": part} for t, part in by_type.items()],
         "count": frame.height,
     }
