@@ -64,8 +64,9 @@ def common_passwords() -> frozenset[str]:
 
 
 def _refuse(zh: str, en: str) -> WeakPassword:
+    """`zh` says what the password 是/包含; `en` is one or more verb phrases ("is …")."""
     return WeakPassword(f"密码不可用:{zh}。请换一个更长、不常见的密码(例如几个不相干的词)。 / "
-                        f"Password refused: {en}. Choose a longer, uncommon one (for example "
+                        f"Password refused: it {en}. Choose a longer, uncommon one (for example "
                         "several unrelated words).")
 
 
@@ -80,7 +81,7 @@ def check_password(password: str, name: str | None = None) -> str:
     account = fold(name).strip() if name else ""
     if account and (folded == account
                     or (len(account) >= NAME_IN_PASSWORD and account in folded)):
-        raise _refuse("与账户名相同或包含账户名", "it is or contains the account name")
+        raise _refuse("与账户名相同或包含账户名", "is or contains the account name")
     if folded in common_passwords():
         raise _refuse(*_WHY["passwords"])
     from zxcvbn import zxcvbn
@@ -103,4 +104,4 @@ def check_password(password: str, name: str | None = None) -> str:
             reasons.append(why)
     if not reasons:
         reasons.append(("太容易猜到", "is too easy to guess"))
-    raise _refuse(";".join(zh for zh, _ in reasons), "; ".join(en for _, en in reasons))
+    raise _refuse(";".join(zh for zh, _ in reasons), "; it ".join(en for _, en in reasons))
