@@ -74,6 +74,21 @@ def test_a_flat_index_scores_by_hand(tmp_path):
     got = {r["unit"]: (r["total"], r["rank"], r["在线服务"], r["电信基础设施"])
            for r in json.loads(out)}
     assert got == {"成员甲": (82, 2, 48, 34), "成员乙": (100, 1, 60, 40)}
+    # Rank stability works on it (成员乙 leads on both items: first under every weighting) ...
+    code, out, err = run("scores", "--db", db, "--scheme", "flat-2024", "--year", "2024",
+                         "--format", "json", "--stability")
+    assert code == 0, err
+    assert {r["unit"]: (r["rank_p05"], r["rank_p95"]) for r in json.loads(out)} == {
+        "成员甲": (2, 2), "成员乙": (1, 1)}
+    # ... and so does the scheme lab: a draft giving 在线服务 90 points and 电信基础设施 10 scores
+    # the same inputs: 成员甲 48 (the assessor's score stands) + 10 × 0.85 = 56.5, 成员乙 60 + 10.
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(FLAT.replace("max_points: 60", "max_points: 90")
+                     .replace("max_points: 40", "max_points: 10"), encoding="utf-8")
+    code, out, err = run("scheme", "compare", "flat-2024", draft, "--db", db, "--format", "json")
+    assert code == 0, err
+    assert {u["unit"]: (u["draft_total"], u["draft_rank"]) for u in json.loads(out)["units"]} \
+        == {"成员甲": (56.5, 2), "成员乙": (70, 1)}
 
 
 def test_every_page_opens_on_a_flat_index(tmp_path, monkeypatch):
