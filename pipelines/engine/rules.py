@@ -5,8 +5,8 @@ rows of one indicator (one row per unit, with `max_points` and the input column 
 and return them with a `score` column. The other rules here (content points,
 adoption bonus, full mark with excess bonus, weighted stages, exemption with rescaling, capped
 bonus/penalty by level) work on whole frames of units. Nothing here reads files or the warehouse.
-Each function says which seed clause it was built from; `tests/test_rules.py` checks each against
-that seed's example.
+Each function says which seed clause it was built from; `tests/pipelines/engine/test_rules.py`
+checks each against that seed's example.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Writing a scheme (or an empty template) as a workbook, following the layout exactly.
 
-Reading a written scheme back gives the same model (tests/test_scheme_workbook.py round-trips
-every built-in scheme).
+Reading a written scheme back gives the same model
+(tests/pipelines/schemes/test_scheme_workbook.py round-trips every built-in scheme).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 -- Relationships the warehouse must keep, one query per check; each returns the offending rows.
--- Run by tests/test_warehouse.py against the demo warehouse (and cheap enough for any build).
+-- Run by tests/warehouse/test_warehouse.py against the demo warehouse (and cheap enough for any build).
 -- check: units_have_a_known_scheme_and_type
 SELECT u.* FROM units u
 LEFT JOIN unit_types t ON t.scheme = u.scheme AND t.unit_type = u.unit_type
