@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from egov.cli import demo, history, load, notice, results, scheme, user
+from egov.cli import backup, demo, history, load, notice, results, scheme, user
 from egov.cli.common import Reporting
 
 
@@ -32,5 +32,5 @@ def main() -> None:
 
 for _command in (demo.demo, load.build, load.ingest, results.scores, results.schemes,
                  results.template, scheme.scheme, notice.notice, history.history,
-                 history.revert, user.user):
+                 history.revert, user.user, backup.backup, backup.restore):
     main.add_command(_command)
