@@ -310,3 +310,17 @@ def test_new_scheme_shows_on_every_dashboard_page(lakeside_db, monkeypatch):
                                    *at.subheader))
         seen_units = seen_units or "东湖街道" in shown or "教育局" in shown
     assert seen_units, "no page showed the new scheme's units"
+
+
+def test_the_field_reference_is_bilingual():
+    """Every row of every table in 字段说明 Field reference has its English meaning too."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("## 字段说明 Field reference")
+    section = text[start:text.index("\n## ", start + 1)]
+    rows = [line for line in section.splitlines()
+            if line.startswith("| `") and not line.startswith("| `kind` |")]
+    assert len(rows) > 50
+    for line in rows:
+        english = line.rstrip().rstrip("|").rsplit("|", 1)[1]
+        assert re.search(r"[a-z]{3,}", english) and not re.search(r"[\u4e00-\u9fff]{6,}",
+                                                                    english), line
