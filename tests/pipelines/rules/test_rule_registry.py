@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pkgutil
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from pipelines.rules import kinds as kinds_package
 from pipelines.rules.registry import KINDS, RULE_KIND_ZH, input_columns, kind_of, params
@@ -21,7 +21,7 @@ from pipelines.schemes.workbook.layout import (
     parse_enum,
 )
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "schemes.md"
+DOC = ROOT / "docs" / "schemes.md"
 
 
 def doc_rule_rows() -> dict[str, list[str]]:
