@@ -19,7 +19,9 @@ import streamlit as st  # noqa: E402
 
 import dashboard.preload  # noqa: E402, F401 - first: see dashboard/preload.py
 from dashboard.access import signin  # noqa: E402
+from dashboard.access.cycle_scope import unit_of, visible_pages  # noqa: E402
 from dashboard.kit import data, errors, filters, notice_button, widgets  # noqa: E402
+from dashboard.kit.cycle_sidebar import deadline_line  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -39,6 +41,13 @@ PAGES = [
             url_path="method"),
     st.Page(VIEWS / "scheme_compare.py", title="方案比较", icon=":material/compare_arrows:",
             url_path="compare"),
+    # The office's cycle (pipelines/cycle/): self-assessment, the bodies' progress, rectification.
+    st.Page(VIEWS / "self_check.py", title="自评与核实", icon=":material/fact_check:",
+            url_path="selfcheck"),
+    st.Page(VIEWS / "progress.py", title="报送进度", icon=":material/pending_actions:",
+            url_path="progress"),
+    st.Page(VIEWS / "rectification.py", title="整改", icon=":material/build_circle:",
+            url_path="rectification"),
 ]
 
 
@@ -62,7 +71,9 @@ def main() -> None:
         for role, script, title, icon, url in ROLE_PAGES}
     # Someone who must sign in gets the sign-in form on whichever page they opened (the menu
     # hidden), so after signing in they land on that page and query string, not on 总览.
-    page = st.navigation(PAGES + [p for _, _, p in role_pages.values()],
+    # a unit account (pipelines/cycle/accounts.py) gets only its own unit's pages
+    page = st.navigation(visible_pages(db, who.name,
+                                       PAGES + [p for _, _, p in role_pages.values()]),
                          position="sidebar" if who.role else "hidden")
     needed = role_pages.get(page.url_path)
     if who.role is None:
@@ -78,10 +89,12 @@ def main() -> None:
         st.stop()
     st.sidebar.markdown("### 电子政务绩效考核")
     view = filters.sidebar(db)
+    deadline_line(view)
     signin.sidebar(db, who)
     st.sidebar.divider()
-    widgets.briefing_button(view)
-    notice_button.notice_button(view)
+    if unit_of(db) is None:  # both hold every unit's figures
+        widgets.briefing_button(view)
+        notice_button.notice_button(view)
     if view.loaded_at:
         st.sidebar.caption(f"数据更新于 {view.loaded_at}")
     if needed is not None and not who.can(needed[0]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from egov import paths
+from pipelines.cycle.sample import add_cycle_records
 from pipelines.loading import LoadSummary, build
 from pipelines.sample_data import write_sample_data
 
@@ -16,4 +17,6 @@ def build_sample_warehouse(db: Path, raw_dir: Path | None = None,
     raw = raw_dir if raw_dir is not None else paths.RAW_DIR
     curated = curated_dir if curated_dir is not None else paths.CURATED_DIR
     write_sample_data(raw / "sample", seed=seed)
-    return build(db, raw, curated)
+    summary = build(db, raw, curated)
+    add_cycle_records(db, seed)  # the cycle's deadline and feedback issued (示例数据)
+    return summary

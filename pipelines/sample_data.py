@@ -37,6 +37,7 @@ from types import SimpleNamespace
 
 import xlsxwriter
 
+from pipelines.cycle.sample import add_cycle_sample
 from pipelines.inputs.kinds import KINDS, InputKind
 from pipelines.rules.kinds.choice import Choice
 from pipelines.rules.kinds.per_event import PerEvent
@@ -62,6 +63,7 @@ FILE_NAMES: dict[str, str] = {
     "yearend": "yearend.xlsx",
     "adjustments": "adjustments.xlsx",
     "metrics": "metrics.xlsx",
+    "rectification": "rectification.xlsx",  # 整改台账 (pipelines/cycle/sample.py)
 }
 
 EXEMPTION_NOTE = "无此项任务,已书面说明"
@@ -236,7 +238,7 @@ def write_scheme_sample(scheme: Scheme, folder: Path, seed: int) -> list[str]:
         )
     if scheme.targets:
         sheets["metrics"] = metrics_sheet(scheme, _rng(seed, scheme.id, "metrics"))
-    names = []
+    names = add_cycle_sample(scheme, units, sheets, folder, seed)  # 自评, 整改台账 (cycle)
     for kind in KINDS:  # a fixed order: units, content, yearend, adjustments, metrics
         if kind in sheets:
             header, rows = sheets[kind]

@@ -24,12 +24,16 @@ SQL_DIR = Path(__file__).with_name("sql")
 SCHEMA_SQL = SQL_DIR / "schema.sql"
 VIEWS_DIR = SQL_DIR / "views"
 
-FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values")
+FACT_TABLES = ("content_tallies", "yearend_inputs", "adjustment_inputs", "metric_values",
+               "self_assessments", "rectifications")
+# The cycle's records (pipelines/cycle/): deadlines, spot-check draws, feedback issued.
+CYCLE_RECORDS = ("cycle_deadlines", "spot_checks", "feedback_issued")
 # The state without the facts: what validating a load needs.
 CATALOG_TABLES = ("schemes", "scheme_history", "units", "unit_aliases", "loads")
-STATE_TABLES = (*CATALOG_TABLES, *FACT_TABLES, "superseded_rows", "revisions")
+STATE_TABLES = (*CATALOG_TABLES, *FACT_TABLES, "superseded_rows", "revisions", *CYCLE_RECORDS)
 # State tables that a warehouse written by an earlier version lacks.
-ADDED_TABLES = ("superseded_rows", "revisions")
+ADDED_TABLES = ("superseded_rows", "revisions", "self_assessments", "rectifications",
+                *CYCLE_RECORDS)
 
 
 @dataclass

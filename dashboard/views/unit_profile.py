@@ -8,8 +8,10 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
+from dashboard.access.cycle_scope import allowed_units, scoped_options
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
+from dashboard.sections.cycle_feedback import feedback_section
 
 f = filters.current()
 widgets.page_header("单位画像", f)
@@ -20,7 +22,7 @@ if f.unit_type:
 if units.is_empty():
     widgets.nothing_to_show("本方案还没有被考核单位。请先导入单位名录(units)。")
     st.stop()
-options = units["unit"].to_list()
+options = scoped_options(f, units["unit"].to_list())  # a unit account: its own unit only
 focus = f.units[0] if f.units and f.units[0] in options else None
 # the picker follows the sidebar's first focus unit when that changes; else it keeps its unit
 # while that is still an option (a change of scheme or type may remove it)
@@ -116,3 +118,5 @@ else:
         unit_label=unit_type,
         column_config={"考核要点": st.column_config.TextColumn("考核要点", width="large")},
     )
+
+feedback_section(f, unit, allowed_units(f))  # 反馈单 (pipelines/cycle/feedback.py)

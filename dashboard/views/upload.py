@@ -12,12 +12,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.access import signin
+from dashboard.access.cycle_scope import account_scope
 from dashboard.kit import data, filters, revisions, widgets
 from dashboard.kit.uploader import chinese_uploader
 from pipelines.access.identity import acting_as
 from pipelines.corrections import preview
 from pipelines.corrections.history import loads as load_history
 from pipelines.corrections.revert import revert
+from pipelines.cycle.scope import acting_within
 from pipelines.inputs import limits
 from pipelines.inputs.problems import InputRejected
 from pipelines.loading import ingest
@@ -27,6 +29,7 @@ REVERTED = "egov_upload_reverted"  # the message of a revert, shown after the pa
 
 f = filters.current()
 who = signin.require(f.db, "editor")
+scope = account_scope(f.db, who.name)  # bodies or a unit: its own rows only (pipelines/cycle/)
 widgets.page_header("导入与更正", f)
 
 # --- upload ----------------------------------------------------------------------------------
@@ -59,7 +62,7 @@ def _checked(files) -> dict | None:
                  "name cannot be used; nothing was kept.")
         st.code(err.report(), language=None)
         return None
-    with st.spinner("正在检查并试算…"), acting_as(who.name or ""):
+    with st.spinner("正在检查并试算…"), acting_as(who.name or ""), acting_within(scope):
         result = preview.dry_run(f.db, paths)
     if not result.accepted:
         preview.discard(paths)
@@ -100,7 +103,7 @@ if state is not None:
                                height=widgets.table_height(changes.height, 15))
         if st.button("确认导入", type="primary", key="up-confirm"):
             try:
-                with st.spinner("正在导入…"), acting_as(who.name or ""):
+                with st.spinner("正在导入…"), acting_as(who.name or ""), acting_within(scope):
                     ingest(f.db, state["paths"])
             except InputRejected as err:  # the warehouse changed since the preview, or busy
                 st.error("导入未完成,数据未改变。 / Not loaded; nothing changed.")
@@ -112,6 +115,8 @@ if state is not None:
                 st.rerun()
 
 # --- revert ----------------------------------------------------------------------------------
+if scope is not None:  # an account scoped to bodies or a unit loads its own rows, reverts none
+    st.stop()
 st.subheader("撤销导入")
 st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
            "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")

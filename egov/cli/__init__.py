@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from egov.cli import backup, demo, history, load, notice, results, scheme, user
+from egov.cli import backup, cycle, demo, history, load, notice, results, scheme, user
 from egov.cli.common import Reporting
 
 
@@ -32,5 +32,6 @@ def main() -> None:
 
 for _command in (demo.demo, load.build, load.ingest, results.scores, results.schemes,
                  results.template, scheme.scheme, notice.notice, history.history,
-                 history.revert, user.user, backup.backup, backup.restore):
+                 history.revert, user.user, backup.backup, backup.restore, cycle.deadline,
+                 cycle.selfcheck, cycle.spotcheck, cycle.feedback):
     main.add_command(_command)

@@ -37,8 +37,11 @@ def loads(db: Path) -> pl.DataFrame:
     frame = frame.with_columns(batch=pl.coalesce("batch", "load_id"),
                                user=pl.col("loaded_by").fill_null("")).sort("load_id")
     chains = revert_chains(frame.select("batch", "reverts").unique("batch"))
-    outcome = [chains[b].outcome(r) if b in chains else "已载入 loaded"
-               for b, r in zip(frame["batch"], frame["reverts"], strict=True)]
+    # A recorded event of the cycle (pipelines/cycle/) that loads no file: a draw, a deadline.
+    cycle = {"spotcheck": "抽查 drawn", "deadline": "时限 deadline set"}
+    outcome = [cycle[k] if k in cycle else chains[b].outcome(r) if b in chains
+               else "已载入 loaded"
+               for b, r, k in zip(frame["batch"], frame["reverts"], frame["kind"], strict=True)]
     return frame.with_columns(outcome=pl.Series(outcome, dtype=pl.String)).select(
         list(SCHEMA)).cast(SCHEMA)
 

@@ -90,6 +90,10 @@ def revert(db: Path, load_id: int) -> RevertSummary:
         raise _refuse(db, f"没有编号为 {load_id} 的导入批次(用 egov history 查看)",
                       f"no load with id {load_id} (see egov history)", load_id)
     asked = batch = int(found["batch"][0])
+    if found["kind"][0] in ("spotcheck", "deadline"):  # a record of the cycle, not data
+        raise _refuse(db, f"批次 {batch} 是抽查或时限记录,不是数据导入,不能撤销",
+                      f"load {batch} records a spot check or a deadline, not data: it cannot "
+                      "be reverted", batch)
     chain = revert_chains(loads.select("batch", "reverts").unique("batch"))[batch]
     if not chain.in_effect:
         by = chain.undone_by

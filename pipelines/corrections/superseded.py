@@ -83,9 +83,14 @@ def kept_in(db: Path) -> bool:
             "(table_name = 'revisions' AND column_name = 'batch') OR "
             "(table_name = 'loads' AND column_name IN ('batch', 'loaded_by', 'reverts'))"
         ).fetchone()[0]
+        # The cycle's tables (pipelines/cycle/): a warehouse without them is rebuilt whole.
+        cycle = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+            "('self_assessments', 'rectifications', 'cycle_deadlines', 'spot_checks', "
+            "'feedback_issued')").fetchone()[0]
     finally:
         con.close()
-    return found == 5
+    return found == 5 and cycle == 5
 
 
 def capture(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, pl.DataFrame]],

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import polars as pl
 
+from pipelines.cycle.inputs import split_by_basis
+from pipelines.cycle.scope import scope_problems
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.kinds import LOAD_ORDER
 from pipelines.inputs.kinds.units import ALIAS_FRAME_SCHEMA
@@ -128,6 +130,7 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         nonlocal problems
         found, file_problems = read_file_checked(paths[i])
         problems += file_problems
+        found = split_by_basis(found, problems)  # 自评 rows load apart (pipelines/cycle/)
         if not found and not file_problems:
             problems.append(
                 Problem(str(paths[i]), None, None, None, None, "文件中没有数据表",
@@ -204,6 +207,7 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
         ordered = [frame for _, frame in sorted(parts[kind], key=lambda p: p[0])]
         problems += duplicate_problems(kind, ordered)
         located[kind] = _concat(ordered, empty_frame(kind, located=True))
+    problems += scope_problems(located, loaded_ctx)  # a body or unit account's own rows only
     sheets_of = {str(paths[i]): {s.kind for s in found} for i, found in found_in.items()}
 
     if problems:

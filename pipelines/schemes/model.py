@@ -67,6 +67,11 @@ class Node(Cited):
 
     name: Text
     max_points: float | None = Field(default=None, gt=0)
+    # For schemes whose seed names no body per indicator (Jintan, Yueyang): the office may name
+    # the body that scores a whole category (pipelines/cycle/: 报送进度, body accounts).
+    assessing_bodies: list[str] = Field(
+        default_factory=list,
+        description="牵头考核单位 of every indicator below that names none itself")
     children: list[
         Annotated[
             Annotated[Node, Tag("node")] | Annotated[Indicator, Tag("leaf")],

@@ -145,7 +145,7 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "scoring_text": ind.scoring_text,
                     "lead_office": ind.lead_office,
                     "supporting_offices": "、".join(ind.supporting_offices) or None,
-                    "assessing_bodies": "、".join(ind.assessing_bodies) or None,
+                    "assessing_bodies": "、".join(leaf_bodies(leaf)) or None,
                     "evidence": ind.evidence,
                     "source": ind.source,
                     "interpretation": ind.interpretation,
@@ -175,6 +175,17 @@ def iter_nodes_of(category: Node) -> Iterator[tuple[Node, tuple[str, ...]]]:
                 yield from walk(child, here)
 
     yield from walk(category, ())
+
+
+def leaf_bodies(leaf: Leaf) -> list[str]:
+    """The assessing bodies of a leaf: its own, else those of its nearest grouping node that
+    names any (a category's `assessing_bodies`, docs/schemes.md)."""
+    if leaf.indicator.assessing_bodies:
+        return list(leaf.indicator.assessing_bodies)
+    for node in reversed(leaf.ancestors):
+        if node.assessing_bodies:
+            return list(node.assessing_bodies)
+    return []
 
 
 def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:

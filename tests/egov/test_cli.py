@@ -173,7 +173,7 @@ def test_template_offers_every_registered_kind_and_refuses_another(tmp_path):
     from pipelines.inputs.kinds import KINDS
 
     code, out, _ = run("template", "--help")
-    assert code == 0 and "{" + "|".join(KINDS) + "}" in out
+    assert code == 0 and "{" + "|".join(KINDS) + "}" in "".join(out.split())  # help wraps
     db = tmp_path / "egov.duckdb"
     code, out, _ = run("template", "metrics", "--db", str(db), "--scheme", "jintan-2013",
                        "--out", str(tmp_path / "metrics.xlsx"))

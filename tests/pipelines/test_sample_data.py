@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from pipelines import sample_data
+from pipelines.cycle import sample as cycle_sample
 from pipelines.inputs.kinds import KINDS
 from pipelines.sample_data import (
     EXEMPTION_NOTE,
@@ -144,6 +145,7 @@ def test_every_scheme_file_has_sample_units_and_gets_its_workbooks(scheme_files,
         expected |= {FILE_NAMES["content"]} if scheme.content else set()
         expected |= {FILE_NAMES["adjustments"]} if scheme.adjustments else set()
         expected |= {FILE_NAMES["metrics"]} if scheme.targets else set()
+        expected |= {FILE_NAMES["rectification"]} if scheme.id == cycle_sample.LEDGER else set()
         assert by_scheme[scheme.id] == expected, scheme.id
     assert {"content.xlsx", "metrics.xlsx", "adjustments.xlsx"} <= by_scheme["jintan-2013"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "staging folder left behind"
@@ -228,10 +230,14 @@ def test_yearend_has_every_indicator_for_every_unit_once(schemes, rows):
     for scheme in schemes.values():
         types = unit_types_of(rows[(scheme.id, "units")])
         leaves = leaves_by_unit_type(scheme)
-        yearend = rows[(scheme.id, "yearend")]
+        # 核定 rows only (自评 rows: test_cycle_sample_...), less the rows of the two assessing
+        # bodies behind schedule (pipelines/cycle/sample.py)
+        yearend = [r for r in rows[(scheme.id, "yearend")] if r.get("评分来源") != "自评"]
         keys = Counter((r["单位"], r["指标"], r.get("分项")) for r in yearend)
         assert max(keys.values()) == 1
-        expected = {(u, code) for u, t in types.items() for code in leaves[t]}
+        units = sample_data.sample_units(scheme, SEED)
+        expected = {(u, code) for u, t in types.items() for code in leaves[t]} - \
+            cycle_sample.held_back(scheme, units, SEED)
         assert {(u, code) for u, code, _ in keys} == expected, scheme.id
         for t, by_code in leaves.items():  # a composite has one row per part, named in 分项
             for code, leaf in by_code.items():
@@ -309,13 +315,14 @@ def test_exemptions_only_where_the_rubric_allows_them(schemes, rows):
     for scheme in schemes.values():
         allows = {ut for r in scheme.rubrics if r.exemption for ut in r.unit_types}
         types = unit_types_of(rows[(scheme.id, "units")])
-        exempt = [r for r in rows[(scheme.id, "yearend")] if filled(r.get("豁免"))]
+        exempt = [r for r in rows[(scheme.id, "yearend")] if filled(r.get("豁免"))
+                  and r.get("评分来源") != "自评"]  # a unit's own claim repeats the exemption
         assert all(r["豁免"] == "是" and r["说明"] == EXEMPTION_NOTE for r in exempt)
         assert all(types[r["单位"]] in allows for r in exempt), scheme.id
         if allows:
             per_unit = Counter(r["单位"] for r in exempt)
             assert len(per_unit) >= 2 and max(per_unit.values()) <= 2, scheme.id
-    yueyang = rows[("yueyang-2017", "yearend")]
+    yueyang = [r for r in rows[("yueyang-2017", "yearend")] if r.get("评分来源") != "自评"]
     assert any(r["扣分"] and r["扣分"] > 0 for r in yueyang)
     assert sum(1 for r in yueyang if r["扣分"] == 0) > 0.7 * len(yueyang), "mostly nothing deducted"
 
@@ -425,3 +432,34 @@ def test_the_whole_sample_passes_read_inputs(schemes, written):
     _, paths = written
     loaded = read_inputs(paths, LoadContext(dict(schemes)))  # raises InputRejected on any problem
     assert loaded is not None
+
+
+def test_cycle_sample_self_assessments_differ_bodies_are_behind_and_the_ledger_is_mixed(
+        schemes, rows):
+    """pipelines/cycle/sample.py: 自评 rows for about two units in three of jintan and yueyang,
+    differing from the verified rows; 市委政法委 and 市委办(档案局) behind in shengzhou; a ledger
+    with done, open and overdue items."""
+    import datetime as dt
+
+    for scheme_id in cycle_sample.SELF_ASSESSED:
+        table = rows[(scheme_id, "yearend")]
+        claims = [r for r in table if r.get("评分来源") == "自评"]
+        units = {r["单位"] for r in table}
+        assert len({r["单位"] for r in claims}) == round(len(units) * cycle_sample.SELF_SHARE)
+        verified = {(r["单位"], r["指标"], r.get("分项")): r for r in table
+                    if r.get("评分来源") != "自评"}
+        differ = [r for r in claims if any(
+            r.get(c) != verified[(r["单位"], r["指标"], r.get("分项"))].get(c)
+            for c in ("得分", "扣分"))]
+        assert len(differ) > len(claims) / 3, scheme_id
+    held = cycle_sample.held_back(schemes["shengzhou-2020"],
+                                  sample_data.sample_units(schemes["shengzhou-2020"], SEED), SEED)
+    assert {code for _, code in held} == {"9", "10", "11", "24", "25", "40.1", "40.2", "40.3"}
+    # 市委政法委 scores both types, 市委办(档案局) departments: four units drawn per rubric each
+    assert len(held) == 4 * 3 + 4 * 2 + 4 * 3
+    ledger = rows[("yueyang-2017", "rectification")]
+    today = dt.date.today()
+    states = {"done" if r["状态"] == "已整改" else
+              "overdue" if dt.date.fromisoformat(r["完成时限"]) < today else "open"
+              for r in ledger}
+    assert states == {"done", "open", "overdue"}

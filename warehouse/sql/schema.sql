@@ -241,6 +241,74 @@ CREATE TABLE yearend_inputs (
     -- checks/relationships.sql; no PRIMARY KEY index: it made publishing 6,000 units 4x slower
 );
 
+-- The units' self-assessment (评分来源 自评 rows of 年终评分): the columns of yearend_inputs,
+-- stored apart so that no score is ever computed from them (pipelines/cycle/).
+CREATE TABLE self_assessments (
+    scheme       VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    unit         VARCHAR NOT NULL,
+    indicator    VARCHAR NOT NULL,
+    part         VARCHAR NOT NULL DEFAULT '',
+    score        DOUBLE,
+    deduction    DOUBLE,
+    actual       DOUBLE,
+    numerator    DOUBLE,
+    denominator  DOUBLE,
+    times        DOUBLE,
+    place        INTEGER,
+    choice       VARCHAR,
+    exempt       BOOLEAN NOT NULL,
+    note         VARCHAR,
+    load_id      INTEGER NOT NULL
+);
+
+-- 整改台账: the problems found, each unit's measure, owner, due date and status.
+CREATE TABLE rectifications (
+    scheme     VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    unit       VARCHAR NOT NULL,
+    indicator  VARCHAR NOT NULL,
+    issue      VARCHAR NOT NULL,
+    measure    VARCHAR NOT NULL,
+    owner      VARCHAR NOT NULL,
+    due        DATE    NOT NULL,
+    status     VARCHAR NOT NULL,         -- 未整改 | 整改中 | 已整改
+    note       VARCHAR,
+    load_id    INTEGER NOT NULL
+);
+
+-- The cycle's records: when the assessing bodies' rows are due, the spot-check draws (enough
+-- to draw again: seed, weighting, count), and each unit's feedback sheet issued.
+CREATE TABLE cycle_deadlines (
+    scheme   VARCHAR NOT NULL,
+    year     INTEGER NOT NULL,
+    due      DATE    NOT NULL,
+    set_by   VARCHAR,
+    set_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (scheme, year)
+);
+
+CREATE TABLE spot_checks (
+    draw       INTEGER NOT NULL,         -- 1, 2, ... in the order drawn
+    scheme     VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    seed       BIGINT  NOT NULL,
+    weighted   BOOLEAN NOT NULL,         -- by the self-vs-verified gap, else uniform
+    requested  INTEGER NOT NULL,
+    units      VARCHAR NOT NULL,         -- the units drawn, in draw order, as a JSON list
+    drawn_by   VARCHAR,
+    drawn_at   TIMESTAMP NOT NULL
+);
+
+CREATE TABLE feedback_issued (
+    scheme     VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    unit       VARCHAR NOT NULL,
+    issued_at  TIMESTAMP NOT NULL,       -- the first time the unit's 反馈单 was written
+    issued_by  VARCHAR,
+    PRIMARY KEY (scheme, year, unit)
+);
+
 CREATE TABLE adjustment_inputs (
     scheme   VARCHAR NOT NULL,
     year     INTEGER NOT NULL,

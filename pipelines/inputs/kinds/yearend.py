@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.cycle.inputs import BASES
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.kinds._yearend_parts import resolve_parts
 from pipelines.inputs.kinds.base import SCHEME, UNIT, YEAR, Column, InputKind
@@ -74,6 +75,14 @@ def _unknown_code_messages(ctx: LoadContext) -> pl.DataFrame:
                      f"(its codes run {lo} ... {hi})"))
     return pl.DataFrame(rows, schema={"scheme": pl.String, "rubric": pl.String,
                                       "_zh": pl.String, "_en": pl.String}, orient="row")
+
+
+# 评分来源 (pipelines/cycle/): 自评 rows of a sheet are split off before validation
+# (pipelines/inputs/load.py) and loaded as the kind `selfassessment`; blank is 核定.
+BASIS = Column("basis", "评分来源", required=False,
+               help=("评分来源:自评(本单位自评,单独保存、不计入结果)或 核定;空白为核定",
+                     "自评 (the unit's self-assessment, kept apart, never scored) or 核定 "
+                     "(verified); blank is 核定"), text=True)
 
 
 def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
@@ -255,7 +264,7 @@ def _lists(scheme: Scheme) -> dict[str, list[str]]:
                     options += [o for o in rule.options if o not in options]
             if leaf.rule.kind == "parts" and scheme.composite_entry == "parts":
                 parts += [p.name for p in leaf.rule.parts if p.name not in parts]
-    return {"indicator": codes, "choice": options, "part": parts}
+    return {"indicator": codes, "choice": options, "part": parts, "basis": list(BASES)}
 
 
 def _indicators_table(scheme: Scheme) -> tuple[list[str], list[list[Any]]]:
@@ -335,6 +344,7 @@ KIND = InputKind(
                text=True),
         Column("note", "说明", required=False, help=("说明,可选", "a note, optional"), text=True,
                wide=True),
+        BASIS,
     ),
     key=("scheme", "year", "unit", "indicator", "part"),
     table="yearend_inputs",

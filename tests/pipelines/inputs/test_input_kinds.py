@@ -14,7 +14,8 @@ KIND_NAMES = list(KINDS)
 
 
 def test_the_kinds_in_load_order_the_unit_list_first():
-    assert LOAD_ORDER == ("units", "content", "yearend", "adjustments", "metrics")
+    assert LOAD_ORDER == ("units", "content", "yearend", "selfassessment", "adjustments",
+                          "metrics", "rectification")
     assert [KINDS[k].order for k in LOAD_ORDER] == sorted(KINDS[k].order for k in LOAD_ORDER)
 
 
