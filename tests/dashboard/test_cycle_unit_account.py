@@ -9,13 +9,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_access_dashboard import sign_in
 
 from pipelines.access.accounts import AccountStore
 from pipelines.cycle.accounts import ScopeStore
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "unit account pass 7"
 UNIT, OTHER = "华容县", "平江县"
 

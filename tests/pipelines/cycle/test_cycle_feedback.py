@@ -17,11 +17,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import skip_unless
 from docx import Document
 
 from pipelines.cycle.feedback import FeedbackError, gather, write_feedback
 from pipelines.loading import ingest
-from tests.conftest import skip_unless
 from warehouse import queries
 
 UNITS = "方案,单位,单位类型\n" + "".join(

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pipelines.cycle.ledger import items
 from pipelines.cycle.selfcheck import TOTAL, selfcheck
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 
 
 @pytest.fixture
