@@ -65,7 +65,7 @@ def test_one_units_sheet_states_total_rank_grade_lost_points_and_adjustments(db,
     body = texts(doc)
     assert "2017年度电子政务绩效考核结果反馈单" in body
     assert "A县：" in body
-    assert "你单位2017年度考核总分98.00分,在县市区4个单位中第4名,等次为优秀。" in body
+    assert "你单位2017年度考核总分98分,在县市区4个单位中第4名,等次为优秀。" in body
     assert ("你单位共有2项指标失分,合计失分3分;失分最多的是指标2「机构建设」,失2分。"
             "各项失分情况见附件1。") in body
     assert "加分1分(省级):获省政府通报表扬。" in body
