@@ -61,10 +61,11 @@ def command(port: int = 8501, address: str | None = None, app: Path = SERVED) ->
 
 def environment(db: Path, anonymous_viewers: bool = False) -> dict[str, str]:
     """The child's environment: EGOV_DB set, and the project importable from anywhere; with
-    `anonymous_viewers`, visitors read without signing in (EGOV_ANONYMOUS=viewer)."""
+    `anonymous_viewers`, visitors read without signing in while the warehouse holds sample data
+    only (EGOV_ANONYMOUS=demo: loading real data ends it, see dashboard/access/signin.py)."""
     env = {**os.environ, "EGOV_DB": str(Path(db).resolve())}
     if anonymous_viewers:
-        env["EGOV_ANONYMOUS"] = "viewer"
+        env["EGOV_ANONYMOUS"] = "demo"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 

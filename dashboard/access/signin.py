@@ -15,9 +15,11 @@
   from the token's issue; signing out here ends it in every session. The provider returns to
   the root; the page the visitor started from rides along in a short-lived cookie.
 - Anonymous visitors read (viewer) until the first account exists, or always where the server
-  says so (EGOV_ANONYMOUS=viewer, which `egov demo` sets for a warehouse of sample data only), or
-  never (EGOV_ANONYMOUS=none); otherwise every page shows the sign-in form, and after signing in
-  the visitor lands on the page and query string they had opened.
+  says so (EGOV_ANONYMOUS=viewer), or while the warehouse holds sample data only
+  (EGOV_ANONYMOUS=demo, which `egov demo` sets: the demo's open reading ends, without a restart,
+  once real data is loaded), or never (EGOV_ANONYMOUS=none); otherwise every page shows the
+  sign-in form, and after signing in the visitor lands on the page and query string they had
+  opened.
 
 Pages for editors (导入与更正) and admins (账户与方案) are in the navigation only for those
 roles; for anyone else their links answer, in Chinese, which role the page needs and offer
@@ -35,6 +37,7 @@ import streamlit as st
 
 from dashboard.access import session_routes
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, role_at_least
+from pipelines.access.demo import sample_only
 from pipelines.access.sessions import COOKIE, HANDOFFS, SessionStore
 
 SESSION_KEY = "egov_session_token"
@@ -62,12 +65,16 @@ def oidc_configured() -> bool:
         return False
 
 
-def anonymous_role(store: AccountStore) -> str | None:
+def anonymous_role(store: AccountStore, db: Path | None = None) -> str | None:
     """The role of a visitor who has not signed in: EGOV_ANONYMOUS=viewer always allows reading,
-    EGOV_ANONYMOUS=none never; unset, reading is open until the first account is created."""
+    EGOV_ANONYMOUS=none never, EGOV_ANONYMOUS=demo while the warehouse `db` holds sample data
+    only (checked on every run, so loading real data ends it); otherwise (and after a demo),
+    reading is open until the first account is created."""
     setting = os.environ.get(ANONYMOUS_VARIABLE, "").strip().lower()
     if setting in ("viewer", "none"):
         return "viewer" if setting == "viewer" else None
+    if setting == "demo" and db is not None and sample_only(db):
+        return "viewer"
     try:
         return None if store.has_accounts() else "viewer"
     except AccountError:
@@ -141,7 +148,7 @@ def current(db: Path) -> Identity:
             except AccountError:
                 account = None
             return Identity(email, sso_role(claims, account.role if account else None), "oidc")
-    return Identity(None, anonymous_role(store), "anonymous")
+    return Identity(None, anonymous_role(store, db), "anonymous")
 
 
 def here() -> str:

@@ -251,7 +251,7 @@ def test_the_served_dashboard_hides_the_deploy_button():
     command = serve.command(8600)
     assert command[command.index("--client.toolbarMode") + 1] == "minimal"
     assert serve.environment(Path("x.duckdb"), anonymous_viewers=True)["EGOV_ANONYMOUS"] == \
-        "viewer"
+        "demo"
 
 
 # ------------------------------------------------------------------ the password policy -------
