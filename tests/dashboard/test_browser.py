@@ -225,6 +225,9 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
     try:
         main = page.locator('[data-testid="stMain"]')
         choose(page, main, "下钻:一级指标", "重点系统应用")
+        # the second level's list follows the first only when that rerun has been drawn: wait
+        # for its heading, not a fixed time (a busy machine draws it later)
+        main.get_by_text("重点系统应用 · 二级指标").first.wait_for(timeout=60_000)
         second = selectbox(main, "下钻:二级指标").input_value()
         choose(page, main, "指标", "008 “互联网+政务服务”平台应用成效")
         assert link_has(page, "cat=", "code=008"), page.url
