@@ -56,21 +56,39 @@ PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
 @user.command("add")
 @DB_OPTION
 @click.argument("name")
-@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), default="viewer",
-              show_default=True)
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin", "unit"]),
+              default="viewer", show_default=True,
+              help="unit: a unit account (an editor scoped to --unit; pipelines/cycle/).")
 @PASSWORD_STDIN
 @click.option("--sso", is_flag=True,
               help="No password: the name is an e-mail that signs in through OIDC (st.login).")
+@click.option("--body", "bodies", multiple=True, metavar="BODY",
+              help="Scope to this assessing body's indicators (repeatable; 年终评分 rows only).")
+@click.option("--unit", "unit", metavar="UNIT", help="With --role unit: the account's unit.")
 @_account_errors
-def user_add(db: Path, name: str, role: str, password_stdin: bool, sso: bool) -> None:
+def user_add(db: Path, name: str, role: str, password_stdin: bool, sso: bool,
+             bodies: tuple[str, ...], unit: str | None) -> None:
     """Add an account; the password is asked twice (or read from stdin).
 
     \b
     Passwords (NIST SP 800-63B): at least 8 characters; not the account name nor containing
     it; not a common or breached password; not easy to guess (README "Access")."""
+    from pipelines.cycle.accounts import UNIT_ROLE, ScopeError, ScopeStore
+
+    if (role == UNIT_ROLE) != (unit is not None):
+        raise click.UsageError("--role unit 须与 --unit 一起使用 / --role unit goes with --unit")
+    if bodies and role != "editor":
+        raise click.UsageError("--body 只用于 --role editor / --body is for --role editor")
     password = None if sso else _new_password(password_stdin)
-    account = _accounts(db).add(name, role, password)
-    click.echo(f"已添加账户 account added: {account.name} ({account.role})")
+    account = _accounts(db).add(name, "editor" if role == UNIT_ROLE else role, password)
+    try:
+        ScopeStore.for_warehouse(db).set(account.name, bodies=bodies, unit=unit)
+    except ScopeError as err:
+        _accounts(db).remove(account.name)
+        raise click.UsageError(str(err)) from None
+    scope = ScopeStore.for_warehouse(db).describe(account.name)
+    click.echo(f"已添加账户 account added: {account.name} ({account.role}"
+               + (f", {scope}" if scope else "") + ")")
 
 
 @user.command("passwd")
@@ -104,7 +122,10 @@ def user_role(db: Path, name: str, role: str) -> None:
 @_account_errors
 def user_remove(db: Path, name: str) -> None:
     """Remove an account."""
+    from pipelines.cycle.accounts import ScopeStore
+
     _accounts(db).remove(name)
+    ScopeStore.for_warehouse(db).remove(name)
     click.echo(f"已删除账户 account removed: {name}")
 
 

@@ -123,3 +123,30 @@ def test_deadline_is_set_recorded_and_checked(db):
     code, out, _ = run("history", "--db", str(db), "--format", "json")
     assert [h["outcome"] for h in json.loads(out) if h["kind"] == "deadline"] == [
         "时限 deadline set"]
+
+
+def test_user_add_scopes_an_account_to_bodies_or_to_a_unit(tmp_path):
+    from pipelines.cycle.accounts import ScopeStore
+    from pipelines.cycle.scope import Scope
+
+    db = tmp_path / "egov.duckdb"
+    result = CliRunner().invoke(
+        main, ["user", "add", "dsj", "--db", str(db), "--role", "editor", "--body", "市大数据中心",
+               "--body", "市委网信办", "--password-stdin"], input="a long pass phrase 9\n",
+        catch_exceptions=False)
+    code = result.exit_code
+    assert code == 0
+    assert ScopeStore.for_warehouse(db).get("dsj") == Scope(bodies=("市大数据中心", "市委网信办"))
+    result = CliRunner().invoke(
+        main, ["user", "add", "hr", "--db", str(db), "--role", "unit", "--unit", "华容县",
+               "--password-stdin"], input="a long pass phrase 9\n", catch_exceptions=False)
+    assert result.exit_code == 0 and "单位 华容县" in result.stdout
+    assert ScopeStore.for_warehouse(db).get("hr") == Scope(unit="华容县")
+    from pipelines.access.accounts import AccountStore
+
+    assert AccountStore.for_warehouse(db).get("hr").role == "editor"
+    bad = CliRunner().invoke(main, ["user", "add", "x", "--db", str(db), "--role", "unit",
+                                    "--password-stdin"], input="a long pass phrase 9\n")
+    assert bad.exit_code == 2 and "--unit" in bad.stderr
+    CliRunner().invoke(main, ["user", "remove", "hr", "--db", str(db)], catch_exceptions=False)
+    assert ScopeStore.for_warehouse(db).get("hr") is None
