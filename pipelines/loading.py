@@ -462,7 +462,9 @@ def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
                     "unit_types": list(r.unit_types),
                     "max_points": r.max_points,
                     "categories": [
-                        {"name": c.name,
+                        # A scored item at the top (a flat index) is a 一级指标 of its own,
+                        # named as the tables name it (its name, or its code).
+                        {"name": c.name or getattr(c, "code", None),
                          "max_points": c.max_points if c.max_points is not None else
                          node_leaf_sum(c)}
                         for c in r.categories

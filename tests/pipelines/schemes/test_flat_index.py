@@ -42,6 +42,19 @@ def test_a_flat_index_passes_the_check_and_round_trips_as_a_workbook(tmp_path):
     assert read_scheme_workbook(book) == scheme
 
 
+def test_egov_schemes_lists_each_flat_item_as_a_category(tmp_path):
+    """An item without a name shows its code, as the tables and pages name it."""
+    db = tmp_path / "egov.duckdb"
+    path = tmp_path / "flat.yaml"
+    path.write_text(FLAT.replace("        name: 电信基础设施\n", ""), encoding="utf-8")
+    add_scheme(db, path, replace=False)
+    code, out, err = run("schemes", "--db", db, "--format", "json")
+    assert code == 0, err
+    flat = next(s for s in json.loads(out) if s["scheme"] == "flat-2024")
+    assert flat["rubrics"][0]["categories"] == [
+        {"name": "在线服务", "max_points": 60}, {"name": "2", "max_points": 40}]
+
+
 def test_a_flat_item_named_like_a_category_is_refused():
     text = FLAT.replace("      - {code: \"1\", name: 在线服务, max_points: 60}",
                         "      - {code: \"1\", name: 在线服务, max_points: 30}\n"
