@@ -106,8 +106,7 @@ def test_a_flat_index_scores_by_hand(tmp_path):
 
 def test_every_page_opens_on_a_flat_index(tmp_path, monkeypatch):
     """Each item is its own 一级指标: the pages that drill from categories have one per item."""
-    from pathlib import Path
-
+    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
     db = tmp_path / "egov.duckdb"
@@ -123,7 +122,7 @@ def test_every_page_opens_on_a_flat_index(tmp_path, monkeypatch):
                       "成员乙": {"1": {"得分": 60}, "2": {"实际值": "100%"}}})),
     ])
     monkeypatch.setenv("EGOV_DB", str(db))
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    app = ROOT / "dashboard" / "app.py"
     for page in ("rankings", "indicators", "unit_profile", "data_method"):
         at = AppTest.from_file(str(app), default_timeout=60)
         at.query_params.update({"scheme": "flat-2024"})
