@@ -20,6 +20,13 @@ def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
 
 
 def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A read through the process's attaching reader (below): a command's second and later reads
+    cost an ATTACH (~4 ms) instead of opening the file again (~25 ms)."""
+    return _READER.read(db, sql, params)
+
+
+def _connected_query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A read on a read-only connection of its own."""
     con = connect_read_only(db)
     try:
         return _frame(con, sql, params)
@@ -47,12 +54,8 @@ class SchemeYear(NamedTuple):
 
 def scheme_years(db: Path) -> list[SchemeYear]:
     """Each scheme's id and year, in the order of scheme_definitions."""
-    con = connect_read_only(db)
-    try:
-        rows = con.sql("SELECT scheme, year FROM schemes ORDER BY added_at, scheme").fetchall()
-    finally:
-        con.close()
-    return [SchemeYear(scheme, year) for scheme, year in rows]
+    frame = _query(db, "SELECT scheme, year FROM schemes ORDER BY added_at, scheme")
+    return [SchemeYear(scheme, year) for scheme, year in frame.iter_rows()]
 
 
 def units(db: Path, scheme: str) -> pl.DataFrame:
@@ -188,7 +191,7 @@ class _AttachingReader:
         import duckdb
 
         if not self._lock.acquire(blocking=False):
-            return _query(db, sql, params)
+            return _connected_query(db, sql, params)
         try:
             if self._engine is None:
                 self._engine = duckdb.connect(":memory:")
@@ -199,7 +202,7 @@ class _AttachingReader:
                     path = str(db).replace("'", "''")
                     con.execute(f"ATTACH '{path}' AS {self.alias} (READ_ONLY)")
                 except duckdb.Error:
-                    return _query(db, sql, params)  # fails as a connection of its own would
+                    return _connected_query(db, sql, params)  # fails as its own connection would
                 try:
                     con.execute(f"USE {self.alias}")
                     return _frame(con, sql, params)
