@@ -120,11 +120,15 @@ def resolve_period(db: Path, scheme_id: str, year: int | None = None, month: str
     `models`, else only the scheme's id and year (read without building the models)."""
     from pipelines.period import PeriodError
     from pipelines.period import resolve_period as resolve
-    from pipelines.schemes.stored import load_schemes
     from warehouse import queries
 
     ensure_warehouse(db)
-    schemes = load_schemes(db) if models else queries.scheme_years(db)
+    if models:  # the pydantic models cost a short command most of its start-up: only on demand
+        from pipelines.schemes.stored import load_schemes
+
+        schemes = load_schemes(db)
+    else:
+        schemes = queries.scheme_years(db)
     try:
         return resolve(schemes, scheme_id, year, month)
     except PeriodError as err:

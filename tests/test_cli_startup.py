@@ -1,0 +1,47 @@
+"""A reading command imports what it needs (issue 21 goal 4): `egov scores` on an existing
+warehouse stays off the loading machinery, the pydantic scheme models, pyarrow and numpy, which
+cost it most of its start-up (BENCHMARKS.md, "Start-up of the command line")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pipelines.loading", "pipelines.schemes.model", "pydantic", "pyarrow", "numpy")
+
+PROBE = """
+import json, sys
+from egov.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as end:
+    code = end.code
+print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]}), file=sys.stderr)
+""".replace("HEAVY", repr(HEAVY))
+
+
+def _run(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                          timeout=300)
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("extra", [[], ["--month", "2013-06"], ["--format", "csv"]])
+def test_scores_imports_nothing_heavy(demo_db, extra):
+    out = _run("scores", "--db", str(demo_db), "--scheme", "jintan-2013", "--year", "2013",
+               *extra)
+    assert out == {"code": 0, "loaded": []}
+
+
+def test_a_wrong_year_is_refused_as_lightly(demo_db):
+    out = _run("scores", "--db", str(demo_db), "--scheme", "jintan-2013", "--year", "2014")
+    assert out == {"code": 2, "loaded": []}
+
+
+def test_template_builds_the_models_it_needs(demo_db, tmp_path):
+    out = _run("template", "units", "--db", str(demo_db), "--scheme", "jintan-2013", "--out",
+               str(tmp_path / "units.xlsx"))
+    assert out["code"] == 0 and "pipelines.schemes.model" in out["loaded"]
