@@ -70,6 +70,37 @@ def environment(db: Path, anonymous_viewers: bool = False) -> dict[str, str]:
     return env
 
 
+def is_loopback(address: str) -> bool:
+    """True for an address only this machine reaches (127.0.0.1, ::1, localhost)."""
+    import ipaddress
+
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def serve_refusal(db: Path, address: str) -> tuple[str, str] | None:
+    """Why `egov serve` must not start (Chinese, English), or None. A real warehouse is served
+    as it is: it must exist (no sample data is built), and on an address other machines reach
+    (0.0.0.0, the office network) at least one account must exist, since until then anyone who
+    reaches the dashboard may read it (dashboard/access/signin.py)."""
+    from pipelines.access.accounts import AccountStore
+
+    if not Path(db).exists():
+        return (f"找不到数据仓库 {db};先用 egov build 或 egov ingest 建库(示例数据请用 egov demo)",
+                f"no warehouse at {db}; build it first with egov build or egov ingest (for the "
+                "sample data, use egov demo)")
+    if not is_loopback(address) and not AccountStore.for_warehouse(db).has_accounts():
+        return (f"在 {address} 上对网络提供服务前须先创建账户:egov user add 管理员 --role admin"
+                "(否则能访问的人都能读取数据)",
+                f"create an account before serving on {address}: egov user add NAME --role "
+                "admin (until then anyone who reaches the dashboard may read it)")
+    return None
+
+
 def free_port() -> int:
     """A TCP port free on this machine now."""
     with socket.socket() as s:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from egov.cli import backup, cycle, demo, history, load, notice, results, scheme, user
+from egov.cli import backup, cycle, demo, history, load, notice, results, scheme, serve, user
 from egov.cli.common import Reporting
 
 
@@ -33,5 +33,5 @@ def main() -> None:
 for _command in (demo.demo, load.build, load.ingest, results.scores, results.schemes,
                  results.template, scheme.scheme, notice.notice, history.history,
                  history.revert, user.user, backup.backup, backup.restore, cycle.deadline,
-                 cycle.selfcheck, cycle.spotcheck, cycle.feedback):
+                 cycle.selfcheck, cycle.spotcheck, cycle.feedback, serve.serve):
     main.add_command(_command)
