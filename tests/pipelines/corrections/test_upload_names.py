@@ -9,12 +9,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pipelines.access.accounts import AccountStore
 from pipelines.corrections import preview
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "a good password"
 HEAD = "方案,月份,单位,项目,条数,市级录用,省级录用\n"
 JUNE = (HEAD + "jintan-2013,2013-06,金城镇,1,701,0,0\n").encode()
