@@ -242,8 +242,7 @@ def _sign_in_offer(store: AccountStore, key: str) -> None:
         _form(store, key)
     elif not oidc_configured():
         st.info("还没有任何账户。请管理员在服务器上运行 `egov user add 名字 --role admin` 创建账户"
-                "(查看人员用 --role viewer),再刷新本页。 / No accounts yet: run "
-                "`egov user add NAME --role admin` on the server, then reload.")
+                "(查看人员用 --role viewer),再刷新本页。")
 
 
 def sign_in_page(db: Path, who: Identity) -> None:
@@ -251,8 +250,7 @@ def sign_in_page(db: Path, who: Identity) -> None:
     store = AccountStore.for_warehouse(db)
     st.title("电子政务绩效考核 · 登录")
     if who.via == "oidc" and who.name:
-        st.warning(f"单点登录账户 {who.name} 未获授权查看本系统,请联系管理员。 / The single "
-                   f"sign-on identity {who.name} has no access here; ask the administrator.")
+        st.warning(f"单点登录账户 {who.name} 未获授权查看本系统,请联系管理员。")
         st.button("退出单点登录 Sign out", on_click=st.logout, key="oidc-out")
         return
     _sign_in_offer(store, "signin")
@@ -265,11 +263,9 @@ def role_needed(db: Path, who: Identity, role: str, title: str) -> None:
     needs = f"「{ROLE_ZH[role]}」" + ("" if role == "admin" else f"或「{ROLE_ZH['admin']}」")
     if who.name:
         st.warning(f"本页需要{needs}权限,当前账户 {who.name}({ROLE_ZH.get(who.role or '', '')})"
-                   f"没有。请用有此权限的账户登录。 / This page needs the {role} role; the "
-                   f"account {who.name} has {who.role}. Sign in with an account that has it.")
+                   "没有。请用有此权限的账户登录。")
     else:
-        st.warning(f"本页需要{needs}权限,请先登录。 / This page needs the {role} role; "
-                   "please sign in.")
+        st.warning(f"本页需要{needs}权限,请先登录。")
     if who.via != "oidc":
         _sign_in_offer(AccountStore.for_warehouse(db), "need-signin")
 
@@ -314,7 +310,6 @@ def require(db: Path, role: str) -> Identity:
     """At the top of a page for editors or admins: stop unless the session has `role`."""
     who = current(db)
     if not who.can(role):
-        st.error(f"本页需要「{ROLE_ZH[role]}」或更高权限,请先登录。 / This page needs the "
-                 f"{role} role; please sign in.")
+        st.error(f"本页需要「{ROLE_ZH[role]}」或更高权限,请先登录。")
         st.stop()
     return who

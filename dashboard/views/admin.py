@@ -93,7 +93,7 @@ if scheme_file is not None and st.button("检查并添加", type="primary", key=
             with st.spinner("正在检查并重新计分…"), acting_as(who.name or ""):
                 message = add_scheme(f.db, path, replace=replace)
         except InputRejected as err:
-            st.error("方案未添加。 / The scheme was not added.")
+            st.error("方案未添加。")
             st.code(err.report(), language=None)
         else:
             st.success("方案已添加。")

@@ -58,8 +58,7 @@ def _checked(files) -> dict | None:
     try:
         paths = preview.keep_uploads(f.db, [(u.name, u.getvalue()) for u in files], folder)
     except preview.UploadRefused as err:
-        st.error("文件名不能使用,未保存任何文件;请改名后重新上传。 / Upload refused: a file "
-                 "name cannot be used; nothing was kept.")
+        st.error("文件名不能使用,未保存任何文件;请改名后重新上传。")
         st.code(err.report(), language=None)
         return None
     with st.spinner("正在检查并试算…"), acting_as(who.name or ""), acting_within(scope):
@@ -75,8 +74,7 @@ state = _checked(uploads) if uploads else None
 if state is not None:
     result = state["preview"]
     if not result.accepted:
-        st.error(f"检查未通过:共 {result.problems.height} 个问题,不能导入;请改正后重新上传。"
-                 f" / Input rejected: {result.problems.height} problem(s); nothing can be loaded.")
+        st.error(f"检查未通过:共 {result.problems.height} 个问题,不能导入;请改正后重新上传。")
         widgets.show_table(
             result.problems.select(
                 pl.col("file").map_elements(lambda p: p.rsplit("/", 1)[-1],
@@ -106,7 +104,7 @@ if state is not None:
                 with st.spinner("正在导入…"), acting_as(who.name or ""), acting_within(scope):
                     ingest(f.db, state["paths"])
             except InputRejected as err:  # the warehouse changed since the preview, or busy
-                st.error("导入未完成,数据未改变。 / Not loaded; nothing changed.")
+                st.error("导入未完成,数据未改变。")
                 st.code(err.report(), language=None)
             else:
                 mine = load_history(f.db).filter(pl.col("file") == str(state["paths"][0]))

@@ -102,6 +102,7 @@ def test_a_viewer_reads_pages_but_cannot_use_upload_or_admin(db):
         assert_ok(at)
         assert at.title[0].value == title
         assert any(f"本页需要{role}" in w.value and "viewer1" in w.value for w in at.warning)
+        assert not any("This page needs" in w.value for w in at.warning)  # one language
         assert at.text_input(key="need-signin-name") is not None
         assert not at.file_uploader and "导入工作簿" not in text(at) and not at.dataframe
 
@@ -170,6 +171,7 @@ def test_a_refused_upload_shows_the_report_and_loads_nothing(db):
     at.run()
     assert_ok(at)
     assert any("检查未通过" in e.value for e in at.error)
+    assert not any("Input rejected" in e.value for e in at.error)  # Chinese only in the UI
     problems = frame_with(at, "问题")
     assert "火星镇" in problems["值"].to_list()
     assert db.read_bytes() == before
