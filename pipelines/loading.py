@@ -78,6 +78,7 @@ def scheme_row(scheme: Scheme, *, builtin: bool, version: int, added_at) -> dict
         "name": scheme.name,
         "jurisdiction": scheme.jurisdiction,
         "year": scheme.year,
+        "series": scheme.series,
         "total_points": float(scheme.total_points),
         "has_content": scheme.content is not None,
         "has_grades": scheme.grades is not None,

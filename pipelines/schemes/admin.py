@@ -30,6 +30,7 @@ from pipelines.schemes.checks import SchemeRejected, load_scheme_file
 from pipelines.schemes.model import Scheme, input_columns
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
 from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
+from pipelines.years.series import describe_series, previous_code_problems, series_conflicts
 from warehouse import database
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -91,6 +92,12 @@ def add_scheme(db: Path, path: Path, *, replace: bool) -> str:
     now = database.now()
     history = state["scheme_history"]
     version = 1
+    # Years of a series (pipelines/years/series.py): one scheme a year, and every previous_code
+    # names an indicator of the previous year's scheme.
+    others = [s for s in schemes_of(state) if s.id != scheme.id]
+    if problems := (series_conflicts(scheme, others, str(path))
+                    + previous_code_problems(scheme, others, str(path))):
+        raise SchemeRejected(problems)
     if not old.is_empty():
         previous = old.row(0, named=True)
         if not replace:
@@ -130,6 +137,7 @@ def add_scheme(db: Path, path: Path, *, replace: bool) -> str:
         lines = [f"已替换方案 scheme replaced: {scheme.id} ({scheme.name}),版本 version "
                  f"{version - 1} → {version};旧版本保存在 scheme_history / the old version is "
                  "kept in scheme_history; 已重新计分 results rescored"]
+    lines += describe_series(scheme, others)
     lines += _stale_rows(new_state, scheme)
     lines.append(f"已写入 warehouse written: {db}")
     return "\n".join(lines)

@@ -515,8 +515,10 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "string_type":
         return "此处应为文字,不是列表或映射", "text is expected here, not a list or a mapping"
     if kind == "string_pattern_mismatch":
-        return ("id 只能用小写字母、数字和连字符",
-                "id may only use lowercase letters, digits and '-'")
+        field = str(error["loc"][-1]) if error.get("loc") else "id"
+        return (f"{field} 只能用小写字母、数字和连字符(以字母或数字开头)",
+                f"{field} may only use lowercase letters, digits and '-' (starting with a letter "
+                "or digit)")
     return f"无效: {msg}", f"invalid: {msg}"
 
 

@@ -53,6 +53,9 @@ class Indicator(Cited):
     supporting_offices: list[str] = Field(default_factory=list, description="配合科室")
     assessing_bodies: list[str] = Field(default_factory=list, description="牵头考核单位")
     evidence: str | None = Field(default=None, description="佐证材料 / 备注")
+    previous_code: str | None = Field(
+        default=None, description="the code this indicator had in the previous year's scheme "
+        "of the series, where it was renumbered (docs/schemes.md#系列-series)")
 
 
 def _tree_child_kind(child: object) -> str:
@@ -222,10 +225,16 @@ class UnitType(Cited):
     description: str | None = None
 
 
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
 class Scheme(Cited):
     """A whole scheme file."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    series: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None, description="the evaluation this scheme is one year of (the same office's "
+        "scheme of other years has the same series); see docs/schemes.md#系列-series")
     name: Text
     jurisdiction: Text
     year: int = Field(ge=2000, le=2100)

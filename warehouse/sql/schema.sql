@@ -7,6 +7,7 @@ CREATE TABLE schemes (
     name          VARCHAR NOT NULL,
     jurisdiction  VARCHAR NOT NULL,
     year          INTEGER NOT NULL,
+    series        VARCHAR,               -- the evaluation (jintan ...); NULL: a scheme alone
     total_points  DOUBLE  NOT NULL,
     has_content   BOOLEAN NOT NULL,      -- monthly content-guarantee stage (Jintan)
     has_grades    BOOLEAN NOT NULL,
