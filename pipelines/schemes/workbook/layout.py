@@ -262,6 +262,8 @@ SHEETS: dict[str, SheetSpec] = {
             Col("assessing_bodies", "牵头考核单位", "list", 16, "多个用 、 分隔",
                 "lead assessing bodies, separated by 、"),
             Col("evidence", "佐证材料", width=24, help_zh="佐证材料/备注", help_en="evidence"),
+            Col("previous_code", "上年编号", width=10, help_zh="上一年度方案中的编号(改了编号时填)",
+                help_en="the code in the previous year's scheme, where renumbered"),
             SOURCE, INTERP,
         ),
         # 一级指标 may be blank (or absent): a scored item with no group above it (flat index).
@@ -384,6 +386,8 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
     HeaderField(("name",), "方案名称", help_zh="考核办法的名称", help_en="the scheme's name"),
     HeaderField(("jurisdiction",), "地区", help_zh="如 金坛市", help_en="e.g. 金坛市"),
     HeaderField(("year",), "年度", "int", "考核年度,如 2014", "the year assessed"),
+    HeaderField(("series",), "考核系列", help_zh="同一考核历年方案共用的代码,如 jintan",
+                help_en="the evaluation's id shared by its years' schemes, e.g. jintan"),
     HeaderField(("total_points",), "总分", "number", "总分,通常 100;不填 = 100",
                 "the total, usually 100; blank = 100"),
     HeaderField(("county_level_label",), "县级名称",

@@ -501,8 +501,8 @@ class _Reader:
     def _indicators(self, data: dict, table: _Table, groups: _Table) -> None:
         roots = [_NodeB("", 0, "") for _ in data["rubrics"]]
         leaf_fields = ("code", "name", "max_points", "criteria", "scoring_text", "lead_office",
-                       "supporting_offices", "assessing_bodies", "evidence", "source",
-                       "interpretation")
+                       "supporting_offices", "assessing_bodies", "evidence", "previous_code",
+                       "source", "interpretation")
         for row, cells in table.rows:
             ri = self._rubric_of(data, table, row, cells)
             levels = self._levels(table, row, cells)

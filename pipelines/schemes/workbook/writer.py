@@ -81,6 +81,7 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
     """Each sheet's rows (dicts by field) for a scheme."""
     header: dict[tuple, Any] = {
         ("id",): s.id, ("name",): s.name, ("jurisdiction",): s.jurisdiction, ("year",): s.year,
+        ("series",): s.series,
         ("total_points",): s.total_points, ("county_level_label",): s.county_level_label,
         ("source",): s.source, ("interpretation",): s.interpretation,
         ("decimals",): None if s.decimals == 2 else s.decimals,
@@ -193,7 +194,8 @@ def _indicator_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
                 "lead_office": ind.lead_office,
                 "supporting_offices": "、".join(ind.supporting_offices) or None,
                 "assessing_bodies": "、".join(ind.assessing_bodies) or None,
-                "evidence": ind.evidence, "source": ind.source,
+                "evidence": ind.evidence, "previous_code": ind.previous_code,
+                "source": ind.source,
                 "interpretation": ind.interpretation,
             }
 
