@@ -10,6 +10,7 @@ import polars as pl
 
 from warehouse.database import connect_read_only
 from warehouse.rounding import round_half_up
+from warehouse.years_queries import previous_columns
 
 
 def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
@@ -89,7 +90,9 @@ ORDER BY st.position
 def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
                    stability: bool = False, decimals: int = 2) -> pl.DataFrame:
     """`egov scores` year-end (docs/contract.md): scheme,year,unit,unit_type,total,grade,rank,
-    then bonus, penalty, each stage's points and `sample` (示例数据); scores rounded half-up to
+    then bonus, penalty, each stage's points, prev_total, prev_rank, rank_change (against the
+    previous year of the series, warehouse/years_queries.py) and `sample` (示例数据); scores
+    rounded half-up to
     `decimals` (2, or the scheme's own `decimals` where `egov scores` passes it).
     With `stability`, the rank interval columns rank_median, rank_p05, rank_p95 (table
     rank_stability) come before `sample`."""
@@ -102,6 +105,8 @@ def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
     numeric = [c for c, t in frame.schema.items() if t == pl.Float64]
     frame = frame.with_columns(round_half_up(pl.col(c), decimals) for c in numeric
                                ).drop("stages_total")
+    frame = frame.join(previous_columns(db, scheme, year, decimals), on="unit", how="left",
+                       maintain_order="left")  # issue 17: against the series' previous year
     if stability:
         frame = frame.join(rank_stability(db, scheme, year).select(
             "unit", "rank_median", "rank_p05", "rank_p95"), on="unit", how="left",

@@ -160,6 +160,8 @@ CREATE TABLE units (
     unit_type  VARCHAR NOT NULL,
     is_sample  BOOLEAN NOT NULL,         -- 示例数据
     load_id    INTEGER NOT NULL,
+    previous_names VARCHAR,              -- 上年名称: the unit's name(s) in the previous year of
+                                         -- the series, joined by '、'; NULL: matched by name
     PRIMARY KEY (scheme, unit)
 );
 
