@@ -33,6 +33,7 @@ from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.kinds import units as unit_list
 from pipelines.phases import phase
 from pipelines.schemes.model import Scheme
+from pipelines.years.units import previous_names_of
 from warehouse import database
 
 # Result tables recomputed per scheme (each has a `scheme` column).
@@ -93,7 +94,8 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
 def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: int,
                  is_sample: bool) -> int:
     units = rows.select("scheme", "unit", "unit_type").with_columns(
-        is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
+        is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32),
+        previous_names=previous_names_of(rows))
     aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
         "aliases").select("scheme", alias="aliases", unit="unit").unique(
         ["scheme", "alias"], keep="last", maintain_order=True)

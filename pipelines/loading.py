@@ -28,6 +28,7 @@ from pipelines.phases import phase
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import dimension_frames, node_leaf_sum
+from pipelines.years.units import previous_names_of
 from warehouse import database
 
 # Loading, rescoring and the stability tables import what only a write needs (pandera, the
@@ -358,7 +359,8 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
     key = list(KINDS[kind].replace_key)
     if kind == unit_list.KIND.kind:  # the units and their aliases
         units = rows.select("scheme", "unit", "unit_type").with_columns(
-            is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
+            is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32),
+            previous_names=previous_names_of(rows))
         old = tables["units"]
         replaced = old.join(units, on=key, how="semi").height
         tables["units"] = pl.concat(

@@ -28,6 +28,14 @@ def parse_previous_names(cell: object) -> str | None:
     return SEPARATOR.join(names) if names else None
 
 
+def previous_names_of(rows: pl.DataFrame) -> pl.Expr:
+    """The units table's previous_names for a loaded units frame (null where the file had no
+    上年名称 column: a unit list of earlier versions loads as before)."""
+    if "previous_names" in rows.columns:
+        return pl.col("previous_names").cast(pl.String)
+    return pl.lit(None, dtype=pl.String)
+
+
 def previous_name_problems(units: pl.DataFrame, aliases: pl.DataFrame,
                            ctx: LoadContext) -> tuple[pl.DataFrame, list[Problem]]:
     """Check the 上年名称 of the units of a load (located frame: scheme, unit, previous_names and

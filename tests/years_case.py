@@ -1,0 +1,116 @@
+"""A two-year series small enough to check by hand (issue 17's done-when case).
+
+Series `hubin`: scheme hubin-2024 and hubin-2025, one deduction rubric (missing input = full
+marks), so each total is 100 − the 扣分 loaded on indicator A1. Between the years:
+
+- 卫生局 and 计生委 merge into 卫生计生委 (上年名称 卫生局、计生委): no single previous rank;
+- 金城镇 is renamed 金城街道 (上年名称 金城镇) and trades places with 尧塘镇;
+- 教育局 and 财政局 trade places (2 ↔ 3);
+- 开发区 moves from 镇 to 部门: history kept, no rank change;
+- 水利局 is new in 2025;
+- the scheme: A1 50 → 60 points, A2 renumbered B2 (previous_code) 40 → 30, A4 dropped, A3 added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCHEME_2024 = """\
+id: hubin-2024
+series: hubin
+name: 湖滨区2024年度电子政务考核办法
+jurisdiction: 湖滨区
+year: 2024
+documents:
+  - {number: 湖政办〔2024〕3号, title: 关于印发湖滨区2024年度电子政务考核办法的通知}
+unit_types:
+  - {name: 部门}
+  - {name: 镇}
+stages:
+  - {id: yearend, name: 年终考评, basis: rubric, weight: 1}
+rubrics:
+  - id: main
+    name: 湖滨区2024年度考核细则
+    unit_types: [部门, 镇]
+    max_points: 100
+    default_rule: {kind: deduction}
+    missing_input: full
+    categories:
+      - name: 基础工作
+        children:
+          - {code: A1, name: 工作机制, max_points: 50}
+          - {code: A2, name: 信息公开, max_points: 40}
+          - {code: A4, name: 宣传报道, max_points: 10}
+grades:
+  bands:
+    - {name: 优秀, min: 90}
+    - {name: 良好, min: 80}
+    - {name: 一般, min: null}
+"""
+
+SCHEME_2025 = """\
+id: hubin-2025
+series: hubin
+name: 湖滨区2025年度电子政务考核办法
+jurisdiction: 湖滨区
+year: 2025
+documents:
+  - {number: 湖政办〔2025〕5号, title: 关于印发湖滨区2025年度电子政务考核办法的通知}
+unit_types:
+  - {name: 部门}
+  - {name: 镇}
+stages:
+  - {id: yearend, name: 年终考评, basis: rubric, weight: 1}
+rubrics:
+  - id: main
+    name: 湖滨区2025年度考核细则
+    unit_types: [部门, 镇]
+    max_points: 100
+    default_rule: {kind: deduction}
+    missing_input: full
+    categories:
+      - name: 基础工作
+        children:
+          - {code: A1, name: 工作机制, max_points: 60}
+          - {code: B2, name: 信息公开, max_points: 30, previous_code: A2}
+          - {code: A3, name: 数据共享, max_points: 10}
+grades:
+  bands:
+    - {name: 优秀, min: 90}
+    - {name: 良好, min: 80}
+    - {name: 一般, min: null}
+"""
+
+# unit: (unit type, total); 上年名称 for 2025.
+TOTALS_2024 = {"卫生局": ("部门", 90), "教育局": ("部门", 85), "财政局": ("部门", 80),
+               "计生委": ("部门", 70), "金城镇": ("镇", 95), "尧塘镇": ("镇", 88),
+               "开发区": ("镇", 80)}
+TOTALS_2025 = {"卫生计生委": ("部门", 92), "财政局": ("部门", 88), "教育局": ("部门", 78),
+               "开发区": ("部门", 65), "水利局": ("部门", 60), "尧塘镇": ("镇", 90),
+               "金城街道": ("镇", 86)}
+PREVIOUS_NAMES_2025 = {"卫生计生委": "卫生局、计生委", "金城街道": "金城镇"}
+
+
+def write_schemes(folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    first, second = folder / "hubin-2024.yaml", folder / "hubin-2025.yaml"
+    first.write_text(SCHEME_2024, encoding="utf-8")
+    second.write_text(SCHEME_2025, encoding="utf-8")
+    return first, second
+
+
+def write_year(folder: Path, year: int) -> tuple[Path, Path]:
+    """The unit list and the 年终评分 of one year as CSV files (units, yearend)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    scheme, totals = (f"hubin-{year}", TOTALS_2024 if year == 2024 else TOTALS_2025)
+    units = folder / f"单位名录{year}.csv"
+    lines = ["方案,单位,单位类型" + (",上年名称" if year == 2025 else "")]
+    for unit, (unit_type, _) in totals.items():
+        extra = f",{PREVIOUS_NAMES_2025.get(unit, '')}" if year == 2025 else ""
+        lines.append(f"{scheme},{unit},{unit_type}{extra}")
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    yearend = folder / f"年终评分{year}.csv"
+    rows = ["方案,年度,单位,指标,扣分"]
+    rows += [f"{scheme},{year},{unit},A1,{100 - total}" for unit, (_, total) in totals.items()]
+    yearend.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return units, yearend
