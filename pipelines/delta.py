@@ -93,9 +93,9 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
 
 def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: int,
                  is_sample: bool) -> int:
-    units = rows.select("scheme", "unit", "unit_type").with_columns(
-        is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32),
-        previous_names=previous_names_of(rows))
+    units = rows.select("scheme", "unit", "unit_type",
+                       previous_names_of(rows).alias("previous_names")).with_columns(
+        is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
     aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
         "aliases").select("scheme", alias="aliases", unit="unit").unique(
         ["scheme", "alias"], keep="last", maintain_order=True)

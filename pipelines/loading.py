@@ -358,9 +358,9 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
     """Replace rows with the same key by these rows; return how many were replaced."""
     key = list(KINDS[kind].replace_key)
     if kind == unit_list.KIND.kind:  # the units and their aliases
-        units = rows.select("scheme", "unit", "unit_type").with_columns(
-            is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32),
-            previous_names=previous_names_of(rows))
+        units = rows.select("scheme", "unit", "unit_type",
+                           previous_names_of(rows).alias("previous_names")).with_columns(
+            is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
         old = tables["units"]
         replaced = old.join(units, on=key, how="semi").height
         tables["units"] = pl.concat(

@@ -10,7 +10,7 @@ import polars as pl
 
 from warehouse.database import connect_read_only
 from warehouse.rounding import round_half_up
-from warehouse.years_queries import previous_columns
+from warehouse.years_queries import has_years, previous_columns
 
 
 def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
@@ -322,11 +322,21 @@ LEFT JOIN results p ON p.scheme = r.scheme AND p.unit = r.unit AND p.year = r.ye
 WHERE r.scheme = ? AND r.year = ? AND (?::VARCHAR IS NULL OR r.unit_type = ?)
 ORDER BY t.position, r.rank, r.unit
 """
+# A warehouse with the year views compares with the previous year of the scheme's series.
+PREVIOUS_YEAR_JOIN = ("LEFT JOIN results p ON p.scheme = r.scheme AND p.unit = r.unit "
+                      "AND p.year = r.year - 1")
+YEARS_JOIN = "LEFT JOIN results_vs_previous p ON p.scheme = r.scheme AND p.unit = r.unit"
 
 
 def dash_yearend_ranking(db: Path, scheme: str, year: int, unit_type: str | None) -> pl.DataFrame:
-    """Year-end results per unit (unrounded), with the previous year's rank where there is one."""
-    return _dash_query(db, DASH_YEAREND_SQL, [scheme, year, unit_type, unit_type])
+    """Year-end results per unit (unrounded), with the previous year's rank where there is one
+    (the previous year of the scheme's series, warehouse/years_queries.py; none for a merged unit
+    or one whose unit type changed)."""
+    sql = DASH_YEAREND_SQL
+    if has_years(db):
+        sql = sql.replace(PREVIOUS_YEAR_JOIN, YEARS_JOIN).replace(
+            "p.rank AS prev_rank", "CASE WHEN NOT p.type_changed THEN p.prev_rank END AS prev_rank")
+    return _dash_query(db, sql, [scheme, year, unit_type, unit_type])
 
 
 def dash_stage_points(db: Path, scheme: str, year: int) -> pl.DataFrame:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.rounding import round_half_up
 from warehouse.database import connect_read_only
+from warehouse.rounding import round_half_up
 
 YEAR_VIEWS = ("series_years", "unit_links", "unit_previous", "results_vs_previous",
               "unit_lineage")
@@ -125,3 +125,15 @@ def previous_units(db: Path, scheme: str, unit: str) -> pl.DataFrame:
     several."""
     return _query(db, "SELECT * FROM unit_previous WHERE scheme = ? AND unit = ? "
                       "ORDER BY prev_unit", [scheme, unit])
+
+
+def links(db: Path, scheme: str) -> pl.DataFrame:
+    """unit_links of a scheme: unit, prev_scheme, prev_unit, by_previous_name."""
+    return _query(db, "SELECT unit, prev_scheme, prev_unit, by_previous_name FROM unit_links "
+                      "WHERE scheme = ? ORDER BY unit, prev_unit", [scheme])
+
+
+def grade_positions(db: Path, scheme: str) -> dict[str, int]:
+    """A scheme's grades by position (0 = best)."""
+    frame = _query(db, "SELECT grade, position FROM grades WHERE scheme = ?", [scheme])
+    return dict(zip(frame["grade"].to_list(), frame["position"].to_list(), strict=True))

@@ -40,6 +40,7 @@ from pipelines.inputs.validation import (
     validate_located,
     validate_together,
 )
+from pipelines.years.units import previous_name_problems
 
 # The most rows validated in one pass (sheets of one kind with the same columns together).
 BATCH_ROWS = 500_000
@@ -156,6 +157,8 @@ def _read_inputs(paths: Sequence[Path | str], ctx: LoadContext) -> LoadedInputs:
     aliases_located = _concat(alias_parts,
                               pl.DataFrame(schema=ALIAS_FRAME_SCHEMA | LOCATION_SCHEMA))
     problems += unit_load_problems(units_located, aliases_located, ctx)
+    units_located, found = previous_name_problems(units_located, aliases_located, ctx)
+    problems += found
     aliases = strip_location(aliases_located).unique(maintain_order=True)
     loaded_ctx = ctx.with_units(strip_location(units_located), aliases) if sheets[UNITS] else ctx
 

@@ -20,6 +20,7 @@ from pipelines.notice import warnings as warn
 from pipelines.period import PeriodError, resolve_period
 from pipelines.schemes.model import Scheme, Target
 from pipelines.schemes.stored import load_schemes
+from pipelines.years.notice_facts import years_facts
 from warehouse import queries as q
 
 TOP_PLACES = 3       # at most the first three places of a type are named (名列前茅)…
@@ -309,6 +310,7 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
     ctx["target_counts"] = target_counts(all_targets)
     ctx["losses"] = _losses(db, model, year)
     ctx["warnings"] = _warnings(db, scheme, year, month)
+    ctx.update(years_facts(db, model, year, month))  # notices/_years.j2 (issue 17)
     return ctx
 
 

@@ -15,6 +15,7 @@ from pipelines.inputs.kinds.base import SCHEME, Column, InputKind
 from pipelines.inputs.normalize import split_aliases
 from pipelines.inputs.sheet_check import LOCATION_SCHEMA, REQUIRED, SheetCheck, key_of
 from pipelines.schemes.model import Scheme
+from pipelines.years.units import parse_previous_names
 
 # The unit_aliases table (without load_id).
 ALIAS_FRAME_SCHEMA: dict[str, pl.DataType] = {
@@ -71,7 +72,9 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     good_rows = {sheet_rows[i] for i in range(check.n) if not bad[i]}
     aliases = aliases.filter(pl.col("_row").is_in(list(good_rows)))
     frame = KIND.located(check, {"scheme": schemes, "unit": units, "unit_type": unit_types,
-                                 "is_sample": [False] * check.n})
+                                 "is_sample": [False] * check.n,
+                                 "previous_names": [parse_previous_names(c)
+                                                    for c in check.raw("previous_name")]})
     return frame, aliases
 
 
@@ -93,6 +96,11 @@ KIND = InputKind(
         Column("aliases", "别名", required=False,
                help=("别名,可选;多个用 、 或 , 分隔", "aliases, optional; separate by 、 or ,"),
                text=True, wide=True),
+        # issue 17: the unit's name(s) in the previous year of the series (pipelines/years/)
+        Column("previous_name", "上年名称", required=False,
+               help=("上一年度的单位名称,可选:更名填旧名,合并填几个旧名(用 、 分隔)",
+                     "the name(s) in the previous year, optional: renamed, or merged (、)"),
+               text=True, wide=True),
     ),
     key=("scheme", "unit"),
     table="units",
@@ -101,6 +109,7 @@ KIND = InputKind(
         "unit": pl.String(),
         "unit_type": pl.String(),
         "is_sample": pl.Boolean(),
+        "previous_names": pl.String(),
     },
     replace_key=("scheme", "unit"),
     naming="unit",

@@ -1,0 +1,97 @@
+"""Indicators across two years of a series, and what changed in the scheme between them.
+
+A new year's indicator is matched to the previous year's by `previous_code` where it says one,
+else by the same code with the same name (a code that now names another indicator is one dropped
+and one added). The change list reuses the scheme lab's view of a scheme
+(pipelines/engine/compare.py: each leaf's name, points and rule kind, the stage weights).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.engine.compare import _code_order, _shape
+from pipelines.schemes.model import Scheme
+from pipelines.schemes.tables import iter_leaves
+
+CHANGE_SCHEMA = {"change": pl.String, "previous_code": pl.String, "code": pl.String,
+                 "name": pl.String, "what": pl.String}
+# The order changes are listed in, and their Chinese names.
+CHANGE_KINDS = {"weights": "阶段权重", "renumbered": "改编号", "points": "分值调整",
+                "rule": "计分规则", "added": "新增", "dropped": "删去"}
+
+
+def indicator_matches(previous: Scheme, current: Scheme) -> dict[str, str]:
+    """current code → previous code for every matched indicator."""
+    old = _shape(previous).leaves
+    out = {}
+    for rubric in current.rubrics:
+        for leaf in iter_leaves(rubric):
+            code = leaf.indicator.code
+            if leaf.indicator.previous_code is not None:
+                if leaf.indicator.previous_code in old:
+                    out[code] = leaf.indicator.previous_code
+            elif code in old and old[code][0] == leaf.display_name:
+                out[code] = code
+    return out
+
+
+def scheme_changes(previous: Scheme, current: Scheme) -> pl.DataFrame:
+    """What changed from `previous` to `current`, one row per change: stage weights, indicators
+    renumbered, points or rule changed, added, dropped (CHANGE_KINDS order, then by code)."""
+    old, new = _shape(previous), _shape(current)
+    rows = []
+    if (old.rubric_weight, old.content_weight) != (new.rubric_weight, new.content_weight):
+        rows.append({"change": "weights", "previous_code": None, "code": None, "name": None,
+                     "what": f"平时考评 {old.content_weight:.0%}→{new.content_weight:.0%}、"
+                             f"年终考评 {old.rubric_weight:.0%}→{new.rubric_weight:.0%}"})
+    matches = indicator_matches(previous, current)
+    for code in sorted(new.leaves, key=_code_order):
+        name, points, kind = new.leaves[code]
+        before = matches.get(code)
+        if before is None:
+            rows.append({"change": "added", "previous_code": None, "code": code, "name": name,
+                         "what": f"{points:g}分"})
+            continue
+        _, old_points, old_kind = old.leaves[before]
+        if before != code:
+            rows.append({"change": "renumbered", "previous_code": before, "code": code,
+                         "name": name, "what": f"{before}→{code}"})
+        if abs(old_points - points) > 1e-9:
+            rows.append({"change": "points", "previous_code": before, "code": code, "name": name,
+                         "what": f"{old_points:g}分→{points:g}分"})
+        if old_kind != kind:
+            rows.append({"change": "rule", "previous_code": before, "code": code, "name": name,
+                         "what": f"{old_kind}→{kind}"})
+    kept = set(matches.values())
+    for code in sorted(set(old.leaves) - kept, key=_code_order):
+        name, points, _ = old.leaves[code]
+        rows.append({"change": "dropped", "previous_code": code, "code": None, "name": name,
+                     "what": f"{points:g}分"})
+    order = list(CHANGE_KINDS)
+    return (pl.DataFrame(rows, schema=CHANGE_SCHEMA)
+            .with_columns(_o=pl.col("change").replace_strict(order, list(range(len(order))),
+                                                             return_dtype=pl.Int32))
+            .sort("_o", maintain_order=True).drop("_o"))
+
+
+def change_summary(changes: pl.DataFrame) -> list[str]:
+    """The change list as phrases for a notice: 「平时考评 60%→50%、年终考评 40%→50%」,
+    「新增指标1项(6 政务新媒体)」 ... in CHANGE_KINDS order; empty when nothing changed."""
+    out = []
+    for kind, label in CHANGE_KINDS.items():
+        part = changes.filter(pl.col("change") == kind)
+        if part.is_empty():
+            continue
+        if kind == "weights":
+            out.append(f"权重调整（{part['what'][0]}）")
+            continue
+        items = []
+        for r in part.iter_rows(named=True):
+            code = r["code"] if r["code"] is not None else r["previous_code"]
+            detail = f"{code} {r['name']}" if kind in ("added", "dropped") else (
+                f"{r['name']} {r['what']}")
+            items.append(detail)
+        noun = "指标" if kind in ("added", "dropped") else ""
+        out.append(f"{label}{noun}{part.height}项（{'；'.join(items)}）")
+    return out

@@ -1,0 +1,159 @@
+"""The sample's second year (示例数据 under a 示例方案): Jintan 2014, so that every year view has
+something to show out of the box.
+
+The scheme `jintan-2014` is not a real document: it is derived from jintan-2013 (坛政办发〔2013〕
+63号、64号) with a few changes an office makes from one year to the next, each stated in the
+scheme's `notes` (SAMPLE_CHANGES) and labelled 示例方案 in its name and 文号:
+
+1. the stage weights move from 平时 60% / 年终 40% to 50% / 50%;
+2. indicator 8 (绩效考核) is renumbered 129 (`previous_code: "8"`);
+3. indicator 6 (加入工作群) is dropped and code 6 is given to a new indicator 政务新媒体 (same code,
+   another name: not matched across the years);
+4. 1 point moves from indicator 5 (材料报送) to indicator 4 (业务培训);
+5. the unit 卫生局 is renamed 卫生计生委 (上年名称 卫生局).
+
+Its workbooks are written beside the others by `write_sample_data` (one call), under a dot
+folder `.years/` that `egov build` does not read (the scheme is not built in, so a build into a
+new warehouse would refuse them); `egov demo` adds the 示例方案 and loads them
+(`load_years_sample`, one call in pipelines/demo.py).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+from pipelines.schemes.model import Scheme
+
+SAMPLE_SCHEME_ID = "jintan-2014"
+BASE_SCHEME_ID = "jintan-2013"
+YEARS_FOLDER = ".years"
+SCHEME_FILE = "示例方案.yaml"
+RENAMED = {"卫生局": "卫生计生委"}  # 2013 name → 2014 name
+
+SAMPLE_CHANGES = (
+    "示例方案:本方案不是真实文件,由坛政办发〔2013〕63号、64号改写而成,只用于演示历年比较。",
+    "与2013年方案相比:平时考评与年终考评的权重由60%、40%调整为各50%。",
+    "与2013年方案相比:指标8(绩效考核)改为编号129(previous_code 8)。",
+    "与2013年方案相比:删去指标6(加入工作群),编号6改为新增指标「政务新媒体」(编号相同、名称不同,"
+    "两年不对应)。",
+    "与2013年方案相比:指标5(材料报送)由1分减为0.5分,指标4(业务培训)由1分增为1.5分。",
+    "与2013年方案相比:卫生局更名为卫生计生委(单位名录「上年名称」列写明)。",
+)
+
+
+def sample_next_scheme(base: Scheme) -> Scheme:
+    """jintan-2014 示例方案 from jintan-2013 with the changes of SAMPLE_CHANGES."""
+    data = base.model_dump()
+    data.update(
+        id=SAMPLE_SCHEME_ID, year=2014, series=base.series,
+        name="金坛市电子政务绩效考核办法(2014年示例方案)",
+        source="示例方案(据坛政办发〔2013〕63号、64号改写,非真实文件)",
+        documents=[{"number": "示例方案(非真实文件)",
+                    "title": "金坛市2014年电子政务绩效考核示例方案"
+                             "(据坛政办发〔2013〕63号、64号改写)",
+                    "seed": None}],
+        notes=list(SAMPLE_CHANGES),
+    )
+    for stage in data["stages"]:
+        stage["weight"] = 0.5
+    for leaf in _leaves(data["rubrics"][0]["categories"]):
+        if leaf["code"] == "8":
+            leaf.update(code="129", previous_code="8")
+        elif leaf["code"] == "6":
+            leaf.update(name="政务新媒体", criteria="开设政务微博、微信并按时更新。",
+                        scoring_text=None, source="示例方案", interpretation=None)
+        elif leaf["code"] == "5":
+            leaf["max_points"] = 0.5
+        elif leaf["code"] == "4":
+            leaf["max_points"] = 1.5
+    return Scheme.model_validate(data)
+
+
+def _leaves(nodes: list[dict]):
+    for node in nodes:
+        if "children" in node and node.get("code") is None:
+            yield from _leaves(node["children"])
+        else:
+            yield node
+
+
+def next_year_units(units: list, seed: int) -> list:
+    """The 2013 sample units a year on: renamed per RENAMED; each quality moved by a seeded
+    step of up to ±0.2 and spread evenly again, so some units rise, some fall and some trade
+    places."""
+    from pipelines.sample_data import SampleUnit
+
+    rng = random.Random(f"{seed}:{SAMPLE_SCHEME_ID}:units")
+    moved = sorted(units, key=lambda u: u.quality + rng.uniform(-0.2, 0.2))
+    n = len(moved)
+    quality = {u.name: round((i + 0.5) / n, 4) for i, u in enumerate(moved)}
+    return [SampleUnit(RENAMED.get(u.name, u.name), u.unit_type, u.aliases, quality[u.name])
+            for u in units]
+
+
+def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[Path]:
+    """Write the 示例方案 file and its workbooks into out_dir/.years/jintan-2014/ (when
+    jintan-2013 is among `schemes`), swapped in whole; return the written paths."""
+    from pipelines import sample_data as sd
+
+    base = next((s for s in schemes if s.id == BASE_SCHEME_ID), None)
+    if base is None:
+        return []
+    scheme = sample_next_scheme(base)
+    units = next_year_units(sd.sample_units(base, seed), seed)
+    target = out_dir / YEARS_FOLDER / SAMPLE_SCHEME_ID
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    try:
+        folder = staging / SAMPLE_SCHEME_ID
+        folder.mkdir()
+        from pipelines.schemes.admin import scheme_yaml
+
+        (folder / SCHEME_FILE).write_text(scheme_yaml(scheme), encoding="utf-8")
+        header, rows = sd.units_sheet(scheme, units)
+        previous = {new: old for old, new in RENAMED.items()}
+        header = [*header, "上年名称"]
+        rows = [[*row, previous.get(row[1])] for row in rows]
+        sheets = {
+            "units": (header, rows),
+            "yearend": sd.yearend_sheet(scheme, units, sd._rng(seed, scheme.id, "yearend")),
+            "content": sd.content_sheet(scheme, units, sd._rng(seed, scheme.id, "content")),
+            "adjustments": sd.adjustments_sheet(scheme, units,
+                                                sd._rng(seed, scheme.id, "adjustments")),
+            "metrics": sd.metrics_sheet(scheme, sd._rng(seed, scheme.id, "metrics")),
+        }
+        names = [SCHEME_FILE]
+        for kind, (head, body) in sheets.items():
+            extra = {"说明": sd.explanation_rows(scheme, seed)} if kind == "units" else {}
+            sd.write_workbook(folder / sd.FILE_NAMES[kind], scheme, sd.TEMPLATES[kind], head,
+                              body, extra)
+            names.append(sd.FILE_NAMES[kind])
+        sd._swap_in(folder, target, staging / "old")
+        return [target / name for name in names]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_years_sample(db: Path, sample_dir: Path, curated_dir: Path | None = None) -> None:
+    """Add the 示例方案 (unless the warehouse has it as written) and load its workbooks as
+    sample data; rewrite the curated Parquet when `curated_dir` is given. No-op without the
+    folder."""
+    from pipelines.loading import ingest, open_state, write_curated
+    from pipelines.schemes.admin import add_scheme, check_scheme_file
+
+    folder = sample_dir / YEARS_FOLDER / SAMPLE_SCHEME_ID
+    if not (folder / SCHEME_FILE).exists():
+        return
+    scheme = check_scheme_file(folder / SCHEME_FILE)
+    stored = open_state(db)["schemes"].filter(scheme=scheme.id) if db.exists() else None
+    if stored is None or stored.is_empty():
+        add_scheme(db, folder / SCHEME_FILE, replace=False)
+    elif Scheme.model_validate_json(stored["definition"][0]) != scheme:
+        add_scheme(db, folder / SCHEME_FILE, replace=True)
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
+    ingest(db, files, sample_root=sample_dir)
+    if curated_dir is not None:
+        write_curated(db, curated_dir)
