@@ -364,7 +364,7 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
         old = tables["units"]
         replaced = old.join(units, on=key, how="semi").height
         tables["units"] = pl.concat(
-            [old.join(units, on=key, how="anti"), units.cast(old.schema)])
+            [old.join(units, on=key, how="anti"), units.select(old.columns).cast(old.schema)])
         aliases_old = tables["unit_aliases"]
         new_aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
             "aliases").select("scheme", alias="aliases", unit="unit")

@@ -52,6 +52,7 @@ from pipelines.schemes.model import (
 )
 from pipelines.schemes.model import input_columns as rule_input_columns
 from pipelines.schemes.tables import Leaf, iter_leaves
+from pipelines.years.sample import write_years_sample
 
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 SAMPLE_LABEL = "示例数据"
@@ -217,6 +218,7 @@ def write_sample_data(
             written += [out_dir / scheme.id / name for name in names]
         for scheme in schemes:
             _swap_in(staging / scheme.id, out_dir / scheme.id, staging / f"{scheme.id}.old")
+        written += write_years_sample(out_dir, seed, list(schemes))  # issue 17: Jintan 2014
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
