@@ -218,7 +218,7 @@ def write_sample_data(
             written += [out_dir / scheme.id / name for name in names]
         for scheme in schemes:
             _swap_in(staging / scheme.id, out_dir / scheme.id, staging / f"{scheme.id}.old")
-        written += write_years_sample(out_dir, seed, list(schemes))  # issue 17: Jintan 2014
+        write_years_sample(out_dir, seed, list(schemes))  # issue 17: Jintan 2014 (示例方案)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -12,10 +12,11 @@ scheme's `notes` (SAMPLE_CHANGES) and labelled 示例方案 in its name and 文�
 4. 1 point moves from indicator 5 (材料报送) to indicator 4 (业务培训);
 5. the unit 卫生局 is renamed 卫生计生委 (上年名称 卫生局).
 
-Its workbooks are written beside the others by `write_sample_data` (one call), under a dot
-folder `.years/` that `egov build` does not read (the scheme is not built in, so a build into a
-new warehouse would refuse them); `egov demo` adds the 示例方案 and loads them
-(`load_years_sample`, one call in pipelines/demo.py).
+Its workbooks and the scheme file 示例方案.yaml are written beside the others by
+`write_sample_data` (one call) into out_dir/jintan-2014/ (not among the paths it returns, which
+are the built-in schemes' workbooks); `egov build` adds a sample folder's 示例方案.yaml before it
+reads the workbooks (`add_sample_schemes`, one call in pipelines/loading.py), so `egov demo` and
+a build of a folder holding the sample both know the scheme.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.schemes.model import Scheme
 
 SAMPLE_SCHEME_ID = "jintan-2014"
 BASE_SCHEME_ID = "jintan-2013"
-YEARS_FOLDER = ".years"
 SCHEME_FILE = "示例方案.yaml"
 RENAMED = {"卫生局": "卫生计生委"}  # 2013 name → 2014 name
 
@@ -95,8 +97,8 @@ def next_year_units(units: list, seed: int) -> list:
 
 
 def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[Path]:
-    """Write the 示例方案 file and its workbooks into out_dir/.years/jintan-2014/ (when
-    jintan-2013 is among `schemes`), swapped in whole; return the written paths."""
+    """Write the 示例方案 file and its workbooks into out_dir/jintan-2014/ (when jintan-2013 is
+    among `schemes`), swapped in whole; return the written paths."""
     from pipelines import sample_data as sd
 
     base = next((s for s in schemes if s.id == BASE_SCHEME_ID), None)
@@ -104,9 +106,9 @@ def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[
         return []
     scheme = sample_next_scheme(base)
     units = next_year_units(sd.sample_units(base, seed), seed)
-    target = out_dir / YEARS_FOLDER / SAMPLE_SCHEME_ID
+    target = out_dir / SAMPLE_SCHEME_ID
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".sample-years-", dir=target.parent))
     try:
         folder = staging / SAMPLE_SCHEME_ID
         folder.mkdir()
@@ -137,23 +139,23 @@ def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def load_years_sample(db: Path, sample_dir: Path, curated_dir: Path | None = None) -> None:
-    """Add the 示例方案 (unless the warehouse has it as written) and load its workbooks as
-    sample data; rewrite the curated Parquet when `curated_dir` is given. No-op without the
-    folder."""
-    from pipelines.loading import ingest, open_state, write_curated
+def add_sample_schemes(db: Path, sample_dir: Path) -> list[str]:
+    """Add (or bring up to date) each 示例方案 file in sample_dir/*/ to the warehouse before its
+    workbooks are read; return the scheme ids added or replaced. A warehouse that already holds
+    the scheme as written is left alone; no sample folder, nothing done."""
+    from pipelines.loading import open_state
     from pipelines.schemes.admin import add_scheme, check_scheme_file
 
-    folder = sample_dir / YEARS_FOLDER / SAMPLE_SCHEME_ID
-    if not (folder / SCHEME_FILE).exists():
-        return
-    scheme = check_scheme_file(folder / SCHEME_FILE)
-    stored = open_state(db)["schemes"].filter(scheme=scheme.id) if db.exists() else None
-    if stored is None or stored.is_empty():
-        add_scheme(db, folder / SCHEME_FILE, replace=False)
-    elif Scheme.model_validate_json(stored["definition"][0]) != scheme:
-        add_scheme(db, folder / SCHEME_FILE, replace=True)
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
-    ingest(db, files, sample_root=sample_dir)
-    if curated_dir is not None:
-        write_curated(db, curated_dir)
+    done = []
+    for path in sorted(sample_dir.glob(f"*/{SCHEME_FILE}")) if sample_dir.is_dir() else []:
+        scheme = check_scheme_file(path)
+        stored = (open_state(db)["schemes"].filter(pl.col("scheme") == scheme.id)
+                  if db.exists() else None)
+        if stored is None or stored.is_empty():
+            add_scheme(db, path, replace=False)
+        elif Scheme.model_validate_json(stored["definition"][0]) != scheme:
+            add_scheme(db, path, replace=True)
+        else:
+            continue
+        done.append(scheme.id)
+    return done
