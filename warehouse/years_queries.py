@@ -77,9 +77,10 @@ FROM unit_lineage l
 JOIN picked p ON p.latest_scheme = l.latest_scheme AND p.latest_unit = l.latest_unit
 JOIN results r ON r.scheme = l.scheme AND r.unit = l.unit
 JOIN units lu ON lu.scheme = l.latest_scheme AND lu.unit = l.latest_unit
+JOIN unit_types lt ON lt.scheme = lu.scheme AND lt.unit_type = lu.unit_type
 LEFT JOIN units u ON u.scheme = r.scheme AND u.unit = r.unit
 WHERE l.series = $series AND ($unit_type IS NULL OR lu.unit_type = $unit_type)
-ORDER BY lu.unit_type, l.latest_unit, r.year, r.unit
+ORDER BY lt.position, l.latest_unit, r.year, r.unit
 """
 
 TREND_COLUMNS = ("series", "year", "scheme", "unit", "unit_name_that_year", "unit_type",
@@ -137,3 +138,11 @@ def grade_positions(db: Path, scheme: str) -> dict[str, int]:
     """A scheme's grades by position (0 = best)."""
     frame = _query(db, "SELECT grade, position FROM grades WHERE scheme = ?", [scheme])
     return dict(zip(frame["grade"].to_list(), frame["position"].to_list(), strict=True))
+
+
+def unit_types_of(db: Path, schemes: list[str]) -> list[str]:
+    """The unit types of these schemes, in the order their schemes list them."""
+    frame = _query(db, "SELECT unit_type, min(position) AS p FROM unit_types "
+                       "WHERE list_contains(?, scheme) GROUP BY unit_type ORDER BY p, unit_type",
+                   [schemes])
+    return frame["unit_type"].to_list()
