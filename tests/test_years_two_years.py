@@ -26,20 +26,9 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def build(folder: Path, order: tuple[int, ...] = (2024, 2025)) -> Path:
-    db = folder / "egov.duckdb"
-    for path in case.write_schemes(folder / "schemes"):
-        code, _, err = run("scheme", "add", "--db", db, path)
-        assert code == 0, err
-    for year in order:
-        code, _, err = run("ingest", "--db", db, *case.write_year(folder / "raw", year))
-        assert code == 0, err
-    return db
-
-
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("years"))
+    return case.build(tmp_path_factory.mktemp("years"))
 
 
 # Hand-computed from years_case: 2025 ranks within type, 2024 ranks, rank change = 2024 − 2025.
@@ -117,7 +106,7 @@ def scores_of(db: Path, scheme: str, year: int) -> str:
 
 
 def test_loading_the_years_in_either_order_gives_the_same_results(db, tmp_path):
-    reversed_db = build(tmp_path, order=(2025, 2024))
+    reversed_db = case.build(tmp_path, order=(2025, 2024))
     for scheme, year in (("hubin-2024", 2024), ("hubin-2025", 2025)):
         assert scores_of(reversed_db, scheme, year) == scores_of(db, scheme, year)
     assert (run("trend", "--db", reversed_db, "--series", "hubin", "--format", "csv")[1]
@@ -125,7 +114,7 @@ def test_loading_the_years_in_either_order_gives_the_same_results(db, tmp_path):
 
 
 def test_reverting_the_earlier_year_clears_only_the_later_years_previous_columns(tmp_path):
-    db = build(tmp_path)
+    db = case.build(tmp_path)
     before = rows(scores_of(db, "hubin-2025", 2025))
     history = json.loads(run("history", "--db", db, "--format", "json")[1])
     [first_year] = {h["batch"] for h in history if h["file"].endswith("2024.csv")}

@@ -114,3 +114,22 @@ def write_year(folder: Path, year: int) -> tuple[Path, Path]:
     rows += [f"{scheme},{year},{unit},A1,{100 - total}" for unit, (_, total) in totals.items()]
     yearend.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return units, yearend
+
+
+def build(folder: Path, order: tuple[int, ...] = (2024, 2025)) -> Path:
+    """A warehouse in `folder` with both schemes added and the years loaded in `order`, through
+    the command line (scheme add, ingest)."""
+    from click.testing import CliRunner
+
+    from egov.cli import main
+
+    def run(*args: object) -> None:
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+
+    db = folder / "egov.duckdb"
+    for path in write_schemes(folder / "schemes"):
+        run("scheme", "add", "--db", db, path)
+    for year in order:
+        run("ingest", "--db", db, *write_year(folder / "raw", year))
+    return db

@@ -1,0 +1,115 @@
+"""The 排名 and 单位 pages on two years of a series (tests/years_case.py), in AppTest and in
+Chromium: the 较上年 column and the unit's years, against hand-computed values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+import years_case as case
+from streamlit.testing.v1 import AppTest
+from test_browser import CHROMIUM, dashboard, wait_for_run
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return case.build(tmp_path_factory.mktemp("years-pages"))
+
+
+def open_page(db: Path, monkeypatch, page: str, **params: str) -> AppTest:
+    monkeypatch.setenv("EGOV_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    # a link followed to this page: its query string, not what the app last wrote
+    at.run()
+    at.switch_page(f"views/{page}.py")
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def frames(at: AppTest) -> list[pl.DataFrame]:
+    return [pl.from_pandas(d.value) for d in at.dataframe]
+
+
+# 2025 against 2024, hand-computed from years_case (rank change = 2024 rank − 2025 rank).
+CHANGES = {"卫生计生委": "合并", "财政局": "↑1", "教育局": "↓1", "开发区": "类型变更",
+           "水利局": "新", "尧塘镇": "↑1", "金城街道": "↓1"}
+
+
+def test_the_ranking_page_shows_the_change_against_last_year(db, monkeypatch):
+    at = open_page(db, monkeypatch, "rankings", scheme="hubin-2025", period="year")
+    tables = [f for f in frames(at) if "较上年" in f.columns]
+    got = {u: c for t in tables for u, c in zip(t["单位"], t["较上年"], strict=True)}
+    assert got == CHANGES
+    captions = " ".join(c.value for c in at.caption)
+    assert "2025年总分依据「湖滨区2025年度电子政务考核办法」" in captions
+    assert "来自不同的考核方案" in captions
+
+
+def test_the_first_year_has_no_change_column(db, monkeypatch):
+    at = open_page(db, monkeypatch, "rankings", scheme="hubin-2024", period="year")
+    assert not [f for f in frames(at) if "较上年" in f.columns]
+
+
+def test_the_unit_page_shows_the_unit_over_the_years(db, monkeypatch):
+    at = open_page(db, monkeypatch, "unit_profile", scheme="hubin-2025", period="year",
+                   unit="金城街道")
+    [years] = [f for f in frames(at) if "当年名称" in f.columns]
+    assert years.select("年度", "当年名称", "总分", "同类排名", "等次").rows() == [
+        (2024, "金城镇", 95.0, 1, "优秀"), (2025, "金城街道", 86.0, 2, "良好")]
+    assert years["考核方案"].to_list() == ["湖滨区2024年度电子政务考核办法",
+                                       "湖滨区2025年度电子政务考核办法"]
+    assert any("依据各自的考核方案" in c.value for c in at.caption)
+    assert any(h.value == "历年成绩" for h in at.subheader)
+
+
+def test_a_merged_unit_lists_each_merged_units_previous_year(db, monkeypatch):
+    at = open_page(db, monkeypatch, "unit_profile", scheme="hubin-2025", period="year",
+                   unit="卫生计生委")
+    [years] = [f for f in frames(at) if "当年名称" in f.columns]
+    assert years.select("年度", "当年名称", "总分", "同类排名").rows() == [
+        (2024, "卫生局", 90.0, 1), (2024, "计生委", 70.0, 4), (2025, "卫生计生委", 92.0, 1)]
+    assert any("合并前各单位的成绩" in c.value for c in at.caption)
+
+
+def test_the_overview_counts_rises_and_falls(db, monkeypatch):
+    at = open_page(db, monkeypatch, "overview", scheme="hubin-2025", period="year")
+    [table] = [f for f in frames(at) if "名次上升" in f.columns]
+    assert table.select("单位类型", "可比单位", "名次上升", "名次下降", "等次提高",
+                        "等次降低").rows() == [("部门", 2, 1, 1, 0, 2), ("镇", 2, 1, 1, 1, 1)]
+    assert table["上升最多"].to_list() == ["财政局(第3→2名)升1位", "尧塘镇(第2→1名)升1位"]
+
+
+@pytest.mark.browser
+def test_the_unit_and_ranking_pages_in_chromium(db):
+    from playwright.sync_api import sync_playwright
+
+    with dashboard(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(f"{url}/unit?scheme=hubin-2025&period=year&unit=金城街道",
+                      wait_until="networkidle")
+            main = page.locator('[data-testid="stMain"]')
+            main.get_by_text("历年成绩").first.wait_for(timeout=90_000)
+            wait_for_run(page)
+            text = main.inner_text()
+            assert "依据各自的考核方案" in text
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=90_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+            assert "第2名 / 2" in main.inner_text()  # 2025's rank (the table is a canvas)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.goto(f"{url}/rankings?scheme=hubin-2025&period=year", wait_until="networkidle")
+            main.get_by_text("较上年").first.wait_for(timeout=90_000)
+            wait_for_run(page)
+            assert "来自不同的考核方案" in main.inner_text()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()
