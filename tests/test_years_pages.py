@@ -113,3 +113,16 @@ def test_the_unit_and_ranking_pages_in_chromium(db):
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
+
+
+def test_the_sidebar_picks_the_series_and_year_and_the_url_holds_both(db, monkeypatch):
+    at = open_page(db, monkeypatch, "rankings", series="hubin", year="2024", period="year")
+    assert at.sidebar.selectbox(key="f_series").value == "hubin"
+    assert at.sidebar.selectbox(key="f_year").options == ["2024年", "2025年"]
+    assert at.sidebar.selectbox(key="f_year").value == 2024
+    assert not [f for f in frames(at) if "较上年" in f.columns]  # 2024: the series' first year
+    at.sidebar.selectbox(key="f_year").set_value(2025).run()
+    assert not at.exception
+    assert at.query_params["series"] == ["hubin"] or at.query_params["series"] == "hubin"
+    assert "2025" in str(at.query_params["year"]) and "hubin-2025" in str(at.query_params["scheme"])
+    assert [f for f in frames(at) if "较上年" in f.columns]

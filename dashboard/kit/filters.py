@@ -2,7 +2,8 @@
 
 Query-string keys (all optional):
 
-    scheme   scheme id, e.g. jintan-2013
+    series   the evaluation (考核系列), e.g. jintan; with `year` it picks the scheme
+    scheme   scheme id, e.g. jintan-2013 (a link with the scheme alone opens its series and year)
     year     e.g. 2013
     period   a month YYYY-MM, or `year` for the year-end results
     type     a unit type, e.g. 区镇 (absent: all types)
@@ -33,12 +34,14 @@ import streamlit as st
 
 from dashboard.kit import data
 from dashboard.kit.text import md
+from dashboard.kit.years_sidebar import evaluations
 
 YEAR_END = "year"
 ALL_TYPES = "全部类型"
 DEFAULT_SCHEME = "jintan-2013"
 
 K_SCHEME, K_YEAR, K_PERIOD, K_TYPE, K_UNITS = "f_scheme", "f_year", "f_period", "f_type", "f_units"
+K_SERIES = "f_series"
 _WRITTEN = "_egov_qp_written"
 _FILTERS = "_egov_filters"
 _PREVIOUS_SCHEME = "_egov_previous_scheme"
@@ -151,37 +154,40 @@ def sidebar(db: Path) -> Filters:
     if not scheme_ids:
         st.sidebar.error("数据仓库中没有考核方案。")
         st.stop()
-    names = dict(zip(scheme_ids,
-                     (f"{j} · {y}年" for j, y in zip(schemes["jurisdiction"], schemes["year"],
-                                                     strict=True)),
-                     strict=True))
-    # Two schemes of one place and year (a draft added beside the scheme in force) would show
-    # one label, and the selectbox tells options apart by label: name them by id too.
-    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
-    names = {s: f"{n} ({s})" if n in repeated else n for s, n in names.items()}
-    default_scheme = DEFAULT_SCHEME if DEFAULT_SCHEME in scheme_ids else scheme_ids[0]
-    want = _first(wanted.get("scheme")) if wanted else state.get(K_SCHEME)
-    state[K_SCHEME] = _pick(want, scheme_ids, default_scheme)
-    scheme = st.sidebar.selectbox("考核方案", scheme_ids, key=K_SCHEME,
-                                  format_func=lambda s: names.get(s, s))
-    info = data.scheme_row(db, scheme)
-    st.sidebar.caption(md(info.get("name", "")))
-    if not wanted and state.get(_PREVIOUS_SCHEME, scheme) != scheme:
-        # Another scheme was picked: its own defaults (latest month ...), not the old scheme's.
-        for key in (K_YEAR, K_PERIOD, K_TYPE, K_UNITS):
-            state.pop(key, None)
-    state[_PREVIOUS_SCHEME] = scheme
-
-    periods = data.periods(db, scheme)
-    years = sorted(set(periods["year"].to_list())) or [int(info.get("year", 0))]
+    # The evaluation (a series, or a scheme of none) and its year pick the scheme (issue 17).
+    ev = evaluations(db, schemes)
+    asked_scheme = _first(wanted.get("scheme")) if wanted else None
+    default_key = ev.of_scheme.get(DEFAULT_SCHEME, ev.keys[0])
+    want_key = _first(wanted.get("series")) if wanted else state.get(K_SERIES)
+    if wanted and want_key not in ev.keys and asked_scheme in ev.of_scheme:
+        want_key = ev.of_scheme[asked_scheme]  # a link naming the scheme alone
+    state[K_SERIES] = _pick(want_key, ev.keys, default_key)
+    key = st.sidebar.selectbox("考核", ev.keys, key=K_SERIES,
+                               format_func=lambda k: ev.labels.get(k, k),
+                               help="同一考核的各年度方案(考核系列)在这里合为一项,年度选定方案。")
+    years = ev.years[key]
     want_year = _first(wanted.get("year")) if wanted else state.get(K_YEAR)
+    if wanted and not wanted.get("year") and ev.of_scheme.get(asked_scheme) == key:
+        want_year = int(data.scheme_row(db, asked_scheme).get("year", 0))
     try:
         want_year = int(want_year) if want_year is not None else None
     except ValueError:
         want_year = None
-    state[K_YEAR] = _pick(want_year, years, years[-1])
+    default_year = (int(data.scheme_row(db, DEFAULT_SCHEME).get("year", 0))
+                    if ev.of_scheme.get(DEFAULT_SCHEME) == key else years[-1])
+    state[K_YEAR] = _pick(want_year, years, default_year)
     year = st.sidebar.selectbox("年度", years, key=K_YEAR, format_func=lambda y: f"{y}年")
+    scheme = ev.scheme[(key, year)]
+    state[K_SCHEME] = scheme
+    info = data.scheme_row(db, scheme)
+    st.sidebar.caption(md(info.get("name", "")))
+    if not wanted and state.get(_PREVIOUS_SCHEME, scheme) != scheme:
+        # Another scheme was picked: its own defaults (latest month ...), not the old scheme's.
+        for k in (K_PERIOD, K_TYPE, K_UNITS):
+            state.pop(k, None)
+    state[_PREVIOUS_SCHEME] = scheme
 
+    periods = data.periods(db, scheme)
     months = tuple(m for m in periods.filter(pl.col("year") == year)["month"].to_list() if m)
     period_options = [*months, YEAR_END]
     default_period = months[-1] if months else YEAR_END
@@ -216,7 +222,7 @@ def sidebar(db: Path) -> Filters:
              "指标页只统计所选单位。",
     )
 
-    _write_query(scheme, year, period, unit_type, picked)
+    _write_query(scheme, year, period, unit_type, picked, series=key)
     filters = Filters(
         db=db, scheme=scheme, year=year, period=period, unit_type=unit_type,
         units=tuple(picked), months=months, info=info, unit_types=tuple(types),
@@ -228,10 +234,13 @@ def sidebar(db: Path) -> Filters:
 
 
 def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
-                 units: list[str]) -> None:
+                 units: list[str], series: str | None = None) -> None:
     """Put the view into the URL (only what differs from nothing), remembering what was written
-    so a hand-edited URL can be told apart from our own."""
+    so a hand-edited URL can be told apart from our own. `series`: the evaluation picked (the
+    scheme's series; for a scheme of no series its own id, then left out)."""
     params: dict[str, list[str]] = {"scheme": [scheme], "year": [str(year)], "period": [period]}
+    if series and series != scheme:
+        params = {"series": [series], **params}
     if unit_type:
         params["type"] = [unit_type]
     if units:

@@ -162,7 +162,7 @@ def test_unit_picker_shows_the_unit_of_the_page_after_a_scheme_change(server, br
         sidebar = page.locator('[data-testid="stSidebar"]')
         first = selectbox(main, "单位").input_value()
         assert first.startswith("市")
-        choose(page, sidebar, "考核方案", "金坛市 · 2013年")
+        choose(page, sidebar, "考核", "金坛市 · 2013–2014年")
         page.wait_for_function(
             "document.querySelector('[data-testid=\"stMain\"]').innerText.includes('金坛市')",
             timeout=30_000)

@@ -172,7 +172,8 @@ def test_query_string_reproduces_view(app) -> None:
     """A link with scheme, period, type and units opens on exactly that view."""
     at = app("rankings", scheme="jintan-2013", year="2013", period="2013-05", type="区镇",
              units=["金城镇", "儒林镇"])
-    assert at.sidebar.selectbox(key="f_scheme").value == "jintan-2013"
+    assert at.sidebar.selectbox(key="f_series").value == "jintan"
+    assert at.sidebar.selectbox(key="f_year").value == 2013
     assert at.sidebar.selectbox(key="f_period").value == "2013-05"
     assert at.sidebar.selectbox(key="f_type").value == "区镇"
     assert at.sidebar.multiselect(key="f_units").value == ["金城镇", "儒林镇"]
@@ -185,19 +186,20 @@ def test_query_string_reproduces_view(app) -> None:
 def test_switching_scheme_takes_the_new_schemes_defaults(app) -> None:
     """From 岳阳 (year-end only) to 金坛: the latest month, all types, no focus units."""
     at = app("overview", scheme="yueyang-2017", type="县市区", units="汨罗市")
-    at.sidebar.selectbox(key="f_scheme").select("jintan-2013").run()
+    at.sidebar.selectbox(key="f_series").select("jintan").run()
     assert_ok(at)
     assert at.sidebar.selectbox(key="f_period").value == "2013-12"
     assert at.sidebar.selectbox(key="f_type").value == "全部类型"
     assert at.sidebar.multiselect(key="f_units").value == []
-    assert dict(at.query_params) == {"scheme": "jintan-2013", "year": "2013",
-                                     "period": "2013-12"}
+    assert dict(at.query_params) == {"series": "jintan", "scheme": "jintan-2013",
+                                     "year": "2013", "period": "2013-12"}
 
 
 def test_bad_query_values_fall_back(app) -> None:
     """Unknown values in a hand-edited link fall back to defaults instead of failing."""
     at = app("overview", scheme="nowhere-1999", period="2099-13", type="火星", units="无此单位")
-    assert at.sidebar.selectbox(key="f_scheme").value == "jintan-2013"
+    assert at.sidebar.selectbox(key="f_series").value == "jintan"
+    assert at.sidebar.selectbox(key="f_year").value == 2013
     assert at.sidebar.selectbox(key="f_type").value == "全部类型"
     assert at.sidebar.multiselect(key="f_units").value == []
 

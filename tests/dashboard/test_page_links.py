@@ -101,7 +101,7 @@ def test_unit_in_the_url_and_after_a_scheme_change(open_app):
     assert at.selectbox(key="up-unit").value == "金城镇"
     at.selectbox(key="up-unit").set_value("儒林镇").run()
     assert "儒林镇" in str(at.query_params["unit"])
-    at.sidebar.selectbox(key="f_scheme").set_value("huaibei-2019").run()
+    at.sidebar.selectbox(key="f_series").set_value("huaibei").run()
     first = at.selectbox(key="up-unit").options[0]
     assert at.selectbox(key="up-unit").value == first
     assert first in str(at.query_params["unit"])
