@@ -15,6 +15,7 @@ import years_case as case
 from click.testing import CliRunner
 
 from egov.cli import main
+from pipelines.years.trend import trend_table
 
 
 def run(*args: object) -> tuple[int, str, str]:
@@ -62,45 +63,6 @@ def test_the_first_year_has_empty_previous_columns(db):
     assert all(r["prev_total"] == r["prev_rank"] == r["rank_change"] == "" for r in rows(out))
 
 
-def test_trend_lists_each_unit_under_its_latest_name(db):
-    code, out, err = run("trend", "--db", db, "--series", "hubin", "--format", "csv")
-    assert code == 0, err
-    assert out.splitlines()[0] == ("series,year,scheme,unit,unit_name_that_year,unit_type,total,"
-                                   "rank,grade,sample")
-    got = [(r["year"], r["unit"], r["unit_name_that_year"], r["unit_type"], r["total"],
-            r["rank"], r["grade"]) for r in rows(out)]
-    assert got == [
-        # by latest type (部门 first, as the scheme lists them), then name, then year
-        ("2024", "卫生计生委", "卫生局", "部门", "90.0", "1", "优秀"),
-        ("2024", "卫生计生委", "计生委", "部门", "70.0", "4", "一般"),
-        ("2025", "卫生计生委", "卫生计生委", "部门", "92.0", "1", "优秀"),
-        ("2024", "开发区", "开发区", "镇", "80.0", "3", "良好"),
-        ("2025", "开发区", "开发区", "部门", "65.0", "4", "一般"),
-        ("2024", "教育局", "教育局", "部门", "85.0", "2", "良好"),
-        ("2025", "教育局", "教育局", "部门", "78.0", "3", "一般"),
-        ("2025", "水利局", "水利局", "部门", "60.0", "5", "一般"),
-        ("2024", "财政局", "财政局", "部门", "80.0", "3", "良好"),
-        ("2025", "财政局", "财政局", "部门", "88.0", "2", "良好"),
-        ("2024", "尧塘镇", "尧塘镇", "镇", "88.0", "2", "良好"),
-        ("2025", "尧塘镇", "尧塘镇", "镇", "90.0", "1", "优秀"),
-        ("2024", "金城街道", "金城镇", "镇", "95.0", "1", "优秀"),
-        ("2025", "金城街道", "金城街道", "镇", "86.0", "2", "良好"),
-    ]
-    code, out, _ = run("trend", "--db", db, "--series", "hubin", "--unit", "金城镇",
-                       "--format", "json")
-    assert code == 0
-    assert [(r["year"], r["unit"], r["unit_name_that_year"]) for r in json.loads(out)] == [
-        (2024, "金城街道", "金城镇"), (2025, "金城街道", "金城街道")]
-    code, out, _ = run("trend", "--db", db, "--series", "hubin", "--unit-type", "镇",
-                       "--format", "csv")
-    assert {r["unit"] for r in rows(out)} == {"尧塘镇", "金城街道"}
-
-
-def test_trend_refuses_an_unknown_series(db):
-    code, _, err = run("trend", "--db", db, "--series", "nowhere")
-    assert code == 2 and "nowhere" in err
-
-
 def scores_of(db: Path, scheme: str, year: int) -> str:
     return run("scores", "--db", db, "--scheme", scheme, "--year", year, "--format", "csv")[1]
 
@@ -109,8 +71,7 @@ def test_loading_the_years_in_either_order_gives_the_same_results(db, tmp_path):
     reversed_db = case.build(tmp_path, order=(2025, 2024))
     for scheme, year in (("hubin-2024", 2024), ("hubin-2025", 2025)):
         assert scores_of(reversed_db, scheme, year) == scores_of(db, scheme, year)
-    assert (run("trend", "--db", reversed_db, "--series", "hubin", "--format", "csv")[1]
-            == run("trend", "--db", db, "--series", "hubin", "--format", "csv")[1])
+    assert trend_table(reversed_db, "hubin").equals(trend_table(db, "hubin"))
 
 
 def test_reverting_the_earlier_year_clears_only_the_later_years_previous_columns(tmp_path):
