@@ -74,7 +74,8 @@ def yearend_published(db: Path, scheme: str, year: int, unit_type: str | None,
     groups = groups.rename(clash)  # a group named like a column (a stage): say it is the group
     named = [clash.get(c, c) for c in named]
     groups = groups.with_columns(round_half_up(pl.col(c), settings.decimals) for c in named)
-    tail = [c for c in ("rank_median", "rank_p05", "rank_p95", "sample") if c in frame.columns]
+    tail = [c for c in ("prev_total", "prev_rank", "rank_change",  # issue 17: before sample
+                        "rank_median", "rank_p05", "rank_p95", "sample") if c in frame.columns]
     joined = frame.join(groups, on="unit", how="left", maintain_order="left")
     return joined.select(pl.exclude(*tail), *tail)
 
