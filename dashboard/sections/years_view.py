@@ -223,10 +223,10 @@ def indicators_section(f: filters.Filters) -> None:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=6 * 3600)
 def _lines_cached(db: str, stamp: tuple[int, int], scheme: str) -> pl.DataFrame:
     del stamp
+    from pipelines.schemes.stored import load_schemes
     from pipelines.years.indicators import indicator_lines
-    from warehouse import queries
 
-    return indicator_lines(queries.load_schemes(Path(db)), scheme)
+    return indicator_lines(load_schemes(Path(db)), scheme)
 
 
 def changes_section(f: filters.Filters) -> None:
@@ -256,9 +256,9 @@ def changes_section(f: filters.Filters) -> None:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=6 * 3600)
 def _changes_cached(db: str, stamp: tuple[int, int], previous: str, current: str) -> pl.DataFrame:
     del stamp
+    from pipelines.schemes.stored import load_schemes
     from pipelines.years.indicators import scheme_changes
-    from warehouse import queries
 
-    by_id = {s.id: s for s in queries.load_schemes(Path(db))}
+    by_id = {s.id: s for s in load_schemes(Path(db))}
     return scheme_changes(by_id[previous], by_id[current])
 

@@ -130,7 +130,7 @@ def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[
         names = [SCHEME_FILE]
         for kind, (head, body) in sheets.items():
             extra = {"说明": sd.explanation_rows(scheme, seed)} if kind == "units" else {}
-            sd.write_workbook(folder / sd.FILE_NAMES[kind], scheme, sd.TEMPLATES[kind], head,
+            sd.write_workbook(folder / sd.FILE_NAMES[kind], scheme, sd.KINDS[kind], head,
                               body, extra)
             names.append(sd.FILE_NAMES[kind])
         sd._swap_in(folder, target, staging / "old")
