@@ -8,10 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 import years_case as case
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_browser import CHROMIUM, dashboard, wait_for_run
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app.py"
 
 
 @pytest.fixture(scope="module")
