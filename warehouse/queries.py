@@ -335,7 +335,8 @@ def dash_yearend_ranking(db: Path, scheme: str, year: int, unit_type: str | None
     sql = DASH_YEAREND_SQL
     if has_years(db):
         sql = sql.replace(PREVIOUS_YEAR_JOIN, YEARS_JOIN).replace(
-            "p.rank AS prev_rank", "CASE WHEN NOT p.type_changed THEN p.prev_rank END AS prev_rank")
+            "p.rank AS prev_rank", "CASE WHEN NOT p.type_changed THEN p.prev_rank END AS prev_rank"
+            ", p.prev_units, p.type_changed")
     return _dash_query(db, sql, [scheme, year, unit_type, unit_type])
 
 

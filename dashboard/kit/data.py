@@ -205,7 +205,11 @@ def yearend_display(frame: pl.DataFrame, stage_names: list[str], *, has_grades: 
         cols.append(pl.col("unit_type").alias("单位类型"))
     cols.append(pl.col("rank").alias("排名"))
     if frame["prev_rank"].is_not_null().any():
-        cols.append(change_label(pl.col("change"), pl.col("prev_rank")).alias("较上年"))
+        label = change_label(pl.col("change"), pl.col("prev_rank"))
+        if "prev_units" in frame.columns:  # the previous year of the series (issue 17)
+            label = (pl.when(pl.col("prev_units") > 1).then(pl.lit("合并"))
+                     .when(pl.col("type_changed")).then(pl.lit("类型变更")).otherwise(label))
+        cols.append(label.alias("较上年"))
     cols.append(pl.col("unit").alias("单位"))
     cols += [pl.col(n) for n in stage_names if n in frame.columns]
     if frame["bonus"].abs().sum() > 0:

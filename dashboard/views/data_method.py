@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.kit import data, filters, revisions, widgets
+from dashboard.sections import years_view
 from pipelines.corrections.history import file_label
 from pipelines.notice.warnings import method_lines
 from pipelines.rules.registry import RULE_KIND_ZH
@@ -171,6 +172,8 @@ if not targets.is_empty():
                        pl.col("source").alias("出处"), pl.col("interpretation").alias("解释")),
         name="年度目标", filters=f, key="dm-targets",
     )
+
+years_view.changes_section(f)  # what changed since the previous year of the series (issue 17)
 
 # --- interpretations -------------------------------------------------------------------------
 st.subheader("方案文件中的解释说明")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
+from dashboard.sections import years_view
 
 f = filters.current()
 widgets.page_header("指标", f)
@@ -185,6 +186,8 @@ if spread["exempt"].any():
     shown_exempt = "、".join(exempt[:20])
     more = f" 等 {len(exempt)} 个单位" if len(exempt) > 20 else ""
     st.caption(widgets.md(f"豁免(书面说明无此任务): {shown_exempt}{more}"))
+
+years_view.indicators_section(f)  # score rates over the years of the series (issue 17)
 
 # --- by responsible office -------------------------------------------------------------------
 st.subheader(f"按{office_title}的失分")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
-from dashboard.sections import alerts
+from dashboard.sections import alerts, years_view
 from pipelines.notice import formats as fmt
 from pipelines.notice.facts import first_and_last
 
@@ -87,6 +87,8 @@ else:
 
 # --- early warnings (预警) -------------------------------------------------------------------
 alerts.section(f)
+
+years_view.overview_section(f)  # against the previous year of the series (issue 17)
 
 # --- grade distribution ----------------------------------------------------------------------
 st.subheader("考核等次分布" if f.info.get("has_grades") else "总分分布")

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
 from dashboard.lab import stability_view
+from dashboard.sections import years_view
 
 
 def intro(f: filters.Filters, mode: str) -> None:
@@ -101,6 +102,7 @@ def main() -> None:
     mode, raw, shown = widgets.ranking_section(f)
     shown = stability_view.with_intervals(f, mode, raw, shown)  # 稳定区间 beside 排名
     intro(f, mode)
+    years_view.ranking_section(f)  # 较上年: the previous year of the series
     if raw.is_empty():
         widgets.nothing_to_show(f"{f.period_label}还没有考核结果。")
         st.stop()

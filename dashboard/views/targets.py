@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.kit import data, filters, widgets
+from dashboard.sections import years_view
 
 f = filters.current()
 widgets.page_header("目标", f)
@@ -52,3 +53,5 @@ for title, measures, note in sections:
         st.markdown(f"**{widgets.md(last['text'])}** · 当前 {widgets.md(current)} · "
                     f"状态 **{last['status']}**")
         widgets.show_chart(chart, name=f"{last['name']}_{f.year}", key=f"tg-{target}")
+
+years_view.targets_section(f)  # each target in the earlier years of the series (issue 17)

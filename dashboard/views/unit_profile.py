@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.access.cycle_scope import allowed_units, scoped_options
 from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
+from dashboard.sections import years_view
 from dashboard.sections.cycle_feedback import feedback_section
 
 f = filters.current()
@@ -48,6 +49,8 @@ if mine.height:
     cols[3].metric("等次", r["grade"] or "不设等次")
 else:
     cols[1].metric(f"{f.year}年度总分", "—")
+
+years_view.unit_section(view, unit)  # the unit over the years of the series (issue 17)
 
 # --- monthly points and rank history ---------------------------------------------------------
 st.subheader("平时考评:月度得分与排名")
