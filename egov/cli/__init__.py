@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from egov.cli import backup, cycle, demo, history, load, notice, results, scheme, serve, user
+from egov.cli import backup, cycle, demo, history, load, notice, results, scheme, serve, trend, user
 from egov.cli.common import Reporting
 
 
@@ -31,6 +31,7 @@ def main() -> None:
 
 
 for _command in (demo.demo, load.build, load.ingest, results.scores, results.schemes,
+                 trend.trend,
                  results.template, scheme.scheme, notice.notice, history.history,
                  history.revert, user.user, backup.backup, backup.restore, cycle.deadline,
                  cycle.selfcheck, cycle.spotcheck, cycle.feedback, serve.serve):

@@ -120,3 +120,42 @@ def test_the_yearend_notice_compares_with_the_previous_year(db):
     assert not any("无上年度考核结果" in p for p in paragraphs)
     first_year = notice_paragraphs(db, "hubin-2024", 2024)
     assert not any(p.startswith("与上年相比") for p in first_year)
+
+
+def test_trend_lists_each_unit_under_its_latest_name(db):
+    code, out, err = run("trend", "--db", db, "--series", "hubin", "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0] == ("series,year,scheme,unit,unit_name_that_year,unit_type,total,"
+                                   "rank,grade,sample")
+    got = [(r["year"], r["unit"], r["unit_name_that_year"], r["unit_type"], r["total"],
+            r["rank"], r["grade"]) for r in rows(out)]
+    assert got == [
+        # by latest type (部门 first, as the scheme lists them), then name, then year
+        ("2024", "卫生计生委", "卫生局", "部门", "90.0", "1", "优秀"),
+        ("2024", "卫生计生委", "计生委", "部门", "70.0", "4", "一般"),
+        ("2025", "卫生计生委", "卫生计生委", "部门", "92.0", "1", "优秀"),
+        ("2024", "开发区", "开发区", "镇", "80.0", "3", "良好"),
+        ("2025", "开发区", "开发区", "部门", "65.0", "4", "一般"),
+        ("2024", "教育局", "教育局", "部门", "85.0", "2", "良好"),
+        ("2025", "教育局", "教育局", "部门", "78.0", "3", "一般"),
+        ("2025", "水利局", "水利局", "部门", "60.0", "5", "一般"),
+        ("2024", "财政局", "财政局", "部门", "80.0", "3", "良好"),
+        ("2025", "财政局", "财政局", "部门", "88.0", "2", "良好"),
+        ("2024", "尧塘镇", "尧塘镇", "镇", "88.0", "2", "良好"),
+        ("2025", "尧塘镇", "尧塘镇", "镇", "90.0", "1", "优秀"),
+        ("2024", "金城街道", "金城镇", "镇", "95.0", "1", "优秀"),
+        ("2025", "金城街道", "金城街道", "镇", "86.0", "2", "良好"),
+    ]
+    code, out, _ = run("trend", "--db", db, "--series", "hubin", "--unit", "金城镇",
+                       "--format", "json")
+    assert code == 0
+    assert [(r["year"], r["unit"], r["unit_name_that_year"]) for r in json.loads(out)] == [
+        (2024, "金城街道", "金城镇"), (2025, "金城街道", "金城街道")]
+    code, out, _ = run("trend", "--db", db, "--series", "hubin", "--unit-type", "镇",
+                       "--format", "csv")
+    assert {r["unit"] for r in rows(out)} == {"尧塘镇", "金城街道"}
+
+
+def test_trend_refuses_an_unknown_series(db):
+    code, _, err = run("trend", "--db", db, "--series", "nowhere")
+    assert code == 2 and "nowhere" in err
