@@ -31,11 +31,8 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-
-import xlsxwriter
 
 from pipelines.cycle.sample import add_cycle_sample
 from pipelines.inputs.kinds import KINDS, InputKind
@@ -43,6 +40,7 @@ from pipelines.rules.kinds.choice import Choice
 from pipelines.rules.kinds.per_event import PerEvent
 from pipelines.rules.kinds.rank_tiers import RankTiers
 from pipelines.rules.kinds.rate_target import RateTarget
+from pipelines.sample_workbook import SAMPLE_LABEL, write_workbook
 from pipelines.schemes.checks import BUILTIN_SCHEMES_DIR, load_scheme_dir
 from pipelines.schemes.model import (
     Clause,
@@ -55,7 +53,6 @@ from pipelines.schemes.tables import Leaf, iter_leaves
 from pipelines.years.sample import write_years_sample
 
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
-SAMPLE_LABEL = "示例数据"
 
 # Output file name of each template kind, inside out_dir/<scheme-id>/.
 FILE_NAMES: dict[str, str] = {
@@ -270,50 +267,6 @@ def _rng(seed: int, scheme_id: str, kind: str) -> random.Random:
 # ---------------------------------------------------------------------------------------------
 # Writing a workbook
 # ---------------------------------------------------------------------------------------------
-
-
-def write_workbook(
-    path: Path,
-    scheme: Scheme,
-    template: InputKind,
-    header: list[str],
-    rows: list[list[object]],
-    extra_sheets: dict[str, list[list[object]]],
-) -> None:
-    """One data sheet named after the template (marked 示例数据), then any extra sheets.
-
-    The document's creation time is fixed, so the same rows give byte-identical files.
-    """
-    workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False})
-    workbook.set_properties(
-        {
-            "title": f"{template.zh}({SAMPLE_LABEL})",
-            "subject": f"{scheme.name} {SAMPLE_LABEL}",
-            "author": "egov sample_data",
-            "comments": f"{SAMPLE_LABEL}:由程序按随机种子生成,不是真实考核数据。",
-            "created": datetime(scheme.year, 12, 31, 12, 0, 0),
-        }
-    )
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet = workbook.add_worksheet(f"{template.zh}({SAMPLE_LABEL})")
-    sheet.write_row(0, 0, header, bold)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write_number(r, c, value)
-    for c, name in enumerate(header):
-        sheet.set_column(c, c, max(8, 2.2 * len(name) + 2))
-    sheet.freeze_panes(1, 0)
-    for title, lines in extra_sheets.items():
-        note = workbook.add_worksheet(title)
-        note.set_column(0, 0, 90)
-        for r, line in enumerate(lines):
-            note.write_row(r, 0, line)
-    workbook.close()
 
 
 def explanation_rows(scheme: Scheme, seed: int) -> list[list[object]]:

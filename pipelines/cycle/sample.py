@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipelines.cycle.inputs import RECTIFICATION_STATUSES
 from pipelines.inputs.kinds import KINDS as TEMPLATES
+from pipelines.sample_workbook import write_workbook
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import iter_leaves
 
@@ -108,8 +109,6 @@ def _self_assessed(scheme: Scheme, units: list, header: list, rows: list, seed: 
 def _ledger(scheme: Scheme, header: list, rows: list, folder: Path, seed: int,
             today: dt.date) -> str:
     """The 整改台账: for LEDGER_UNITS units, their deducted indicators, statuses mixed."""
-    from pipelines.sample_data import write_workbook
-
     rng = _rng(seed, scheme.id, "ledger")
     at = {name: header.index(name) for name in header}
     names = {leaf.indicator.code: leaf.display_name for r in scheme.rubrics
