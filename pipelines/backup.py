@@ -36,13 +36,14 @@ from pipelines import atomic
 from pipelines.access.accounts import AccountError, AccountStore, accounts_path
 from pipelines.access.lock import writer_lock
 from pipelines.corrections.journal import journal_path
+from pipelines.cycle.accounts import ScopeError, ScopeStore
 from pipelines.inputs.problems import InputRejected, Problem
 from warehouse import database
 
 FORMAT, VERSION = "egov-backup", 1
-WAREHOUSE, ACCOUNTS, REFUSED, MANIFEST = ("warehouse.duckdb", "accounts.json", "refused.jsonl",
-                                          "manifest.json")
-MEMBERS = (WAREHOUSE, ACCOUNTS, REFUSED)
+WAREHOUSE, ACCOUNTS, SCOPES, REFUSED, MANIFEST = (
+    "warehouse.duckdb", "accounts.json", "scopes.json", "refused.jsonl", "manifest.json")
+MEMBERS = (WAREHOUSE, ACCOUNTS, SCOPES, REFUSED)
 REQUIRED_TABLES = ("schemes", "units", "loads", "results")
 CHUNK = 4 * 1024 * 1024
 
@@ -88,7 +89,7 @@ def backup(db: Path, out: Path) -> BackupSummary:
     if not db.exists():
         raise BackupRefused([Problem(str(db), None, None, None, None, "数据仓库不存在",
                                      "the warehouse does not exist")])
-    sources = {WAREHOUSE: db, ACCOUNTS: accounts_path(db), REFUSED: journal_path(db)}
+    sources = _files(db)
     with atomic.replacing(Path(out), mode=0o600) as tmp, writer_lock(db), \
             FileLock(str(sources[ACCOUNTS]) + ".lock", is_singleton=True):
         manifest: dict = {"format": FORMAT, "version": VERSION,
@@ -104,6 +105,13 @@ def backup(db: Path, out: Path) -> BackupSummary:
                                              "sha256": _sha256(source)}
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return BackupSummary(Path(out), {n: m["size"] for n, m in manifest["members"].items()})
+
+
+def _files(db: Path) -> dict[str, Path]:
+    """Where each member of a backup of `db` lives: the scopes go with the accounts (a unit
+    account restored without its scope would be an editor of every unit)."""
+    return {WAREHOUSE: db, ACCOUNTS: accounts_path(db),
+            SCOPES: ScopeStore.for_warehouse(db).path, REFUSED: journal_path(db)}
 
 
 def _refuse(file: Path, zh: str, en: str, member: str | None = None) -> BackupRefused:
@@ -193,7 +201,7 @@ def restore(file: Path, db: Path) -> BackupSummary:
     if need * 2 > free:  # the restored files and the kept warehouse
         raise _refuse(file, f"磁盘空间不足:需要约 {need * 2 / 2**20:.0f} MB",
                       f"not enough disk space: about {need * 2 / 2**20:.0f} MB needed")
-    targets = {WAREHOUSE: db, ACCOUNTS: accounts_path(db), REFUSED: journal_path(db)}
+    targets = _files(db)
     staged: dict[str, Path] = {}
     kept = db.with_name(db.name + ".before-restore")
     try:
@@ -208,13 +216,19 @@ def restore(file: Path, db: Path) -> BackupSummary:
             except AccountError as err:
                 raise _refuse(file, f"账户文件无效: {err}", f"the accounts file is invalid: {err}",
                               ACCOUNTS) from None
+        if SCOPES in staged:
+            try:
+                ScopeStore(staged[SCOPES]).check()
+            except ScopeError as err:
+                raise _refuse(file, f"账户范围文件无效: {err}",
+                              f"the account scopes file is invalid: {err}", SCOPES) from None
         with writer_lock(db):
             if db.exists():
                 with atomic.replacing(kept, mode=0o600) as tmp:
                     shutil.copyfile(db, tmp)
-            for name in (ACCOUNTS, REFUSED, WAREHOUSE):  # the warehouse last
+            for name in (ACCOUNTS, SCOPES, REFUSED, WAREHOUSE):  # the warehouse last
                 if name in staged:
-                    os.chmod(staged[name], 0o600 if name == ACCOUNTS else 0o644)
+                    os.chmod(staged[name], 0o600 if name in (ACCOUNTS, SCOPES) else 0o644)
                     os.replace(staged[name], targets[name])
     finally:
         for path in staged.values():

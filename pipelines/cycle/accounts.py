@@ -59,6 +59,10 @@ class ScopeStore:
             raise ScopeError(f"账户范围文件格式不对 the scopes file is not valid: {self.path}")
         return scopes
 
+    def check(self) -> None:
+        """Read the file as a scopes file; raises ScopeError where it is not one."""
+        self._read()
+
     def _write(self, scopes: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp",

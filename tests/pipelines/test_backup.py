@@ -79,6 +79,44 @@ def test_backup_and_restore_bring_back_the_data_and_the_accounts(db, tmp_path):
     assert not list(db.parent.glob("*.tmp"))
 
 
+def test_a_restore_brings_back_the_account_scopes(db, tmp_path):
+    """A unit account restored without its scope would be an editor of every unit: the scopes
+    file travels with the accounts, and an unreadable one refuses the restore."""
+    from pipelines.cycle.accounts import ScopeStore
+
+    AccountStore.for_warehouse(db).add("华容县联络员", "editor", PASSWORD)
+    ScopeStore.for_warehouse(db).set("华容县联络员", unit="华容县")
+    out = tmp_path / "egov-备份.zip"
+    code, text = run("backup", "--db", str(db), "--out", str(out))
+    assert code == 0, text
+    with zipfile.ZipFile(out) as archive:
+        assert "scopes.json" in archive.namelist()
+    ScopeStore.for_warehouse(db).remove("华容县联络员")
+    assert ScopeStore.for_warehouse(db).get("华容县联络员") is None
+
+    code, text = run("restore", "--db", str(db), str(out))
+    assert code == 0, text
+    assert ScopeStore.for_warehouse(db).get("华容县联络员").unit == "华容县"
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bad, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        for name in source.namelist():
+            if name not in ("scopes.json", "manifest.json"):
+                target.writestr(name, source.read(name))
+        broken = b'{"scopes": []}'
+        import hashlib
+        manifest["members"]["scopes.json"] = {"size": len(broken),
+                                              "sha256": hashlib.sha256(broken).hexdigest()}
+        target.writestr("scopes.json", broken)
+        target.writestr("manifest.json", json.dumps(manifest))
+    ScopeStore.for_warehouse(db).remove("华容县联络员")
+    code, text = run("restore", "--db", str(db), str(bad))
+    assert code == 1, text
+    assert "scopes.json" in text
+    assert ScopeStore.for_warehouse(db).get("华容县联络员") is None  # nothing changed
+
+
 def test_a_backup_waits_for_a_writer_and_copies_a_whole_version(db, tmp_path):
     out = tmp_path / "b.zip"
     released = threading.Event()
