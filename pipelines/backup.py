@@ -1,8 +1,8 @@
 """`egov backup` and `egov restore`: the warehouse, its accounts and its refused-attempts journal
 in one file, taken while the dashboard serves and loads may run, and brought back after checks.
 
-A backup is a zip archive: `warehouse.duckdb`, `accounts.json` and `refused.jsonl` (when they
-exist) and `manifest.json` (format, version, when, from where, each member's size and SHA-256).
+A backup is a zip archive: `warehouse.duckdb`, `accounts.json`, the accounts' `scopes.json`
+(issue 18) and `refused.jsonl` (when they exist) and `manifest.json` (format, version, when, from where, each member's size and SHA-256).
 
 - Consistent: the copy is taken under the warehouse's writer lock (pipelines/access/lock.py), so
   no load, revert or scheme change publishes half-way through it, and the accounts under the
