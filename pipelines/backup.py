@@ -2,7 +2,8 @@
 in one file, taken while the dashboard serves and loads may run, and brought back after checks.
 
 A backup is a zip archive: `warehouse.duckdb`, `accounts.json`, the accounts' `scopes.json`
-(issue 18) and `refused.jsonl` (when they exist) and `manifest.json` (format, version, when, from where, each member's size and SHA-256).
+(issue 18) and `refused.jsonl` (when they exist) and `manifest.json` (format, version, when,
+from where, each member's size and SHA-256).
 
 - Consistent: the copy is taken under the warehouse's writer lock (pipelines/access/lock.py), so
   no load, revert or scheme change publishes half-way through it, and the accounts under the
