@@ -21,7 +21,9 @@ YEAR_VIEWS = ("series_years", "unit_links", "unit_previous", "results_vs_previou
 def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
     con = connect_read_only(db)
     try:
-        return con.sql(sql, params=params or []).pl()
+        # through the Arrow C stream, as warehouse/queries.py reads: `.pl()` would import
+        # pyarrow and numpy, most of a short command's start-up
+        return pl.DataFrame(con.sql(sql, params=params or []))
     finally:
         con.close()
 
