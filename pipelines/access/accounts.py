@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from filelock import FileLock
 
+from pipelines import atomic
 from pipelines.access.passwords import MAX_PASSWORD, WeakPassword, fold
 from pipelines.access.passwords import check_password as _policy
 from pipelines.access.throttle import Throttle
@@ -137,16 +137,10 @@ class AccountStore:
                     f"remove '{other}') first.")
 
     def _write(self, users: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp",
-                                   dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"users": users}, handle, ensure_ascii=False, indent=1)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with atomic.replacing(self.path, mode=0o600) as tmp:
+            tmp.write_text(json.dumps({"users": users}, ensure_ascii=False, indent=1),
+                           encoding="utf-8")
+            os.chmod(tmp, 0o600)  # always, even where an older file was readable by others
 
     @staticmethod
     def _find(users: dict[str, dict], name: str) -> str | None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from filelock import FileLock
 
+from pipelines import atomic
 from pipelines.access.accounts import accounts_path
 from pipelines.cycle.scope import Scope
 
@@ -64,16 +64,10 @@ class ScopeStore:
         self._read()
 
     def _write(self, scopes: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp",
-                                   dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"scopes": scopes}, handle, ensure_ascii=False, indent=1)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with atomic.replacing(self.path, mode=0o600) as tmp:
+            tmp.write_text(json.dumps({"scopes": scopes}, ensure_ascii=False, indent=1),
+                           encoding="utf-8")
+            os.chmod(tmp, 0o600)  # always, even where an older file was readable by others
 
     def get(self, name: str | None) -> Scope | None:
         """The account's scope, or None (no scope: every unit and indicator)."""
