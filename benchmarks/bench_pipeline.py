@@ -29,7 +29,8 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    from pipelines.loading import build, open_state, score_state
+    from pipelines.build import build
+    from pipelines.loading import open_state, score_state
     from pipelines.sample_data import write_sample_data
     from warehouse import queries
 

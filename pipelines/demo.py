@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from egov import paths
+from pipelines.build import build
 from pipelines.cycle.sample import add_cycle_records
-from pipelines.loading import LoadSummary, build
+from pipelines.loading import LoadSummary
 from pipelines.sample_data import write_sample_data
 
 

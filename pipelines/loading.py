@@ -28,7 +28,6 @@ from pipelines.phases import phase
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import dimension_frames, node_leaf_sum
-from pipelines.years.sample import add_sample_schemes
 from pipelines.years.units import previous_names_of
 from warehouse import database
 
@@ -396,19 +395,6 @@ def input_files(raw_dir: Path) -> list[Path]:
 
     return sorted(p for p in raw_dir.rglob("*")
                   if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not hidden(p))
-
-
-@writes_warehouse
-def build(db: Path, raw_dir: Path, curated_dir: Path) -> LoadSummary:
-    """Read every file under raw_dir, validate, score, publish; write curated Parquet files."""
-    add_sample_schemes(db, raw_dir / "sample")  # the sample's 示例方案 (pipelines/years/sample.py)
-    files = input_files(raw_dir)
-    summary = ingest(db, files, sample_root=raw_dir / "sample") if files else None
-    if summary is None:
-        ensure_warehouse(db)
-        summary = LoadSummary([], db)
-    write_curated(db, curated_dir)
-    return summary
 
 
 def write_curated(db: Path, curated_dir: Path) -> list[Path]:

@@ -50,7 +50,13 @@ from pipelines.schemes.model import (
 )
 from pipelines.schemes.model import input_columns as rule_input_columns
 from pipelines.schemes.tables import Leaf, iter_leaves
-from pipelines.years.sample import write_years_sample
+from pipelines.years.sample import (
+    BASE_SCHEME_ID,
+    RENAMED,
+    SAMPLE_SCHEME_ID,
+    SCHEME_FILE,
+    sample_next_scheme,
+)
 
 SCHEMES_DIR = BUILTIN_SCHEMES_DIR
 
@@ -882,3 +888,56 @@ JINTAN_METRICS = {
 
 def _clip(value: float, low: float, high: float) -> float:
     return min(high, max(low, value))
+
+
+def next_year_units(units: list, seed: int) -> list:
+    """The 2013 sample units a year on: renamed per RENAMED; each quality moved by a seeded
+    step of up to ±0.2 and spread evenly again, so some units rise, some fall and some trade
+    places."""
+    rng = random.Random(f"{seed}:{SAMPLE_SCHEME_ID}:units")
+    moved = sorted(units, key=lambda u: u.quality + rng.uniform(-0.2, 0.2))
+    n = len(moved)
+    quality = {u.name: round((i + 0.5) / n, 4) for i, u in enumerate(moved)}
+    return [SampleUnit(RENAMED.get(u.name, u.name), u.unit_type, u.aliases, quality[u.name])
+            for u in units]
+
+
+def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[Path]:
+    """Write the 示例方案 file and its workbooks into out_dir/jintan-2014/ (when jintan-2013 is
+    among `schemes`), swapped in whole; return the written paths."""
+    base = next((s for s in schemes if s.id == BASE_SCHEME_ID), None)
+    if base is None:
+        return []
+    scheme = sample_next_scheme(base)
+    units = next_year_units(sample_units(base, seed), seed)
+    target = out_dir / SAMPLE_SCHEME_ID
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".sample-years-", dir=target.parent))
+    try:
+        folder = staging / SAMPLE_SCHEME_ID
+        folder.mkdir()
+        from pipelines.schemes.admin import scheme_yaml
+
+        (folder / SCHEME_FILE).write_text(scheme_yaml(scheme), encoding="utf-8")
+        header, rows = units_sheet(scheme, units)
+        previous = {new: old for old, new in RENAMED.items()}
+        header = [*header, "上年名称"]
+        rows = [[*row, previous.get(row[1])] for row in rows]
+        sheets = {
+            "units": (header, rows),
+            "yearend": yearend_sheet(scheme, units, _rng(seed, scheme.id, "yearend")),
+            "content": content_sheet(scheme, units, _rng(seed, scheme.id, "content")),
+            "adjustments": adjustments_sheet(scheme, units,
+                                                _rng(seed, scheme.id, "adjustments")),
+            "metrics": metrics_sheet(scheme, _rng(seed, scheme.id, "metrics")),
+        }
+        names = [SCHEME_FILE]
+        for kind, (head, body) in sheets.items():
+            extra = {"说明": explanation_rows(scheme, seed)} if kind == "units" else {}
+            write_workbook(folder / FILE_NAMES[kind], scheme, KINDS[kind], head,
+                              body, extra)
+            names.append(FILE_NAMES[kind])
+        _swap_in(folder, target, staging / "old")
+        return [target / name for name in names]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

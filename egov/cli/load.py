@@ -22,7 +22,7 @@ def build(db: Path, raw: Path, curated: Path) -> None:
 
     Files under RAW/sample/ are the sample data (示例数据): `egov demo` writes them there.
     """
-    from pipelines.loading import build as build_warehouse
+    from pipelines.build import build as build_warehouse
 
     if not raw.is_dir():
         raise click.UsageError(f"--raw: no such directory 目录不存在: {raw}")

@@ -13,17 +13,15 @@ scheme's `notes` (SAMPLE_CHANGES) and labelled 示例方案 in its name and 文�
 5. the unit 卫生局 is renamed 卫生计生委 (上年名称 卫生局).
 
 Its workbooks and the scheme file 示例方案.yaml are written beside the others by
-`write_sample_data` (one call) into out_dir/jintan-2014/ (not among the paths it returns, which
-are the built-in schemes' workbooks); `egov build` adds a sample folder's 示例方案.yaml before it
-reads the workbooks (`add_sample_schemes`, one call in pipelines/loading.py), so `egov demo` and
-a build of a folder holding the sample both know the scheme.
+`write_sample_data` (pipelines/sample_data.py, which also holds that writer) into
+out_dir/jintan-2014/ (not among the paths it returns, which are the built-in schemes'
+workbooks); `egov build` adds a sample folder's 示例方案.yaml before it reads the workbooks
+(`add_sample_schemes`, one call in pipelines/build.py), so `egov demo` and a build of a folder
+holding the sample both know the scheme.
 """
 
 from __future__ import annotations
 
-import random
-import shutil
-import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -80,63 +78,6 @@ def _leaves(nodes: list[dict]):
             yield from _leaves(node["children"])
         else:
             yield node
-
-
-def next_year_units(units: list, seed: int) -> list:
-    """The 2013 sample units a year on: renamed per RENAMED; each quality moved by a seeded
-    step of up to ±0.2 and spread evenly again, so some units rise, some fall and some trade
-    places."""
-    from pipelines.sample_data import SampleUnit
-
-    rng = random.Random(f"{seed}:{SAMPLE_SCHEME_ID}:units")
-    moved = sorted(units, key=lambda u: u.quality + rng.uniform(-0.2, 0.2))
-    n = len(moved)
-    quality = {u.name: round((i + 0.5) / n, 4) for i, u in enumerate(moved)}
-    return [SampleUnit(RENAMED.get(u.name, u.name), u.unit_type, u.aliases, quality[u.name])
-            for u in units]
-
-
-def write_years_sample(out_dir: Path, seed: int, schemes: list[Scheme]) -> list[Path]:
-    """Write the 示例方案 file and its workbooks into out_dir/jintan-2014/ (when jintan-2013 is
-    among `schemes`), swapped in whole; return the written paths."""
-    from pipelines import sample_data as sd
-
-    base = next((s for s in schemes if s.id == BASE_SCHEME_ID), None)
-    if base is None:
-        return []
-    scheme = sample_next_scheme(base)
-    units = next_year_units(sd.sample_units(base, seed), seed)
-    target = out_dir / SAMPLE_SCHEME_ID
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".sample-years-", dir=target.parent))
-    try:
-        folder = staging / SAMPLE_SCHEME_ID
-        folder.mkdir()
-        from pipelines.schemes.admin import scheme_yaml
-
-        (folder / SCHEME_FILE).write_text(scheme_yaml(scheme), encoding="utf-8")
-        header, rows = sd.units_sheet(scheme, units)
-        previous = {new: old for old, new in RENAMED.items()}
-        header = [*header, "上年名称"]
-        rows = [[*row, previous.get(row[1])] for row in rows]
-        sheets = {
-            "units": (header, rows),
-            "yearend": sd.yearend_sheet(scheme, units, sd._rng(seed, scheme.id, "yearend")),
-            "content": sd.content_sheet(scheme, units, sd._rng(seed, scheme.id, "content")),
-            "adjustments": sd.adjustments_sheet(scheme, units,
-                                                sd._rng(seed, scheme.id, "adjustments")),
-            "metrics": sd.metrics_sheet(scheme, sd._rng(seed, scheme.id, "metrics")),
-        }
-        names = [SCHEME_FILE]
-        for kind, (head, body) in sheets.items():
-            extra = {"说明": sd.explanation_rows(scheme, seed)} if kind == "units" else {}
-            sd.write_workbook(folder / sd.FILE_NAMES[kind], scheme, sd.KINDS[kind], head,
-                              body, extra)
-            names.append(sd.FILE_NAMES[kind])
-        sd._swap_in(folder, target, staging / "old")
-        return [target / name for name in names]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def add_sample_schemes(db: Path, sample_dir: Path) -> list[str]:
