@@ -7,7 +7,7 @@ from pathlib import Path
 from egov import paths
 from pipelines.build import build
 from pipelines.cycle.sample import add_cycle_records
-from pipelines.loading import LoadSummary
+from pipelines.loading import LoadSummary, write_curated
 from pipelines.sample_data import write_sample_data
 
 
@@ -20,4 +20,5 @@ def build_sample_warehouse(db: Path, raw_dir: Path | None = None,
     write_sample_data(raw / "sample", seed=seed)
     summary = build(db, raw, curated)
     add_cycle_records(db, seed)  # the cycle's deadline and feedback issued (示例数据)
+    write_curated(db, curated)  # again: the curated Parquet mirrors the warehouse as it now is
     return summary

@@ -109,6 +109,8 @@ def write_jintan_draft(out: Path) -> Path:
 
     text = (SCHEMES_DIR / "jintan-2013.yaml").read_text(encoding="utf-8")
     text = text.replace("id: jintan-2013", "id: jintan-draft", 1)
+    # a draft compared beside the scheme in force, not its next year: a series of its own
+    text = text.replace("series: jintan\n", "series: jintan-draft\n", 1)
     text = text.replace("  weight: 0.6\n", "  weight: 0.5\n", 1)
     text = text.replace("  weight: 0.4\n", "  weight: 0.5\n", 1)
     block = re.search(r"      - code: '1'\n(        .*\n)+", text)

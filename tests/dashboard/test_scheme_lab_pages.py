@@ -46,7 +46,10 @@ def test_compare_page_with_a_warehouse_scheme(draft_db, monkeypatch):
     assert any("示例数据" in c.value for c in at.caption)
     at.radio(key="cmp-source").set_value("数据仓库中的其他方案").run()
     assert not at.exception, [e.message for e in at.exception]
+    # the demo also holds jintan-2014 (the sample's next year), offered first
+    at.selectbox(key="cmp-other").set_value("jintan-draft").run()
     assert at.selectbox(key="cmp-other").value == "jintan-draft"
+    assert not at.exception, [e.message for e in at.exception]
     tables = frames(at)
     units = next(t for t in tables if "草案名次" in t.columns)
     assert units.height == 32
@@ -68,8 +71,9 @@ def test_compare_page_waits_for_an_upload(demo_db, monkeypatch):
     assert at.radio(key="cmp-source").value == "上传草案文件"
     assert not list(at.main.get("vega_lite_chart"))
     at.radio(key="cmp-source").set_value("数据仓库中的其他方案").run()
-    # The demo warehouse has no other scheme for Jintan's unit types: the page says so.
-    assert any("没有能为本方案已载入单位计分的其他方案" in i.value for i in at.info)
+    # The demo's other scheme for Jintan's unit types is the sample's next year (jintan-2014)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="cmp-other").value == "jintan-2014"
 
 
 def test_upload_path_compares_and_reports_a_bad_draft(demo_db, jintan_draft):

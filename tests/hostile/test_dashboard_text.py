@@ -38,6 +38,7 @@ def hostile_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("md")
     text = SCHEME.read_text(encoding="utf-8")
     text = text.replace("id: yueyang-2017", "id: hostile-2017", 1)
+    text = text.replace("series: yueyang\n", "series: hostile\n", 1)  # one scheme a year
     text = text.replace("name: 2017年度全市政务公开政务服务工作考评细则",
                         f'name: "{IMAGE} {LINK}"', 1)
     text = text.replace("jurisdiction: 岳阳市", 'jurisdiction: ":orange[岳阳] $x^2$"', 1)

@@ -100,10 +100,16 @@ def test_load_history_records_every_file(demo_db):
         loads = con.sql("SELECT * FROM loads").pl()
     finally:
         con.close()
-    assert loads.height == 12  # 4 schemes × units + yearend, Jintan content/metrics, 2 adjustments
-    assert loads["sha256"].str.len_chars().unique().to_list() == [64]
-    assert set(loads["kind"]) == {"units", "content", "yearend", "adjustments", "metrics"}
-    assert set(loads["schemes"]) == {"jintan-2013", "yueyang-2017", "shengzhou-2020",
-                                     "huaibei-2019"}
-    jintan_files = loads.filter(loads["schemes"] == "jintan-2013")["file"]
-    assert jintan_files.str.contains("jintan-2013").all() and jintan_files.len() == 5
+    # 5 schemes × units + yearend (jintan-2014 the sample's 示例方案), Jintan 2013/2014
+    # content/metrics/adjustments, Yueyang adjustments; the cycle's sample: 2 self-assessment
+    # sheets, 1 整改台账, 1 recorded deadline (no file, so no hash)
+    assert loads.height == 21
+    files = loads.filter(pl.col("kind") != "deadline")
+    assert files["sha256"].str.len_chars().unique().to_list() == [64]
+    assert set(loads["kind"]) == {"units", "content", "yearend", "adjustments", "metrics",
+                                  "selfassessment", "rectification", "deadline"}
+    assert set(loads["schemes"]) == {"jintan-2013", "jintan-2014", "yueyang-2017",
+                                     "shengzhou-2020", "huaibei-2019"}
+    jintan = loads.filter((pl.col("schemes") == "jintan-2013")
+                          & (pl.col("kind") != "selfassessment"))["file"]
+    assert jintan.str.contains("jintan-2013").all() and jintan.len() == 5

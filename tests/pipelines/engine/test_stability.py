@@ -186,7 +186,9 @@ def test_a_unit_type_of_more_than_32767_units_keeps_its_ranks():
     n = 33_000
     names = [f"单位{i:05d}" for i in range(n)]
     units = pl.DataFrame({"scheme": "tri-2024", "unit": names, "unit_type": "部门",
-                          "is_sample": False, "load_id": 1}).cast(state["units"].schema)
+                          "is_sample": False, "load_id": 1})
+    units = units.select([pl.col(c) if c in units.columns else pl.lit(None).alias(c)
+                          for c in state["units"].columns]).cast(state["units"].schema)
     share = np.linspace(1.0, 0.0, n)  # 单位00000 best, 单位32999 last (all three at 0)
     yearend = pl.DataFrame({
         "scheme": "tri-2024", "year": 2024, "unit": np.repeat(names, 3),
