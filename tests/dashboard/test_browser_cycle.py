@@ -45,7 +45,9 @@ def test_a_unit_account_cannot_open_another_unit_by_url(site):
             page.get_by_label("账户 Account").fill("hr")
             page.get_by_label("密码 Password").fill(PASSWORD)
             page.get_by_role("button", name="登录 Sign in").click()
-            main.get_by_text("反馈单").first.wait_for(timeout=90_000)
+            # The unit's own feedback section is the last thing the page draws: wait for it, not
+            # for the 导出 expander's 「反馈单」 above it, or the read can race the rerun.
+            main.get_by_text(f"{UNIT} 反馈单与整改台账").first.wait_for(timeout=90_000)
             wait_for_run(page)
             links = [t.split("\n")[-1] for t in
                      page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
