@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.charts import DEFAULT_WIDTH, ROW_HEIGHT, Titling, finish
+from dashboard.charts.look import DEFAULT_WIDTH, ROW_HEIGHT, Titling, finish
 
 BASE_LABEL = "现行方案"
 DRAFT_LABEL = "草案"
