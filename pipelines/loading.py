@@ -457,7 +457,9 @@ def scheme_json_summary(schemes: list[Scheme]) -> list[dict]:
                         # named as the tables name it (its name, or its code).
                         {"name": c.name or getattr(c, "code", None),
                          "max_points": c.max_points if c.max_points is not None else
-                         node_leaf_sum(c)}
+                         node_leaf_sum(c),
+                         # 权重 as written, where the scheme gives weights (schemes/weights.py)
+                         **({} if c.weight is None else {"weight": str(c.weight)})}
                         for c in r.categories
                     ],
                 }

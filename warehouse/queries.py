@@ -614,7 +614,7 @@ def dash_rubric_categories(db: Path, scheme: str) -> pl.DataFrame:
         "SELECT r.rubric, r.name AS rubric_name, r.max_points AS rubric_max, r.position, "
         "(SELECT string_agg(t.unit_type, '、' ORDER BY t.position) FROM unit_types t "
         " WHERE t.scheme = r.scheme AND t.rubric = r.rubric) AS unit_types, "
-        "g.name AS category, g.max_points, g.position AS category_position "
+        "g.name AS category, g.max_points, g.weight, g.position AS category_position "
         "FROM rubrics r JOIN indicator_groups g ON g.scheme = r.scheme AND g.rubric = r.rubric "
         "WHERE r.scheme = ? AND g.depth = 1 ORDER BY r.position, g.position",
         [scheme],
@@ -626,7 +626,8 @@ def dash_indicator_rules(db: Path, scheme: str) -> pl.DataFrame:
     interpretation."""
     return _dash_query(
         db,
-        "SELECT r.name AS rubric_name, i.code, i.name, i.category, i.max_points, i.rule_kind, "
+        "SELECT r.name AS rubric_name, i.code, i.name, i.category, i.max_points, i.weight, "
+        "i.rule_kind, "
         "i.input_columns, coalesce(i.criteria, i.scoring_text) AS criteria, i.lead_office, "
         "i.source, i.interpretation FROM indicators i "
         "JOIN rubrics r ON r.scheme = i.scheme AND r.rubric = i.rubric "

@@ -130,9 +130,13 @@ widgets.show_table(stages, name="考评阶段", filters=f, key="dm-stages")
 
 cats = data.rubric_categories(f.db, f.scheme)
 st.markdown("**评分细则与一级指标**")
+# A scheme written in weights (an index) shows them as written (2/3), beside the points they
+# make of the rubric's scale; a scheme in points has no 权重 column.
+weights = ([pl.col("weight").alias("权重")]
+           if "weight" in cats.columns and cats["weight"].is_not_null().any() else [])
 widgets.show_table(
     cats.select(pl.col("rubric_name").alias("评分细则"), pl.col("unit_types").alias("适用单位类型"),
-                pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值")),
+                pl.col("category").alias("一级指标"), *weights, pl.col("max_points").alias("分值")),
     name="评分细则与一级指标", filters=f, key="dm-cats",
 )
 
@@ -195,10 +199,12 @@ else:
 
 with st.expander("全部指标的计分规则与原文"):
     rules = data.indicator_rules(f.db, f.scheme)
+    leaf_weights = ([pl.col("weight").alias("权重(在所属分组中)")]
+                    if rules["weight"].is_not_null().any() else [])
     widgets.show_table(
         rules.select(pl.col("rubric_name").alias("评分细则"), pl.col("code").alias("编号"),
                      pl.col("name").alias("指标"), pl.col("category").alias("一级指标"),
-                     pl.col("max_points").alias("分值"),
+                     *leaf_weights, pl.col("max_points").alias("分值"),
                      pl.col("rule_kind").replace(RULE_KINDS).alias("计分规则"),
                      pl.col("input_columns").alias("录入列"),
                      pl.col("criteria").alias("考核要点/评分细则"), pl.col("source").alias("出处"),

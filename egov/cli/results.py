@@ -69,7 +69,9 @@ def schemes(db: Path, fmt: str) -> None:
         say(f"{s['scheme']}  {s['jurisdiction']} {s['year']}  {s['name']}")
         for r in s["rubrics"]:
             say(f"  {r['rubric']} ({'、'.join(r['unit_types'])}) {r['max_points']:g}分")
-            cats = "  ".join(f"{c['name']} {c['max_points']:g}" for c in r["categories"])
+            cats = "  ".join(
+                f"{c['name']} 权重 {c['weight']}" if c.get("weight") else
+                f"{c['name']} {c['max_points']:g}" for c in r["categories"])
             say(f"    {cats}")
 
 

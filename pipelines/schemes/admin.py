@@ -9,6 +9,7 @@ with no change of code.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from pipelines.loading import (
 from pipelines.schemes.checks import SchemeRejected, load_scheme_file
 from pipelines.schemes.model import Scheme, input_columns
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
+from pipelines.schemes.weights import show_weight
 from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
 from pipelines.years.series import describe_series, previous_code_problems, series_conflicts
 from warehouse import database
@@ -285,6 +287,8 @@ def _plain(value: Any) -> Any:
                 v is None or v == [] or v == {} or (v is False and info.default is False)
             ):
                 continue
+            if name == "max_points" and getattr(value, "weight", None) is not None:
+                continue  # derived from the weight (schemes/weights.py): the weight is written
             out[name] = _plain(v)
         if "kind" in out and type(value).__name__ not in ("Clause",):
             return _Flow(out)  # a rule: {kind: per_event, points_each: 1, cap: 2}
@@ -298,6 +302,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else show_weight(value)
     return value
 
 

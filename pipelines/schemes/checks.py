@@ -19,6 +19,7 @@ from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.rules.registry import RULE_KINDS, kind_of
 from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import node_leaf_sum
+from pipelines.schemes.weights import check_weights, weighted
 
 TOLERANCE = 1e-6
 
@@ -253,7 +254,9 @@ def check_scheme(scheme: Scheme, file: str, line_of=lambda path: None) -> list[P
                 first_path[code] = path
         total = sum(c.max_points if isinstance(c, Indicator) else node_leaf_sum(c)
                     for c in rubric.categories)
-        if abs(total - rubric.max_points) > TOLERANCE:
+        check_weights(rubric.categories, (*rp, "categories"), rubric.name, add)
+        # Weighted categories are the rubric's points by construction (their sum is checked).
+        if abs(total - rubric.max_points) > TOLERANCE and not weighted(rubric.categories):
             add((*rp, "max_points"), rubric.max_points,
                 f"各指标分值合计 {total:g},与评分细则总分 {rubric.max_points:g} 不符",
                 f"leaves sum to {total:g}, not the rubric's stated {rubric.max_points:g}")
@@ -435,7 +438,8 @@ def _top_name(category: Node | Indicator) -> str:
 
 
 def _check_node(node: Node, path: tuple, add) -> None:
-    if node.max_points is not None:
+    check_weights(node.children, (*path, "children"), node.name, add)
+    if node.max_points is not None and not weighted(node.children):
         total = node_leaf_sum(node)
         if abs(total - node.max_points) > TOLERANCE:
             add((*path, "max_points"), node.max_points,
@@ -506,6 +510,13 @@ def _explain(error: dict) -> tuple[str, str]:
                 "a finite number is expected (.inf, .nan and numbers out of range are refused)")
     if kind == "too_short":
         return "不能为空", f"must not be empty: {msg}"
+    if kind == "value_error":
+        # Our validators say both languages, "中文 / English"; pydantic prefixes "Value error, ".
+        text = str(error.get("ctx", {}).get("error", msg))
+        first, sep, second = text.partition(" / ")
+        if sep:
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in first)
+            return (first, second) if chinese else (second, first)
     if kind == "literal_error":
         return f"取值无效: {msg}", f"invalid value: {msg}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

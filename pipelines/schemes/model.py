@@ -19,6 +19,7 @@ from pipelines.rules.registry import RULE_INPUT_COLUMNS as RULE_INPUT_COLUMNS
 from pipelines.rules.registry import RULE_KINDS as RULE_KINDS
 from pipelines.rules.registry import Rule
 from pipelines.rules.registry import input_columns as input_columns
+from pipelines.schemes.weights import Weight, resolve_rubric
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -45,7 +46,10 @@ class Indicator(Cited):
 
     code: Text = Field(description="unique within the rubric: 附件2 序号, 编号, row number ...")
     name: str | None = Field(default=None, description="as the seed writes it; may be blank there")
-    max_points: float = Field(gt=0, description="分值")
+    max_points: float | None = Field(
+        default=None, gt=0, description="分值; derived from `weight` where the group gives weights")
+    weight: Weight | None = Field(
+        default=None, description="权重: the share of its group (2/3, 0.25), instead of points")
     rule: Rule | None = Field(default=None, description="defaults to the rubric's default_rule")
     criteria: str | None = Field(default=None, description="考核要点 / 考核内容 / 指标说明")
     scoring_text: str | None = Field(default=None, description="扣分办法 / 评分细则, verbatim")
@@ -56,6 +60,14 @@ class Indicator(Cited):
     previous_code: str | None = Field(
         default=None, description="the code this indicator had in the previous year's scheme "
         "of the series, where it was renumbered (docs/schemes.md#系列-series)")
+
+    @model_validator(mode="after")
+    def _points_or_weight(self) -> Indicator:
+        if self.max_points is None and self.weight is None:
+            raise ValueError(
+                f"指标 {self.code} 须写分值(max_points)或权重(weight) / indicator {self.code} "
+                "needs max_points or a weight")
+        return self
 
 
 def _tree_child_kind(child: object) -> str:
@@ -70,6 +82,8 @@ class Node(Cited):
 
     name: Text
     max_points: float | None = Field(default=None, gt=0)
+    weight: Weight | None = Field(
+        default=None, description="权重: the group's share of its parent, instead of points")
     # For schemes whose seed names no body per indicator (Jintan, Yueyang): the office may name
     # the body that scores a whole category (pipelines/cycle/: 报送进度, body accounts).
     assessing_bodies: list[str] = Field(
@@ -110,6 +124,13 @@ class Rubric(Cited):
         ]
     ] = Field(min_length=1, description="the 一级指标 in the seed's order; a scored item (with a "
               "code) may stand here directly, with no group above it (a flat index)")
+
+    @model_validator(mode="after")
+    def _points_from_weights(self) -> Rubric:
+        # Weighted children get their points (weight × the parent's) once, here, so everything
+        # downstream reads max_points as for a scheme written in points (schemes/weights.py).
+        resolve_rubric(self)
+        return self
 
 
 # ---------------------------------------------------------------------------------------------

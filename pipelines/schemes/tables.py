@@ -15,6 +15,7 @@ import polars as pl
 from pipelines.rules import registry
 from pipelines.rules.registry import input_columns
 from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
+from pipelines.schemes.weights import show_weight
 from warehouse.database import table_schema
 
 PATH_SEPARATOR = " / "
@@ -149,9 +150,15 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "evidence": ind.evidence,
                     "source": ind.source,
                     "interpretation": ind.interpretation,
+                    "weight": _weight(ind),
                 }
             )
     return _frame("indicators", rows)
+
+
+def _weight(part: Node | Indicator) -> str | None:
+    """A weight as the scheme writes it (2/3), or None for a part given in points."""
+    return None if part.weight is None else show_weight(part.weight)
 
 
 def _groups_in_order(rubric: Rubric) -> Iterator[tuple[Node | Indicator, tuple[str, ...]]]:
@@ -196,7 +203,7 @@ def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
                 rows.append({"scheme": scheme.id, "rubric": rubric.id, "path": path[0],
                              "parent_path": None, "depth": 1, "name": path[0],
                              "max_points": float(node.max_points), "declared": True,
-                             "position": position})
+                             "position": position, "weight": _weight(node)})
                 continue
             rows.append(
                 {
@@ -211,6 +218,7 @@ def indicator_groups_frame(scheme: Scheme) -> pl.DataFrame:
                     ),
                     "declared": node.max_points is not None,
                     "position": position,
+                    "weight": _weight(node),
                 }
             )
     return _frame(

@@ -69,6 +69,7 @@ CREATE TABLE indicator_groups (          -- 一级 (depth 1) and 二级/三级 g
     max_points     DOUBLE  NOT NULL,     -- declared, or the sum of its leaves where the seed gives none
     declared       BOOLEAN NOT NULL,
     position       INTEGER NOT NULL,
+    weight         VARCHAR,              -- 权重 as written (2/3) where the scheme gives weights
     PRIMARY KEY (scheme, rubric, path)
 );
 
@@ -94,6 +95,7 @@ CREATE TABLE indicators (                -- scored leaves
     evidence            VARCHAR,
     source              VARCHAR,
     interpretation      VARCHAR,
+    weight              VARCHAR,          -- 权重 as written (2/3) where the scheme gives weights
     PRIMARY KEY (scheme, rubric, code)
 );
 

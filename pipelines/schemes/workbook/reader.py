@@ -72,6 +72,8 @@ def read_scheme_workbook(path: Path) -> Scheme:
                               "the rubric has no indicator rows on the 指标 sheet")
                 else:
                     zh, en = "至少需要填写一项(一行)", "at least one entry (row) is needed"
+            if error["type"] == "value_error" and "needs max_points or a weight" in en:
+                path = (*path, "max_points")  # the 分值 cell left blank (or its column missing)
             reader.report(path, error_value(error), zh, en)
     if scheme is not None:
         cross = check_scheme(scheme, reader.file)
@@ -319,7 +321,8 @@ class _Reader:
             table.headers[f] = clean_text(rows[0][i]) or f
         present = set(columns.values())
         for req in spec.required_columns:
-            if req not in present:
+            # An index written in weights has 权重 for 分值 (schemes/weights.py).
+            if req not in present and not (req == "max_points" and "weight" in present):
                 col = spec.col(req)
                 self.add((sheet, 1, col.zh), None, f"缺少必填列「{col.zh}」",
                          f"the required column {col.zh} [{col.field}] is missing")
@@ -500,9 +503,9 @@ class _Reader:
 
     def _indicators(self, data: dict, table: _Table, groups: _Table) -> None:
         roots = [_NodeB("", 0, "") for _ in data["rubrics"]]
-        leaf_fields = ("code", "name", "max_points", "criteria", "scoring_text", "lead_office",
-                       "supporting_offices", "assessing_bodies", "evidence", "previous_code",
-                       "source", "interpretation")
+        leaf_fields = ("code", "name", "max_points", "weight", "criteria", "scoring_text",
+                       "lead_office", "supporting_offices", "assessing_bodies", "evidence",
+                       "previous_code", "source", "interpretation")
         for row, cells in table.rows:
             ri = self._rubric_of(data, table, row, cells)
             levels = self._levels(table, row, cells)
@@ -531,7 +534,7 @@ class _Reader:
         out: dict[str, Any] = {"name": node.name, **node.extra}
         if node.group_row is not None:
             self.prov[path] = groups.loc(node.group_row, None)
-            for f in ("max_points", "source", "interpretation"):
+            for f in ("max_points", "weight", "source", "interpretation"):
                 self.prov[(*path, f)] = groups.loc(node.group_row, f)
         else:
             self.prov[path] = (table.sheet, node.first_row, node.column)
@@ -617,7 +620,7 @@ class _Reader:
                          f"the group is given twice (also row {node.group_row})")
                 continue
             node.group_row = row
-            for f in ("max_points", "source", "interpretation"):
+            for f in ("max_points", "weight", "source", "interpretation"):
                 value = self._convert(table.spec.col(f).kind, cells.get(f), table.loc(row, f))
                 if value is not None:
                     node.extra[f] = value

@@ -15,6 +15,7 @@ import xlsxwriter
 from pipelines.rules import registry
 from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves
+from pipelines.schemes.weights import show_weight
 from pipelines.schemes.workbook.cells import format_options, format_tiers
 from pipelines.schemes.workbook.layout import (
     DEFAULT_LEVELS,
@@ -163,10 +164,17 @@ def _levels_cells(names: Iterable[str]) -> dict[str, str]:
     return {f"level{i + 1}": n for i, n in enumerate(names)}
 
 
+def _points_or_weight(part: Node | Indicator) -> dict[str, Any]:
+    """分值, or 权重 where the scheme gives a weight (its points are derived from it)."""
+    if part.weight is not None:
+        return {"max_points": None, "weight": show_weight(part.weight)}
+    return {"max_points": part.max_points, "weight": None}
+
+
 def _group_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
     def walk(node: Node, path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
         here = (*path, node.name)
-        yield {"rubric": rubric.id, **_levels_cells(here), "max_points": node.max_points,
+        yield {"rubric": rubric.id, **_levels_cells(here), **_points_or_weight(node),
                "source": node.source, "interpretation": node.interpretation}
         for child in node.children:
             if isinstance(child, Node):
@@ -189,7 +197,7 @@ def _indicator_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
     def row(ind: Indicator, here: tuple[str, ...]) -> dict[str, Any]:
         return {
                 "rubric": rubric.id, "code": ind.code, **_levels_cells(here), "name": ind.name,
-                "max_points": ind.max_points, **_rule_cells(ind.rule, "rule"),
+                **_points_or_weight(ind), **_rule_cells(ind.rule, "rule"),
                 "criteria": ind.criteria, "scoring_text": ind.scoring_text,
                 "lead_office": ind.lead_office,
                 "supporting_offices": "、".join(ind.supporting_offices) or None,

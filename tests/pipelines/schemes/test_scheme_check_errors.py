@@ -313,8 +313,9 @@ def test_workbook_missing_required_column(tmp_path, good_workbook):
     path = tmp_path / "bad.xlsx"
     wb = openpyxl.load_workbook(good_workbook)
     ws = wb["指标"]
-    col = next(c.column for c in ws[1] if c.value == "分值")
-    ws.delete_cols(col)
+    # 权重 stands in for 分值 in an index written in weights: without both, 分值 is missing.
+    for header in ("分值", "权重"):
+        ws.delete_cols(next(c.column for c in ws[1] if c.value == header))
     wb.save(path)
     problems = problems_of(path)
     assert [(p.sheet, p.row, p.column) for p in problems] == [("指标", 1, "分值")]

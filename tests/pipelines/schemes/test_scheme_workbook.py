@@ -54,8 +54,8 @@ def test_template_has_every_sheet_header_and_drop_down(tmp_path):
     assert all(r[2] is None for r in rows)
     # 指标: Chinese headers in the documented order, no data rows.
     ws = wb["指标"]
-    assert headers(ws)[:8] == ["细则", "编号", "一级指标", "二级指标", "三级指标", "指标名称",
-                               "分值", "计分规则"]
+    assert headers(ws)[:9] == ["细则", "编号", "一级指标", "二级指标", "三级指标", "指标名称",
+                               "分值", "权重", "计分规则"]
     assert {"目标值", "每次分值", "封顶", "选项", "分档", "参评数", "考核要点", "牵头科室",
             "配合科室"} <= set(headers(ws))
     assert ws.max_row == 1
