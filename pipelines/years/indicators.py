@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.engine.compare import _code_order, _shape
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.tables import iter_leaves
 
@@ -23,6 +22,10 @@ CHANGE_KINDS = {"weights": "阶段权重", "renumbered": "改编号", "points": 
 
 def indicator_matches(previous: Scheme, current: Scheme) -> dict[str, str]:
     """current code → previous code for every matched indicator."""
+    # imported here: the scheme lab's module brings numpy and the engine, which `egov notice`
+    # of a year without a previous one does not need (0.1–0.4 s of its start)
+    from pipelines.engine.compare import _shape
+
     old = _shape(previous).leaves
     out = {}
     for rubric in current.rubrics:
@@ -39,6 +42,8 @@ def indicator_matches(previous: Scheme, current: Scheme) -> dict[str, str]:
 def scheme_changes(previous: Scheme, current: Scheme) -> pl.DataFrame:
     """What changed from `previous` to `current`, one row per change: stage weights, indicators
     renumbered, points or rule changed, added, dropped (CHANGE_KINDS order, then by code)."""
+    from pipelines.engine.compare import _code_order, _shape
+
     old, new = _shape(previous), _shape(current)
     rows = []
     if (old.rubric_weight, old.content_weight) != (new.rubric_weight, new.content_weight):
