@@ -59,6 +59,8 @@ class YearendModel(pa.DataFrameModel):
     is_ratio: bool
     is_rate: bool
     refuses_above_one: bool  # a ratio or rate rule with above_one: refuse (the default)
+    scale_low: float = pa.Field(nullable=True)  # the declared scale of 实际值, if any
+    scale_high: float = pa.Field(nullable=True)
 
     @pa.check("place", name="whole_number")
     def _place_whole(cls, data: Any) -> pl.LazyFrame:
@@ -76,6 +78,12 @@ class YearendModel(pa.DataFrameModel):
     @pa.dataframe_check(name="rate_above_one")
     def _rate_above_one(cls, data: Any) -> pl.LazyFrame:
         bad = pl.col("is_rate") & pl.col("refuses_above_one") & (pl.col("actual") > 1 + TOLERANCE)
+        return data.lazyframe.select((~bad).fill_null(True))
+
+    @pa.dataframe_check(name="actual_off_scale")
+    def _actual_off_scale(cls, data: Any) -> pl.LazyFrame:
+        low, high, actual = pl.col("scale_low"), pl.col("scale_high"), pl.col("actual")
+        bad = (actual < low - TOLERANCE) | (actual > high + TOLERANCE)
         return data.lazyframe.select((~bad).fill_null(True))
 
     @pa.dataframe_check(name="ratio_zero_denominator")

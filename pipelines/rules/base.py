@@ -81,6 +81,36 @@ ABOVE_ONE_PARAM = Param(
 )
 
 
+# The scale an actual value (实际值) is written on (issue 20 item 5): `scale: [0, 100]` says the
+# column holds 0–100, so 72 is 72 of 100 and 1 is 1 of 100, never 100%. A value outside the scale
+# is refused at import, and so is a percentage sign (72% on a 0–100 scale is ambiguous).
+SCALE_PARAM = Param(
+    "scale", "尺度", "range", 10,
+    "实际值的尺度(可选),写作 0~100:实际值按这个尺度填写,超出尺度的行被拒收;不写 = 小数或百分数",
+    "the scale the actual value is written on (optional), e.g. 0~100: values outside it are "
+    "refused; blank = a fraction or a percentage",
+)
+
+
+def check_scale(rule: Any, code: str, add: AddProblem, where: tuple) -> None:
+    """A scale runs from a lower to a higher bound."""
+    scale = getattr(rule, "scale", None)
+    if scale is not None and not scale[0] < scale[1]:
+        add((*where, "scale"), f"{scale[0]:g}~{scale[1]:g}",
+            f"指标 {code}: 尺度的下限须小于上限,如 0~100",
+            f"indicator {code}: a scale runs from a lower to a higher bound, e.g. 0~100")
+
+
+def on_scale(rule: Any, value: pl.Expr) -> pl.Expr:
+    """An actual value as a share of its scale, (value − low) / (high − low); the value itself
+    where the rule declares no scale (a fraction, as typed or read from NN%)."""
+    scale = getattr(rule, "scale", None)
+    if scale is None:
+        return value
+    low, high = scale
+    return (value - low) / (high - low)
+
+
 def clip_to_max(expr: pl.Expr) -> pl.Expr:
     """Scores never leave [0, max points]."""
     return pl.min_horizontal(pl.max_horizontal(expr, pl.lit(0.0)), MAX)

@@ -184,6 +184,7 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
                                  o=col("_options").list.join("; ")))
 
     is_rate = col("rule_kind") == "rate_target"
+    low, high, scaled = _scales(check, joined, active)
     frame = i_frame(
         check.n,
         **{c: (values[c], pl.Float64) for c in (*_NUMERIC_YEAREND, "actual")},
@@ -192,7 +193,10 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
         peers=(col("peers"), pl.Float64),
         is_ratio=((col("rule_kind") == "ratio").fill_null(False), pl.Boolean),
         is_rate=(is_rate.fill_null(False), pl.Boolean),
-        refuses_above_one=(col("refuses_above_one").fill_null(False), pl.Boolean),
+        # On a declared scale the scale bounds the value (below), not 100%.
+        refuses_above_one=((col("refuses_above_one") & ~scaled).fill_null(False), pl.Boolean),
+        scale_low=(low, pl.Float64),
+        scale_high=(high, pl.Float64),
     )
     messages = {
         "score_above_max": lambda r: (
@@ -218,6 +222,11 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
             f"the actual rate {_fmt(r['actual'])} is above 100%: a rate runs from 0 to 1 "
             "(0% to 100%) (the rule says above_one: refuse; a scheme whose rate can pass 100%, "
             "a growth rate, says above_one: cap)"),
+        "actual_off_scale": lambda r: (
+            "actual", f"实际值 {_fmt(r['actual'])} 不在该指标的尺度 {_fmt(r['scale_low'])}~"
+            f"{_fmt(r['scale_high'])} 之内",
+            f"the actual value {_fmt(r['actual'])} is outside the indicator's scale "
+            f"{_fmt(r['scale_low'])}~{_fmt(r['scale_high'])}"),
     }
     check.run_model(models.YearendModel, frame, messages)
     return KIND.located(check, {
@@ -233,6 +242,28 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
         "exempt": exempt,
         "note": note,
     }), None
+
+
+def _scales(check: SheetCheck, joined: pl.DataFrame, active: pl.Series
+            ) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Each row's declared scale of 实际值 (rule parameter `scale`, issue 20 item 5): low, high,
+    and whether there is one. A percentage typed for a value on a scale is refused: 72% on a
+    0~100 scale could mean 72 or 0.72, and 1 is never read as 100% there."""
+    params = joined.get_column("rule_params").fill_null("{}")
+    low = params.str.json_path_match("$.scale[0]").cast(pl.Float64)
+    high = params.str.json_path_match("$.scale[1]").cast(pl.Float64)
+    scaled = (active & low.is_not_null()).fill_null(False)
+    if scaled.any() and check.has("actual"):
+        typed = check.text("actual").fill_null("")
+        shown = pl.Series([None if lo is None else f"{_fmt(lo)}~{_fmt(hi)}"
+                           for lo, hi in zip(low.to_list(), high.to_list(), strict=True)],
+                          dtype=pl.String)
+        check.add_many(
+            scaled & typed.str.contains("[%％]\\s*$"), "actual",
+            formatted("该指标的实际值按尺度 {s} 填写数值,不写百分号", s=shown),
+            formatted("this indicator's actual value is written on its scale {s}: a number, "
+                      "not a percentage", s=shown))
+    return low, high, scaled
 
 
 def _columns_for(kind: InputKind, scheme: Scheme) -> list[Column]:

@@ -11,11 +11,14 @@ from pipelines.rules.base import (
     ABOVE_ONE_PARAM,
     ABOVE_ONE_VALUES,
     MAX,
+    SCALE_PARAM,
     TOLERANCE,
     AddProblem,
     Param,
     RuleKind,
     Strict,
+    check_scale,
+    on_scale,
 )
 
 
@@ -30,6 +33,9 @@ class RateTarget(Strict):
     target: float = Field(gt=0, description="the seed's target rate as a fraction: 92% is 0.92")
     above_one: Literal["refuse", "cap"] = Field(
         default="refuse", description="an actual rate above 100%: refuse the row, or accept it")
+    scale: tuple[float, float] | None = Field(
+        default=None, description="the scale 实际值 is written on, e.g. [0, 100]: the rate is "
+        "(actual − low) / (high − low); a value outside it is refused at import")
 
 
 class RateTargetKind(RuleKind):
@@ -43,17 +49,20 @@ class RateTargetKind(RuleKind):
         Param("target", "目标值", "percent", 10,
               "rate_target 的目标比率:0.92 或 92%", "rate_target: the target rate, 0.92 or 92%"),
         ABOVE_ONE_PARAM,
+        SCALE_PARAM,
     )
     value_sets = (ABOVE_ONE_VALUES,)
 
     def score(self, rows: pl.DataFrame, rule: RateTarget) -> pl.DataFrame:
         """003 用户日均活跃率92%: 分值 × min(1, 实际值 / 目标值). An actual rate above 100%
         reaches this only under `above_one: cap` (refused at import otherwise): full points."""
-        ratio = pl.col("actual") / rule.target
+        # On a declared scale (0~100) the rate is the value's share of it: 72 → 0.72, 1 → 0.01.
+        ratio = on_scale(rule, pl.col("actual")) / rule.target
         return rows.with_columns(score=MAX * pl.min_horizontal(ratio, pl.lit(1.0)))
 
     def check(self, rule: Any, max_points: float, code: str, add: AddProblem,
               where: tuple) -> None:
+        check_scale(rule, code, add, where)
         if rule.target > 1 + TOLERANCE:
             # A rate is a fraction: a clerk who types 92 for 92% would make every unit score ~0.
             add(where, code,

@@ -51,11 +51,37 @@ def convert_cell(kind: str, value: object) -> Any:
         if text is None:
             return None
         return [p for p in (clean_text(x) for x in _SPLIT_LIST.split(text)) if p]
+    if kind == "range":
+        return _parse_range(value)
     if kind == "options":
         return _parse_options(value)
     if kind == "tiers":
         return _parse_tiers(value)
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover - a layout bug
+
+
+_RANGE = re.compile(r"^\s*(-?[0-9.]+)\s*(?:~|～|—|–|至|到|-)\s*(-?[0-9.]+)\s*$")
+
+
+def _parse_range(value: object) -> list[float] | None:
+    """尺度 "0~100" (or 0-100, 0–100, 0至100) -> [0, 100]."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    m = _RANGE.match(text)
+    try:
+        if m is None:
+            raise ValueError(text)
+        return [float(m.group(1)), float(m.group(2))]
+    except ValueError:
+        raise NormalizeError("尺度应写作 下限~上限,如 0~100",
+                             "a scale is written low~high, e.g. 0~100") from None
+
+
+def format_range(scale: object) -> str:
+    """[0, 100] -> "0~100", read back by _parse_range."""
+    low, high = scale  # type: ignore[misc]
+    return f"{float(low):g}~{float(high):g}"
 
 
 def _pairs(value: object, what_zh: str, what_en: str, example: str) -> list[tuple[str, str]]:

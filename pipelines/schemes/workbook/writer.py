@@ -16,7 +16,7 @@ from pipelines.rules import registry
 from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves
 from pipelines.schemes.weights import show_weight
-from pipelines.schemes.workbook.cells import format_options, format_tiers
+from pipelines.schemes.workbook.cells import format_options, format_range, format_tiers
 from pipelines.schemes.workbook.layout import (
     DEFAULT_LEVELS,
     HEADER_COLS,
@@ -72,6 +72,8 @@ def _rule_cells(rule, default_col: str) -> dict[str, Any]:
             value = format_options(value)
         elif kind == "tiers":
             value = format_tiers(value)
+        elif kind == "range":
+            value = format_range(value)
         elif kind.startswith("enum:"):
             value = enum_entry(kind[5:], value)
         cells[name] = value
@@ -340,7 +342,7 @@ class _Writer:
         f = self.formats
         for i, col in enumerate(spec.columns):
             ws.set_column(i, i, col.width, f["text"] if col.kind in ("text", "code", "list",
-                                                                       "options", "tiers")
+                                                                       "options", "tiers", "range")
                           else None)
             ws.write(0, i, col.zh, f["head"])
             note = f"{col.zh} [{col.field}]" + (" (必填)" if col.field in spec.required_columns
