@@ -36,6 +36,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from dashboard.access import session_routes
+from dashboard.kit.text import chinese
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, role_at_least
 from pipelines.access.demo import sample_only
 from pipelines.access.sessions import COOKIE, HANDOFFS, SessionStore
@@ -193,17 +194,17 @@ def _signed_in(store: AccountStore, name: str) -> None:
 
 def _form(store: AccountStore, key: str) -> None:
     with st.form(key, clear_on_submit=False):
-        name = st.text_input("账户 Account", key=f"{key}-name", max_chars=64)
-        password = st.text_input("密码 Password", type="password", key=f"{key}-password",
-                                 max_chars=1024)
-        if st.form_submit_button("登录 Sign in", type="primary"):
+        name = st.text_input("账户", key=f"{key}-name", max_chars=64, help="Account name")
+        password = st.text_input("密码", type="password", key=f"{key}-password",
+                                 max_chars=1024, help="Password")
+        if st.form_submit_button("登录", type="primary", help="Sign in"):
             try:
                 result = store.sign_in(name, password, address=client_address())
             except AccountError as err:
-                st.error(str(err))
+                st.error(chinese(str(err)))
                 return
             if result.account is None:
-                st.error(result.message)
+                st.error(chinese(result.message))
             else:
                 _signed_in(store, result.account.name)
 
@@ -231,8 +232,8 @@ def return_after_sso(who: Identity) -> None:
 def _sign_in_offer(store: AccountStore, key: str) -> None:
     """The single sign-on button and the password form, as this server offers them."""
     if oidc_configured():
-        _sso_button("用单位统一身份登录 Sign in with single sign-on", f"{key}-oidc",
-                    type="primary")
+        _sso_button("用单位统一身份登录", f"{key}-oidc", type="primary",
+                    help="Sign in with single sign-on")
     try:
         has_accounts = store.has_accounts()
     except AccountError as err:
@@ -251,7 +252,7 @@ def sign_in_page(db: Path, who: Identity) -> None:
     st.title("电子政务绩效考核 · 登录")
     if who.via == "oidc" and who.name:
         st.warning(f"单点登录账户 {who.name} 未获授权查看本系统,请联系管理员。")
-        st.button("退出单点登录 Sign out", on_click=st.logout, key="oidc-out")
+        st.button("退出单点登录", on_click=st.logout, key="oidc-out", help="Sign out")
         return
     _sign_in_offer(store, "signin")
 
@@ -289,20 +290,21 @@ def sidebar(db: Path, who: Identity) -> None:
     """Who is signed in and a sign-out button; for anonymous viewers, a sign-in for editors."""
     box = st.sidebar.container()
     if who.name:
-        box.caption(f"已登录 signed in: {who.name} · {ROLE_ZH.get(who.role or '', '')}")
-        if box.button("退出登录 Sign out", key="signout"):
+        box.caption(f"已登录:{who.name} · {ROLE_ZH.get(who.role or '', '')}",
+                    help="Signed in")
+        if box.button("退出登录", key="signout", help="Sign out"):
             _sign_out(db, who)
         return
-    box.caption("未登录:只读查看 / not signed in: read only")
+    box.caption("未登录:只读查看", help="Not signed in: read only")
     store = AccountStore.for_warehouse(db)
     if oidc_configured():
-        _sso_button("单点登录 Single sign-on", "oidc-side", where=box)
+        _sso_button("单点登录", "oidc-side", where=box, help="Single sign-on")
     try:
         has_accounts = store.has_accounts()
     except AccountError:
         has_accounts = False
     if has_accounts:
-        with box.expander("编辑人员登录 Sign in"):
+        with box.expander("编辑人员登录"):
             _form(store, "side-signin")
 
 

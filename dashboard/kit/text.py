@@ -19,3 +19,16 @@ def md(value: object) -> str:
     backslash-escaped, so it shows as typed, never as a link, an image, a colour or a formula."""
     text = "" if value is None else str(value)
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# 「中文 / English」, or 「中文 english words: value」 as pipelines word their refusals for the CLI
+_SPLIT = re.compile(r"\s+/\s+(?=[A-Za-z])")
+_TRAILING_ENGLISH = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+[A-Za-z][A-Za-z ,']*(?=[:：]|$)")
+
+
+def chinese(message: str) -> str:
+    """The Chinese of a bilingual message from `pipelines` (whose CLI reports say both): a page
+    shows one language. 「账户名不对 / wrong name」 → 「账户名不对」; 「没有这个账户 no such
+    account: 张三」 → 「没有这个账户: 张三」. Anything else is returned as it is."""
+    text = _SPLIT.split(str(message), maxsplit=1)[0]
+    return _TRAILING_ENGLISH.sub("", text, count=1)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from dashboard.access import signin
 from dashboard.kit import filters, widgets
+from dashboard.kit.text import chinese
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, accounts_frame
 from pipelines.access.identity import acting_as
 from pipelines.inputs.problems import InputRejected
@@ -33,6 +35,10 @@ try:
 except AccountError as err:
     st.error(str(err))
     st.stop()
+SIGN_IN_ZH = {"password": "密码", "sso": "单点登录"}
+listed = listed.with_columns(pl.col("role").replace_strict(ROLE_ZH, default=pl.col("role")),
+                             pl.col("sign_in").replace_strict(SIGN_IN_ZH,
+                                                              default=pl.col("sign_in")))
 st.dataframe(listed.rename({"name": "账户", "role": "角色", "created_at": "创建时间",
                             "sign_in": "登录方式", "failures": "连续失败",
                             "throttled_until": "须等待至"}),
@@ -42,24 +48,25 @@ add, change = st.columns(2)
 with add.form("adm-add", clear_on_submit=True):
     st.markdown("**添加账户**")
     name = st.text_input("账户名", max_chars=64)
-    role = st.selectbox("角色", ROLES, format_func=lambda r: f"{ROLE_ZH[r]} {r}")
+    role = st.selectbox("角色", ROLES, format_func=ROLE_ZH.get)
     password = st.text_input("初始密码(至少 8 个字符)", type="password", max_chars=1024)
     again = st.text_input("再输一次", type="password", max_chars=1024)
     if st.form_submit_button("添加"):
         if password != again:
-            st.error("两次输入的密码不一致 / the passwords differ")
+            st.error("两次输入的密码不一致")
         else:
             try:
                 store.add(name, role, password)
                 st.success(f"已添加账户 {name.strip()}")
             except AccountError as err:
-                st.error(str(err))
+                st.error(chinese(str(err)))
 
 names = listed["name"].to_list()
 with change.form("adm-change"):
     st.markdown("**修改账户**")
     target = st.selectbox("账户", names, key="adm-target") if names else None
-    new_role = st.selectbox("新角色", ("不变", *ROLES), key="adm-role")
+    new_role = st.selectbox("新角色", ("不变", *ROLES), key="adm-role",
+                            format_func=lambda r: ROLE_ZH.get(r, r))
     new_password = st.text_input("新密码(留空不变;同时清除失败记录)", type="password",
                                  max_chars=1024)
     remove = st.checkbox("删除该账户")
@@ -67,7 +74,7 @@ with change.form("adm-change"):
         try:
             if remove:
                 if target == who.name:
-                    raise AccountError("不能删除正在使用的账户 / you cannot remove yourself")
+                    raise AccountError("不能删除正在使用的账户")
                 store.remove(target)
             else:
                 if new_role != "不变":
@@ -76,7 +83,7 @@ with change.form("adm-change"):
                     store.set_password(target, new_password)
             st.success("已保存")
         except AccountError as err:
-            st.error(str(err))
+            st.error(chinese(str(err)))
 
 # --- schemes ---------------------------------------------------------------------------------
 st.subheader("添加或替换考核方案")

@@ -81,7 +81,7 @@ if state is not None:
                                             return_dtype=pl.String).alias("文件"),
                 pl.col("sheet").alias("工作表"), pl.col("row").alias("行"),
                 pl.col("column").alias("列"), pl.col("value").alias("值"),
-                pl.col("problem_zh").alias("问题"), pl.col("problem_en").alias("problem")),
+                pl.col("problem_zh").alias("问题")),  # the English is in the CLI's report
             name="导入检查问题", filters=f, key="up-problems")
     elif state["loaded"] is not None:
         st.success(f"已导入,批次 {state['loaded']}。"

@@ -227,30 +227,23 @@ def target_counts(targets: list[dict]) -> dict[str, int]:
 
 
 def _annex_rows(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> list[list[str]]:
-    """The table's cells as text. A column of scores prints two decimals, or whole numbers
-    where every value in it is whole (加分 10, 0 rather than 10.00, 0.00). The columns are
-    formatted whole (one expression per column), not cell by cell: 6,000 rows take
-    milliseconds."""
+    """The table's cells as text. Every score in the document, text and tables alike, follows
+    one rule (formats.points): two decimals, whole points whole (加分 10 and 1.50 in one
+    column, never 10.00; a column is not printed one way in one table and another in the
+    next). Formatted a column at a time: 6,000 rows take milliseconds."""
     exprs = []
     for col, _ in columns:
-        dtype = frame.schema[col]
-        if dtype.is_float():
-            rounded = pl.col(col).round(2)
-            whole = bool(((frame[col].round(2) % 1).abs() < 1e-9).all())
-            exprs.append(
-                pl.when(pl.col(col).is_null()).then(pl.lit(""))
-                .otherwise(rounded.round(0).cast(pl.Int64).cast(pl.String) if whole
-                           else rounded.map_batches(_two_places, return_dtype=pl.String))
-                .alias(col))
+        if frame.schema[col].is_float():
+            exprs.append(pl.col(col).map_batches(_points, return_dtype=pl.String).fill_null("")
+                         .alias(col))
         else:
             exprs.append(pl.col(col).cast(pl.String).fill_null("").alias(col))
     return [list(row) for row in frame.select(exprs).iter_rows()]
 
 
-def _two_places(values: pl.Series) -> pl.Series:
-    # half-up at two decimals as egov scores prints (formats.points), on the whole column
-    return pl.Series([None if v is None else f"{fmt.half_up(v):.2f}" for v in values],
-                     dtype=pl.String)
+def _points(values: pl.Series) -> pl.Series:
+    # half-up at two decimals as egov scores prints, whole points whole (formats.points)
+    return pl.Series([None if v is None else fmt.points(v) for v in values], dtype=pl.String)
 
 
 def _change(prev: pl.Expr, now: pl.Expr) -> pl.Expr:
@@ -332,12 +325,13 @@ def _only_unit(part: pl.DataFrame, value: str) -> dict | None:
 
 def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
              types: list[str]) -> dict[str, Any]:
-    previous = q.dash_yearend_ranking(db, model.id, year, None).select("unit", "prev_rank")
-    frame = frame.join(previous, on="unit", how="left")
+    # the previous year's rank where a move means something: egov scores' rank_change (empty
+    # for a merged unit and for one that changed type), as the movers and 较上年 use it
+    frame = frame.with_columns(prev_rank=pl.col("rank") + pl.col("rank_change"))
     grades = [b.name for b in model.grades.bands] if model.grades else []
-    stage_cols = [c for c in frame.columns if c not in {
-        "scheme", "year", "unit", "unit_type", "total", "grade", "rank", "bonus", "penalty",
-        "sample", "prev_rank"}]
+    # the stage columns egov scores prints, in the scheme's order (not its other columns:
+    # prev_total and rank_change are for the comparison with the previous year)
+    stage_cols = [s.name for s in model.stages if s.name in frame.columns]
     has_prev = frame["prev_rank"].is_not_null().any()
     columns = [("rank", "排名"), *([("change", "较上年")] if has_prev else []), ("unit", "单位"),
                *[(c, c) for c in stage_cols]]

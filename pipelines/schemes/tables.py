@@ -359,8 +359,8 @@ def interpretations_frame(scheme: Scheme) -> pl.DataFrame:
         if getattr(part, "interpretation", None):
             rows.append((scope, part.source, part.interpretation))
 
-    add("方案 scheme", scheme)
-    rows += [("方案 scheme", None, n) for n in scheme.notes]
+    add("方案", scheme)
+    rows += [("方案", None, n) for n in scheme.notes]
     for ut in scheme.unit_types:
         add(f"单位类型 {ut.name}", ut)
     for st in scheme.stages:

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from ui_language import assert_one_language
 
 from pipelines.access.accounts import AccountStore
 from pipelines.corrections.history import history
@@ -74,6 +75,11 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_form(db):
     assert_ok(at)
     assert "登录" in at.title[0].value
     assert not at.dataframe and not at.metric
+    # the form in Chinese, the English in its tooltips (pages point 5)
+    assert_one_language(at)
+    assert [(t.label, t.help) for t in at.text_input] == [("账户", "Account name"),
+                                                          ("密码", "Password")]
+    assert [b.label for b in at.button] == ["登录"]
     at.switch_page("views/upload.py").run()
     assert_ok(at)
     assert "导入工作簿" not in text(at) and not at.file_uploader
@@ -82,7 +88,7 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_form(db):
 def test_a_wrong_password_is_refused(db):
     at = sign_in(open_app(), "editor1", "not the password")
     assert_ok(at)
-    assert any("wrong name or password" in e.value for e in at.error)
+    assert [e.value for e in at.error] == ["账户或密码不对,或尝试过于频繁,请稍后再试"]
     assert "登录" in at.title[0].value
 
 
@@ -91,6 +97,7 @@ def test_a_viewer_reads_pages_but_cannot_use_upload_or_admin(db):
     assert_ok(at)
     assert at.title[0].value == "总览"
     assert any("viewer1" in c.value for c in at.sidebar.caption)
+    assert_one_language(at)  # the sidebar's 已登录 and 退出登录 too
     at.switch_page("views/rankings.py").run()
     assert_ok(at)
     assert at.title[0].value == "排名"
@@ -112,7 +119,7 @@ def test_a_viewer_on_the_upload_link_signs_in_as_an_editor_and_stays_there(db):
     at.switch_page("views/upload.py").run()
     at.text_input(key="need-signin-name").input("editor1")
     at.text_input(key="need-signin-password").input(PASSWORD)
-    at.button(key="FormSubmitter:need-signin-登录 Sign in").click().run()
+    at.button(key="FormSubmitter:need-signin-登录").click().run()
     assert_ok(at)
     assert at.title[0].value == "导入与更正"
     assert at.file_uploader(key="up-files") is not None
@@ -170,6 +177,7 @@ def test_a_refused_upload_shows_the_report_and_loads_nothing(db):
     at.file_uploader(key="up-files").upload("坏.csv", BAD, "text/csv")
     at.run()
     assert_ok(at)
+    assert_one_language(at)
     assert any("检查未通过" in e.value for e in at.error)
     assert not any("Input rejected" in e.value for e in at.error)  # Chinese only in the UI
     problems = frame_with(at, "问题")
@@ -237,6 +245,9 @@ def test_an_admin_adds_an_account(db):
     at = sign_in(open_app(), "admin1")
     at.switch_page("views/admin.py").run()
     assert_ok(at)
+    assert_one_language(at)  # roles and sign-in methods in Chinese, in the table and pickers
+    assert at.main.selectbox[0].options == ["查看", "编辑", "管理员"]
+    assert set(frame_with(at, "角色")["角色"]) == {"查看", "编辑", "管理员"}
     form = at.get("form")
     assert form
     at.text_input[0].input("newbie")

@@ -113,14 +113,14 @@ def count(db: Path) -> list[int]:
 
 def sign_in(page, name: str) -> None:
     scope = page.locator('[data-testid="stMain"]')
-    scope.get_by_label("账户 Account").first.fill(name)
-    scope.get_by_label("密码 Password").first.fill(PASSWORD)
-    scope.get_by_role("button", name="登录 Sign in").first.click()
+    scope.get_by_label("账户", exact=True).first.fill(name)
+    scope.get_by_label("密码", exact=True).first.fill(PASSWORD)
+    scope.get_by_role("button", name="登录", exact=True).first.click()
 
 
 def signed_in_as(page, name: str) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_text(
-        f"已登录 signed in: {name}").wait_for(timeout=60_000)
+        f"已登录:{name}").wait_for(timeout=60_000)
 
 
 @pytest.mark.browser
@@ -169,7 +169,7 @@ def test_replayed_editor_messages_change_nothing_for_others(site, chromium, edit
         main.get_by_text("本页需要「编辑」").first.wait_for(timeout=60_000)
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
-        main.get_by_label("账户 Account").wait_for(timeout=30_000)  # sign-in is offered
+        main.get_by_label("账户", exact=True).wait_for(timeout=30_000)  # sign-in is offered
         heard = len(received)
         for message in editor_messages["confirm"] + editor_messages["revert"]:
             servers[-1].send(message)
@@ -223,18 +223,18 @@ def test_a_sign_in_lasts_across_reloads_tabs_and_deep_links_and_ends_everywhere(
         # step, and a copy of the cookie in another browser
         wait_for_run(page)
         page.locator('[data-testid="stSidebar"]').get_by_role(
-            "button", name="退出登录 Sign out").click()
+            "button", name="退出登录", exact=True).click()
         main.get_by_text("登录").first.wait_for(timeout=60_000)
         wait_for_run(page)
         assert all(c["name"] != COOKIE for c in context.cookies())
         other.locator('[data-testid="stSidebarNavLink"]', has_text="排名").click()
-        other.locator('[data-testid="stMain"]').get_by_label("账户 Account").wait_for(
+        other.locator('[data-testid="stMain"]').get_by_label("账户", exact=True).wait_for(
             timeout=60_000)
         elsewhere = chromium.new_context()
         elsewhere.add_cookies([cookie])
         stolen = elsewhere.new_page()
         stolen.goto(f"{url}/upload?scheme=jintan-2013", wait_until="networkidle")
-        stolen.locator('[data-testid="stMain"]').get_by_label("账户 Account").wait_for(
+        stolen.locator('[data-testid="stMain"]').get_by_label("账户", exact=True).wait_for(
             timeout=60_000)
         assert stolen.get_by_text("导入工作簿").count() == 0
         elsewhere.close()
@@ -271,7 +271,7 @@ def test_a_sign_in_code_sent_to_another_browser_signs_nobody_in(site, chromium):
         other.goto(f"{url}/?scheme=jintan-2013", wait_until="networkidle")
         wait_for_run(other)
         other.goto(caught[0], wait_until="networkidle")
-        other.locator('[data-testid="stMain"]').get_by_label("账户 Account").wait_for(
+        other.locator('[data-testid="stMain"]').get_by_label("账户", exact=True).wait_for(
             timeout=60_000)
         assert all(c["name"] != COOKIE for c in victim.cookies())
         assert other.locator('[data-testid="stSidebar"]').get_by_text("已登录").count() == 0

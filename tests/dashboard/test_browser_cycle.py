@@ -42,9 +42,9 @@ def test_a_unit_account_cannot_open_another_unit_by_url(site):
             main = page.locator('[data-testid="stMain"]')
             main.get_by_text("登录").first.wait_for(timeout=60_000)
             wait_for_run(page)
-            page.get_by_label("账户 Account").fill("hr")
-            page.get_by_label("密码 Password").fill(PASSWORD)
-            page.get_by_role("button", name="登录 Sign in").click()
+            page.get_by_label("账户", exact=True).fill("hr")
+            page.get_by_label("密码", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="登录", exact=True).click()
             # The unit's own feedback section is the last thing the page draws: wait for it, not
             # for the 导出 expander's 「反馈单」 above it, or the read can race the rerun.
             main.get_by_text(f"{UNIT} 反馈单与整改台账").first.wait_for(timeout=90_000)

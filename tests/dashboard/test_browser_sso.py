@@ -115,7 +115,7 @@ def chromium(site):
 def single_sign_on(page, url: str, sub: str, start: str = "/?scheme=jintan-2013") -> None:
     """From the sign-in offer on page `start`, through the provider's form, back."""
     page.goto(f"{url}{start}", wait_until="networkidle")
-    button = page.get_by_role("button", name="用单位统一身份登录 Sign in with single sign-on")
+    button = page.get_by_role("button", name="用单位统一身份登录", exact=True)
     button.wait_for(timeout=60_000)
     wait_for_run(page)
     button.click()
@@ -140,31 +140,31 @@ def test_single_sign_on_maps_the_role_claim_lasts_and_signs_out(site, chromium):
         # a link to the upload page, opened before signing in: the page says it needs the
         # editor role and offers single sign-on; back from the provider, the visitor is there
         single_sign_on(page, url, WANG, start="/upload?scheme=jintan-2013")
-        sidebar_says(page, f"已登录 signed in: {WANG} · 编辑")  # the egov_role claim
+        sidebar_says(page, f"已登录:{WANG} · 编辑")  # the egov_role claim
         main = page.locator('[data-testid="stMain"]')
         main.get_by_text("导入工作簿").first.wait_for(timeout=60_000)
         assert re.search(r"/upload\?.*scheme=jintan-2013", page.url), page.url
         page.reload(wait_until="networkidle")  # Streamlit's identity cookie keeps the user
-        sidebar_says(page, f"已登录 signed in: {WANG} · 编辑")
+        sidebar_says(page, f"已登录:{WANG} · 编辑")
         main.get_by_text("导入工作簿").first.wait_for(timeout=60_000)
         wait_for_run(page)
         elsewhere = chromium.new_context()  # another browser holding the same identity cookie
         elsewhere.add_cookies(context.cookies())
         other = elsewhere.new_page()
         other.goto(f"{url}/?scheme=jintan-2013", wait_until="networkidle")
-        sidebar_says(other, f"已登录 signed in: {WANG} · 编辑")
+        sidebar_says(other, f"已登录:{WANG} · 编辑")
 
         page.locator('[data-testid="stSidebar"]').get_by_role(
-            "button", name="退出登录 Sign out").click()
+            "button", name="退出登录", exact=True).click()
         page.wait_for_url("**/oauth2/end_session**", timeout=60_000)  # the provider's too
         page.get_by_role("button", name="End session").click()
         page.wait_for_url(f"{url}/**", timeout=60_000)
-        page.get_by_role("button", name="用单位统一身份登录 Sign in with single sign-on").wait_for(
+        page.get_by_role("button", name="用单位统一身份登录", exact=True).wait_for(
             timeout=60_000)
         assert page.locator('[data-testid="stSidebarNavLink"]').count() == 0
         # signing out ended the identity on the server: the other browser's cookie is void
         other.reload(wait_until="networkidle")
-        other.get_by_role("button", name="用单位统一身份登录 Sign in with single sign-on").wait_for(
+        other.get_by_role("button", name="用单位统一身份登录", exact=True).wait_for(
             timeout=60_000)
         assert other.locator('[data-testid="stSidebarNavLink"]').count() == 0
         elsewhere.close()
@@ -192,7 +192,7 @@ def test_an_unknown_identity_gets_nothing_or_viewer_as_configured(site, provider
             page.reload(wait_until="networkidle")
             wait_for_run(page)
             if page.locator('[data-testid="stSidebar"]').get_by_text(
-                    f"已登录 signed in: {STRANGER} · 查看").count():
+                    f"已登录:{STRANGER} · 查看").count():
                 break
             assert time.monotonic() < deadline, "the viewer role never came"
             page.wait_for_timeout(1000)

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from ui_language import assert_one_language
 
 APP = ROOT / "dashboard" / "app.py"
 SCHEMES = ["jintan-2013", "yueyang-2017", "shengzhou-2020", "huaibei-2019"]
@@ -64,6 +65,7 @@ def frames(at: AppTest) -> list[pl.DataFrame]:
 def check_page(at: AppTest, scheme: str, page: str) -> None:
     """The page's key element with real content, per scheme."""
     assert [t.value for t in at.title] == [TITLES[page]]
+    assert_one_language(at)  # Chinese labels, English only in tooltips (pages point 5)
     # every demo unit is sample data: the page says so
     assert any("示例数据" in c.value for c in at.caption)
     has_targets = scheme == "jintan-2013"

@@ -26,6 +26,16 @@ from pipelines.notice.render import NOTICES_DIR
 YEAR_END = [("jintan-2013", 2013), ("yueyang-2017", 2017), ("shengzhou-2020", 2020),
             ("huaibei-2019", 2019)]
 DAY = date(2014, 1, 10)
+# The 附件's columns per scheme: rank, unit, the scheme's stages, 加分/减分 where any unit has
+# them, the total, 等次 where the scheme grades (no column of egov scores' year comparison:
+# the sample's first years have no previous year)
+HEADERS = {
+    "jintan-2013": ["排名", "单位", "平时考评", "年终考评", "加分", "总分", "等次"],
+    "yueyang-2017": ["排名", "单位", "年度考评", "加分", "减分", "总分", "等次"],
+    "shengzhou-2020": ["排名", "单位", "年度考核", "总分"],
+    "huaibei-2019": ["排名", "单位", "年终考评", "总分"],
+}
+SCORE_COLUMNS = {"加分": "bonus", "减分": "penalty", "总分": "total"}
 
 
 def scores(db: Path, *args: str) -> list[dict[str, str]]:
@@ -75,7 +85,7 @@ def test_year_end_notice_states_the_scores_of_egov_scores(demo_db, tmp_path, sch
     assert len(doc.tables) == len(types)
     for table, unit_type in zip(doc.tables, types, strict=True):
         header = [c.text for c in table.rows[0].cells]
-        assert header[:1] == ["排名"] and "单位" in header and "总分" in header
+        assert header == HEADERS[scheme]
         trpr = table.rows[0]._tr.trPr
         assert trpr is not None and trpr.find(qn("w:tblHeader")) is not None
         got = {row.cells[header.index("单位")].text:
@@ -84,6 +94,16 @@ def test_year_end_notice_states_the_scores_of_egov_scores(demo_db, tmp_path, sch
         want = {r["unit"]: (r["total"], r["rank"]) for r in rows if r["unit_type"] == unit_type}
         assert {u: (float(t), r) for u, (t, r) in got.items()} == \
                {u: (float(t), r) for u, (t, r) in want.items()}
+        # one rule for every score of the document, in every table (formats.points, as the
+        # text prints them): whole points whole, others two decimals (加分 10 in one table was
+        # 10.00 in the next)
+        by_unit = {r["unit"]: r for r in rows}
+        for row in table.rows[1:]:
+            cells = dict(zip(header, (c.text for c in row.cells), strict=True))
+            score = by_unit[cells["单位"]]
+            for name in header[2:]:
+                if name != "等次":
+                    assert cells[name] == fmt.points(float(score[SCORE_COLUMNS.get(name, name)]))
 
 
 def test_monthly_notice_for_jintan_states_the_months_scores(demo_db, tmp_path):
