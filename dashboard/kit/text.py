@@ -23,7 +23,8 @@ def md(value: object) -> str:
 
 # 「中文 / English」, or 「中文 english words: value」 as pipelines word their refusals for the CLI
 _SPLIT = re.compile(r"\s+/\s+(?=[A-Za-z])")
-_TRAILING_ENGLISH = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+[A-Za-z][A-Za-z ,']*(?=[:：]|$)")
+_TRAILING_ENGLISH = re.compile(
+    r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+[A-Za-z][A-Za-z ,']*(?=[:：]|$)")
 
 
 def chinese(message: str) -> str:
