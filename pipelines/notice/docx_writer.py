@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -68,6 +68,8 @@ LINE_TWIPS = int(TYPE_HEIGHT_PT / LINES_PER_PAGE * 20)   # 579 twips = 28.95 pt
 LINE = Pt(LINE_TWIPS / 20)
 TITLE_CHARS = int(TYPE_WIDTH_PT // 22)   # 20 characters of 2号 a title line
 RED = "FF0000"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 @dataclass(frozen=True)
@@ -346,8 +348,12 @@ def _letterhead(doc, head: Letterhead, styles) -> None:
 
 
 def _record(doc, head: Letterhead, styles) -> None:
-    """版记 (GB/T 9704 7.4): 抄送 and 印发机关/印发日期 in 4号 仿宋 between rules, thick first
-    and last; 印发日期 in Arabic numerals and 「印发」."""
+    """版记 (GB/T 9704 7.4): 抄送 and 印发机关/印发日期 in 4号 仿宋 between rules as wide as the
+    版心, thick first and last (0.35 mm), thin between (0.25 mm); 印发日期 in Arabic numerals
+    and 「印发」. It sits at the foot of the last page, its last rule on the foot of the 版心:
+    a text box anchored in the document's last paragraph and aligned to the bottom margin
+    (paragraphs in a frame, w:framePr, would do in Word, but LibreOffice frames them only
+    while every paragraph has the same borders, and the rule between 抄送 and 印发 differs)."""
     lines = []
     if head.copy_to:
         lines.append(("抄送：" + head.copy_to.rstrip("。") + "。", None))
@@ -355,19 +361,48 @@ def _record(doc, head: Letterhead, styles) -> None:
         lines.append((head.printer, f"{cn_date(head.day)}印发"))
     if not lines:
         return
+    style_id = styles["record"].style_id
+    indent = 280  # 一字 (4号, 14 pt) in from each side
+    width = round(TYPE_WIDTH_PT * 20)
+    paragraphs = []
     for i, (left, right) in enumerate(lines):
-        p = _paragraph(doc, style=styles["record"])
-        p.paragraph_format.left_indent = Pt(14)
-        p.paragraph_format.right_indent = Pt(14)
-        p.paragraph_format.keep_with_next = i < len(lines) - 1
-        p.add_run(left)
-        if right:
-            p.paragraph_format.tab_stops.add_tab_stop(
-                Pt(TYPE_WIDTH_PT - 28), alignment=WD_TAB_ALIGNMENT.RIGHT)
-            p.add_run("\t" + right)
+        rules = []
         if i == 0:
-            _border(p, "top", 8)                       # thick: 0.35 mm ≈ 1 pt
-        _border(p, "bottom", 8 if i == len(lines) - 1 else 4)
+            rules.append(("top", 8))                                  # thick: 0.35 mm ≈ 1 pt
+        rules.append(("bottom", 8 if i == len(lines) - 1 else 6))    # thin: 0.25 mm ≈ ¾ pt
+        borders = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="1" '
+                          'w:color="000000"/>' for side, size in rules)
+        tab = (f'<w:tabs><w:tab w:val="right" w:pos="{width - indent}"/></w:tabs>'
+               if right else "")
+        runs = f'<w:r><w:t xml:space="preserve">{escape(left)}</w:t></w:r>'
+        if right:
+            runs += f'<w:r><w:tab/><w:t xml:space="preserve">{escape(right)}</w:t></w:r>'
+        paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:pBdr>{borders}'
+                          f'</w:pBdr>{tab}<w:ind w:left="{indent}" w:right="{indent}"/></w:pPr>'
+                          f'{runs}</w:p>')
+    emu_width = round(TYPE_WIDTH_PT * 12700)
+    emu_height = round(len(lines) * (LINE.pt + 6) * 12700)   # grows to its text (spAutoFit)
+    anchor = _paragraph(doc, style=styles["record"])
+    anchor.paragraph_format.line_spacing = Pt(1)   # the anchor itself takes no room
+    drawing = parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{WPS}" xmlns:mc="{MC}">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" '
+        'allowOverlap="0"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+        '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
+        f'<wp:extent cx="{emu_width}" cy="{emu_height}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+        '<wp:docPr id="9704" name="版记"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+        f'uri="{WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{emu_width}" cy="{emu_height}"/></a:xfrm><a:prstGeom prst="rect">'
+        '<a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+        f'<wps:txbx><w:txbxContent>{"".join(paragraphs)}</w:txbxContent></wps:txbx>'
+        '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
+        'anchor="b" anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData>'
+        '</a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>')
+    anchor._p.append(drawing)
 
 
 def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhead, *,

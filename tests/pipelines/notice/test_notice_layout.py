@@ -37,6 +37,7 @@ class Line:
     y0: float
     x1: float
     text: str
+    y1: float = 0.0
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +68,10 @@ def printed(demo_db, tmp_path_factory):
     lines = []
     for number, page in enumerate(html.split("<page ")[1:], start=1):
         for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                             r'yMax="[\d.]+">(.*?)</line>', page, re.S):
-            text = "".join(re.findall(r">([^<]+)</word>", m.group(4)))
+                             r'yMax="([\d.]+)">(.*?)</line>', page, re.S):
+            text = "".join(re.findall(r">([^<]+)</word>", m.group(5)))
             lines.append(Line(number, float(m.group(1)), float(m.group(2)),
-                              float(m.group(3)), text))
+                              float(m.group(3)), text, float(m.group(4))))
     return Document(str(path)), lines
 
 
@@ -141,8 +142,26 @@ def test_letterhead_and_record_from_the_settings(printed):
     assert 'w:color="FF0000"' in doc.paragraphs[1]._p.xml            # the red rule
     last = [ln.text for ln in lines if ln.page == max(ln.page for ln in lines)]
     assert "抄送：市委办公室，市人大办公室，市政协办公室。" in last
-    assert any(t.startswith("金坛市电子政务绩效考核领导小组办公室")
-               and t.endswith("2014年1月10日印发") for t in last)
+    assert "2014年1月10日印发" in last
+
+
+def test_the_record_sits_at_the_foot_of_the_last_page(printed):
+    """GB/T 9704 7.4: the 版记 on the last page, its last element on the last line of the 版心
+    (it followed the last 附件 table, mid-page)."""
+    _, lines = printed
+    last_page = max(ln.page for ln in lines)
+    copy = next(ln for ln in lines if ln.text.startswith("抄送："))
+    issued = next(ln for ln in lines if ln.text == "2014年1月10日印发")
+    printer = next(ln for ln in lines if ln.text == "金坛市电子政务绩效考核领导小组办公室"
+                   and ln.page == last_page and abs(ln.y0 - issued.y0) < 1)
+    assert copy.page == issued.page == last_page
+    assert BOTTOM - 28.95 < issued.y1 <= BOTTOM           # on the last line of the 版心
+    assert copy.y0 < issued.y0
+    rest = [ln for ln in body_lines(lines, last_page) if ln.y0 > copy.y0 - 1]
+    assert {ln.text for ln in rest} == {copy.text, printer.text, issued.text}  # nothing below
+    assert copy.x0 - LEFT == pytest.approx(14, abs=2)     # 抄送 左空一字 (4号)
+    assert printer.x0 - LEFT == pytest.approx(14, abs=2)  # 印发机关 左空一字
+    assert RIGHT - issued.x1 == pytest.approx(14, abs=2)  # 印发日期 右空一字
 
 
 def test_a_short_signature_is_centred_over_the_date(demo_db, tmp_path):
