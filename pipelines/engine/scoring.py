@@ -14,10 +14,17 @@ import polars as pl
 
 from pipelines.engine import rules
 from pipelines.engine.targets import target_progress
+from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.rules.kinds.assessor_score import AssessorScore
+from pipelines.rules.kinds.normalise import NormaliseRefused
 from pipelines.rules.registry import RULE_INPUT_COLUMNS, kind_of
 from pipelines.schemes.model import Scheme
-from pipelines.schemes.tables import content_items_frame, iter_leaves, rubric_for_unit_type
+from pipelines.schemes.tables import (
+    INPUT_COLUMN_ZH,
+    content_items_frame,
+    iter_leaves,
+    rubric_for_unit_type,
+)
 
 # Every input column a rule kind reads (the warehouse's yearend_inputs holds each of them).
 INPUT_COLUMNS = tuple(dict.fromkeys(
@@ -184,15 +191,23 @@ def score_indicators(scheme: Scheme, units: pl.DataFrame, inputs: pl.DataFrame) 
     given = given.drop("_key").with_columns(_cell=cells)
     if (cells < 0).any():
         given = given.filter(pl.col("_cell") >= 0)
-    given = given.with_columns(grid.select("max_points", "_rule").select(
+    # A kind that scores a unit against the others of its type (normalise) reads each row's
+    # unit type and indicator; the others do not, so the grid's text columns stay unread.
+    peer_columns = (["unit_type", "code"] if any(kind_of(r).peers for r in rule_list) else [])
+    given = given.with_columns(grid.select("max_points", "_rule", *peer_columns).select(
         pl.all().gather(given["_cell"])))
     # The rules score the input rows that are not exempt; the grid takes their scores.
     to_score = given.filter(~pl.col("exempt").fill_null(False))
     groups = ([(key, to_score) for key in to_score["_rule"].unique()]
               if to_score["_rule"].n_unique() <= 1 else
               [(key, rows) for (key,), rows in to_score.group_by("_rule", maintain_order=True)])
-    scored = [kind_of(rule_list[key]).score(rows, rule_list[key]).select(
-        "_cell", rule_score=pl.col("score").cast(pl.Float64)) for key, rows in groups]
+    try:
+        scored = [kind_of(rule_list[key]).score(rows, rule_list[key]).select(
+            "_cell", rule_score=pl.col("score").cast(pl.Float64)) for key, rows in groups]
+    except NormaliseRefused as err:
+        raise InputRejected([Problem(f"方案 scheme {scheme.id} · 年终评分 yearend", None, None,
+                                     INPUT_COLUMN_ZH["actual"], err.code, err.zh, err.en)]
+                            ) from None
     del to_score, groups
     scores = (pl.concat(scored) if scored else
               pl.DataFrame(schema={"_cell": pl.Int64, "rule_score": pl.Float64}))

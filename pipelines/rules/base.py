@@ -81,6 +81,14 @@ ABOVE_ONE_PARAM = Param(
 )
 
 
+# A target value: rate_target's target rate, normalise's target for distance_to_target. One
+# column for both (a workbook has one 目标值 column).
+TARGET_PARAM = Param(
+    "target", "目标值", "percent", 10,
+    "rate_target 的目标比率:0.92 或 92%;normalise(distance_to_target)的目标值,与实际值同单位",
+    "rate_target: the target rate, 0.92 or 92%; normalise (distance_to_target): the target, in "
+    "the actual value's units")
+
 # The scale an actual value (实际值) is written on (issue 20 item 5): `scale: [0, 100]` says the
 # column holds 0–100, so 72 is 72 of 100 and 1 is 1 of 100, never 100%. A value outside the scale
 # is refused at import, and so is a percentage sign (72% on a 0–100 scale is ambiguous).
@@ -141,6 +149,9 @@ class RuleKind:
     params: ClassVar[tuple[Param, ...]] = ()
     value_sets: ClassVar[tuple[ValueSet, ...]] = ()
     composite: ClassVar[bool] = False
+    # True for a kind whose score depends on the other units of the type (normalise): the engine
+    # passes it each row's unit_type and code, and it scores each (code, unit_type) together.
+    peers: ClassVar[bool] = False
     nested_models: ClassVar[tuple[type[BaseModel], ...]] = ()
 
     def score(self, rows: pl.DataFrame, rule: Any) -> pl.DataFrame:

@@ -12,9 +12,9 @@ from pipelines.rules.base import (
     ABOVE_ONE_VALUES,
     MAX,
     SCALE_PARAM,
+    TARGET_PARAM,
     TOLERANCE,
     AddProblem,
-    Param,
     RuleKind,
     Strict,
     check_scale,
@@ -46,8 +46,7 @@ class RateTargetKind(RuleKind):
     model = RateTarget
     inputs = ("actual",)
     params = (
-        Param("target", "目标值", "percent", 10,
-              "rate_target 的目标比率:0.92 或 92%", "rate_target: the target rate, 0.92 or 92%"),
+        TARGET_PARAM,
         ABOVE_ONE_PARAM,
         SCALE_PARAM,
     )

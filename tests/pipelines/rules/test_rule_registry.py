@@ -41,7 +41,7 @@ def test_every_module_of_the_kinds_package_is_a_registered_kind():
     modules = [m.name for m in pkgutil.iter_modules(kinds_package.__path__)]
     assert sorted(modules) == sorted(KINDS)  # one file per kind, named after it
     assert list(KINDS) == ["assessor_score", "deduction", "rate_target", "ratio", "rank_tiers",
-                           "per_event", "choice", "parts"]
+                           "per_event", "choice", "parts", "normalise"]
 
 
 def test_each_kind_has_one_label_used_everywhere():

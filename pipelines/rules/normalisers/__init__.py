@@ -1,0 +1,1 @@
+"""Normalisation methods of the rule kind `normalise`, one file per method."""
