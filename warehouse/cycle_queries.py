@@ -8,14 +8,14 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.queries import _dash_query
+from warehouse.reader import query
 
 
 def unit_results(db: Path, scheme: str, year: int, units: list[str] | None = None
                  ) -> pl.DataFrame:
     """Each unit's total, grade, rank within its type, how many units of its type and how many
     share its rank, bonus and penalty (after caps), and the sample flag; in the scheme's order."""
-    return _dash_query(
+    return query(
         db,
         "SELECT r.unit, r.unit_type, r.total, r.grade, r.rank, r.bonus, r.penalty, "
         "  count(*) OVER (PARTITION BY r.unit_type) AS type_units, "
@@ -34,7 +34,7 @@ def lost_points(db: Path, scheme: str, year: int, units: list[str] | None = None
     """Per unit, every indicator where it lost points: code, name, max points, score, lost, the
     indicator's 考核要点 (criteria), the assessor's notes from the input (说明, parts joined by
     ';') and the assessing body (考核单位: assessing_bodies, else lead_office); most lost first."""
-    return _dash_query(
+    return query(
         db,
         "WITH notes AS ("
         "  SELECT unit, indicator, string_agg(note, '；' ORDER BY part) AS note "
@@ -55,7 +55,7 @@ def lost_points(db: Path, scheme: str, year: int, units: list[str] | None = None
 def adjustments(db: Path, scheme: str, year: int, units: list[str] | None = None
                 ) -> pl.DataFrame:
     """Every 加分 and 减分 row loaded for the units: kind, clause, level, reason, points."""
-    return _dash_query(
+    return query(
         db,
         "SELECT unit, kind, clause, level, reason, points FROM adjustment_inputs "
         "WHERE scheme = ? AND year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?, unit)) "
@@ -66,21 +66,21 @@ def adjustments(db: Path, scheme: str, year: int, units: list[str] | None = None
 
 def scheme_header(db: Path, scheme: str) -> dict:
     """The scheme's name, jurisdiction, year and documents (文号)."""
-    frame = _dash_query(db, "SELECT name, jurisdiction, year, documents FROM schemes "
+    frame = query(db, "SELECT name, jurisdiction, year, documents FROM schemes "
                             "WHERE scheme = ?", [scheme])
     return frame.row(0, named=True) if frame.height else {}
 
 
 def feedback_issued(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """The units whose 反馈单 was issued, and when."""
-    return _dash_query(db, "SELECT unit, issued_at, issued_by FROM feedback_issued "
+    return query(db, "SELECT unit, issued_at, issued_by FROM feedback_issued "
                            "WHERE scheme = ? AND year = ? ORDER BY unit", [scheme, year])
 
 
 def rectifications(db: Path, scheme: str, year: int, units: list[str] | None = None
                    ) -> pl.DataFrame:
     """The ledger rows of the scheme-year (with the indicator's name), by unit and indicator."""
-    return _dash_query(
+    return query(
         db,
         "SELECT r.unit, u.unit_type, r.indicator, i.name AS indicator_name, r.issue, r.measure, "
         "  r.owner, r.due, r.status, r.note "
@@ -95,7 +95,7 @@ def rectifications(db: Path, scheme: str, year: int, units: list[str] | None = N
 
 def deadline(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """The deadline set for the assessing bodies' rows of a scheme-year (none, or one row)."""
-    return _dash_query(db, "SELECT due, set_by, set_at FROM cycle_deadlines "
+    return query(db, "SELECT due, set_by, set_at FROM cycle_deadlines "
                            "WHERE scheme = ? AND year = ?", [scheme, year])
 
 
@@ -104,7 +104,7 @@ def body_rows(db: Path, scheme: str, year: int) -> pl.DataFrame:
     (assessing_bodies, else lead_office; '' for none), the units expected (those of the unit
     types its rubric scores), the units with a
     verified 年终评分 row, who loaded them and when (the latest)."""
-    return _dash_query(
+    return query(
         db,
         "WITH expected AS ("
         "  SELECT t.rubric, count(*) AS expected FROM units u JOIN unit_types t "

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.queries import _dash_query
+from warehouse.reader import query
 
 
 def latest_month(db: Path, scheme: str, year: int, until: str | None) -> str | None:
     """The latest month up to `until` (all months when None) with monthly points or target
     figures: the 'current month' of a view."""
-    frame = _dash_query(
+    frame = query(
         db,
         "SELECT max(month) AS month FROM ("
         "  SELECT month FROM monthly_points WHERE scheme = ? AND year = ?"
@@ -26,7 +26,7 @@ def latest_month(db: Path, scheme: str, year: int, until: str | None) -> str | N
 
 def content_months(db: Path, scheme: str, year: int) -> list[str]:
     """The months of a year for which any unit sent a 内容保障月报 (monthly tally)."""
-    frame = _dash_query(
+    frame = query(
         db,
         "SELECT DISTINCT month FROM content_tallies WHERE scheme = ? AND year = ? ORDER BY month",
         [scheme, year],
@@ -36,7 +36,7 @@ def content_months(db: Path, scheme: str, year: int) -> list[str]:
 
 def units_without_tallies(db: Path, scheme: str, month: str) -> pl.DataFrame:
     """Units of the scheme with no row in the month's 内容保障月报 (they did not report)."""
-    return _dash_query(
+    return query(
         db,
         "SELECT u.unit, u.unit_type FROM units u "
         "JOIN unit_types t ON t.scheme = u.scheme AND t.unit_type = u.unit_type "
@@ -50,7 +50,7 @@ def units_without_tallies(db: Path, scheme: str, month: str) -> pl.DataFrame:
 def units_without_yearend_input(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """Units scored for the year without a single 年终评分 row of their own (not reported); empty
     when nobody has year-end input yet (the year-end assessment has not started)."""
-    return _dash_query(
+    return query(
         db,
         "WITH s AS (SELECT unit, unit_type, bool_or(has_input) AS reported "
         "  FROM indicator_scores WHERE scheme = ? AND year = ? GROUP BY ALL) "
@@ -65,7 +65,7 @@ def units_without_yearend_input(db: Path, scheme: str, year: int) -> pl.DataFram
 def indicator_losses_by_type(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """Per unit type and indicator: units that lost points, units scored (not exempt), points lost,
     the indicator's 一级/二级 node and its 牵头科室 or 牵头考核单位; most lost first."""
-    return _dash_query(
+    return query(
         db,
         "SELECT s.unit_type, t.position AS type_position, i.rubric, i.code, i.name, i.category, "
         "coalesce(i.level2, i.name) AS level2, i.position, i.max_points, "
@@ -84,7 +84,7 @@ def indicator_losses_by_type(db: Path, scheme: str, year: int) -> pl.DataFrame:
 
 def stage_points(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """Each unit's points per stage with the stage's basis (content | rubric)."""
-    return _dash_query(
+    return query(
         db,
         "SELECT s.unit, s.unit_type, s.stage, st.basis, s.points FROM stage_scores s "
         "JOIN stages st ON st.scheme = s.scheme AND st.stage = s.stage "

@@ -37,7 +37,7 @@ class Publication(NamedTuple):
 def _frame(db: Path, sql: str, params: list) -> pl.DataFrame:
     con = connect_read_only(db)
     try:
-        # Through the Arrow C stream, as warehouse.queries reads (no pyarrow import).
+        # Through the Arrow C stream, as warehouse/reader.py reads (no pyarrow import).
         return pl.DataFrame(con.sql(sql, params=params))
     finally:
         con.close()

@@ -1,4 +1,4 @@
-"""Cached reads of the warehouse for the pages: thin wrappers over `warehouse.queries`.
+"""Cached reads of the warehouse for the pages: thin wrappers over `warehouse.reads`.
 
 Every read is cached by `st.cache_data` on (query, warehouse path, the file's mtime and size,
 arguments). A rebuilt warehouse is published by an atomic rename, which changes the mtime, so the
@@ -11,6 +11,7 @@ decorator applied to many small wrappers with identical bodies would let them sh
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +21,26 @@ import polars as pl
 import streamlit as st
 
 from egov import paths
-from warehouse import queries as q
+from warehouse.reads import indicators as indicator_reads
+from warehouse.reads import loads as load_reads
+from warehouse.reads import method as method_reads
+from warehouse.reads import rankings as ranking_reads
+from warehouse.reads import targets as target_reads
+from warehouse.reads import units as unit_reads
+from warehouse.reads import view as view_reads
 
+_MODULES = (view_reads, ranking_reads, target_reads, indicator_reads, unit_reads, method_reads,
+            load_reads)
+
+
+def _key(query: Callable[..., Any]) -> str:
+    return f"{query.__module__}.{query.__name__}"
+
+
+# Every read of warehouse.reads, by its dotted name: the cache keys on the name, not the function.
 _QUERIES: dict[str, Callable[..., Any]] = {
-    name: getattr(q, name) for name in dir(q) if name.startswith("dash_")
+    _key(fn): fn for module in _MODULES for name, fn in vars(module).items()
+    if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
 }
 
 P = ParamSpec("P")
@@ -54,13 +71,15 @@ def _cached(name: str, db: str, file_stamp: tuple[int, int], args: tuple, kwargs
                           **{k: list(v) if isinstance(v, tuple) else v for k, v in kwargs})
 
 
-def read(name: str, db: Path, *args: Any, **kwargs: Any) -> Any:
-    """Run the dashboard query `name` (a `dash_*` function of warehouse.queries), cached."""
-    if name not in _QUERIES:
+def read(query: Callable[Concatenate[Path, P], R], db: Path, *args: P.args,
+         **kwargs: P.kwargs) -> R:
+    """Run `query` (a read of warehouse.reads) on `db`, cached."""
+    name = _key(query)
+    if _QUERIES.get(name) is not query:
         raise KeyError(f"unknown dashboard query {name}")
     if not _in_script_run():
         # A lazy download runs on its own thread, outside any script run: read directly.
-        return _QUERIES[name](db, *args, **kwargs)
+        return query(db, *args, **kwargs)
     clean = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kw = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
     return _cached(name, str(db), stamp(db), clean, kw)
@@ -71,7 +90,7 @@ def read(name: str, db: Path, *args: Any, **kwargs: Any) -> Any:
 
 def schemes(db: Path) -> pl.DataFrame:
     """Schemes in the warehouse."""
-    return read("dash_schemes", db)
+    return read(view_reads.schemes, db)
 
 
 def scheme_row(db: Path, scheme: str) -> dict[str, Any]:
@@ -82,79 +101,78 @@ def scheme_row(db: Path, scheme: str) -> dict[str, Any]:
 
 def unit_types(db: Path, scheme: str) -> pl.DataFrame:
     """Unit types of a scheme in order."""
-    return read("dash_unit_types", db, scheme)
+    return read(view_reads.unit_types, db, scheme)
 
 
 def units(db: Path, scheme: str) -> pl.DataFrame:
     """Units of a scheme with unit type and the sample flag."""
-    return read("dash_units", db, scheme)
+    return read(view_reads.units, db, scheme)
 
 
 def periods(db: Path, scheme: str) -> pl.DataFrame:
     """(year, month) pairs with data; month NULL for a year-end-only year."""
-    return read("dash_periods", db, scheme)
+    return read(view_reads.periods, db, scheme)
 
 
 def is_sample(db: Path, scheme: str, unit_type: str | None = None,
               units_: tuple[str, ...] = ()) -> bool:
     """Whether any unit in view is sample data (示例数据)."""
-    return bool(read("dash_is_sample", db, scheme, unit_type, list(units_)))
+    return bool(read(view_reads.is_sample, db, scheme, unit_type, list(units_)))
 
 
 def grades(db: Path, scheme: str) -> pl.DataFrame:
     """Grade bands, best first."""
-    return read("dash_grades", db, scheme)
+    return read(view_reads.grades, db, scheme)
 
 
 def last_loaded(db: Path) -> str:
     """The time of the latest load, formatted for a source line ('' if none)."""
-    frame = read("dash_last_load", db)
+    frame = read(view_reads.last_load, db)
     when = frame["loaded_at"][0] if frame.height else None
     return when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
 
 
-# --- the page's own reads: each a `dash_*` query of warehouse.queries under its own name and
-# signature (so a type checker and a reader see what a page asks for), cached like `read`.
+# --- the page's own reads: each a read of warehouse.reads under its own name and signature (so a
+# type checker and a reader see what a page asks for), cached like `read`.
 
 
 def _cached_read(query: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[Path, P], R]:
-    """`query` (a `dash_*` read of warehouse.queries) cached by `read`, with its signature."""
-    name = query.__name__
+    """`query` (a read of warehouse.reads) cached by `read`, with its signature."""
 
     @functools.wraps(query)
     def cached(db: Path, *args: P.args, **kwargs: P.kwargs) -> R:
-        return read(name, db, *args, **kwargs)
+        return read(query, db, *args, **kwargs)
 
     return cached
 
 
 # 排名 and the briefing pack
-grade_distribution = _cached_read(q.dash_grade_distribution)
-rank_stability = _cached_read(q.dash_rank_stability)
-indicator_weights = _cached_read(q.dash_indicator_weights)
+grade_distribution = _cached_read(ranking_reads.grade_distribution)
+rank_stability = _cached_read(ranking_reads.rank_stability)
+indicator_weights = _cached_read(ranking_reads.indicator_weights)
 # 目标 and 总览
-target_progress = _cached_read(q.dash_target_progress)
-target_status = _cached_read(q.dash_target_status)
+target_progress = _cached_read(target_reads.target_progress)
+target_status = _cached_read(target_reads.target_status)
 # 指标 and 单位
-level_scores = _cached_read(q.dash_level_scores)
-lost_points = _cached_read(q.dash_lost_points)
-indicator_spread = _cached_read(q.dash_indicator_spread)
-lost_by_office = _cached_read(q.dash_lost_by_office)
-unit_shares = _cached_read(q.dash_unit_shares)
-unit_losses = _cached_read(q.dash_unit_losses)
-monthly_series = _cached_read(q.dash_monthly_series)
-monthly_median = _cached_read(q.dash_monthly_median)
+level_scores = _cached_read(indicator_reads.level_scores)
+lost_points = _cached_read(indicator_reads.lost_points)
+indicator_spread = _cached_read(indicator_reads.indicator_spread)
+lost_by_office = _cached_read(indicator_reads.lost_by_office)
+unit_shares = _cached_read(indicator_reads.unit_shares)
+unit_losses = _cached_read(unit_reads.unit_losses)
+monthly_series = _cached_read(unit_reads.monthly_series)
+monthly_median = _cached_read(unit_reads.monthly_median)
 # 数据与方法 and 导入与更正
-stages = _cached_read(q.dash_stages)
-rubric_categories = _cached_read(q.dash_rubric_categories)
-indicator_rules = _cached_read(q.dash_indicator_rules)
-interpretations = _cached_read(q.dash_interpretations)
-clauses = _cached_read(q.dash_clauses)
-content_items = _cached_read(q.dash_content_items)
-targets = _cached_read(q.dash_targets)
-loads = _cached_read(q.dash_loads)
-load_batches = _cached_read(q.dash_load_batches)
-revisions = _cached_read(q.dash_revisions)
+stages = _cached_read(view_reads.stages)
+rubric_categories = _cached_read(method_reads.rubric_categories)
+indicator_rules = _cached_read(method_reads.indicator_rules)
+interpretations = _cached_read(method_reads.interpretations)
+clauses = _cached_read(method_reads.clauses)
+content_items = _cached_read(method_reads.content_items)
+targets = _cached_read(target_reads.targets)
+loads = _cached_read(method_reads.loads)
+load_batches = _cached_read(load_reads.load_batches)
+revisions = _cached_read(load_reads.revisions)
 
 
 # --- shaped reads: ranking tables and the like, as pages and the briefing pack show them ------
@@ -175,8 +193,8 @@ def yearend_ranking(db: Path, scheme: str, year: int,
     """Year-end results with one column per stage (named as the scheme names it) and the rank
     change against the previous year where the warehouse holds one. Returns (frame, stage
     names)."""
-    frame = read("dash_yearend_ranking", db, scheme, year, unit_type)
-    stages = read("dash_stage_points", db, scheme, year)
+    frame = read(ranking_reads.yearend_ranking, db, scheme, year, unit_type)
+    stages = read(ranking_reads.stage_points, db, scheme, year)
     names = stages.sort("position")["stage_name"].unique(maintain_order=True).to_list()
     if stages.height:
         wide = stages.pivot(on="stage_name", index="unit", values="points").select("unit", *names)
@@ -189,7 +207,7 @@ def monthly_ranking(db: Path, scheme: str, year: int, month: str,
                     unit_type: str | None) -> pl.DataFrame:
     """One month's points and ranks with the change against the previous month, for the month's
     rank (`change`) and the year-to-date rank (`ytd_change`); positive = moved up."""
-    frame = read("dash_monthly_ranking", db, scheme, year, month, unit_type)
+    frame = read(ranking_reads.monthly_ranking, db, scheme, year, month, unit_type)
     return frame.with_columns(
         change=pl.col("prev_rank") - pl.col("rank"),
         ytd_change=pl.col("prev_ytd_rank") - pl.col("ytd_rank"),

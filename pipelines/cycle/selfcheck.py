@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines.engine.scoring import score_indicators
 from pipelines.schemes.stored import load_schemes
-from warehouse.queries import _query
+from warehouse.reader import query
 from warehouse.rounding import round_half_up
 
 COLUMNS = ("unit", "unit_type", "indicator", "part", "self_points", "verified_points",
@@ -53,13 +53,13 @@ def comparison(db: Path, scheme_id: str, year: int, unit: str | None = None,
         scope += " AND list_contains(?, unit)"
         scope_params.append(units)
     where, params = "scheme = ? AND year = ?" + scope, [scheme_id, year, *scope_params]
-    self_rows = _query(db, f"SELECT * FROM self_assessments WHERE {where}", params)
-    known = _query(db, f"SELECT unit, unit_type FROM units WHERE scheme = ?{scope}",
+    self_rows = query(db, f"SELECT * FROM self_assessments WHERE {where}", params)
+    known = query(db, f"SELECT unit, unit_type FROM units WHERE scheme = ?{scope}",
                    [scheme_id, *scope_params])
     if unit is not None and known.is_empty():
         raise SelfcheckError(f"方案「{scheme_id}」中没有单位「{unit}」",
                              f"the scheme has no unit '{unit}'")
-    verified = _query(
+    verified = query(
         db, f"SELECT unit, unit_type, code AS indicator, score AS verified_points "
             f"FROM indicator_scores WHERE {where} AND has_input", params)
     if self_rows.is_empty():
@@ -112,7 +112,7 @@ def unit_gaps(db: Path, scheme_id: str, year: int) -> pl.DataFrame:
     both sides; 0 for a unit that did not self-assess), for the weighted spot check."""
     rows = comparison(db, scheme_id, year)
     gaps = rows.group_by("unit").agg(gap=pl.col("difference").abs().sum())
-    units = _query(db, "SELECT unit, unit_type FROM units WHERE scheme = ? ORDER BY unit",
+    units = query(db, "SELECT unit, unit_type FROM units WHERE scheme = ? ORDER BY unit",
                    [scheme_id])
     return units.join(gaps, on="unit", how="left").with_columns(
         gap=pl.col("gap").fill_null(0.0)).sort("unit")
@@ -129,5 +129,5 @@ def _scheme(db: Path, scheme_id: str, year: int):
 
 
 def _indicator_order(db: Path, scheme_id: str) -> pl.DataFrame:
-    return _query(db, "SELECT code AS indicator, min(position) AS _pos FROM indicators "
+    return query(db, "SELECT code AS indicator, min(position) AS _pos FROM indicators "
                       "WHERE scheme = ? GROUP BY code", [scheme_id])

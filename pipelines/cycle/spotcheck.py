@@ -94,8 +94,8 @@ def spotcheck(db: Path, scheme_id: str, year: int, n: int, seed: int | None = No
 
 def draws(db: Path, scheme_id: str, year: int) -> pl.DataFrame:
     """The recorded draws of a scheme-year, latest first."""
-    from warehouse.queries import _query
+    from warehouse.reader import query
 
-    return _query(db, "SELECT draw, seed, weighted, requested, units, drawn_by, drawn_at "
+    return query(db, "SELECT draw, seed, weighted, requested, units, drawn_by, drawn_at "
                       "FROM spot_checks WHERE scheme = ? AND year = ? ORDER BY draw DESC",
                   [scheme_id, year])

@@ -22,6 +22,10 @@ from pipelines.schemes.model import Scheme, Target
 from pipelines.schemes.stored import load_schemes
 from pipelines.years.notice_facts import years_facts
 from warehouse import queries as q
+from warehouse.reads import indicators as indicator_reads
+from warehouse.reads import rankings as ranking_reads
+from warehouse.reads import targets as target_reads
+from warehouse.reads import view as view_reads
 
 TOP_PLACES = 3       # at most the first three places of a type are named (名列前茅)…
 TOP_SHARE = 3        # …and at most a third of its units: a type of 3 names only its first
@@ -260,9 +264,9 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
         model = resolve_period(load_schemes(db), scheme, year, month).scheme
     except PeriodError as err:
         raise NoticeError(str(err)) from None
-    info = q.dash_schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)
+    info = view_reads.schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)
     types = [t.name for t in model.unit_types]
-    units = q.dash_units(db, scheme)
+    units = view_reads.units(db, scheme)
     indicators = [i for r in model.rubrics for i in _leaves(r.categories)]
     ctx: dict[str, Any] = {
         "scheme": {"id": scheme, "name": model.name, "jurisdiction": model.jurisdiction,
@@ -294,7 +298,7 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
             raise NoticeError(f"{year} 年度没有年终考核结果 / no year-end results for {year}")
         ctx.update(_yearend(db, model, year, frame, types))
     ctx["period"]["month"] = month
-    status = q.dash_target_status(db, scheme, year, month)
+    status = target_reads.target_status(db, scheme, year, month)
     by_code = {t.code: t for t in model.targets}
     all_targets = [_target(r, by_code.get(r["target"])) for r in status.iter_rows(named=True)]
     ctx["targets"] = [t for t in all_targets if t["reported"]]
@@ -367,7 +371,7 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
         shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")))
         annexes.append(Annex(title=f"{year}年度{t}考核结果排名表", columns=[c[1] for c in columns],
                              rows=_annex_rows(shown, columns)))
-    latest = max(q.dash_periods(db, model.id).filter(pl.col("year") == year)["month"]
+    latest = max(view_reads.periods(db, model.id).filter(pl.col("year") == year)["month"]
                  .drop_nulls().to_list(), default=None)
     return {
         "kind": "yearend",
@@ -382,7 +386,7 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
 
 def _monthly(db: Path, model: Scheme, year: int, month: str, frame: pl.DataFrame,
              types: list[str]) -> dict[str, Any]:
-    previous = q.dash_monthly_ranking(db, model.id, year, month, None).select(
+    previous = ranking_reads.monthly_ranking(db, model.id, year, month, None).select(
         "unit", "prev_rank", "prev_ytd_rank", "prev_month")
     frame = frame.join(previous, on="unit", how="left")
     prev_month = frame["prev_month"].drop_nulls()
@@ -427,7 +431,7 @@ def _losses(db: Path, model: Scheme, year: int) -> list[dict]:
     牵头科室 or 牵头考核单位."""
     out = []
     for rubric in model.rubrics:
-        lost = q.dash_lost_points(db, model.id, year, None, None, rubric.id)
+        lost = indicator_reads.lost_points(db, model.id, year, None, None, rubric.id)
         lost = (lost.filter(pl.col("lost") > 0)
                 .with_columns(shown=pl.col("lost").round(2))
                 .sort(["shown", "position"], descending=[True, False]))

@@ -44,7 +44,9 @@ from pipelines.notice import render
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.stored import load_schemes
 from warehouse import notice_queries as nq
-from warehouse import queries as q
+from warehouse.reads import rankings as ranking_reads
+from warehouse.reads import targets as target_reads
+from warehouse.reads import units as unit_reads
 
 HIGH, MEDIUM = "高", "中"
 TARGET, UNREPORTED, RANK_FALL, GRADE, INDICATOR = "目标", "未报送", "名次下降", "等次", "指标"
@@ -126,7 +128,7 @@ def early_warnings(db: Path, scheme: str, year: int, month: str | None = None) -
 
 
 def _target_warnings(db: Path, model: Scheme, year: int, month: str, period: str) -> list[dict]:
-    status = q.dash_target_status(db, model.id, year, month)
+    status = target_reads.target_status(db, model.id, year, month)
     by_code = {t.code: t for t in model.targets}
     out = []
     for r in status.filter(pl.col("month").is_not_null()).iter_rows(named=True):
@@ -194,10 +196,10 @@ def _rank_falls(db: Path, model: Scheme, year: int, current: str | None,
                 period: str) -> list[dict]:
     out = []
     if current:
-        frame = q.dash_monthly_ranking(db, model.id, year, current, None)
+        frame = ranking_reads.monthly_ranking(db, model.id, year, current, None)
         rank, prev, since = "ytd_rank", "prev_ytd_rank", "month"
     else:
-        frame = q.dash_yearend_ranking(db, model.id, year, None)
+        frame = ranking_reads.yearend_ranking(db, model.id, year, None)
         rank, prev, since = "rank", "prev_rank", "year"
     falls = frame.filter(pl.col(prev).is_not_null()
                          & (pl.col(rank) - pl.col(prev) >= RANK_FALL_PLACES))
@@ -220,9 +222,9 @@ def projected_totals(db: Path, model: Scheme, year: int, month: str) -> pl.DataF
     it), plus the other stages and the adjustments as scored. Empty without year-end scores."""
     if model.content is None:
         return pl.DataFrame()
-    results = q.dash_yearend_ranking(db, model.id, year, None)
+    results = ranking_reads.yearend_ranking(db, model.id, year, None)
     stages = nq.stage_points(db, model.id, year)
-    monthly = q.dash_monthly_series(db, model.id, year, None).filter(pl.col("month") == month)
+    monthly = unit_reads.monthly_series(db, model.id, year, None).filter(pl.col("month") == month)
     if results.is_empty() or monthly.is_empty():
         return pl.DataFrame()
     fm = model.content.full_mark

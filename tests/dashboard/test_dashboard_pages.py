@@ -293,9 +293,9 @@ def big_app(big_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def big_units(big_db: Path) -> pl.DataFrame:
-    from warehouse import queries
+    from warehouse.reads import view
 
-    return queries.dash_units(big_db, "jintan-2013")
+    return view.units(big_db, "jintan-2013")
 
 
 @pytest.mark.parametrize("page", PAGES)

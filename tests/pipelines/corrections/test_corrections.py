@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from egov.cli import main
 from pipelines.access.identity import os_user
 from warehouse import queries
+from warehouse.reads import loads
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -195,7 +196,7 @@ def test_a_warehouse_from_before_corrections_still_loads_lists_and_reverts(db, t
     con.close()
     old = history(db)
     assert old and all(e["batch"] == e["load_id"] and e["user"] == "" for e in old)
-    assert queries.dash_load_batches(db, "jintan-2013").is_empty()
+    assert loads.load_batches(db, "jintan-2013").is_empty()
     assert run("ingest", "--db", str(db), str(correction(tmp_path, 321)))[0] == 0
     load = history(db)[-1]["load_id"]
     assert run("revert", "--db", str(db), str(load))[0] == 0

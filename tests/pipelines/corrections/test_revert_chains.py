@@ -16,6 +16,7 @@ from dashboard.kit import revisions
 from egov.cli import main
 from pipelines.corrections.history import Chain, file_label, revert_chains
 from warehouse import queries
+from warehouse.reads import loads
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -82,7 +83,7 @@ def test_reverting_a_revert_puts_the_load_back_and_the_history_says_so(db, tmp_p
     assert code == 1 and f"already reverted by load {r3}" in err
 
     # the dashboard's list: A offered for revert only while in effect; labels whole
-    batches = revisions.with_status(queries.dash_load_batches(db, "jintan-2013"))
+    batches = revisions.with_status(loads.load_batches(db, "jintan-2013"))
     rows = {r["batch"]: r for r in batches.iter_rows(named=True)}
     assert not rows[a]["in_effect"] and rows[r1]["in_effect"] and not rows[r2]["in_effect"]
     assert revisions.batch_label(rows[a]).endswith(f"(已被批次 {r3} 撤销)")

@@ -1,0 +1,64 @@
+"""The 导入与更正 page's reads: the loads as batches (who, when, which files, reverted or not)
+and what a batch changed in the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.reader import query
+
+
+def load_batches(db: Path, scheme: str | None = None) -> pl.DataFrame:
+    """One row per load (the files one command loaded), newest first: when, who, file names,
+    kinds, rows, and whether it was reverted or is a revert. With `scheme`, only loads that
+    touched it (a revert carries the schemes of the load it undid)."""
+    where = "WHERE list_contains(string_split(l.schemes, ','), ?)" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame(schema=_BATCH_SCHEMA)
+    return query(db, f"""
+        WITH b AS (
+            SELECT coalesce(l.batch, l.load_id) AS batch, min(l.loaded_at) AS loaded_at,
+                   any_value(coalesce(l.loaded_by, '')) AS loaded_by,
+                   string_agg(regexp_replace(l.file, '^.*[/\\\\]', ''), '、' ORDER BY l.load_id)
+                       AS files,
+                   string_agg(DISTINCT l.kind, '、') AS kinds, sum(l.rows)::BIGINT AS rows,
+                   sum(l.replaced_rows)::BIGINT AS replaced_rows, any_value(l.reverts) AS reverts
+            FROM loads l {where} GROUP BY 1)
+        SELECT b.*, r.batch AS reverted_by FROM b
+        LEFT JOIN (SELECT DISTINCT batch, reverts FROM loads WHERE reverts IS NOT NULL) r
+            ON r.reverts = b.batch
+        ORDER BY b.batch DESC""", [scheme] if scheme else None)
+
+
+def revisions(db: Path, batch: int, scheme: str | None = None) -> pl.DataFrame:
+    """What load `batch` changed in the results (year-end totals and month points, with ranks),
+    optionally for one scheme."""
+    extra = " AND scheme = ?" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame(schema=_REVISION_SCHEMA)
+    return query(db, "SELECT scheme, year, period, unit, unit_type, measure, before, after,"
+                           " rank_before, rank_after FROM revisions WHERE batch = ?" + extra +
+                           " ORDER BY scheme, measure DESC, period, unit_type, unit",
+                       [batch, scheme] if scheme else [batch])
+
+
+_BATCH_SCHEMA = {"batch": pl.Int32, "loaded_at": pl.Datetime("us"), "loaded_by": pl.String,
+                 "files": pl.String, "kinds": pl.String, "rows": pl.Int64,
+                 "replaced_rows": pl.Int64, "reverts": pl.Int32, "reverted_by": pl.Int32}
+
+
+_REVISION_SCHEMA = {"scheme": pl.String, "year": pl.Int32, "period": pl.String,
+                    "unit": pl.String, "unit_type": pl.String, "measure": pl.String,
+                    "before": pl.Float64, "after": pl.Float64, "rank_before": pl.Int32,
+                    "rank_after": pl.Int32}
+
+
+def _has_corrections(db: Path) -> bool:
+    """Whether the warehouse records load batches and revisions (one written before they were
+    added has neither until its next load)."""
+    found = query(db, "SELECT count(*) AS n FROM information_schema.columns WHERE "
+                            "(table_name = 'loads' AND column_name = 'batch') OR "
+                            "(table_name = 'revisions' AND column_name = 'batch')")
+    return found["n"][0] == 2
