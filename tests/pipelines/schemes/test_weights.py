@@ -137,10 +137,10 @@ def test_a_weighted_index_scores_by_hand_and_shows_its_weights(index_db):
 
 def test_the_method_page_reads_the_weights_as_written(index_db):
     """The 计分方法 page's 一级指标 table (and its rules table) read these columns."""
-    from warehouse import queries
+    from warehouse.reads import method
 
-    cats = queries.dash_rubric_categories(index_db, "weighted-2026")
+    cats = method.rubric_categories(index_db, "weighted-2026")
     assert list(zip(cats["category"], cats["weight"], cats["max_points"].round(2),
                     strict=True)) == [("在线服务", "2/3", 66.67), ("基础设施", "1/3", 33.33)]
-    rules = queries.dash_indicator_rules(index_db, "weighted-2026")
+    rules = method.indicator_rules(index_db, "weighted-2026")
     assert rules["weight"].to_list() == ["2/3", "1/3", "1/2", "1/2"]
