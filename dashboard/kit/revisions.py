@@ -14,7 +14,8 @@ MEASURES = {"total": "年终总分", "points": "月度得分"}
 
 
 def with_status(batches: pl.DataFrame) -> pl.DataFrame:
-    """The batches of `warehouse.reads.loads.load_batches` with where each stands along its chain of reverts
+    """The batches of `warehouse.reads.loads.load_batches` with where each stands along its
+    chain of reverts
     (pipelines/corrections/history.py): `in_effect`, `status` (「已被批次 7 撤销」, 「被批次 7
     撤销后由批次 8 恢复」 or empty), and a revert's `files` as 「撤销批次 N」 (its stored label
     holds a slash, which the file-name column would cut)."""
