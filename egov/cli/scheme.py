@@ -15,15 +15,22 @@ def scheme() -> None:
 
 
 @scheme.command("check")
+@DB_OPTION
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @rejecting
-def scheme_check(file: Path) -> None:
-    """Validate a scheme file (YAML or workbook); list every problem, exit 1 if any."""
-    from pipelines.schemes.admin import check_scheme_file
+def scheme_check(db: Path, file: Path) -> None:
+    """Validate a scheme file (YAML or workbook); list every problem, exit 1 if any.
+
+    Also checked against the warehouse's schemes as `add` would (one scheme a year per series);
+    prints the scheme's series and the years of it the warehouse holds. Nothing is written.
+    """
+    from pipelines.schemes.admin import check_scheme_against
     from pipelines.schemes.checks import ratio_policies
 
-    scheme_obj = check_scheme_file(file)
+    scheme_obj, series_lines = check_scheme_against(db, file)
     say(f"方案检查通过 scheme OK: {scheme_obj.id} ({scheme_obj.name})")
+    for line in series_lines:
+        say(line)
     for line in ratio_policies(scheme_obj):
         say(line)
 

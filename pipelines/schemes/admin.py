@@ -21,6 +21,7 @@ from pipelines.access.lock import writes_warehouse
 from pipelines.inputs.file_checks import check_input_file
 from pipelines.inputs.problems import Problem
 from pipelines.loading import (
+    builtin_schemes,
     ensure_warehouse,
     open_state,
     rescore_and_publish,
@@ -29,6 +30,7 @@ from pipelines.loading import (
 )
 from pipelines.schemes.checks import SchemeRejected, load_scheme_file
 from pipelines.schemes.model import Scheme, input_columns
+from pipelines.schemes.stored import load_schemes
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, iter_leaves, rubric_for_unit_type
 from pipelines.schemes.weights import show_weight
 from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
@@ -69,6 +71,21 @@ def check_scheme_file(path: Path) -> Scheme:
         "不支持的文件类型:方案文件应为 .yaml(文本格式)或 .xlsx(工作簿格式)",
         "unsupported file type: a scheme file is .yaml (text form) or .xlsx (workbook form)",
     )])
+
+
+def check_scheme_against(db: Path, path: Path) -> tuple[Scheme, list[str]]:
+    """`egov scheme check`: the file's own checks, then the checks `add` makes against the schemes
+    of the warehouse at `db` (the built-ins where it does not exist yet: one scheme a year per
+    series, each previous_code naming an indicator of the previous year); return the scheme and
+    the lines naming its series and that series' years already in the warehouse."""
+    path = Path(path)
+    scheme = check_scheme_file(path)
+    others = [s for s in (load_schemes(db) if db.exists() else builtin_schemes())
+              if s.id != scheme.id]
+    if problems := (series_conflicts(scheme, others, str(path))
+                    + previous_code_problems(scheme, others, str(path))):
+        raise SchemeRejected(problems)
+    return scheme, describe_series(scheme, others)
 
 
 # ---------------------------------------------------------------------------------------------

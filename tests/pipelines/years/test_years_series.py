@@ -73,6 +73,27 @@ def test_add_reports_the_series_and_refuses_a_second_scheme_of_the_same_year(tmp
     assert "jintan-2014b" not in queries.scheme_ids(db)
 
 
+def test_check_reports_the_series_and_its_years_in_the_warehouse(tmp_path: Path, schemes,
+                                                                 demo_db: Path):
+    # The sample warehouse holds jintan-2013 and the sample's jintan-2014.
+    j16 = schemes["jintan-2013"].model_copy(update={"id": "jintan-2016", "year": 2016})
+    (tmp_path / "j16.yaml").write_text(scheme_yaml(j16), encoding="utf-8")
+    code, out, err = run("scheme", "check", "--db", demo_db, tmp_path / "j16.yaml")
+    assert code == 0, err
+    assert out.splitlines()[1:3] == [
+        "系列 series: jintan;年度 years: 2013(jintan-2013)、2014(jintan-2014)、2016(jintan-2016)",
+        "上一年度 previous year: 2014(jintan-2014),与2014年相比"]
+    # Without a warehouse the built-in schemes are the years there are; nothing is written.
+    code, out, _ = run("scheme", "check", "--db", tmp_path / "new.duckdb", tmp_path / "j16.yaml")
+    assert "年度 years: 2013(jintan-2013)、2016(jintan-2016)" in out
+    assert not (tmp_path / "new.duckdb").exists()
+    # A second scheme of the series' 2014 is refused by check as add refuses it.
+    twin = j16.model_copy(update={"id": "jintan-2014b", "year": 2014})
+    (tmp_path / "twin.yaml").write_text(scheme_yaml(twin), encoding="utf-8")
+    code, _, err = run("scheme", "check", "--db", demo_db, tmp_path / "twin.yaml")
+    assert code == 1 and "系列「jintan」的 2014 年已有方案「jintan-2014」" in err
+
+
 def test_previous_code_must_name_an_indicator_of_the_previous_year(tmp_path: Path, schemes):
     db = tmp_path / "egov.duckdb"
     data = schemes["jintan-2013"].model_dump()
