@@ -173,8 +173,10 @@ def sidebar(db: Path) -> Filters:
         want_year = int(want_year) if want_year is not None else None
     except ValueError:
         want_year = None
-    default_year = (int(data.scheme_row(db, DEFAULT_SCHEME).get("year", 0))
-                    if ev.of_scheme.get(DEFAULT_SCHEME) == key else years[-1])
+    # The latest year with units loaded (else the latest): the year-over-year views have a
+    # previous year to show, and next year's scheme added before its data opens nothing empty.
+    loaded = [y for y in years if not data.units(db, ev.scheme[(key, y)]).is_empty()]
+    default_year = (loaded or years)[-1]
     state[K_YEAR] = _pick(want_year, years, default_year)
     year = st.sidebar.selectbox("年度", years, key=K_YEAR, format_func=lambda y: f"{y}年")
     scheme = ev.scheme[(key, year)]

@@ -127,3 +127,18 @@ def test_the_sidebar_picks_the_series_and_year_and_the_url_holds_both(db, monkey
     assert at.query_params["series"] == ["hubin"] or at.query_params["series"] == "hubin"
     assert "2025" in str(at.query_params["year"]) and "hubin-2025" in str(at.query_params["scheme"])
     assert [f for f in frames(at) if "较上年" in f.columns]
+
+
+def test_the_demo_opens_on_the_latest_year_of_its_series(demo_db, monkeypatch):
+    # The sample's jintan series has 2013 and 2014: a first visit opens 2014, where the
+    # year-over-year views have a previous year to show.
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.selectbox(key="f_series").value == "jintan"
+    assert at.sidebar.selectbox(key="f_year").value == 2014
+    assert "jintan-2014" in str(at.query_params["scheme"])
+    # 总览 counts the rises and falls against 2013 (none without a previous year).
+    [table] = [f for f in frames(at) if "名次上升" in f.columns]
+    assert table["可比单位"].sum() > 0
