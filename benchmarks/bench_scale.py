@@ -20,6 +20,15 @@ from the kernel's child accounting where that is missing):
 Wall time is the figure; CPU time (user + system) is shown beside it because the machine may be
 shared: a process waiting for a core shows in wall time only.
 
+With `--years 2` (series years, jintan-2013 only) the same N units then get a second year of the
+series: the sample's next-year scheme (pipelines/years/sample.py, jintan-2014 示例方案: other
+weights, an indicator renumbered, one dropped and one new) is added with `egov scheme add`, its
+files are written for the same invented units (`write_scale_data(..., scheme=, units_of=)`) and
+
+- year2:    `egov ingest` of the second year's files into the warehouse holding the first
+            (scored, matched to the first year: prev_total, prev_rank, rank_change);
+- trend:    `egov trend --series jintan --format csv` over both years (one row per unit and year).
+
 Ratios are egov ingest over DuckDB (lower is better) and pandas over egov ingest (higher is
 better). `--pages DB` also runs benchmarks/bench_pages.py over a warehouse (see that script).
 Results print as a Markdown table and, with --out, as JSON. Not part of the test suite.
@@ -91,7 +100,8 @@ def run(cmd: list[str], label: str) -> dict:
             "exit": proc.returncode}
 
 
-def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str]) -> dict:
+def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str],
+               years: int = 1) -> dict:
     from pipelines.scale_data import write_month_file, write_scale_data
 
     folder = base / f"n{n}"
@@ -127,10 +137,39 @@ def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str]) -> di
         out["month"] = run([egov, "ingest", "--db", str(db), str(month)],
                            f"one month on top ({month_rows:,} rows)")
         out["month"]["rows"] = month_rows
+    if years > 1:
+        out.update(bench_next_years(n, scheme, folder, seed, years))
     out["warehouse_mb"] = round((folder / "ingest.duckdb").stat().st_size / 1e6, 1)
     out["ingest_vs_duckdb"] = round(out["ingest"]["seconds"] / out["duckdb"]["seconds"], 2)
     if "pandas" in out:
         out["pandas_vs_ingest"] = round(out["pandas"]["seconds"] / out["ingest"]["seconds"], 2)
+    return out
+
+
+def bench_next_years(n: int, scheme: str, folder: Path, seed: int, years: int) -> dict:
+    """The series' second year on top of the first in folder/ingest.duckdb, then egov trend."""
+    from pipelines.scale_data import builtin_scheme, write_scale_data
+    from pipelines.schemes.admin import scheme_yaml
+    from pipelines.years.sample import BASE_SCHEME_ID, sample_next_scheme
+
+    if scheme != BASE_SCHEME_ID or years != 2:
+        raise SystemExit(f"--years 2 is measured for {BASE_SCHEME_ID} (its sample next year)")
+    egov = str(BIN / "egov")
+    db = str(folder / "ingest.duckdb")
+    nxt = sample_next_scheme(builtin_scheme(scheme))
+    scheme_file = folder / f"{nxt.id}.yaml"
+    scheme_file.write_text(scheme_yaml(nxt), encoding="utf-8")
+    out: dict = {"scheme_add": run([egov, "scheme", "add", "--db", db, str(scheme_file)],
+                                   f"egov scheme add {nxt.id} (rescores the first year)")}
+    raw = folder / "raw2" / "sample"
+    files = write_scale_data(raw, n, seed=seed, scheme=nxt, units_of=scheme)
+    out["year2"] = run([egov, "ingest", "--db", db, *map(str, files.all())],
+                       f"egov ingest of {nxt.id} ({sum(files.rows.values()):,} rows)")
+    out["year2"]["rows"] = sum(files.rows.values())
+    # The output (one row per unit and year) is read by run() through a pipe, as a user's shell
+    # or spreadsheet import would.
+    out["trend"] = run([egov, "trend", "--db", db, "--series", nxt.series or "", "--format",
+                        "csv"], f"egov trend --series {nxt.series}")
     return out
 
 
@@ -162,6 +201,11 @@ def table(results: list[dict]) -> str:
             f"| {r['units']:,} | {r['rows']:,} | {cell(r, 'duckdb')} | {cell(r, 'ingest')} | "
             f"{r['ingest_vs_duckdb']:.1f}× | {cell(r, 'build')} | {cell(r, 'pandas')} | "
             f"{ratio} | {cell(r, 'month')} | {r['warehouse_mb']:.0f} MB |")
+    if any("year2" in r for r in results):
+        lines += ["", "| units | scheme add (2nd year) | 2nd year's ingest | rows | egov trend |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r['units']:,} | {cell(r, 'scheme_add')} | {cell(r, 'year2')} | "
+                  f"{r['year2']['rows']:,} | {cell(r, 'trend')} |" for r in results if "year2" in r]
     return "\n".join(lines)
 
 
@@ -171,6 +215,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[600, 6000])
     parser.add_argument("--scheme", default="jintan-2013")
     parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--years", type=int, default=1, choices=[1, 2],
+                        help="2: a second year of the series on top (jintan-2013 only), then "
+                             "egov trend over both.")
     parser.add_argument("--keep", type=Path, help="Keep the files and warehouses here.")
     parser.add_argument("--out", type=Path, help="Also write the results as JSON here.")
     parser.add_argument("--pages", type=Path, help="Then run bench_pages.py over this warehouse.")
@@ -184,7 +231,8 @@ def main() -> None:
     results = []
     try:
         for n in args.units:
-            results.append(bench_size(n, args.scheme, base, args.seed, set(args.skip)))
+            results.append(bench_size(n, args.scheme, base, args.seed, set(args.skip),
+                                      args.years))
             if not args.keep:
                 shutil.rmtree(base / f"n{n}", ignore_errors=True)
     finally:

@@ -208,14 +208,22 @@ def write_scale_data(
     fmt: str = "csv",
     months: Iterable[int] | None = None,
     max_rows_per_file: int = 1_000_000,
+    scheme: Scheme | None = None,
+    units_of: str | None = None,
 ) -> ScaleFiles:
-    """Write one scheme-year of input files for `units` units into out_dir (see module doc)."""
+    """Write one scheme-year of input files for `units` units into out_dir (see module doc).
+
+    `scheme`: a scheme that is not built-in (e.g. a series' next year, as
+    pipelines/years/sample.py derives one) instead of `scheme_id`; `units_of`: the built-in
+    scheme whose invented units to use (the same names and types as its files with the same
+    `units` and `seed`, so two years of one series match by name), default the scheme's own.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    scheme = builtin_scheme(scheme_id)
-    people = scale_units(scheme, units, seed)
+    scheme = scheme or builtin_scheme(scheme_id)
+    people = scale_units(builtin_scheme(units_of) if units_of else scheme, units, seed)
     ext = "." + fmt
     (out_dir / f"{SAMPLE_LABEL}-README.txt").write_text(
         f"{SAMPLE_LABEL}:由 pipelines/scale_data.py 按随机种子 {seed} 为方案 {scheme.id} 生成的 "
