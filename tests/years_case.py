@@ -8,7 +8,8 @@ marks), so each total is 100 − the 扣分 loaded on indicator A1. Between the 
 - 教育局 and 财政局 trade places (2 ↔ 3);
 - 开发区 moves from 镇 to 部门: history kept, no rank change;
 - 水利局 is new in 2025;
-- the scheme: A1 50 → 60 points, A2 renumbered B2 (previous_code) 40 → 30, A4 dropped, A3 added.
+- the scheme: A1 50 → 60 points, A2 renumbered B2 (previous_code) 40 → 30, A4 dropped, A3 added;
+- 2024's 整改台账 (loaded with 2024's files) holds 3 items, 2 of them 已整改: the 2025 通报 says so.
 """
 
 from __future__ import annotations
@@ -99,8 +100,14 @@ def write_schemes(folder: Path) -> tuple[Path, Path]:
     return first, second
 
 
-def write_year(folder: Path, year: int) -> tuple[Path, Path]:
-    """The unit list and the 年终评分 of one year as CSV files (units, yearend)."""
+# 2024's 整改台账: (unit, 问题, 状态); 2 of 3 done.
+LEDGER_2024 = [("计生委", "工作机制不健全", "已整改"), ("财政局", "工作机制不健全", "已整改"),
+               ("开发区", "工作机制不健全", "整改中")]
+
+
+def write_year(folder: Path, year: int) -> tuple[Path, ...]:
+    """The unit list and the 年终评分 of one year as CSV files (units, yearend), and for 2024
+    its 整改台账."""
     folder.mkdir(parents=True, exist_ok=True)
     scheme, totals = (f"hubin-{year}", TOTALS_2024 if year == 2024 else TOTALS_2025)
     units = folder / f"单位名录{year}.csv"
@@ -113,7 +120,15 @@ def write_year(folder: Path, year: int) -> tuple[Path, Path]:
     rows = ["方案,年度,单位,指标,扣分"]
     rows += [f"{scheme},{year},{unit},A1,{100 - total}" for unit, (_, total) in totals.items()]
     yearend.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return units, yearend
+    if year != 2024:
+        return units, yearend
+    ledger = folder / "整改台账2024.csv"
+    ledger.write_text("\n".join([
+        "方案,年度,单位,指标,问题,整改措施,责任人,完成时限,状态",
+        *(f"hubin-2024,2024,{unit},A1,{issue},建立制度,张三,2025-03-31,{status}"
+          for unit, issue, status in LEDGER_2024),
+    ]) + "\n", encoding="utf-8")
+    return units, yearend, ledger
 
 
 def build(folder: Path, order: tuple[int, ...] = (2024, 2025)) -> Path:

@@ -17,6 +17,12 @@ import polars as pl
 from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
 from pipelines.notice import warnings as warn
+from pipelines.notice.naming import (  # noqa: F401 (MAX_NAMED, NAMED_WHEN_LONG: re-exported)
+    MAX_NAMED,
+    MOVE_PLACES,
+    NAMED_WHEN_LONG,
+    named,
+)
 from pipelines.period import PeriodError, resolve_period
 from pipelines.schemes.model import Scheme, Target
 from pipelines.schemes.stored import load_schemes
@@ -30,9 +36,6 @@ from warehouse.reads import view as view_reads
 TOP_PLACES = 3       # at most the first three places of a type are named (名列前茅)…
 TOP_SHARE = 3        # …and at most a third of its units: a type of 3 names only its first
 TOP_LOSSES = 5       # 存在问题 names the five indicators where most points were lost (ties kept)
-MOVE_PLACES = 3      # a move of rank is 「较多」 from 3 places (the 预警's rank-fall line too)
-MAX_NAMED = 5        # a list longer than this names its first three and says 「等N个」
-NAMED_WHEN_LONG = 3
 WENHAO = re.compile(r"〔\d{4}〕\d+号$")  # 发文字号: 机关代字〔年份〕序号号 (GB/T 9704 7.2.4)
 
 
@@ -47,17 +50,6 @@ class Annex:
     title: str
     columns: list[str]
     rows: list[list[str]]
-
-
-def named(items: list, total: int | None = None) -> dict:
-    """A list as a notice names it: every item when there are few (MAX_NAMED or fewer), else the
-    first three and the count for 「等N个」: {"shown": [...], "more": N}, `more` 0 when every
-    item is named."""
-    total = len(items) if total is None else total
-    # the key is "shown", not "items": a template's `x.items` would be the dict's method
-    if total <= MAX_NAMED:
-        return {"shown": items, "more": 0}
-    return {"shown": items[:NAMED_WHEN_LONG], "more": total}
 
 
 def top_places(frame: pl.DataFrame, rank: str, value: str) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.notice import formats as fmt
+from pipelines.notice.naming import MOVE_PLACES, named
 from pipelines.schemes.model import Scheme
 from pipelines.schemes.stored import load_schemes
 from pipelines.years.indicators import change_summary, scheme_changes
@@ -42,7 +43,17 @@ def years_facts(db: Path, model: Scheme, year: int, month: str | None = None) ->
     versus = yq.versus_previous(db, model.id, year)
     if versus.filter(pl.col("prev_units") > 0).is_empty():
         return {"years": {**none, **base, "previous_without_results": True}}
-    return {"years": {**base, "has_previous": True, **_yearend(db, model, previous, versus)}}
+    return {"years": {**base, "has_previous": True, **_yearend(db, model, previous, versus),
+                      "rectified": _rectified(db, prev_id, prev_year)}}
+
+
+def _rectified(db: Path, prev_scheme: str, prev_year: int) -> dict[str, int] | None:
+    """How many items of the previous year's 整改台账 are done (状态 已整改), of how many
+    (issue 18: the next year's 通报 states it); None where that year has no ledger."""
+    from pipelines.cycle.ledger import completed
+
+    done, total = completed(db, prev_scheme, prev_year)
+    return {"done": done, "total": total, "open": total - done} if total else None
 
 
 def _moves(frame: pl.DataFrame, change: str, rank: str, prev_rank: str, up: bool) -> dict | None:
@@ -56,6 +67,29 @@ def _moves(frame: pl.DataFrame, change: str, rank: str, prev_rank: str, up: bool
     return {"places": abs(int(best)), "tied": part.height > 1,
             "units": [{"unit": r["unit"], "from": int(r[prev_rank]), "to": int(r[rank])}
                       for r in part.iter_rows(named=True)]}
+
+
+def _movers(frame: pl.DataFrame, change: str, rank: str, prev_rank: str,
+            up: bool) -> dict | None:
+    """The units that rose (or fell) by MOVE_PLACES places or more (「较多」, the notice's rule for
+    every move of rank), largest move first, grouped by the places moved so that units moving
+    by the same number are written as a tie: {"groups": [{"places": 4, "units": [{"unit",
+    "from", "to"}]}], "more": N}. A long list names its first few and counts all (「等N个单位」,
+    `named`); None where no unit moved that far."""
+    moved = (frame.filter(pl.col(change) >= MOVE_PLACES) if up
+             else frame.filter(pl.col(change) <= -MOVE_PLACES))
+    if moved.is_empty():
+        return None
+    moved = moved.with_columns(places=pl.col(change).abs()).sort(
+        ["places", rank, "unit"], descending=[True, False, False])
+    listed = named([{"unit": r["unit"], "from": int(r[prev_rank]), "to": int(r[rank]),
+                     "places": int(r["places"])} for r in moved.iter_rows(named=True)])
+    groups: list[dict] = []
+    for u in listed["shown"]:
+        if not groups or groups[-1]["places"] != u["places"]:
+            groups.append({"places": u["places"], "units": []})
+        groups[-1]["units"].append({k: u[k] for k in ("unit", "from", "to")})
+    return {"groups": groups, "more": listed["more"]}
 
 
 def _yearend(db: Path, model: Scheme, previous: Scheme, versus: pl.DataFrame) -> dict[str, Any]:
@@ -80,8 +114,11 @@ def _yearend(db: Path, model: Scheme, previous: Scheme, versus: pl.DataFrame) ->
             "same": compared.filter(pl.col("rank_change") == 0).height,
             "grade_up": part.filter(pl.col("grade_move") > 0).height,
             "grade_down": part.filter(pl.col("grade_move") < 0).height,
+            # the 总览 page's largest moves; the 通报 names the moves of MOVE_PLACES or more
             "top_rise": _moves(compared, "rank_change", "rank", "prev_rank", up=True),
             "top_fall": _moves(compared, "rank_change", "rank", "prev_rank", up=False),
+            "risers": _movers(compared, "rank_change", "rank", "prev_rank", up=True),
+            "fallers": _movers(compared, "rank_change", "rank", "prev_rank", up=False),
         })
     links = yq.links(db, model.id)
     merged = [{"unit": r["unit"], "previous": r["prev_unit_names"].split("、")}
@@ -93,7 +130,7 @@ def _yearend(db: Path, model: Scheme, previous: Scheme, versus: pl.DataFrame) ->
     split = [{"previous": p[0], "units": sorted(g["unit"].to_list())}
              for p, g in links.group_by("prev_unit", maintain_order=True) if g.height > 1]
     return {
-        "types": types,
+        "types": types, "move_places": MOVE_PLACES,
         "renamed": renamed, "merged": merged, "split": split,
         "new_units": sorted(versus.filter(pl.col("prev_units") == 0)["unit"].to_list()),
         "type_changed": sorted(versus.filter(pl.col("type_changed"))["unit"].to_list()),
@@ -126,6 +163,7 @@ def _monthly(db: Path, model: Scheme, previous: Scheme, year: int, month: str) -
         "ytd_direction": "增加" if now_sum > before_sum else ("减少" if now_sum < before_sum
                                                             else "持平"),
         "paired": paired.height,
-        "top_rise": _moves(paired, "change", "ytd_rank", "prev_ytd_rank", up=True),
-        "top_fall": _moves(paired, "change", "ytd_rank", "prev_ytd_rank", up=False),
+        "move_places": MOVE_PLACES,
+        "risers": _movers(paired, "change", "ytd_rank", "prev_ytd_rank", up=True),
+        "fallers": _movers(paired, "change", "ytd_rank", "prev_ytd_rank", up=False),
     }

@@ -98,10 +98,10 @@ def notice_paragraphs(db: Path, scheme: str, year: int, month: str | None = None
 YEAREND_PARAGRAPH = (
     "与上年相比（2024年度，依据《湖滨区2024年度电子政务考核办法》）："
     "部门2个可比单位中名次上升1个、下降1个、持平0个，"
-    "上升最多的是财政局（由第3名升至第2名，升1位），下降最多的是教育局（由第2名降至第3名，降1位）；"
+    "名次升降均不足3位；"
     "考核等次提高0个、降低2个；"
     "镇2个可比单位中名次上升1个、下降1个、持平0个，"
-    "上升最多的是尧塘镇（由第2名升至第1名，升1位），下降最多的是金城街道（由第1名降至第2名，降1位）；"
+    "名次升降均不足3位；"
     "考核等次提高1个、降低1个。"
     "金城镇更名为金城街道，按原单位的上年成绩比较。"
     "卫生局、计生委合并为卫生计生委，合并后的单位无单一的上年名次，不作名次比较。"
@@ -112,11 +112,14 @@ YEAREND_PARAGRAPH = (
     "新增指标1项（A3 数据共享）；删去指标1项（A4 宣传报道）。"
     "两个年度的总分依据不同的考核方案，比较时请予注意。"
 )
+# LEDGER_2024 of years_case: 3 items, 2 已整改.
+RECTIFIED_PARAGRAPH = "2024年度考核反馈的问题列入整改台账3项，已整改2项，尚未完成1项。"
 
 
 def test_the_yearend_notice_compares_with_the_previous_year(db):
     paragraphs = notice_paragraphs(db, "hubin-2025", 2025)
     assert YEAREND_PARAGRAPH in paragraphs
+    assert paragraphs[paragraphs.index(YEAREND_PARAGRAPH) + 1] == RECTIFIED_PARAGRAPH
     assert not any("无上年度考核结果" in p for p in paragraphs)
     first_year = notice_paragraphs(db, "hubin-2024", 2024)
     assert not any(p.startswith("与上年相比") for p in first_year)
