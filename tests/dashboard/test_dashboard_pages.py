@@ -186,22 +186,23 @@ def test_query_string_reproduces_view(app) -> None:
 
 
 def test_switching_scheme_takes_the_new_schemes_defaults(app) -> None:
-    """From 岳阳 (year-end only) to 金坛: the latest month, all types, no focus units."""
+    """From 岳阳 (year-end only) to 金坛: its latest year (the sample's 2014), the latest
+    month, all types, no focus units."""
     at = app("overview", scheme="yueyang-2017", type="县市区", units="汨罗市")
     at.sidebar.selectbox(key="f_series").select("jintan").run()
     assert_ok(at)
-    assert at.sidebar.selectbox(key="f_period").value == "2013-12"
+    assert at.sidebar.selectbox(key="f_period").value == "2014-12"
     assert at.sidebar.selectbox(key="f_type").value == "全部类型"
     assert at.sidebar.multiselect(key="f_units").value == []
-    assert dict(at.query_params) == {"series": "jintan", "scheme": "jintan-2013",
-                                     "year": "2013", "period": "2013-12"}
+    assert dict(at.query_params) == {"series": "jintan", "scheme": "jintan-2014",
+                                     "year": "2014", "period": "2014-12"}
 
 
 def test_bad_query_values_fall_back(app) -> None:
     """Unknown values in a hand-edited link fall back to defaults instead of failing."""
     at = app("overview", scheme="nowhere-1999", period="2099-13", type="火星", units="无此单位")
     assert at.sidebar.selectbox(key="f_series").value == "jintan"
-    assert at.sidebar.selectbox(key="f_year").value == 2013
+    assert at.sidebar.selectbox(key="f_year").value == 2014  # the series' latest year
     assert at.sidebar.selectbox(key="f_type").value == "全部类型"
     assert at.sidebar.multiselect(key="f_units").value == []
 
