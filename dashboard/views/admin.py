@@ -17,6 +17,7 @@ from dashboard.kit import filters, widgets
 from dashboard.kit.text import chinese
 from pipelines.access.accounts import ROLE_ZH, ROLES, AccountError, AccountStore, accounts_frame
 from pipelines.access.identity import acting_as
+from pipelines.cycle.accounts import ScopeError, ScopeStore, change_scope
 from pipelines.inputs.problems import InputRejected
 from pipelines.schemes.admin import add_scheme
 
@@ -36,13 +37,9 @@ except AccountError as err:
     st.error(str(err))
     st.stop()
 SIGN_IN_ZH = {"password": "密码", "sso": "单点登录"}
-listed = listed.with_columns(pl.col("role").replace_strict(ROLE_ZH, default=pl.col("role")),
-                             pl.col("sign_in").replace_strict(SIGN_IN_ZH,
-                                                              default=pl.col("sign_in")))
-st.dataframe(listed.rename({"name": "账户", "role": "角色", "created_at": "创建时间",
-                            "sign_in": "登录方式", "failures": "连续失败",
-                            "throttled_until": "须等待至"}),
-             hide_index=True, width="stretch", key="adm-accounts")
+scopes = ScopeStore.for_warehouse(f.db)
+# Drawn after the forms below (into this place), so a change shows at once.
+accounts_table = st.empty()
 
 add, change = st.columns(2)
 with add.form("adm-add", clear_on_submit=True):
@@ -76,6 +73,7 @@ with change.form("adm-change"):
                 if target == who.name:
                     raise AccountError("不能删除正在使用的账户")
                 store.remove(target)
+                scopes.remove(target)  # as `egov user remove`: a scope goes with its account
             else:
                 if new_role != "不变":
                     store.set_role(target, new_role)
@@ -84,6 +82,50 @@ with change.form("adm-change"):
             st.success("已保存")
         except AccountError as err:
             st.error(chinese(str(err)))
+
+# Scopes (issue 18): an editor entering only some assessing bodies' indicators, or a unit account.
+editors = listed.filter(pl.col("role") == "editor")["name"].to_list()
+with st.form("adm-scope"):
+    st.markdown("**账户范围**(编辑账户)")
+    st.caption("限定考核单位:该账户只能导入这些考核单位负责的指标的年终评分;限定被考核单位:该账户"
+               "成为单位账户,只能导入本单位的自评和整改台账,只看本单位;不限:可导入全部单位和指标。"
+               "与 `egov user scope` 相同。")
+    scoped = st.selectbox("账户", editors, key="adm-scope-target") if editors else None
+    kind = st.radio("范围", ("考核单位", "被考核单位", "不限"), horizontal=True,
+                    key="adm-scope-kind")
+    value = st.text_input("考核单位(多个用 、 分隔)或被考核单位名称", max_chars=500,
+                          key="adm-scope-value")
+    if st.form_submit_button("保存范围") and scoped:
+        names = [v for v in value.replace(",", "、").split("、") if v.strip()]
+        try:
+            message = change_scope(f.db, scoped, clear=kind == "不限",
+                                   bodies=names if kind == "考核单位" else (),
+                                   unit=value if kind == "被考核单位" else None)
+            st.success(chinese(message))
+        except ScopeError as err:
+            st.error(chinese(str(err)))
+
+
+def _draw_accounts() -> None:
+    """The accounts with their role and scope, as they are after this run's forms."""
+    try:
+        shown = accounts_frame(store.list())
+        shown = shown.with_columns(
+            pl.col("role").replace_strict(ROLE_ZH, default=pl.col("role")),
+            pl.col("sign_in").replace_strict(SIGN_IN_ZH, default=pl.col("sign_in")),
+            scope=shown["name"].map_elements(scopes.describe, return_dtype=str)
+            if shown.height else shown["name"])
+    except (AccountError, ScopeError) as err:
+        accounts_table.error(chinese(str(err)))
+        return
+    accounts_table.dataframe(shown.rename({"name": "账户", "role": "角色", "scope": "范围",
+                                           "created_at": "创建时间", "sign_in": "登录方式",
+                                           "failures": "连续失败",
+                                           "throttled_until": "须等待至"}),
+                             hide_index=True, width="stretch", key="adm-accounts")
+
+
+_draw_accounts()
 
 # --- schemes ---------------------------------------------------------------------------------
 st.subheader("添加或替换考核方案")

@@ -91,6 +91,30 @@ def user_add(db: Path, name: str, role: str, password_stdin: bool, sso: bool,
                + (f", {scope}" if scope else "") + ")")
 
 
+@user.command("scope")
+@DB_OPTION
+@click.argument("name")
+@click.option("--body", "bodies", multiple=True, metavar="BODY",
+              help="Scope to this assessing body's indicators (repeatable; replaces the scope).")
+@click.option("--unit", "unit", metavar="UNIT",
+              help="Scope to one unit: the account becomes a unit account.")
+@click.option("--clear", is_flag=True, help="No scope: every unit and indicator.")
+@_account_errors
+def user_scope(db: Path, name: str, bodies: tuple[str, ...], unit: str | None,
+               clear: bool) -> None:
+    """Change the scope of an editor account: assessing bodies (--body, repeatable), one unit
+    (--unit), or none (--clear). The new scope replaces the old one."""
+    from pipelines.cycle.accounts import ScopeError, change_scope
+
+    if sum((bool(bodies), unit is not None, clear)) != 1:
+        raise click.UsageError("请给出 --body、--unit 或 --clear 之一 / give one of --body, "
+                               "--unit, --clear")
+    try:
+        click.echo(change_scope(db, name, bodies=bodies, unit=unit, clear=clear))
+    except ScopeError as err:
+        raise InvalidInput(str(err)) from None
+
+
 @user.command("passwd")
 @DB_OPTION
 @click.argument("name")

@@ -105,3 +105,32 @@ class ScopeStore:
         if scope is None:
             return ""
         return f"单位 {scope.unit}" if scope.unit else "考核单位 " + "、".join(scope.bodies)
+
+
+def change_scope(db: Path, name: str, *, bodies: list[str] | tuple[str, ...] = (),
+                 unit: str | None = None, clear: bool = False) -> str:
+    """Scope an existing account anew (`egov user scope`, the account page): to these
+    assessing bodies, to one unit (it becomes a unit account), or with `clear` to none (a unit
+    account becomes an editor of every unit). Only an editor is scoped (a viewer loads nothing,
+    an admin manages the accounts themselves). Returns the message to show; raises ScopeError
+    naming the problem (no such account, another role, bodies and a unit together, nothing
+    asked)."""
+    from pipelines.access.accounts import AccountStore
+
+    account = AccountStore.for_warehouse(db).get(name)
+    if account is None:
+        raise ScopeError(f"没有这个账户 no such account: {name.strip()}")
+    wanted = [b for b in bodies if b and b.strip()] or (unit or "").strip()
+    if clear == bool(wanted):
+        raise ScopeError("请给出考核单位、被考核单位或清除范围之一 / give bodies, a unit or "
+                         "clear, one of them")
+    store = ScopeStore.for_warehouse(db)
+    if clear:
+        store.set(account.name)
+        return f"已清除账户范围 scope cleared: {account.name} ({account.role},不限单位 any unit)"
+    if account.role != "editor":
+        raise ScopeError(f"账户 {account.name} 的角色是 {account.role}:只有编辑(editor)账户可以"
+                         f"限定范围 / only an editor account is scoped; {account.name} is "
+                         f"{account.role}")
+    store.set(account.name, bodies=bodies, unit=unit)
+    return f"账户范围已更新 scope changed: {account.name} ({store.describe(account.name)})"

@@ -241,6 +241,27 @@ def test_the_method_page_shows_a_loads_revisions(db, tmp_path):
     assert len(row) >= 1
 
 
+def test_an_admin_scopes_an_editor_on_the_account_page(db):
+    from pipelines.cycle.accounts import ScopeStore
+    from pipelines.cycle.scope import Scope
+
+    at = sign_in(open_app(), "admin1")
+    at.switch_page("views/admin.py").run()
+    assert_ok(at)
+    assert at.selectbox(key="adm-scope-target").options == ["editor1"]  # editors only
+    at.radio(key="adm-scope-kind").set_value("考核单位")
+    at.text_input(key="adm-scope-value").input("市大数据中心、市委网信办")
+    next(b for b in at.button if b.label == "保存范围").click().run()
+    assert_ok(at)
+    assert ScopeStore.for_warehouse(db).get("editor1") == Scope(bodies=("市大数据中心",
+                                                                         "市委网信办"))
+    assert frame_with(at, "范围").set_index("账户").loc["editor1", "范围"] == \
+        "考核单位 市大数据中心、市委网信办"
+    at.radio(key="adm-scope-kind").set_value("不限")
+    next(b for b in at.button if b.label == "保存范围").click().run()
+    assert ScopeStore.for_warehouse(db).get("editor1") is None
+
+
 def test_an_admin_adds_an_account(db):
     at = sign_in(open_app(), "admin1")
     at.switch_page("views/admin.py").run()
