@@ -210,13 +210,16 @@ def render_bounded(directory: Path, name: str, context: dict[str, Any], *, max_s
                        f"rendering took longer than {max_seconds} s (setting "
                        "EGOV_MAX_NOTICE_SECONDS)")
 
-    signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, max_seconds)
     parts: list[str] = []
     size = 0
     try:
         check_references(env, name)
         template = env.get_template(name)
+        # The alarm times the template's own running, so that its refusal names the line it was
+        # on; start-up and compiling are bounded by the parent, which kills the child at
+        # max_seconds + KILL_GRACE_SECONDS (on a loaded machine compiling alone took past 1 s).
+        signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, max_seconds)
         stream = template.generate(**context)
         for chunk in stream:
             parts.append(chunk)
