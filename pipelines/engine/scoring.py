@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.engine import rules
+from pipelines.engine import aggregation, rules
 from pipelines.engine.targets import target_progress
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.rules.kinds.assessor_score import AssessorScore
@@ -317,11 +317,14 @@ def stage_scores(scheme: Scheme, units: pl.DataFrame, indicator_scores: pl.DataF
         stage_max = stage.weight * scheme.total_points
         if stage.basis == "rubric":
             parts = []
-            scores = indicator_scores.select("unit", "rubric", "score", "max_points", "exempt")
+            scores = indicator_scores.select("unit", "rubric", "code", "score", "max_points",
+                                             "exempt")
             for rubric_id in scores["rubric"].unique(maintain_order=True):
                 rows = (scores.filter(pl.col("rubric") == rubric_id) if len(rubric_max) > 1
                         else scores)
-                raw = rules.rubric_score(rows, rubric_max[rubric_id])
+                rubric = next(r for r in scheme.rubrics if r.id == rubric_id)
+                raw = (tree_rubric_score(scheme, rubric, rows) if aggregation.is_tree(rubric)
+                       else rules.rubric_score(rows, rubric_max[rubric_id]))
                 parts.append(raw.with_columns(
                     points=rules.weighted_stage(pl.col("rubric_points"), stage.weight,
                                                 scheme.total_points, rubric_max[rubric_id]),
@@ -353,6 +356,39 @@ def stage_scores(scheme: Scheme, units: pl.DataFrame, indicator_scores: pl.DataF
         ).select("unit", "unit_type", "stage", "raw_points", "points", "max_points",
                  "excess_bonus"))
     return pl.concat(frames).sort("unit", "stage")
+
+
+def tree_rubric_score(scheme: Scheme, rubric, rows: pl.DataFrame) -> pl.DataFrame:
+    """unit, rubric_points of a rubric with a geometric or harmonic group: its max_points × the
+    share its tree of means gives (engine/aggregation.py). A geometric or harmonic mean over a
+    share of 0 or below refuses, naming the unit, the group and the part."""
+    codes = [leaf.indicator.code for leaf in iter_leaves(rubric)]
+    points = np.array([[leaf.indicator.max_points for leaf in iter_leaves(rubric)]])
+    wide = rows.with_columns(share=pl.col("score") / pl.col("max_points"),
+                             counts=~pl.col("exempt"))
+    units = wide["unit"].unique(maintain_order=True)
+    place = {c: i for i, c in enumerate(codes)}
+    at_unit = {u: i for i, u in enumerate(units.to_list())}
+    frac = np.zeros((len(units), len(codes)))
+    avail = np.zeros((len(units), len(codes)), dtype=bool)
+    u = np.array([at_unit[x] for x in wide["unit"].to_list()], dtype=np.int64)
+    c = np.array([place[x] for x in wide["code"].to_list()], dtype=np.int64)
+    frac[u, c] = wide["share"].to_numpy()
+    avail[u, c] = wide["counts"].to_numpy()
+    try:
+        share = aggregation.shares(aggregation.build(rubric), points, frac, avail, codes,
+                                   check=True)[0]
+    except aggregation.NonPositive as err:
+        mean_zh = {"geometric": "几何平均", "harmonic": "调和平均"}[err.aggregation]
+        unit = units[err.unit]
+        raise InputRejected([Problem(
+            f"方案 scheme {scheme.id} · 年终评分 yearend", None, None, err.child, unit,
+            f"「{err.group}」按{mean_zh}合成,单位「{unit}」在「{err.child}」上的得分率为 "
+            f"{err.share:g};{mean_zh}要求每一项都大于 0",
+            f"'{err.group}' is a {err.aggregation} mean, and unit '{unit}' has a share of "
+            f"{err.share:g} on '{err.child}': a {err.aggregation} mean needs every part above 0",
+        )]) from None
+    return pl.DataFrame({"unit": units, "rubric_points": rubric.max_points * share})
 
 
 def totals(scheme: Scheme, units: pl.DataFrame, stages: pl.DataFrame,

@@ -31,6 +31,7 @@ import numpy as np
 import polars as pl
 from threadpoolctl import threadpool_limits
 
+from pipelines.engine import aggregation
 from pipelines.engine.ranks import noise_free_keys, row_ranks
 from pipelines.engine.scoring import Results
 from pipelines.schemes.model import Scheme
@@ -140,6 +141,10 @@ class _Rubric:
     earned: np.ndarray  # units × leaves: frac where the leaf counts (not exempt), else 0
     patterns: np.ndarray  # distinct rows of "the leaf counts" (1/0), patterns × leaves
     pattern_of: np.ndarray  # each unit's pattern
+    # A rubric with a geometric or harmonic group: its tree of means (engine/aggregation.py),
+    # scored per draw from the drawn points; None for the (linear) sum of points.
+    tree: aggregation.Group | None = None
+    avail: np.ndarray | None = None  # units × leaves: the leaf counts (1/0)
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,10 @@ class _Fixed:
                 continue
             frac, avail = _matrices(rows, codes, position, cols[0], len(cols))
             patterns, pattern_of = _patterns(avail)
+            tree = aggregation.build(rubric) if aggregation.is_tree(rubric) else None
             rubrics.append(_Rubric(rubric.id, codes, m, slice(cols[0], cols[-1] + 1), frac,
-                                   frac * avail, patterns, pattern_of.ravel()))
+                                   frac * avail, patterns, pattern_of.ravel(), tree,
+                                   avail if tree is not None else None))
         del ind
 
         # Fixed parts: the content stage's fraction, the excess bonus, bonus − penalty.
@@ -238,6 +245,11 @@ class _Fixed:
         totals = np.zeros((b - a, self.n))  # outside every rubric the rubric fraction is 0
         for rubric, points in zip(self.rubrics, drawn.points, strict=True):
             d = points[a:b]
+            if rubric.tree is not None:
+                # Means other than arithmetic are not a matrix product: the tree, per draw.
+                totals[:, rubric.cols] = aggregation.shares(rubric.tree, d, rubric.frac,
+                                                            rubric.avail, rubric.codes)
+                continue
             # The rubric stage's fraction: Σ m'·f / Σ m'·available. Units share a handful of
             # "available" patterns (no exemption, or one indicator exempt ...): one column each.
             block = d @ rubric.earned.T

@@ -304,6 +304,8 @@ def _plain(value: Any) -> Any:
                 v is None or v == [] or v == {} or (v is False and info.default is False)
             ):
                 continue
+            if name == "aggregation" and v == "arithmetic":
+                continue  # the default: points add up, as every seed has them
             if name == "max_points" and getattr(value, "weight", None) is not None:
                 continue  # derived from the weight (schemes/weights.py): the weight is written
             out[name] = _plain(v)

@@ -84,6 +84,9 @@ class Node(Cited):
     max_points: float | None = Field(default=None, gt=0)
     weight: Weight | None = Field(
         default=None, description="权重: the group's share of its parent, instead of points")
+    aggregation: Literal["arithmetic", "geometric", "harmonic"] = Field(
+        default="arithmetic", description="how the group's children combine: the weighted "
+        "arithmetic, geometric or harmonic mean of their shares (engine/aggregation.py)")
     # For schemes whose seed names no body per indicator (Jintan, Yueyang): the office may name
     # the body that scores a whole category (pipelines/cycle/: 报送进度, body accounts).
     assessing_bodies: list[str] = Field(
@@ -117,6 +120,9 @@ class Rubric(Cited):
         "(natural for deduction rubrics: nothing deducted)"
     )
     exemption: Exemption | None = None
+    aggregation: Literal["arithmetic", "geometric", "harmonic"] = Field(
+        default="arithmetic", description="how the categories combine: the weighted arithmetic "
+        "(the sum of points), geometric or harmonic mean of their shares")
     categories: list[
         Annotated[
             Annotated[Node, Tag("node")] | Annotated[Indicator, Tag("leaf")],

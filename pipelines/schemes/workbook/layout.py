@@ -32,6 +32,8 @@ ENUMS: dict[str, dict[str, str]] = {
     "clause_kind": {"加分": "", "减分": ""},
     **{name: vs.labels for name, vs in registry.value_sets().items()},
     "composite_entry": {"parts": "按分项录入", "score": "录入总得分"},
+    "aggregation": {"arithmetic": "加权算术平均", "geometric": "加权几何平均",
+                    "harmonic": "加权调和平均"},
 }
 
 ENUM_NAMES: dict[str, tuple[str, str]] = {
@@ -44,6 +46,7 @@ ENUM_NAMES: dict[str, tuple[str, str]] = {
     "clause_kind": ("加减分类别", "clause kind"),
     **{name: (vs.zh, vs.en) for name, vs in registry.value_sets().items()},
     "composite_entry": ("分项录入", "composite_entry"),
+    "aggregation": ("合成方式", "aggregation"),
 }
 
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -51,6 +54,8 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "basis": {"rubric": ("年终", "年终考评", "年终评分"), "content": ("平时", "平时考评")},
     "missing_input": {"zero": ("0", "0分", "零分", "按零分"), "full": ("满分",)},
     "clause_kind": {"加分": ("bonus",), "减分": ("penalty",)},
+    "aggregation": {"arithmetic": ("算术平均", "算术", "求和"), "geometric": ("几何平均", "几何"),
+                    "harmonic": ("调和平均", "调和")},
     **{name: vs.aliases for name, vs in registry.value_sets().items()},
 }
 
@@ -213,6 +218,11 @@ SHEETS: dict[str, SheetSpec] = {
             Col("missing_input", "未录入指标", "enum:missing_input", 12,
                 "某单位某指标没有录入时:zero 按0分;full 按满分(倒扣分制)",
                 "an indicator with no input row scores zero, or full (deduction rubrics)"),
+            Col("aggregation", "合成方式", "enum:aggregation", 12,
+                "下级如何合成:arithmetic 加权算术平均(默认,即分值相加)、geometric 几何、"
+                "harmonic 调和",
+                "how the children combine: arithmetic (default: points add up), geometric or "
+                "harmonic weighted mean"),
             Col("exemption", "允许豁免", "bool", 9,
                 "是 = 无此项任务的单位可豁免该指标,总分按其余指标折算",
                 "是: units without the task may be exempted; the rubric is rescaled"),
@@ -234,6 +244,11 @@ SHEETS: dict[str, SheetSpec] = {
                 "the group's max points; its indicators must sum to it"),
             Col("weight", "权重", "code", 8, "该分组在上级中的权重(与分值二选一),如 2/3、0.25",
                 "the group's weight in its parent (instead of points), e.g. 2/3 or 0.25"),
+            Col("aggregation", "合成方式", "enum:aggregation", 12,
+                "下级如何合成:arithmetic 加权算术平均(默认,即分值相加)、geometric 几何、"
+                "harmonic 调和",
+                "how the children combine: arithmetic (default: points add up), geometric or "
+                "harmonic weighted mean"),
             SOURCE, INTERP,
         ),
         ("level1",), False,

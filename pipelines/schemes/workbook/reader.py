@@ -434,8 +434,8 @@ class _Reader:
         for i, row, cells, rb in self._list_rows(table, ("rubrics",)):
             path = ("rubrics", i)
             self._fill(table, row, cells, rb, path,
-                       ("id", "name", "unit_types", "max_points", "missing_input", "source",
-                        "interpretation"))
+                       ("id", "name", "unit_types", "max_points", "missing_input", "aggregation",
+                        "source", "interpretation"))
             rule = self._rule(table, row, cells, (*path, "default_rule"), "default_rule", True)
             if rule is not None:
                 rb["default_rule"] = rule
@@ -534,7 +534,7 @@ class _Reader:
         out: dict[str, Any] = {"name": node.name, **node.extra}
         if node.group_row is not None:
             self.prov[path] = groups.loc(node.group_row, None)
-            for f in ("max_points", "weight", "source", "interpretation"):
+            for f in ("max_points", "weight", "aggregation", "source", "interpretation"):
                 self.prov[(*path, f)] = groups.loc(node.group_row, f)
         else:
             self.prov[path] = (table.sheet, node.first_row, node.column)
@@ -620,7 +620,7 @@ class _Reader:
                          f"the group is given twice (also row {node.group_row})")
                 continue
             node.group_row = row
-            for f in ("max_points", "weight", "source", "interpretation"):
+            for f in ("max_points", "weight", "aggregation", "source", "interpretation"):
                 value = self._convert(table.spec.col(f).kind, cells.get(f), table.loc(row, f))
                 if value is not None:
                     node.extra[f] = value

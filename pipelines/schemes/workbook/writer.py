@@ -139,6 +139,7 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
             "id": r.id, "name": r.name, "unit_types": "、".join(r.unit_types),
             "max_points": r.max_points, **_rule_cells(r.default_rule, "default_rule"),
             "missing_input": enum_entry("missing_input", r.missing_input),
+            "aggregation": _aggregation(r.aggregation),
             "exemption": "是" if r.exemption else "否",
             "exemption_source": r.exemption.source if r.exemption else None,
             "exemption_interpretation": r.exemption.interpretation if r.exemption else None,
@@ -166,6 +167,11 @@ def _levels_cells(names: Iterable[str]) -> dict[str, str]:
     return {f"level{i + 1}": n for i, n in enumerate(names)}
 
 
+def _aggregation(aggregation: str) -> str | None:
+    """合成方式, left blank at the default (arithmetic: points add up)."""
+    return None if aggregation == "arithmetic" else enum_entry("aggregation", aggregation)
+
+
 def _points_or_weight(part: Node | Indicator) -> dict[str, Any]:
     """分值, or 权重 where the scheme gives a weight (its points are derived from it)."""
     if part.weight is not None:
@@ -177,6 +183,7 @@ def _group_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
     def walk(node: Node, path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
         here = (*path, node.name)
         yield {"rubric": rubric.id, **_levels_cells(here), **_points_or_weight(node),
+               "aggregation": _aggregation(node.aggregation),
                "source": node.source, "interpretation": node.interpretation}
         for child in node.children:
             if isinstance(child, Node):
