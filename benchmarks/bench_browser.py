@@ -1,6 +1,7 @@
 """Time to a drawn page in a real browser (Debian's chromium driven by Playwright), per page.
 
 Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N]
+     uv run python benchmarks/bench_browser.py --units 0 --cold 3 [--before DIR]
 
 Starts the dashboard with `streamlit run` on a free port (dashboard.serve.serving, as the browser
 tests do), opens each page's link in a new tab and times from `goto` until the page's heading and
@@ -110,6 +111,28 @@ def measure(browser, base: str, pages, repeat: int, query: str) -> list[tuple[st
     return out
 
 
+def cold_start(browser, db: Path, tree: Path, scheme: str, runs: int) -> list[float]:
+    """Seconds from starting a fresh server (the process launched) until its first page, the
+    overview, is drawn in Chromium: the server's start-up, its cache warming and the first
+    visit together, as a visitor of `egov demo` meets them. One figure per run, each on a new
+    server."""
+    import os
+
+    from dashboard.serve import serving
+
+    heading, element = PAGES[0][1], PAGES[0][2]
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        with serving(db, app=tree / "dashboard" / "app.py") as url:
+            up = time.perf_counter() - start
+            drawn = visit(browser, f"{url}/?scheme={scheme}", heading, element)
+        out.append(up + drawn)
+        print(f"cold start {tree}: {up + drawn:.2f} s (server up {up:.2f} s, page {drawn:.2f} s; "
+              f"load {os.getloadavg()[0]:.1f})", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path)
@@ -120,6 +143,9 @@ def main() -> None:
                         help="another checkout (e.g. `git worktree add /tmp/before main`) whose "
                              "dashboard is measured the same way after this one's, on the same "
                              "warehouse, for before/after figures")
+    parser.add_argument("--cold", type=int, default=0, metavar="N",
+                        help="instead: N times, a fresh server from its start to the overview "
+                             "drawn (and the same for --before)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -146,6 +172,11 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--no-first-run", "--disable-sync"])
         try:
+            if args.cold:
+                for tree in [ROOT] + ([args.before] if args.before else []):
+                    times = cold_start(browser, args.db, tree, args.scheme, args.cold)
+                    print(f"{tree}: median {statistics.median(times):.2f} s of {len(times)}")
+                return
             with serving(app=trivial) as url:
                 rows = measure(browser, url, [("", "第一页", None), ("second", "第二页", None)],
                                args.repeat, "")

@@ -36,7 +36,8 @@ def heatmap(
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("share:Q", title="得分率", scale=alt.Scale(
-            scheme=palette.HEAT_SCHEME, domain=[0, 1]), legend=alt.Legend(format=".0%")),
+            scheme=palette.HEAT_SCHEME, domain=palette.HEAT_DOMAIN),
+            legend=alt.Legend(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1])),
         tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("node:N", title=level_title),
                  alt.Tooltip("score:Q", title="得分", format=".2f"),
                  alt.Tooltip("max_points:Q", title="分值", format=".2f"),
@@ -44,7 +45,9 @@ def heatmap(
     )
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("share:Q", format=".0%"),
-        color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value(palette.TEXT)),
+        # white on the dark ends of the scale (deep red, deep blue), dark text between
+        color=alt.condition((alt.datum.share >= 0.85) | (alt.datum.share < 0.2),
+                            alt.value("white"), alt.value(palette.TEXT)),
     )
     width = max(DEFAULT_WIDTH, 64 * len(node_order))
     chart = alt.layer(cells, text, width=width, height=max(48, 24 * len(unit_order)))
@@ -92,16 +95,20 @@ def indicator_spread(
     drawn as a histogram by the page)."""
     data = frame.filter(~pl.col("exempt"))
     check_rows(data.height)
-    domain, colors = palette.unit_type_scale(list(unit_types) or
-                                             data["unit_type"].unique(maintain_order=True)
-                                             .to_list())
+    drawn = data["unit_type"].unique(maintain_order=True).to_list()
+    domain, colors = palette.unit_type_scale(list(unit_types) or drawn, drawn)
     base = alt.Chart(data).encode(
         y=alt.Y("unit:N", sort=data.sort(["score", "unit"], descending=[True, False])["unit"]
                 .to_list(),
                 title=None, axis=alt.Axis(labelFontWeight=bold_if(highlight))),
     )
+    top = data.select(pl.col("max_points").max()).with_columns(
+        label=pl.format("满分 {}", pl.col("max_points").round(2))
+    )
+    # 满分 named in the axis title rather than a label over the bars or the legend above
+    full_title = f"得分(虚线为满分 {top['max_points'][0]:g})" if top.height else "得分"
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("score:Q", title="得分", scale=alt.Scale(domainMin=0)),
+        x=alt.X("score:Q", title=full_title, scale=alt.Scale(domainMin=0)),
         color=alt.Color("unit_type:N", title="单位类型",
                         scale=alt.Scale(domain=domain, range=colors)),
         tooltip=[alt.Tooltip("unit:N", title="单位"),
@@ -111,16 +118,10 @@ def indicator_spread(
     if highlight:
         picked = alt.FieldOneOfPredicate(field="unit", oneOf=list(highlight))
         bars = bars.encode(opacity=alt.condition(picked, alt.value(1.0), alt.value(0.4)))
-    top = data.select(pl.col("max_points").max()).with_columns(
-        label=pl.format("满分 {}", pl.col("max_points").round(2))
-    )
     full = alt.Chart(top).mark_rule(color=palette.TEXT, strokeDash=[4, 3]).encode(
         x="max_points:Q"
     )
-    full_text = alt.Chart(top).mark_text(
-        align="right", baseline="bottom", dx=-3, dy=-2, fontSize=10, color=palette.TEXT
-    ).encode(x="max_points:Q", y=alt.value(0), text="label:N")
-    chart = alt.layer(bars, full, full_text, width=DEFAULT_WIDTH,
+    chart = alt.layer(bars, full, width=DEFAULT_WIDTH,
                       height=bar_height(data.height))
     return finish(chart, titling)
 

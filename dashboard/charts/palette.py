@@ -7,6 +7,8 @@ falls back to a neutral grey rather than borrowing another band's colour.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # Named first, with a generic fallback: a missing named font without a fallback blanks all text
 # in vl-convert exports (STACK.md).
 FONT = "Noto Sans CJK SC, sans-serif"
@@ -51,8 +53,10 @@ PROJECTION = "#d9822b"  # projection to year end
 MEDIAN = "#7f7f7f"  # the type's median
 MAX_POINTS = "#d5dae1"  # the maximum behind a score bar
 
-# Sequential scheme for the % of max heat map (light = lost most, dark = near full marks).
-HEAT_SCHEME = "blues"
+# The % of max heat map: a diverging scheme around 60% (red = lost most, pale yellow = 60%,
+# blue = near full marks), so 40% and 90% are two colours, not two blues (pages point 6).
+HEAT_SCHEME = "redyellowblue"
+HEAT_DOMAIN = [0, 0.6, 1]
 
 TEXT = "#1f2933"
 SUBTLE_TEXT = "#5b6675"
@@ -71,10 +75,16 @@ def grade_scale(grades: list[str]) -> tuple[list[str], list[str]]:
     return list(grades), [grade_color(g) for g in grades]
 
 
-def unit_type_scale(unit_types: list[str]) -> tuple[list[str], list[str]]:
-    """Domain and range for the unit types of a scheme, in the scheme's order."""
-    colors = [UNIT_TYPE_COLORS[i % len(UNIT_TYPE_COLORS)] for i in range(len(unit_types))]
-    return list(unit_types), colors
+def unit_type_scale(unit_types: list[str],
+                    drawn: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
+    """Domain and range for the unit types of a scheme, in the scheme's order. With `drawn`,
+    only the types drawn (a legend names what the chart shows), each still in its scheme
+    colour."""
+    colors = {t: UNIT_TYPE_COLORS[i % len(UNIT_TYPE_COLORS)] for i, t in enumerate(unit_types)}
+    shown = [t for t in unit_types if drawn is None or t in set(drawn)]
+    shown += [t for t in dict.fromkeys(drawn or ()) if t not in colors]  # not of the scheme
+    return shown, [colors.get(t, UNIT_TYPE_COLORS[len(colors) % len(UNIT_TYPE_COLORS)])
+                   for t in shown]
 
 
 def status_scale() -> tuple[list[str], list[str]]:

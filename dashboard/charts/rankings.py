@@ -37,12 +37,16 @@ def ranking_bars(
         .alias("grade") if use_grade else pl.lit(None).alias("_g")
     )
     if use_grade:
-        has_none = data["grade"].eq(palette.NO_GRADE).any()
-        domain, colors = palette.grade_scale([*grades, *([palette.NO_GRADE] if has_none else [])])
+        # the legend names the grades drawn, not every grade of the scheme
+        drawn = set(data["grade"].drop_nulls())
+        domain, colors = palette.grade_scale(
+            [g for g in [*grades, palette.NO_GRADE] if g in drawn])
         color = alt.Color("grade:N", title="等次", scale=alt.Scale(domain=domain, range=colors),
                           sort=domain)
     else:
-        domain, colors = palette.unit_type_scale(list(unit_types))
+        domain, colors = palette.unit_type_scale(
+            list(unit_types),
+            data["unit_type"].drop_nulls().unique(maintain_order=True).to_list())
         color = alt.Color("unit_type:N", title="单位类型",
                           scale=alt.Scale(domain=domain, range=colors))
     # Rank order; ties keep the order they came in (the table's), so chart and table agree.
@@ -87,7 +91,8 @@ def grade_distribution(
 ) -> alt.TopLevelMixin:
     """Units per grade, one stacked bar per unit type. `frame`: unit_type, grade,
     grade_position, units."""
-    domain, colors = palette.grade_scale(list(grades))
+    drawn = set(frame.filter(pl.col("units") > 0)["grade"])
+    domain, colors = palette.grade_scale([g for g in grades if g in drawn])
     bars = alt.Chart(frame).mark_bar(height={"band": 0.6}).encode(
         y=alt.Y("unit_type:N", sort=list(unit_types), title=None),
         x=alt.X("sum(units):Q", title="单位数", axis=alt.Axis(tickMinStep=1)),
@@ -110,8 +115,9 @@ def histogram(
     dashboard.kit.data.histogram_bins, so thousands of units never reach the browser).
     `marks`: unit, value, rank for units drawn as labelled rules (the highlighted ones)."""
     check_rows(frame["bin_start"].n_unique(), "bins")
-    types = list(unit_types) or frame["unit_type"].unique(maintain_order=True).to_list()
-    domain, colors = palette.unit_type_scale(types)
+    drawn = frame["unit_type"].unique(maintain_order=True).to_list()
+    types = list(unit_types) or drawn
+    domain, colors = palette.unit_type_scale(types, drawn)
     bars = alt.Chart(frame).mark_bar(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("bin_start:Q", bin="binned", title=value_title,
                 scale=alt.Scale(zero=False)),
@@ -133,10 +139,12 @@ def histogram(
             x="value:Q",
             tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("rank:Q", title="排名"),
                      alt.Tooltip("value:Q", title=value_title, format=".2f")]))
+        # up from the foot of the plot beside its rule (from the top it ran up into the legend
+        # and title above the plot)
         layers.append(alt.Chart(picked).mark_text(
             angle=270, align="left", baseline="bottom", dx=4, dy=-3, fontSize=10,
             color=palette.TEXT, fontWeight="bold").encode(
-            x="value:Q", y=alt.value(0), text="label:N"))
+            x="value:Q", y=alt.value("height"), text="label:N"))
     chart = alt.layer(*layers, width=DEFAULT_WIDTH, height=200)
     return finish(chart, titling)
 
@@ -151,8 +159,15 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     # An explicit order: a sort by field is dropped when layers filter their data differently.
     order = data_label.sort(["change", "unit"], descending=[True, False])["unit"].to_list()
     base = alt.Chart(data_label).encode(y=alt.Y("unit:N", sort=order, title=None))
+    # room beyond the longest bar on each side for its 「3→5」 label (a fall's label ran over
+    # the axis and the unit names), and whole places on the axis
+    low, high = min(int(frame["change"].min()), 0), max(int(frame["change"].max()), 0)
+    pad = max(1, round((high - low) * 0.25))
+    x_scale = alt.Scale(domain=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)],
+                        nice=False)
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("change:Q", title="名次变化(正数为上升)", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("change:Q", title="名次变化(正数为上升)", scale=x_scale,
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.condition(up, alt.value(palette.STRETCH),
                             alt.value(palette.STATUS_COLORS["未达"])),
         tooltip=[alt.Tooltip("unit:N", title="单位"),

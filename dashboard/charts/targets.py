@@ -39,9 +39,10 @@ def _rule_layers(rules: pl.DataFrame, y_field: str = "level") -> list[alt.Chart]
     line = alt.Chart(rules).mark_rule(strokeDash=[2, 2], strokeWidth=1.5).encode(
         y=f"{y_field}:Q", color=color
     )
-    text = alt.Chart(rules).mark_text(align="left", dx=4, dy=-7, fontSize=11,
+    # the label right of the plot, level with its rule: never over a line of the figures
+    text = alt.Chart(rules).mark_text(align="left", baseline="middle", dx=6, fontSize=11,
                                       fontWeight="bold").encode(
-        y=f"{y_field}:Q", x=alt.value(0), text="label:N", color=color
+        y=f"{y_field}:Q", x=alt.value("width"), text="label:N", color=color
     )
     return [line, text]
 
@@ -62,7 +63,8 @@ def cumulative_target(frame: pl.DataFrame, *, year: int, titling: Titling) -> al
             "value": [last["actual"][0], last["projection"][0]],
             "series": ["年末预测", "年末预测"],
         })])
-    names = ["累计完成", "进度线", "年末预测"]
+    drawn = set(series["series"])
+    names = [n for n in ("累计完成", "进度线", "年末预测") if n in drawn]  # the legend: drawn
     lines = series_lines(
         series, x=month_x(year),
         y=alt.Y("value:Q", title=f"累计({unit})", axis=alt.Axis(format=",.0f")),

@@ -62,8 +62,11 @@ def test_ranking_bars_sorted_by_rank_coloured_by_grade_with_highlight() -> None:
     assert enc["y"]["sort"] == ["甲镇", "乙镇", "丙镇", "丁镇"]  # ties kept side by side
     assert enc["x"]["field"] == "total"
     assert enc["color"]["field"] == "grade"
-    assert enc["color"]["scale"]["domain"] == GRADES  # no 未定等次 when every unit has a grade
-    assert enc["color"]["scale"]["range"] == [palette.GRADE_COLORS[g] for g in GRADES]
+    # the legend names the grades drawn (no 基本合格 here; no 未定等次 when every unit has a
+    # grade), each in its own colour (pages point 6: no legend for what is not drawn)
+    drawn = ["优秀", "合格", "不合格"]
+    assert enc["color"]["scale"]["domain"] == drawn
+    assert enc["color"]["scale"]["range"] == [palette.GRADE_COLORS[g] for g in drawn]
     assert enc["opacity"]["condition"]["test"] == {"field": "unit", "oneOf": ["丁镇"]}
     assert "丁镇" in enc["y"]["axis"]["labelFontWeight"]["expr"]
 
@@ -74,7 +77,27 @@ def test_ranking_bars_without_grades_use_unit_type_colours() -> None:
                                  unit_types=["区镇", "政府部门"]))
     color = layers(s)[0]["encoding"]["color"]
     assert color["field"] == "unit_type"
-    assert color["scale"]["range"] == list(palette.UNIT_TYPE_COLORS[:2])
+    assert color["scale"]["domain"] == ["区镇"]       # 政府部门 is not drawn: not in the legend
+    assert color["scale"]["range"] == list(palette.UNIT_TYPE_COLORS[:1])
+
+
+def test_legends_name_only_the_unit_types_drawn_in_their_scheme_colours() -> None:
+    frame = pl.DataFrame({"unit": ["甲局", "乙台"], "unit_type": ["政府部门", "广播电视台"],
+                          "score": [1.0, 0.5], "max_points": [1.5, 1.5],
+                          "exempt": [False, False]})
+    types = ["区镇", "政府部门", "垂直管理单位", "广播电视台"]
+    s = spec(charts.indicator_spread(frame, titling=REAL, unit_types=types))
+    color = layers(s)[0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["政府部门", "广播电视台"]
+    assert color["scale"]["range"] == [palette.UNIT_TYPE_COLORS[1], palette.UNIT_TYPE_COLORS[3]]
+    bins = pl.DataFrame({"bin_start": [80.0, 90.0], "bin_end": [90.0, 100.0],
+                         "unit_type": ["垂直管理单位", "垂直管理单位"], "units": [3, 1]})
+    s = spec(charts.histogram(bins, value_title="总分", titling=REAL, unit_types=types))
+    assert layers(s)[0]["encoding"]["color"]["scale"]["domain"] == ["垂直管理单位"]
+    dist = pl.DataFrame({"unit_type": ["区镇", "区镇"], "grade": ["优秀", "合格"],
+                         "grade_position": [0, 1], "units": [2, 5]})
+    s = spec(charts.grade_distribution(dist, grades=GRADES, unit_types=["区镇"], titling=REAL))
+    assert layers(s)[0]["encoding"]["color"]["scale"]["domain"] == ["优秀", "合格"]
 
 
 def test_grade_colours_are_consistent_across_schemes() -> None:
@@ -143,6 +166,8 @@ def test_cumulative_target_in_december_needs_no_projection_segment() -> None:
     s = spec(charts.target_chart(frame, year=2013, titling=REAL))
     series = {row.get("series") for rows in s["datasets"].values() for row in rows}
     assert "年末预测" not in series
+    legend = s["layer"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert legend == ["累计完成", "进度线"]      # nor in the legend
 
 
 def test_rank_target_inverted_axis_with_floor_and_stretch_bands() -> None:
@@ -183,9 +208,93 @@ def test_heatmap_share_of_available_max_leaves_out_exempt_cells() -> None:
     assert len(rows) == 3  # 甲's exempt 网站建设 (max 0) is not drawn
     assert {r["share"] for r in rows} == {0.5, 1.0}
     cells = s["layer"][0]["encoding"]
-    assert cells["color"]["scale"]["domain"] == [0, 1]
+    assert cells["color"]["scale"]["domain"] == palette.HEAT_DOMAIN
     assert cells["x"]["sort"] == ["组织管理", "网站建设"]
     assert cells["y"]["sort"] == ["乙", "甲"]  # strongest first
+
+
+def _lab(rgb: tuple[int, ...]) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour (D65)."""
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(float(v)) for v in rgb[:3])
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_heat_map_colours_tell_40_from_90_percent() -> None:
+    """The heat map's own colour scale, drawn by vl-convert: a cell at 40% and one at 90% are
+    far apart (CIE76 ΔE ≥ 70; the blues scheme gave 40, two blues) and of opposite hues (warm
+    against cool), and so are 60% and 80%."""
+    import io
+
+    import vl_convert as vlc
+    from PIL import Image
+
+    frame = pl.DataFrame({"unit": ["甲"], "node": ["组织管理"], "node_position": [1],
+                          "score": [1.0], "max_points": [1.0]})
+    scale = spec(charts.heatmap(frame, level_title="一级指标", titling=REAL))[
+        "layer"][0]["encoding"]["color"]["scale"]
+    shares = [0.4, 0.9, 0.6, 0.8]
+    png = vlc.vegalite_to_png({
+        "width": 10 * len(shares), "height": 10, "padding": 0, "autosize": "none",
+        "config": {"view": {"stroke": None}},
+        "data": {"values": [{"i": i, "share": v} for i, v in enumerate(shares)]},
+        "mark": "rect",
+        "encoding": {"x": {"field": "i", "type": "ordinal", "axis": None,
+                           "scale": {"paddingInner": 0, "paddingOuter": 0}},
+                     "color": {"field": "share", "type": "quantitative", "scale": scale,
+                               "legend": None}}}, scale=1)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    lab = [_lab(image.getpixel((10 * i + 5, 5))) for i in range(len(shares))]
+
+    def distance(a, b) -> float:
+        return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+
+    assert distance(lab[0], lab[1]) >= 70
+    assert lab[0][2] > 0 > lab[1][2]                  # 40% warm (yellow-orange), 90% blue
+    assert distance(lab[2], lab[3]) >= 30
+
+
+def test_labels_stand_clear_of_lines_and_headers() -> None:
+    """Pages point 6: a 保/争 label right of the plot (at its left edge it ran over the month's
+    line), a marked unit's label up from the foot of the histogram (from the top it ran into
+    the legend and title), room beyond a fall's bar for its label (it ran over the axis and
+    the unit names), and 满分 named in the axis title, not written over the bars."""
+    frame = progress("rate", 3, unit="%", aggregate="mean", value=[0.98, 0.99, 1.0],
+                     actual=[0.98, 0.985, 0.99], floor=[0.99] * 3, stretch=[None] * 3,
+                     pace=[None] * 3, projection=[None] * 3)
+    s = spec(charts.target_chart(frame, year=2013, titling=REAL))
+    text = next(layer for layer in s["layer"] if layer["mark"]["type"] == "text")
+    assert text["encoding"]["x"] == {"value": "width"} and text["mark"]["align"] == "left"
+
+    bins = pl.DataFrame({"bin_start": [80.0, 90.0], "bin_end": [90.0, 100.0],
+                         "unit_type": ["区镇", "区镇"], "units": [3, 1]})
+    marks = pl.DataFrame({"unit": ["甲镇"], "rank": [2], "value": [91.0]})
+    s = spec(charts.histogram(bins, value_title="总分", titling=REAL, marks=marks))
+    label = next(layer for layer in s["layer"] if layer["mark"]["type"] == "text")
+    assert label["encoding"]["y"] == {"value": "height"}
+
+    moves = pl.DataFrame({"unit": ["甲", "乙"], "unit_type": ["区镇"] * 2, "change": [-1, 1],
+                          "rank": [5, 1], "prev_rank": [4, 2]})
+    s = spec(charts.movers(moves, titling=REAL))
+    x = s["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"][0] < -1 and x["scale"]["domain"][1] > 1
+    assert x["axis"]["format"] == "d"                  # whole places, no −0.5
+
+    spread = pl.DataFrame({"unit": ["甲", "乙"], "unit_type": ["区镇"] * 2, "score": [1.4, 0.5],
+                           "max_points": [1.5, 1.5], "exempt": [False, False]})
+    s = spec(charts.indicator_spread(spread, titling=REAL))
+    assert [layer["mark"]["type"] for layer in s["layer"]] == ["bar", "rule"]
+    assert s["layer"][0]["encoding"]["x"]["title"] == "得分(虚线为满分 1.5)"
 
 
 def test_movers_sorted_by_change_with_labels() -> None:
