@@ -37,7 +37,8 @@ def heatmap(
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("share:Q", title="得分率", scale=alt.Scale(
             scheme=palette.HEAT_SCHEME, domain=palette.HEAT_DOMAIN),
-            legend=alt.Legend(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1])),
+            legend=alt.Legend(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1],
+                              gradientLength=320)),
         tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("node:N", title=level_title),
                  alt.Tooltip("score:Q", title="得分", format=".2f"),
                  alt.Tooltip("max_points:Q", title="分值", format=".2f"),
