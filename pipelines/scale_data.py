@@ -48,17 +48,17 @@ from pathlib import Path
 import xlsxwriter
 
 from pipelines.inputs.kinds import KINDS
-from pipelines.sample_data import (
-    SAMPLE_LABEL,
+from pipelines.sample.adjustments import adjustments_sheet
+from pipelines.sample.content import (
     ContentRow,
-    SampleUnit,
     _annual_content_points,
     _month_rows,
     _unit_item_profile,
-    adjustments_sheet,
-    metrics_sheet,
-    yearend_sheet,
 )
+from pipelines.sample.metrics import metrics_sheet
+from pipelines.sample.units import SampleUnit
+from pipelines.sample.yearend import yearend_sheet
+from pipelines.sample_workbook import SAMPLE_LABEL
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 
@@ -153,7 +153,7 @@ def scale_units(scheme: Scheme, n: int, seed: int = 2013) -> list[SampleUnit]:
 
 
 def _type_weights(scheme: Scheme, types: list[str]) -> dict[str, int]:
-    from pipelines.sample_data import SAMPLE_UNITS
+    from pipelines.sample.units import SAMPLE_UNITS
 
     counts = {t: 0 for t in types}
     for _, unit_type, _ in SAMPLE_UNITS.get(scheme.id, []):
@@ -306,9 +306,9 @@ def write_month_file(
 def content_by_month(
     scheme: Scheme, units: Sequence[SampleUnit], rng: random.Random, months: Sequence[int]
 ) -> dict[int, list[list[object]]]:
-    """Content rows per month (1-12) for these units, as `sample_data.content_rows` draws them
+    """Content rows per month (1-12) for these units, as `sample.content.content_rows` draws them
     (annual points from quality, an item profile per unit, seasonal months)."""
-    from pipelines.sample_data import SEASON
+    from pipelines.sample.content import SEASON
 
     assert scheme.content is not None
     items = {it.number: it for it in scheme.content.items}

@@ -14,14 +14,10 @@ import pytest
 from pipelines import sample_data
 from pipelines.cycle import sample as cycle_sample
 from pipelines.inputs.kinds import KINDS
-from pipelines.sample_data import (
-    EXEMPTION_NOTE,
-    FILE_NAMES,
-    SAMPLE_LABEL,
-    SAMPLE_UNITS,
-    SCHEMES_DIR,
-    write_sample_data,
-)
+from pipelines.sample.units import SAMPLE_UNITS
+from pipelines.sample.yearend import EXEMPTION_NOTE
+from pipelines.sample_data import FILE_NAMES, SCHEMES_DIR, write_sample_data
+from pipelines.sample_workbook import SAMPLE_LABEL
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, Leaf, iter_leaves
