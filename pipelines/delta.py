@@ -29,6 +29,7 @@ import polars as pl
 
 from pipelines.engine.scoring import Facts, Results, score_all
 from pipelines.engine.stability import stability_tables
+from pipelines.engine.unranked import unranked_of
 from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.kinds import units as unit_list
 from pipelines.phases import phase
@@ -94,7 +95,8 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
 def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: int,
                  is_sample: bool) -> int:
     units = rows.select("scheme", "unit", "unit_type",
-                       previous_names_of(rows).alias("previous_names")).with_columns(
+                       previous_names_of(rows).alias("previous_names"),
+                       unranked_of(rows)).with_columns(
         is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
     aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
         "aliases").select("scheme", alias="aliases", unit="unit").unique(

@@ -19,6 +19,7 @@ from pipelines.access.identity import current_user
 from pipelines.access.lock import writer_lock, writes_warehouse
 from pipelines.corrections import revisions, superseded
 from pipelines.engine.scoring import Facts, Results, score_all
+from pipelines.engine.unranked import unranked_of
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.kinds import KINDS, LOAD_ORDER
 from pipelines.inputs.kinds import units as unit_list
@@ -359,7 +360,8 @@ def _merge(tables: dict[str, pl.DataFrame], kind: str, rows: pl.DataFrame, load_
     key = list(KINDS[kind].replace_key)
     if kind == unit_list.KIND.kind:  # the units and their aliases
         units = rows.select("scheme", "unit", "unit_type",
-                           previous_names_of(rows).alias("previous_names")).with_columns(
+                           previous_names_of(rows).alias("previous_names"),
+                           unranked_of(rows)).with_columns(
             is_sample=pl.lit(is_sample), load_id=pl.lit(load_id, dtype=pl.Int32))
         old = tables["units"]
         replaced = old.join(units, on=key, how="semi").height

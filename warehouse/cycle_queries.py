@@ -13,12 +13,13 @@ from warehouse.reader import query
 
 def unit_results(db: Path, scheme: str, year: int, units: list[str] | None = None
                  ) -> pl.DataFrame:
-    """Each unit's total, grade, rank within its type, how many units of its type and how many
-    share its rank, bonus and penalty (after caps), and the sample flag; in the scheme's order."""
+    """Each unit's total, grade, rank within its type, how many ranked units its type has and
+    how many share its rank, bonus and penalty (after caps), and the sample flag; in the
+    scheme's order. A unit not ranked (不排名) has rank NULL and is not counted in type_units."""
     return query(
         db,
         "SELECT r.unit, r.unit_type, r.total, r.grade, r.rank, r.bonus, r.penalty, "
-        "  count(*) OVER (PARTITION BY r.unit_type) AS type_units, "
+        "  count(r.rank) OVER (PARTITION BY r.unit_type) AS type_units, "
         "  count(*) OVER (PARTITION BY r.unit_type, r.rank) AS sharing_rank, "
         "  u.is_sample AS sample "
         "FROM results r JOIN units u ON u.scheme = r.scheme AND u.unit = r.unit "

@@ -179,13 +179,19 @@ revisions = _cached_read(load_reads.revisions)
 
 
 def change_label(change: pl.Expr, previous: pl.Expr) -> pl.Expr:
-    """↑2 / ↓1 / — (no move) / 新 (no previous rank) from a rank change (positive = up)."""
+    """↑2 / ↓1 / — (no move) / 新 (no previous rank) from a rank change (positive = up); a
+    unit not ranked now (不排名) is labelled by `unranked_label`."""
     return (
         pl.when(previous.is_null()).then(pl.lit("新"))
         .when(change > 0).then(pl.format("↑{}", change))
         .when(change < 0).then(pl.format("↓{}", change.abs()))
         .otherwise(pl.lit("—"))
     )
+
+
+def unranked_label(label: pl.Expr, rank: str = "rank") -> pl.Expr:
+    """A change label, or 不排名 where the unit has no rank (scored, published, never placed)."""
+    return pl.when(pl.col(rank).is_null()).then(pl.lit("不排名")).otherwise(label)
 
 
 def yearend_ranking(db: Path, scheme: str, year: int,
@@ -227,7 +233,7 @@ def yearend_display(frame: pl.DataFrame, stage_names: list[str], *, has_grades: 
         if "prev_units" in frame.columns:  # the previous year of the series (issue 17)
             label = (pl.when(pl.col("prev_units") > 1).then(pl.lit("合并"))
                      .when(pl.col("type_changed")).then(pl.lit("类型变更")).otherwise(label))
-        cols.append(label.alias("较上年"))
+        cols.append(unranked_label(label).alias("较上年"))
     cols.append(pl.col("unit").alias("单位"))
     cols += [pl.col(n) for n in stage_names if n in frame.columns]
     if frame["bonus"].abs().sum() > 0:
@@ -248,14 +254,15 @@ def monthly_display(frame: pl.DataFrame, *, with_type: bool) -> pl.DataFrame:
         cols.append(pl.col("unit_type").alias("单位类型"))
     cols += [
         pl.col("rank").alias("排名"),
-        change_label(pl.col("change"), pl.col("prev_rank")).alias("较上月"),
+        unranked_label(change_label(pl.col("change"), pl.col("prev_rank"))).alias("较上月"),
         pl.col("unit").alias("单位"),
         pl.col("item_points").alias("条目得分"),
         pl.col("adoption_points").alias("录用加分"),
         pl.col("points").alias("当月得分"),
         pl.col("ytd_points").alias("累计得分"),
         pl.col("ytd_rank").alias("累计排名"),
-        change_label(pl.col("ytd_change"), pl.col("prev_ytd_rank")).alias("累计较上月"),
+        unranked_label(change_label(pl.col("ytd_change"), pl.col("prev_ytd_rank")),
+                       "ytd_rank").alias("累计较上月"),
     ]
     return frame.select(cols)
 

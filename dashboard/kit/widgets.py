@@ -324,7 +324,8 @@ def ranking_chart(f: Filters, mode: str, raw: pl.DataFrame, unit_type: str,
     """The bar chart of one unit type's ranking: the top and bottom `n` places and the
     highlighted units (all units where there are few), grades as colours where there are any.
     Returns (chart, number of units it leaves out)."""
-    part = raw.filter(pl.col("unit_type") == unit_type)
+    # The bars are places: a unit not ranked (不排名) has none (the table lists it).
+    part = raw.filter((pl.col("unit_type") == unit_type) & pl.col("rank").is_not_null())
     rows, hidden = data.top_bottom(part, n=n, highlight=f.units, gap_prefix=charts.GAP_PREFIX)
     value, value_title = _ranking_value(mode)
     what = "平时考评月度排名" if mode == "monthly" else "年终考核排名"

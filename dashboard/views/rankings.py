@@ -43,7 +43,8 @@ def chart_section(f: filters.Filters, mode: str, raw: pl.DataFrame, unit_type: s
 
 def ties_note(part_raw: pl.DataFrame, limit: int = 10) -> None:
     """Which places are shared (the first `limit` of them, and how many there are)."""
-    ties = part_raw.group_by("rank").len().filter(pl.col("len") > 1)["rank"].sort().to_list()
+    ties = (part_raw.drop_nulls("rank").group_by("rank").len().filter(pl.col("len") > 1)["rank"]
+            .sort().to_list())
     if not ties:
         return
     listed = "、".join(f"第{r}名" for r in ties[:limit])
@@ -91,7 +92,11 @@ def type_section(f: filters.Filters, mode: str, raw: pl.DataFrame, shown: pl.Dat
     st.subheader(widgets.md(unit_type))
     if part_raw.height > 2 * data.TOP_N + 5:
         st.caption(f"共 {part_raw.height} 个单位。")
-    chart_section(f, mode, raw, unit_type)
+    unranked = part_raw.filter(pl.col("rank").is_null())["unit"].sort().to_list()
+    if part_raw.height > len(unranked):
+        chart_section(f, mode, raw, unit_type)
+    if unranked:
+        st.caption(f"不参与排名(照常计分、公布,排名列为空):{widgets.md('、'.join(unranked))}")
     table_section(f, part_raw, part, unit_type, only_picked)
 
 

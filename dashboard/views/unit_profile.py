@@ -45,7 +45,9 @@ cols[0].metric("单位类型", unit_type)
 if mine.height:
     r = mine.row(0, named=True)
     cols[1].metric(f"{f.year}年度总分", f"{r['total']:.2f}")
-    cols[2].metric("同类排名", f"第{r['rank']}名 / {results.height}")
+    ranked = results["rank"].count()  # 不排名 units take no place
+    cols[2].metric("同类排名", "不排名" if r["rank"] is None else f"第{r['rank']}名 / {ranked}",
+                   help="该单位照常计分、公布,不参与排名" if r["rank"] is None else None)
     cols[3].metric("等次", r["grade"] or "不设等次")
 else:
     cols[1].metric(f"{f.year}年度总分", "—")
@@ -74,14 +76,18 @@ else:
         titling=widgets.titling(view, f"{unit} 月度得分与{unit_type}中位数"),
     )
     widgets.show_chart(chart, name=f"{unit}_月度得分", key="up-monthly")
-    peers = series.filter(pl.col("month") == series["month"].max()).height
+    peers = series.filter((pl.col("month") == series["month"].max())
+                          & pl.col("rank").is_not_null()).height
     ranks = pl.concat([
         own.select("month", series=pl.lit("当月排名"), rank=pl.col("rank")),
         own.select("month", series=pl.lit("累计排名"), rank=pl.col("ytd_rank")),
-    ])
-    chart = widgets.LazyChart(charts.rank_history, ranks, year=f.year, peers=peers,
-                              titling=widgets.titling(view, f"{unit} 在{unit_type}中的名次"))
-    widgets.show_chart(chart, name=f"{unit}_名次走势", key="up-ranks")
+    ]).drop_nulls("rank")
+    if ranks.is_empty() and own.height:  # 不排名: scored every month, never placed
+        st.caption(f"{widgets.md(unit)}照常计分,不参与排名,没有名次走势。")
+    else:
+        chart = widgets.LazyChart(charts.rank_history, ranks, year=f.year, peers=peers,
+                                  titling=widgets.titling(view, f"{unit} 在{unit_type}中的名次"))
+        widgets.show_chart(chart, name=f"{unit}_名次走势", key="up-ranks")
     table = own.select(
         pl.col("month").alias("月份"), pl.col("points").alias("当月得分"),
         pl.col("rank").alias("当月排名"), pl.col("ytd_points").alias("累计得分"),

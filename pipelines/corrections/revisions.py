@@ -57,7 +57,8 @@ def changes(before: pl.DataFrame, after: pl.DataFrame, batch: int) -> pl.DataFra
     moved = (
         (pl.col("value").is_null() != pl.col("value_after").is_null())
         | ((pl.col("value") - pl.col("value_after")).abs() > TOLERANCE)
-        | (pl.col("rank") != pl.col("rank_after"))
+        # ne_missing: a unit that becomes unranked (rank NULL, 不排名) moved too
+        | pl.col("rank").ne_missing(pl.col("rank_after"))
     ).fill_null(False)
     return joined.filter(moved).select(
         batch=pl.lit(batch, dtype=pl.Int32), scheme="scheme", year="year", period="period",

@@ -88,9 +88,15 @@ def kept_in(db: Path) -> bool:
             "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
             "('self_assessments', 'rectifications', 'cycle_deadlines', 'spot_checks', "
             "'feedback_issued')").fetchone()[0]
+        # issue 20 item 8: units.unranked, and results.rank nullable (an unranked unit)
+        unranked = con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "(table_name = 'units' AND column_name = 'unranked') OR "
+            "(table_name = 'results' AND column_name = 'rank' AND is_nullable = 'YES')"
+        ).fetchone()[0]
     finally:
         con.close()
-    return found == 5 and cycle == 5
+    return found == 5 and cycle == 5 and unranked == 2
 
 
 def capture(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, pl.DataFrame]],

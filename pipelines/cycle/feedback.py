@@ -49,7 +49,7 @@ class UnitFeedback:
     unit: str
     unit_type: str
     total: float
-    rank: int
+    rank: int | None  # None: a unit scored but not ranked (不排名)
     tied: bool
     type_units: int
     grade: str | None
@@ -61,8 +61,11 @@ class UnitFeedback:
 
     def result_sentence(self) -> str:
         """你单位总分 96.50 分,在县市区 9 个单位中(并列)排第 2 名,等次为优秀。"""
-        place = f"{'并列' if self.tied else ''}第{self.rank}名"
         grade = f",等次为{self.grade}" if self.grade else ""
+        if self.rank is None:  # 不排名: scored and published, never placed
+            return (f"你单位{self.year}年度考核总分{points(self.total)}分,照常计分,"
+                    f"不参与排名{grade}。")
+        place = f"{'并列' if self.tied else ''}第{self.rank}名"
         return (f"你单位{self.year}年度考核总分{points(self.total)}分,在{self.unit_type}"
                 f"{self.type_units}个单位中{place}{grade}。")
 

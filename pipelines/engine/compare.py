@@ -330,7 +330,8 @@ def _unit_table(base: Results, drafted: Results, units: pl.DataFrame) -> pl.Data
         rank_change=(pl.col("rank") - pl.col("draft_rank")).cast(pl.Int32),
         grade_changed=pl.col("grade").ne_missing(pl.col("draft_grade"))
         & pl.col("draft_raw").is_not_null(),
-    ).sort("unit_type", "rank", "unit").select(*UNIT_COLUMNS, "total_raw", "draft_raw")
+    ).sort("unit_type", "rank", "unit", nulls_last=True).select(
+        *UNIT_COLUMNS, "total_raw", "draft_raw")
 
 
 def _correlations(units: pl.DataFrame) -> pl.DataFrame:
@@ -338,7 +339,9 @@ def _correlations(units: pl.DataFrame) -> pl.DataFrame:
     from scipy import stats  # only here: importing scipy costs about a second
 
     rows = []
-    both = units.filter(pl.col("draft_raw").is_not_null())
+    # Units ranked under both schemes (a unit not ranked, 不排名, has no place to compare).
+    both = units.filter(pl.col("draft_raw").is_not_null() & pl.col("rank").is_not_null()
+                        & pl.col("draft_rank").is_not_null())
     for (unit_type,), group in both.group_by("unit_type", maintain_order=True):
         a = group["total_raw"].round(NOISE_DIGITS).to_numpy()
         b = group["draft_raw"].round(NOISE_DIGITS).to_numpy()
@@ -412,8 +415,8 @@ def _changes(scheme: Scheme, draft: Scheme, base: Results, drafted: Results,
     """Each part of the change in total, and how many units it alone would move."""
     schema = {"part": pl.String, "label": pl.String, "what": pl.String,
               "units_moved": pl.Int64, "largest_change": pl.Float64}
-    both = units.filter(pl.col("draft_raw").is_not_null()).select("unit", "unit_type",
-                                                                   "total_raw", "draft_raw")
+    both = units.filter(pl.col("draft_raw").is_not_null() & pl.col("rank").is_not_null()
+                        ).select("unit", "unit_type", "total_raw", "draft_raw")
     if both.is_empty():
         return pl.DataFrame(schema=schema)
     old_s, new_s = _shape(scheme), _shape(draft)

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.engine import aggregation, rules
 from pipelines.engine.targets import target_progress
+from pipelines.engine.unranked import only_ranked, with_ranked
 from pipelines.inputs.problems import InputRejected, Problem
 from pipelines.rules.kinds.assessor_score import AssessorScore
 from pipelines.rules.kinds.normalise import NormaliseRefused
@@ -79,14 +80,16 @@ def _facts_for(facts: Facts, scheme_id: str) -> Facts:
 def score_scheme(scheme: Scheme, facts: Facts) -> Results:
     units = facts.units.select("unit", "unit_type")
     indicator_scores = score_indicators(scheme, units, facts.yearend_inputs)
-    monthly = monthly_points(scheme, units, facts.content_tallies)
+    # Units not ranked (不排名, a type with ranked: false) are scored alike and ranked by none.
+    ranked = with_ranked(scheme, facts.units).select("unit", "ranked")
+    monthly = monthly_points(scheme, units, facts.content_tallies, ranked)
     stages = stage_scores(scheme, units, indicator_scores, monthly)
     adjustments = rules.capped_adjustments(
         facts.adjustment_inputs.select("unit", "kind", "points"),
         scheme.adjustments.bonus_cap if scheme.adjustments else None,
         scheme.adjustments.penalty_cap if scheme.adjustments else None,
     )
-    results = totals(scheme, units, stages, adjustments)
+    results = totals(scheme, units, stages, adjustments, ranked)
     progress = target_progress(scheme, facts.metric_values)
     year = pl.lit(scheme.year, dtype=pl.Int32)
     sid = pl.lit(scheme.id)
@@ -279,9 +282,11 @@ def composite_inputs(scheme: Scheme, unit_rubrics: pl.DataFrame, inputs: pl.Data
 # ---------------------------------------------------------------- monthly content ------------
 
 
-def monthly_points(scheme: Scheme, units: pl.DataFrame, tallies: pl.DataFrame) -> pl.DataFrame:
+def monthly_points(scheme: Scheme, units: pl.DataFrame, tallies: pl.DataFrame,
+                   ranked: pl.DataFrame | None = None) -> pl.DataFrame:
     """Monthly content points per unit (every unit, every month any unit reported), year to
-    date, and ranks within the unit type (by the month's points and by year to date)."""
+    date, and ranks within the unit type (by the month's points and by year to date); `ranked`
+    (unit, ranked) leaves the ranks of units not ranked null."""
     schema = {"unit": pl.String, "unit_type": pl.String, "month": pl.String,
               "item_points": pl.Float64, "adoption_points": pl.Float64, "points": pl.Float64,
               "ytd_points": pl.Float64, "rank": pl.Int32, "ytd_rank": pl.Int32}
@@ -297,12 +302,15 @@ def monthly_points(scheme: Scheme, units: pl.DataFrame, tallies: pl.DataFrame) -
     grid = grid.with_columns(
         pl.col("item_points", "adoption_points", "points").fill_null(0.0)
     )  # no sort needed: the year to date runs in month order, and the result is sorted last
+    grid = (grid.join(ranked, on="unit", how="left") if ranked is not None
+            else grid.with_columns(ranked=pl.lit(True)))
     return grid.with_columns(
         ytd_points=pl.col("points").cum_sum().over("unit", order_by="month"),
     ).with_columns(
-        rank=rules.competition_rank(pl.col("points"), ["month", "unit_type"]),
-        ytd_rank=rules.competition_rank(pl.col("ytd_points"), ["month", "unit_type"]),
-    ).select(list(schema)).sort("month", "unit_type", "rank", "unit")
+        rank=rules.competition_rank(only_ranked(pl.col("points")), ["month", "unit_type"]),
+        ytd_rank=rules.competition_rank(only_ranked(pl.col("ytd_points")),
+                                        ["month", "unit_type"]),
+    ).select(list(schema)).sort("month", "unit_type", "rank", "unit", nulls_last=True)
 
 
 # ---------------------------------------------------------------- stages and totals ----------
@@ -392,8 +400,9 @@ def tree_rubric_score(scheme: Scheme, rubric, rows: pl.DataFrame) -> pl.DataFram
 
 
 def totals(scheme: Scheme, units: pl.DataFrame, stages: pl.DataFrame,
-           adjustments: pl.DataFrame) -> pl.DataFrame:
-    """total = Σ stages + capped bonus − capped penalty; grade; rank within unit type."""
+           adjustments: pl.DataFrame, ranked: pl.DataFrame | None = None) -> pl.DataFrame:
+    """total = Σ stages + capped bonus − capped penalty; grade; rank within unit type among the
+    ranked units (`ranked`: unit, ranked; all ranked when None), null for the others."""
     summed = stages.group_by("unit").agg(stages_total=pl.col("points").sum())
     frame = (
         units.join(summed, on="unit", how="left")
@@ -401,8 +410,10 @@ def totals(scheme: Scheme, units: pl.DataFrame, stages: pl.DataFrame,
         .with_columns(pl.col("stages_total", "bonus", "penalty").fill_null(0.0))
         .with_columns(total=pl.col("stages_total") + pl.col("bonus") - pl.col("penalty"))
     )
+    frame = (frame.join(ranked, on="unit", how="left") if ranked is not None
+             else frame.with_columns(ranked=pl.lit(True)))
     bands = [(b.name, b.min) for b in scheme.grades.bands] if scheme.grades else []
     return frame.with_columns(
         grade=rules.grade(pl.col("total"), bands) if bands else pl.lit(None, dtype=pl.String),
-        rank=rules.competition_rank(pl.col("total"), "unit_type"),
-    ).sort("unit_type", "rank", "unit")
+        rank=rules.competition_rank(only_ranked(pl.col("total")), "unit_type"),
+    ).drop("ranked").sort("unit_type", "rank", "unit", nulls_last=True)

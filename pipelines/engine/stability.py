@@ -14,7 +14,8 @@ What is drawn (the same for every scheme kind; see docs/schemes.md «排名稳�
 What is held fixed: each unit's score on each indicator as a fraction of that indicator's points
 (a unit with 1.5 of 2 keeps 75%), exemptions (the rubric is still rescaled over the rest), the
 monthly content stage's fraction min(P, 600)/600 and its content item points, the excess bonus,
-and the bonus and penalty (加减分). Ranks are within the unit type, ties share the best place.
+and the bonus and penalty (加减分). Ranks are within the unit type, ties share the best place;
+units not ranked (不排名) are left out.
 
 This reweights the results of `pipelines.engine.scoring` (fractions taken from its
 indicator_scores and stage_scores); it scores no indicator itself. Vectorised: the draws are
@@ -180,7 +181,9 @@ class _Fixed:
 
     @staticmethod
     def build(scheme: Scheme, results: Results) -> _Fixed:
-        res = results.results.filter(pl.col("scheme") == scheme.id)
+        # A unit not ranked (不排名) has no rank to be stable, and takes no place in a draw.
+        res = results.results.filter((pl.col("scheme") == scheme.id)
+                                     & pl.col("rank").is_not_null())
         n = res.height
         # Only the columns used, each row's unit as its place in `res` (no text join).
         units = pl.Enum(res["unit"])

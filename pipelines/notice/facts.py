@@ -105,9 +105,11 @@ def last_group(frame: pl.DataFrame, rank: str, value: str) -> dict | None:
 def first_and_last(frame: pl.DataFrame, rank: str, value: str) -> pl.DataFrame:
     """Per unit type (in the frame's order): the first place and the last place with every unit
     tied there and their score — the 总览's 「第一名/末位」 for the period shown. The last is
-    empty for a type of one unit or one whose units all tie (no unit is last)."""
+    empty for a type of one unit or one whose units all tie (no unit is last). Units not ranked
+    (不排名) take no place: a type of such units alone has no row, `units` counts the ranked."""
     rows = []
-    for (unit_type,), part in frame.group_by("unit_type", maintain_order=True):
+    ranked = frame.filter(pl.col(rank).is_not_null())
+    for (unit_type,), part in ranked.group_by("unit_type", maintain_order=True):
         top, bottom = part[rank].min(), part[rank].max()
         first = part.filter(pl.col(rank) == top).sort("unit")
         last = part.filter(pl.col(rank) == bottom).sort("unit")
@@ -242,9 +244,22 @@ def _points(values: pl.Series) -> pl.Series:
     return pl.Series([None if v is None else fmt.points(v) for v in values], dtype=pl.String)
 
 
+UNRANKED = "不排名"
+
+
+def unranked_units(part: pl.DataFrame) -> list[str]:
+    """The units of a type that are scored but not ranked (rank null: 不排名), by name."""
+    return part.filter(pl.col("rank").is_null()).sort("unit")["unit"].to_list()
+
+
+def _rank_cell(column: str) -> pl.Expr:
+    """A rank as the 附件 prints it: the place, or 不排名 for a unit not ranked."""
+    return pl.col(column).cast(pl.String).fill_null(UNRANKED)
+
+
 def _change(prev: pl.Expr, now: pl.Expr) -> pl.Expr:
-    """The 较上期 column: ↑2, ↓1, — (no change or no previous rank)."""
-    return (pl.when(prev.is_null() | (prev == now)).then(pl.lit("—"))
+    """The 较上期 column: ↑2, ↓1, — (no change, no previous rank, or no rank now: 不排名)."""
+    return (pl.when(prev.is_null() | now.is_null() | (prev == now)).then(pl.lit("—"))
             .when(prev > now).then(pl.lit("↑") + (prev - now).cast(pl.String))
             .otherwise(pl.lit("↓") + (now - prev).cast(pl.String)))
 
@@ -343,7 +358,9 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
         part = frame.filter(pl.col("unit_type") == t)
         if part.is_empty():
             continue
-        up, down = movers(part, "rank", "prev_rank")
+        # Places are named among the ranked units alone (不排名: scored, never placed).
+        placed = part.filter(pl.col("rank").is_not_null())
+        up, down = movers(placed, "rank", "prev_rank")
         best = (part.filter(pl.col("grade") == grades[0]).sort("rank", "unit")["unit"].to_list()
                 if grades else [])
         lowest = (part.filter(pl.col("grade") == grades[-1]).sort("rank", "unit")["unit"]
@@ -351,8 +368,9 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
         out_types.append({
             "name": t, "count": part.height, "mean": fmt.number(part["total"].mean()),
             "only": _only_unit(part, "total"),
-            "top": top_places(part, "rank", "total"),
-            "last": last_group(part, "rank", "total"),
+            "top": top_places(placed, "rank", "total"),
+            "last": last_group(placed, "rank", "total"),
+            "unranked": unranked_units(part),
             "best_grade": grades[0] if grades else "",
             "best_units": best, "best_named": named(best),
             "lowest_grade": grades[-1] if grades else "",
@@ -360,7 +378,8 @@ def _yearend(db: Path, model: Scheme, year: int, frame: pl.DataFrame,
             "has_previous": bool(part["prev_rank"].is_not_null().any()),
             "risers": up, "fallers": down,
         })
-        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")))
+        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")),
+                                  rank=_rank_cell("rank"))
         annexes.append(Annex(title=f"{year}年度{t}考核结果排名表", columns=[c[1] for c in columns],
                              rows=_annex_rows(shown, columns)))
     latest = max(view_reads.periods(db, model.id).filter(pl.col("year") == year)["month"]
@@ -390,18 +409,21 @@ def _monthly(db: Path, model: Scheme, year: int, month: str, frame: pl.DataFrame
         part = frame.filter(pl.col("unit_type") == t)
         if part.is_empty():
             continue
-        up, down = movers(part, "ytd_rank", "prev_ytd_rank")
+        placed = part.filter(pl.col("rank").is_not_null())  # 不排名: never placed
+        up, down = movers(placed, "ytd_rank", "prev_ytd_rank")
         out_types.append({
             "name": t, "count": part.height, "mean": fmt.number(part["points"].mean()),
             "only": _only_unit(part, "points"),
-            "top": top_places(part, "rank", "points"),
-            "ytd_top": first_places(part, "ytd_rank", "ytd_points"),
-            "last": last_group(part, "rank", "points"),
+            "top": top_places(placed, "rank", "points"),
+            "ytd_top": first_places(placed, "ytd_rank", "ytd_points"),
+            "last": last_group(placed, "rank", "points"),
+            "unranked": unranked_units(part),
             "zero_units": part.filter(pl.col("points") == 0).sort("unit")["unit"].to_list(),
             "has_previous": bool(part["prev_ytd_rank"].is_not_null().any()),
             "risers": up, "fallers": down,
         })
-        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")))
+        shown = part.with_columns(change=_change(pl.col("prev_rank"), pl.col("rank")),
+                                  rank=_rank_cell("rank"), ytd_rank=_rank_cell("ytd_rank"))
         annexes.append(Annex(title=f"{fmt.month_label(month)}{t}内容保障得分排名表",
                              columns=[c[1] for c in columns], rows=_annex_rows(shown, columns)))
     return {

@@ -250,6 +250,9 @@ class Document(Strict):
 class UnitType(Cited):
     name: Text
     description: str | None = None
+    ranked: bool = Field(
+        default=True, description="false: the type's units are scored and published but get no "
+        "rank (not even among themselves), as an index that ranks its members only")
 
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

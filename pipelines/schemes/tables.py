@@ -240,6 +240,7 @@ def unit_types_frame(scheme: Scheme) -> pl.DataFrame:
                 "rubric": by_type.get(ut.name),
                 "description": ut.description,
                 "excess_step": steps.get(ut.name),
+                "ranked": ut.ranked,
             }
             for i, ut in enumerate(scheme.unit_types)
         ]

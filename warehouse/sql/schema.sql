@@ -34,6 +34,7 @@ CREATE TABLE unit_types (
     rubric       VARCHAR NOT NULL,
     description  VARCHAR,
     excess_step  DOUBLE,                 -- content points per +bonus step above the full mark
+    ranked       BOOLEAN NOT NULL,       -- false: the type's units are scored but never ranked
     PRIMARY KEY (scheme, unit_type)
 );
 
@@ -164,6 +165,8 @@ CREATE TABLE units (
     load_id    INTEGER NOT NULL,
     previous_names VARCHAR,              -- 上年名称: the unit's name(s) in the previous year of
                                          -- the series, joined by '、'; NULL: matched by name
+    unranked   BOOLEAN,                  -- 不排名: scored and published, never ranked (NULL: ranked
+                                         -- unless its unit type is unranked)
     PRIMARY KEY (scheme, unit)
 );
 
@@ -377,7 +380,8 @@ CREATE TABLE results (
     penalty      DOUBLE  NOT NULL,       -- after the cap, positive
     total        DOUBLE  NOT NULL,
     grade        VARCHAR,                -- NULL where the scheme has no grades
-    rank         INTEGER NOT NULL       -- within unit type, 1 best, ties share the best rank
+    rank         INTEGER                -- within unit type, 1 best, ties share the best rank;
+                                         -- NULL for a unit not ranked (不排名, docs/schemes.md)
     -- key (scheme, year, unit): unique, kept by the pipeline, checked in checks/relationships.sql;
     -- no PRIMARY KEY index: it made publishing 6,000 units 4x slower and the file 10x larger
 );
@@ -392,8 +396,8 @@ CREATE TABLE monthly_points (
     adoption_points DOUBLE NOT NULL,     -- 2 × 市级录用 + 5 × 省级录用
     points       DOUBLE  NOT NULL,
     ytd_points   DOUBLE  NOT NULL,
-    rank         INTEGER NOT NULL,       -- by the month's points within unit type
-    ytd_rank     INTEGER NOT NULL
+    rank         INTEGER,                -- by the month's points within unit type (NULL: unranked)
+    ytd_rank     INTEGER
     -- key (scheme, month, unit): unique, kept by the pipeline, checked in checks/relationships.sql;
     -- no PRIMARY KEY index: it made publishing 6,000 units 4x slower and the file 10x larger
 );

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.inputs.kinds.base import SCHEME, Column, InputKind
-from pipelines.inputs.normalize import split_aliases
+from pipelines.inputs.normalize import parse_bool, split_aliases
 from pipelines.inputs.sheet_check import LOCATION_SCHEMA, REQUIRED, SheetCheck, key_of
 from pipelines.schemes.model import Scheme
 from pipelines.years.units import parse_previous_names
@@ -74,7 +74,9 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, pl.DataFrame]:
     frame = KIND.located(check, {"scheme": schemes, "unit": units, "unit_type": unit_types,
                                  "is_sample": [False] * check.n,
                                  "previous_names": [parse_previous_names(c)
-                                                    for c in check.raw("previous_name")]})
+                                                    for c in check.raw("previous_name")],
+                                 "unranked": check.parse("unranked", parse_bool,
+                                                         dtype=pl.Boolean)})
     return frame, aliases
 
 
@@ -101,6 +103,11 @@ KIND = InputKind(
                help=("上一年度的单位名称,可选:更名填旧名,合并填几个旧名(用 、 分隔)",
                      "the name(s) in the previous year, optional: renamed, or merged (、)"),
                text=True, wide=True),
+        # issue 20 item 8: a unit scored and published but never ranked (an index's guest)
+        Column("unranked", "不排名", required=False, dtype="bool",
+               help=("不排名:是/否;填 是 的单位照常计分、公布,但不排名次(也不占名次)",
+                     "是: the unit is scored and published but gets no rank (nor takes a place)"),
+               text=True),
     ),
     key=("scheme", "unit"),
     table="units",
@@ -110,6 +117,7 @@ KIND = InputKind(
         "unit_type": pl.String(),
         "is_sample": pl.Boolean(),
         "previous_names": pl.String(),
+        "unranked": pl.Boolean(),
     },
     replace_key=("scheme", "unit"),
     naming="unit",

@@ -382,6 +382,10 @@ class _Reader:
         for i, row, cells, ut in self._list_rows(table, ("unit_types",)):
             self._fill(table, row, cells, ut, ("unit_types", i),
                        ("name", "description", "source", "interpretation"))
+            unranked = self._convert("bool", cells.get("unranked"), table.loc(row, "unranked"))
+            self.prov[("unit_types", i, "ranked")] = table.loc(row, "unranked")
+            if unranked:
+                ut["ranked"] = False
             types.append(ut)
             name = ut.get("name")
             if name is not None:

@@ -118,8 +118,8 @@ def _scheme_rows(s: Scheme) -> dict[str, Any]:
         "header": header,
         "notes": list(s.notes),
         "documents": [d.model_dump() for d in s.documents],
-        "unit_types": [{**u.model_dump(), "excess_step": steps.get(u.name)}
-                       for u in s.unit_types],
+        "unit_types": [{**u.model_dump(), "excess_step": steps.get(u.name),
+                        "unranked": None if u.ranked else "是"} for u in s.unit_types],
         "stages": [{**st.model_dump(), "basis": enum_entry("basis", st.basis),
                     "weight": st.weight} for st in s.stages],
         "rubrics": [],
