@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from pipelines.engine import aggregation
 from pipelines.engine.ranks import group_ranks
 from pipelines.engine.rules import NOISE_DIGITS
 from pipelines.engine.scoring import Facts, Results, score_all
@@ -368,6 +369,10 @@ class _Shape:
     rubric_weight: float
     content_weight: float
     leaves: dict[str, tuple[str, float, str]]  # code -> (name, max points, rule kind)
+    # A rubric with a geometric or harmonic group (engine/aggregation.py): its stage fraction
+    # is not the sum of the indicators' shares, so it is read from the rubric stage's points.
+    tree: bool = False
+    rubric_stage: str = ""
 
 
 def _shape(scheme: Scheme) -> _Shape:
@@ -377,8 +382,9 @@ def _shape(scheme: Scheme) -> _Shape:
         for leaf in iter_leaves(rb):
             leaves.setdefault(leaf.indicator.code,
                               (leaf.display_name, leaf.indicator.max_points, leaf.rule.kind))
+    rubric_stage = next((s.id for s in scheme.stages if s.basis == "rubric"), "")
     return _Shape(scheme.total_points, weights.get("rubric", 0.0), weights.get("content", 0.0),
-                  leaves)
+                  leaves, any(aggregation.is_tree(r) for r in scheme.rubrics), rubric_stage)
 
 
 def _shares(results: Results) -> pl.DataFrame:
@@ -393,7 +399,11 @@ def _shares(results: Results) -> pl.DataFrame:
 
 def _stage_parts(results: Results, shape: _Shape) -> pl.DataFrame:
     """unit, rubric_frac, content_frac, excess, adjust."""
-    rubric_frac = _shares(results).group_by("unit").agg(rubric_frac=pl.col("share").sum())
+    if shape.tree:
+        rubric_frac = results.stage_scores.filter(pl.col("stage") == shape.rubric_stage).select(
+            "unit", rubric_frac=pl.col("points") / (shape.rubric_weight * shape.total_points))
+    else:
+        rubric_frac = _shares(results).group_by("unit").agg(rubric_frac=pl.col("share").sum())
     frame = results.results.select("unit", adjust=pl.col("bonus") - pl.col("penalty"))
     frame = frame.join(rubric_frac, on="unit", how="left")
     # The content stage's base is the stages' sum less the rubric stage and the excess bonus;
@@ -458,6 +468,15 @@ def _changes(scheme: Scheme, draft: Scheme, base: Results, drafted: Results,
         name = (new_s.leaves.get(code) or old_s.leaves.get(code))[0]
         parts.append((f"indicator:{code}", f"指标 {code} {name}",
                       what or "其他指标变化引起的折算 rescaled by other changes", delta))
+    if old_s.tree or new_s.tree:
+        # What the indicators' shares do not explain is the means themselves (a group made
+        # geometric, or the same shares under another mean): one part, so the split stays exact.
+        residual = (new_s.rubric_weight * T * (frame["rubric_frac_new"].to_numpy()
+                                               - frame["rubric_frac"].to_numpy())
+                    - new_s.rubric_weight * T * share_change.sum(axis=1))
+        if np.any(np.abs(residual) > 1e-9):
+            parts.append(("aggregation", "合成方式 aggregation",
+                          "几何、调和平均的合成 geometric or harmonic means", residual))
     content_delta = (new_s.content_weight * T
                      * (frame["content_frac_new"].to_numpy() - frame["content_frac"].to_numpy())
                      + frame["excess_new"].to_numpy() - frame["excess"].to_numpy())

@@ -94,8 +94,13 @@ def test_a_geometric_index_of_harmonic_groups_scores_by_hand(tmp_path):
                          "json")
     assert code == 0, err
     # The draft is arithmetic at the top: 甲 50 × 2/3 + 50 × 0.8 = 73.33; 乙 40 + 10 = 50.
-    assert {u["unit"]: u["draft_total"] for u in json.loads(out)["units"]} == {
+    compared = json.loads(out)
+    assert {u["unit"]: u["draft_total"] for u in compared["units"]} == {
         "甲区": 73.33, "乙区": 50}
+    # The indicators' shares are the same under both: the change is the means alone, one part
+    # (乙 +10, 甲 +0.30; neither moves).
+    assert [(c["part"], c["units_moved"], round(c["largest_change"], 6))
+            for c in compared["changes"]] == [("aggregation", 0, 10.0)]
 
 
 def test_a_geometric_mean_over_a_zero_share_is_refused(tmp_path):
