@@ -30,8 +30,13 @@ files are written for the same invented units (`write_scale_data(..., scheme=, u
 - trend:    `egov trend --series jintan --format csv` over both years (one row per unit and year).
 
 Ratios are egov ingest over DuckDB (lower is better) and pandas over egov ingest (higher is
-better). `--pages DB` also runs benchmarks/bench_pages.py over a warehouse (see that script).
-Results print as a Markdown table and, with --out, as JSON. Not part of the test suite.
+better). `--before DIR` also runs `egov ingest` and the month with another checkout (its .venv and
+code; e.g. `git worktree add --detach DIR COMMIT && (cd DIR && uv sync)`), each right after this
+one's on the same files, so that before and after see the same machine. `--phases` runs egov's
+commands with EGOV_PHASES=1 and keeps each phase's wall, CPU and peak memory (pipelines/phases.py)
+in the JSON and prints them: the peak memory by phase. `--pages DB` also runs
+benchmarks/bench_pages.py over a warehouse (see that script). Results print as a Markdown
+table and, with --out, as JSON. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -68,9 +73,23 @@ con.close()
 """
 
 
-def run(cmd: list[str], label: str) -> dict:
-    """Run a command as its own process: wall seconds, peak RSS (MB), exit code."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def phases_of(stderr: str) -> list[dict]:
+    """The `[phase]` lines of EGOV_PHASES=1 (pipelines/phases.py) as records."""
+    out = []
+    for line in stderr.splitlines():
+        if line.startswith("[phase] "):
+            f = line.split()
+            out.append({"phase": f[1], "wall_s": float(f[2]), "cpu_s": float(f[5]),
+                        "rss_mb": float(f[9]), "peak_mb": float(f[12])})
+    return out
+
+
+def run(cmd: list[str], label: str, root: Path = ROOT, phases: bool = False) -> dict:
+    """Run a command as its own process (with `root`'s code): wall seconds, peak RSS (MB),
+    exit code; with `phases`, the load's phases (EGOV_PHASES=1)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    if phases:
+        env["EGOV_PHASES"] = "1"
     # A country's year (60,000 units) puts ~7M rows in one year-end CSV: past the default input
     # limits (README, "Limits"), which an office of that size raises the same way.
     env.setdefault("EGOV_MAX_FILE_MB", "4096")
@@ -80,7 +99,7 @@ def run(cmd: list[str], label: str) -> dict:
         with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
             start = time.perf_counter()
             proc = subprocess.run([str(TIME), "-f", "%e %U %S %M", "-o", out.name, *cmd], env=env,
-                                  capture_output=True, text=True, cwd=ROOT)
+                                  capture_output=True, text=True, cwd=root)
             wall = time.perf_counter() - start
             fields = out.read().split()
             peak_mb = int(fields[-1]) / 1024 if fields else float("nan")
@@ -88,20 +107,28 @@ def run(cmd: list[str], label: str) -> dict:
     else:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_mb = max(before.ru_maxrss, after.ru_maxrss) / 1024
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         print(f"  {label} failed ({proc.returncode}):\n{proc.stderr[-2000:]}", file=sys.stderr)
-    print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak_mb:.0f} MB", file=sys.stderr)
-    return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "peak_mb": round(peak_mb, 1),
-            "exit": proc.returncode}
+    print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak_mb:.0f} MB, load "
+          f"{os.getloadavg()[0]:.1f}", file=sys.stderr)
+    out = {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "peak_mb": round(peak_mb, 1),
+           "exit": proc.returncode, "load_1min": round(os.getloadavg()[0], 2)}
+    if phases:
+        out["phases"] = phases_of(proc.stderr)
+        for p in out["phases"]:
+            print(f"    {p['phase']:<16} {p['wall_s']:7.2f} s wall {p['cpu_s']:7.2f} s CPU "
+                  f"peak {p['peak_mb']:7.0f} MB", file=sys.stderr)
+    return out
 
 
 def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str],
-               years: int = 1) -> dict:
+               years: int = 1, before: Path | None = None,
+               phases: bool = False) -> dict:
     from pipelines.scale_data import write_month_file, write_scale_data
 
     folder = base / f"n{n}"
@@ -120,7 +147,11 @@ def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str],
     out["duckdb"] = run([sys.executable, "-c", DUCKDB_LOAD, str(folder / "duck.duckdb"),
                          str(raw)], "duckdb bare load")
     out["ingest"] = run([egov, "ingest", "--db", str(folder / "ingest.duckdb"), *paths],
-                        "egov ingest")
+                        "egov ingest", phases=phases)
+    if before is not None:
+        out["before_ingest"] = run([str(before / ".venv" / "bin" / "egov"), "ingest", "--db",
+                                    str(folder / "before.duckdb"), *paths],
+                                   f"egov ingest, before ({before})", root=before, phases=phases)
     if "build" not in skip:
         out["build"] = run([egov, "build", "--raw", str(folder / "raw"), "--db",
                                 str(folder / "build.duckdb"), "--curated",
@@ -135,12 +166,25 @@ def bench_size(n: int, scheme: str, base: Path, seed: int, skip: set[str],
         db = folder / "month.duckdb"
         shutil.copy(folder / "ingest.duckdb", db)
         out["month"] = run([egov, "ingest", "--db", str(db), str(month)],
-                           f"one month on top ({month_rows:,} rows)")
+                           f"one month on top ({month_rows:,} rows)", phases=phases)
         out["month"]["rows"] = month_rows
+        if before is not None:
+            db = folder / "before-month.duckdb"
+            shutil.copy(folder / "before.duckdb", db)
+            out["before_month"] = run([str(before / ".venv" / "bin" / "egov"), "ingest", "--db",
+                                       str(db), str(month)], "one month on top, before",
+                                      root=before, phases=phases)
     if years > 1:
         out.update(bench_next_years(n, scheme, folder, seed, years))
     out["warehouse_mb"] = round((folder / "ingest.duckdb").stat().st_size / 1e6, 1)
     out["ingest_vs_duckdb"] = round(out["ingest"]["seconds"] / out["duckdb"]["seconds"], 2)
+    out["ingest_vs_duckdb_cpu"] = round(out["ingest"]["cpu_seconds"]
+                                        / out["duckdb"]["cpu_seconds"], 2)
+    if "before_ingest" in out:
+        out["before_ingest_vs_duckdb"] = round(out["before_ingest"]["seconds"]
+                                               / out["duckdb"]["seconds"], 2)
+        out["before_ingest_vs_duckdb_cpu"] = round(out["before_ingest"]["cpu_seconds"]
+                                                   / out["duckdb"]["cpu_seconds"], 2)
     if "pandas" in out:
         out["pandas_vs_ingest"] = round(out["pandas"]["seconds"] / out["ingest"]["seconds"], 2)
     return out
@@ -201,6 +245,11 @@ def table(results: list[dict]) -> str:
             f"| {r['units']:,} | {r['rows']:,} | {cell(r, 'duckdb')} | {cell(r, 'ingest')} | "
             f"{r['ingest_vs_duckdb']:.1f}× | {cell(r, 'build')} | {cell(r, 'pandas')} | "
             f"{ratio} | {cell(r, 'month')} | {r['warehouse_mb']:.0f} MB |")
+        if "before_ingest" in r:
+            lines.append(
+                f"| {r['units']:,} before | {r['rows']:,} | (same) | {cell(r, 'before_ingest')} | "
+                f"{r['before_ingest_vs_duckdb']:.1f}× | — | — | — | {cell(r, 'before_month')} "
+                "| — |")
     if any("year2" in r for r in results):
         lines += ["", "| units | scheme add (2nd year) | 2nd year's ingest | rows | egov trend |",
                   "|---|---|---|---|---|"]
@@ -221,6 +270,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Keep the files and warehouses here.")
     parser.add_argument("--out", type=Path, help="Also write the results as JSON here.")
     parser.add_argument("--pages", type=Path, help="Then run bench_pages.py over this warehouse.")
+    parser.add_argument("--before", type=Path,
+                        help="Another checkout whose egov ingest and month run beside this one's.")
+    parser.add_argument("--phases", action="store_true",
+                        help="EGOV_PHASES=1 for egov's loads: time and peak memory per phase.")
     parser.add_argument("--skip", nargs="*", default=[], choices=["build", "pandas", "month"],
                         help="Leave these measurements out (e.g. the pandas peer at 60,000 units, "
                              "whose memory grows past what a shared machine has to spare).")
@@ -232,13 +285,14 @@ def main() -> None:
     try:
         for n in args.units:
             results.append(bench_size(n, args.scheme, base, args.seed, set(args.skip),
-                                      args.years))
+                                      args.years, args.before, args.phases))
             if not args.keep:
                 shutil.rmtree(base / f"n{n}", ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    report = {"machine": machine(), "scheme": args.scheme, "results": results}
+    report = {"machine": machine(), "scheme": args.scheme, "results": results,
+              "load_average_end": os.getloadavg()}
     print(f"\n{args.scheme}, machine: {json.dumps(report['machine'])}\n")
     print(table(results))
     if args.out:
