@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from warehouse.database import connect_read_only
+from warehouse.reader import query
 from warehouse.rounding import round_half_up
 
 GROUPS_SQL = """
@@ -35,12 +35,9 @@ class Publication(NamedTuple):
 
 
 def _frame(db: Path, sql: str, params: list) -> pl.DataFrame:
-    con = connect_read_only(db)
-    try:
-        # Through the Arrow C stream, as warehouse/reader.py reads (no pyarrow import).
-        return pl.DataFrame(con.sql(sql, params=params))
-    finally:
-        con.close()
+    # through the process's attaching reader (warehouse/reader.py): `egov scores` reads three
+    # times, and a connection of its own per read opened the file each time
+    return query(db, sql, params)
 
 
 def publication(db: Path, scheme: str) -> Publication:
