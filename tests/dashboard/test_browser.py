@@ -119,6 +119,30 @@ def test_leader_finds_changzhou_target_on_the_overview(server, browser):
         page.close()
 
 
+@pytest.mark.browser
+def test_the_cycle_pages_draw_in_a_real_browser(server, browser):
+    """自评与核实, 报送进度 and 整改 (issue 18) on the sample, each drawn whole in Chromium
+    without an exception: the 2 Shengzhou bodies behind (pipelines/cycle/sample.py) in the
+    报送进度 预警, Yueyang's ledger with its overdue items on 整改."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    main = page.locator('[data-testid="stMain"]')
+    try:
+        for path, scheme, last, said in (
+                ("selfcheck", "yueyang-2017", "抽查记录", "差距最大的指标"),
+                ("progress", "shengzhou-2020", "各指标进度", "市委政法委:已报"),
+                ("rectification", "yueyang-2017", "整改台账", "已逾期")):
+            page.goto(f"{server}/{path}?scheme={scheme}&period=year", wait_until="networkidle")
+            main.get_by_text(last, exact=True).first.wait_for(timeout=90_000)
+            wait_for_run(page)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+            text = main.inner_text()
+            assert said in text, (path, text[:500])
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            assert "页面出错了" not in text, path
+    finally:
+        page.close()
+
+
 # --- defects found when tried as a new user would (issue 12): each test failed before the fix --
 
 
