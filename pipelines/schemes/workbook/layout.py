@@ -252,6 +252,10 @@ SHEETS: dict[str, SheetSpec] = {
                 "harmonic 调和",
                 "how the children combine: arithmetic (default: points add up), geometric or "
                 "harmonic weighted mean"),
+            Col("assessing_bodies", "考核单位", "list", 16,
+                "为该分组下各指标评分的考核单位(指标自己填了牵头考核单位的除外),多个用 、 分隔",
+                "the assessing bodies scoring the group's indicators (those naming none "
+                "themselves), separated by 、", aliases=("牵头考核单位",)),
             SOURCE, INTERP,
         ),
         ("level1",), False,
@@ -281,8 +285,10 @@ SHEETS: dict[str, SheetSpec] = {
             Col("lead_office", "牵头科室", width=12, help_zh="牵头科室", help_en="lead office"),
             Col("supporting_offices", "配合科室", "list", 16, "多个用 、 分隔",
                 "supporting offices, separated by 、"),
-            Col("assessing_bodies", "牵头考核单位", "list", 16, "多个用 、 分隔",
-                "lead assessing bodies, separated by 、"),
+            Col("assessing_bodies", "牵头考核单位", "list", 16,
+                "为本指标评分的考核单位,多个用 、 分隔",
+                "the assessing bodies scoring the indicator, separated by 、",
+                aliases=("考核单位",)),
             Col("evidence", "佐证材料", width=24, help_zh="佐证材料/备注", help_en="evidence"),
             Col("previous_code", "上年编号", width=10, help_zh="上一年度方案中的编号(改了编号时填)",
                 help_en="the code in the previous year's scheme, where renumbered"),

@@ -140,6 +140,11 @@ class _LeafB:
     data: dict[str, Any] = field(default_factory=lambda: {"code": ""})
 
 
+# The 指标分组 cells a group takes (besides its level names).
+GROUP_FIELDS = ("max_points", "weight", "aggregation", "assessing_bodies", "source",
+                "interpretation")
+
+
 class _Reader:
     """Reads the sheets into the dict the Scheme model validates, remembering where each value
     came from so that any problem found later can name its sheet, row and column."""
@@ -538,7 +543,7 @@ class _Reader:
         out: dict[str, Any] = {"name": node.name, **node.extra}
         if node.group_row is not None:
             self.prov[path] = groups.loc(node.group_row, None)
-            for f in ("max_points", "weight", "aggregation", "source", "interpretation"):
+            for f in GROUP_FIELDS:
                 self.prov[(*path, f)] = groups.loc(node.group_row, f)
         else:
             self.prov[path] = (table.sheet, node.first_row, node.column)
@@ -624,7 +629,7 @@ class _Reader:
                          f"the group is given twice (also row {node.group_row})")
                 continue
             node.group_row = row
-            for f in ("max_points", "weight", "aggregation", "source", "interpretation"):
+            for f in GROUP_FIELDS:
                 value = self._convert(table.spec.col(f).kind, cells.get(f), table.loc(row, f))
                 if value is not None:
                     node.extra[f] = value

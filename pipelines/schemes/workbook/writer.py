@@ -184,6 +184,7 @@ def _group_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
         here = (*path, node.name)
         yield {"rubric": rubric.id, **_levels_cells(here), **_points_or_weight(node),
                "aggregation": _aggregation(node.aggregation),
+               "assessing_bodies": "、".join(node.assessing_bodies) or None,
                "source": node.source, "interpretation": node.interpretation}
         for child in node.children:
             if isinstance(child, Node):

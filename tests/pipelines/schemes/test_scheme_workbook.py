@@ -231,3 +231,40 @@ def test_default_rule_with_parameters_round_trips(tmp_path):
     assert first[head.index("默认计分规则")] == "rate_target 比率对标"
     assert first[head.index("目标值")] == 0.9
     assert read_scheme_workbook(path) == scheme
+
+
+def test_assessing_bodies_per_category_and_indicator_in_the_workbook(schemes, tmp_path):
+    """考核单位 on 指标分组 names the bodies of a first-level category (as `assessing_bodies` on
+    a YAML category does); 考核单位 is accepted for an indicator's 牵头考核单位; a workbook
+    written before the column loads as it did."""
+    yueyang = schemes["yueyang-2017"]
+    rubric = yueyang.rubrics[0]
+    first = rubric.categories[0].model_copy(update={"assessing_bodies": ["市政务公开办",
+                                                                         "市政务服务中心"]})
+    scheme = yueyang.model_copy(update={"rubrics": [
+        rubric.model_copy(update={"categories": [first, *rubric.categories[1:]]}),
+        *yueyang.rubrics[1:]]})
+    path = tmp_path / "yueyang.xlsx"
+    write_scheme_workbook(scheme, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["指标分组"]
+    head = headers(ws)
+    [row] = [r for r in ws.iter_rows(min_row=2, values_only=True)
+             if r[head.index("细则")] == rubric.id and r[head.index("一级指标")] == first.name
+             and r[head.index("二级指标")] is None]
+    assert row[head.index("考核单位")] == "市政务公开办、市政务服务中心"
+    assert read_scheme_workbook(path) == scheme
+
+    # An older workbook: no 考核单位 column on 指标分组; the indicators' column headed 考核单位.
+    ws.delete_cols(head.index("考核单位") + 1)
+    indicators = wb["指标"]
+    column = headers(indicators).index("牵头考核单位") + 1
+    indicators.cell(1, column).value = "考核单位"
+    indicators.cell(2, column).value = "市数据局"
+    wb.save(path)
+    got = read_scheme_workbook(path)
+    assert got.rubrics[0].categories[0].assessing_bodies == []
+    leaf = got.rubrics[0].categories[0]
+    while isinstance(leaf, Node):
+        leaf = leaf.children[0]
+    assert leaf.assessing_bodies == ["市数据局"]
