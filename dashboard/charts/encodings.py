@@ -26,6 +26,14 @@ def month_x(year: int, field: str = "month") -> alt.X:
     )
 
 
+def points_expr(field: str) -> str:
+    """A Vega expression writing a score as the 通报 does (pipelines.notice.formats.points):
+    two decimals, whole points whole (63, 96.50; never 63.00)."""
+    value = f"datum[{field!r}]"
+    return (f"isValid({value}) ? (abs({value} - round({value})) < 0.005 ? "
+            f"format({value}, 'd') : format({value}, '.2f')) : ''")
+
+
 def bold_if(units: Sequence[str]) -> alt.ExprRef | str:
     """Axis label weight: bold for the highlighted units."""
     if not units:

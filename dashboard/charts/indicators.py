@@ -40,8 +40,8 @@ def heatmap(
             legend=alt.Legend(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1],
                               gradientLength=320)),
         tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("node:N", title=level_title),
-                 alt.Tooltip("score:Q", title="得分", format=".2f"),
-                 alt.Tooltip("max_points:Q", title="分值", format=".2f"),
+                 alt.Tooltip("score:Q", title="得分", format=".2~f"),
+                 alt.Tooltip("max_points:Q", title="分值", format=".2~f"),
                  alt.Tooltip("share:Q", title="得分率", format=".0%")],
     )
     text = base.mark_text(fontSize=10).encode(
@@ -73,11 +73,11 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
     bars = base.mark_bar(color=palette.STATUS_COLORS["未达"], height={"band": 0.7}).encode(
         x=alt.X("avg_lost:Q", title="平均每单位失分"),
         tooltip=[alt.Tooltip("label:N", title="指标"),
-                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2f"),
+                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2~f"),
                  alt.Tooltip("share_losing:Q", title="失分单位占比", format=".0%"),
                  alt.Tooltip("units_losing:Q", title="失分单位数"),
                  alt.Tooltip("units_scored:Q", title="参评单位数"),
-                 alt.Tooltip("max_points:Q", title="分值", format=".2f"),
+                 alt.Tooltip("max_points:Q", title="分值", format=".2~f"),
                  alt.Tooltip("office:N", title=office_title)],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
@@ -113,8 +113,8 @@ def indicator_spread(
         color=alt.Color("unit_type:N", title="单位类型",
                         scale=alt.Scale(domain=domain, range=colors)),
         tooltip=[alt.Tooltip("unit:N", title="单位"),
-                 alt.Tooltip("score:Q", title="得分", format=".2f"),
-                 alt.Tooltip("max_points:Q", title="分值", format=".2f")],
+                 alt.Tooltip("score:Q", title="得分", format=".2~f"),
+                 alt.Tooltip("max_points:Q", title="分值", format=".2~f")],
     )
     if highlight:
         picked = alt.FieldOneOfPredicate(field="unit", oneOf=list(highlight))
@@ -139,12 +139,12 @@ def office_losses(frame: pl.DataFrame, *, titling: Titling,
     bars = base.mark_bar(color=palette.ACCENT, height={"band": 0.7}).encode(
         x=alt.X("avg_lost:Q", title="平均每单位失分"),
         tooltip=[alt.Tooltip("office:N", title=office_title),
-                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2f"),
+                 alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2~f"),
                  alt.Tooltip("units:Q", title="参评单位数"),
                  alt.Tooltip("indicators:Q", title="牵头指标数")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
-        x="avg_lost:Q", text=alt.Text("avg_lost:Q", format=".2f"),
+        x="avg_lost:Q", text=alt.Text("avg_lost:Q", format=".2~f"),
     )
     chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=bar_height(frame.height))
     return finish(chart, titling)

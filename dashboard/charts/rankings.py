@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, bold_if
+from dashboard.charts.encodings import bar_height, bold_if, points_expr
 from dashboard.charts.look import DEFAULT_WIDTH, GAP_PREFIX, Titling, check_rows, finish
 
 
@@ -62,7 +62,7 @@ def ranking_bars(
             f"'{palette.TEXT}'"), labelLimit=320),
     )
     tooltip = [alt.Tooltip("rank:Q", title="排名"), alt.Tooltip("unit:N", title="单位"),
-               alt.Tooltip(f"{value}:Q", title=value_title, format=".2f")]
+               alt.Tooltip(f"{value}:Q", title=value_title, format=".2~f")]
     if use_grade:
         tooltip.append(alt.Tooltip("grade:N", title="等次"))
     base = alt.Chart(data).encode(y=y)
@@ -79,8 +79,8 @@ def ranking_bars(
         )
     labels = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x=alt.X(f"{value}:Q"),
-        text=alt.Text(f"{value}:Q", format=".2f"),
-    )
+        text=alt.Text("value_text:N"),
+    ).transform_calculate(value_text=points_expr(value))
     chart = alt.layer(bars, labels, width=DEFAULT_WIDTH,
                       height=bar_height(frame["unit"].n_unique()))
     return finish(chart, titling)
@@ -127,8 +127,8 @@ def histogram(
                         scale=alt.Scale(domain=domain, range=colors),
                         legend=alt.Legend() if len(types) > 1 else None),
         tooltip=[alt.Tooltip("unit_type:N", title="单位类型"),
-                 alt.Tooltip("bin_start:Q", title="从", format=".2f"),
-                 alt.Tooltip("bin_end:Q", title="到", format=".2f"),
+                 alt.Tooltip("bin_start:Q", title="从", format=".2~f"),
+                 alt.Tooltip("bin_end:Q", title="到", format=".2~f"),
                  alt.Tooltip("units:Q", title="单位数")],
     )
     layers: list[alt.Chart] = [bars]
@@ -138,7 +138,7 @@ def histogram(
         layers.append(alt.Chart(picked).mark_rule(color=palette.TEXT, strokeWidth=1.5).encode(
             x="value:Q",
             tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("rank:Q", title="排名"),
-                     alt.Tooltip("value:Q", title=value_title, format=".2f")]))
+                     alt.Tooltip("value:Q", title=value_title, format=".2~f")]))
         # up from the foot of the plot beside its rule (from the top it ran up into the legend
         # and title above the plot)
         layers.append(alt.Chart(picked).mark_text(

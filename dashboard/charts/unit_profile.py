@@ -9,6 +9,7 @@ import polars as pl
 from dashboard.charts import palette
 from dashboard.charts.encodings import bar_height, month_x, series_lines
 from dashboard.charts.look import DEFAULT_WIDTH, Titling, finish
+from pipelines.notice.formats import points
 
 
 def unit_vs_median(frame: pl.DataFrame, *, year: int, unit: str,
@@ -20,7 +21,7 @@ def unit_vs_median(frame: pl.DataFrame, *, year: int, unit: str,
         names=[unit, "类型中位数"], colors=[palette.ACCENT, palette.MEDIAN],
         dashed=["类型中位数"],
         tooltip=[alt.Tooltip("month:N", title="月份"), alt.Tooltip("series:N", title="系列"),
-                 alt.Tooltip("points:Q", title="得分", format=".2f")],
+                 alt.Tooltip("points:Q", title="得分", format=".2~f")],
         width=DEFAULT_WIDTH, height=260,
     )
     return finish(chart, titling)
@@ -46,8 +47,10 @@ def rank_history(frame: pl.DataFrame, *, year: int, peers: int,
 def category_vs_max(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     """Score per first-level category drawn over a grey bar of the category's maximum.
     `frame`: node, node_position, score, max_points."""
-    data = frame.with_columns(label=pl.format("{} / {}", pl.col("score").round(2),
-                                              pl.col("max_points").round(2)))
+    def shown(column: str) -> pl.Expr:  # as the 通报 writes points: 18.60, 25 (not 25.0)
+        return pl.col(column).map_elements(points, return_dtype=pl.String)
+
+    data = frame.with_columns(label=pl.format("{} / {}", shown("score"), shown("max_points")))
     order = data.sort("node_position")["node"].to_list()
     base = alt.Chart(data).encode(y=alt.Y("node:N", sort=order, title=None))
     full = base.mark_bar(color=palette.MAX_POINTS, height={"band": 0.7}).encode(
@@ -56,8 +59,8 @@ def category_vs_max(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMix
     got = base.mark_bar(color=palette.ACCENT, height={"band": 0.45}).encode(
         x="score:Q",
         tooltip=[alt.Tooltip("node:N", title="一级指标"),
-                 alt.Tooltip("score:Q", title="得分", format=".2f"),
-                 alt.Tooltip("max_points:Q", title="分值", format=".2f")],
+                 alt.Tooltip("score:Q", title="得分", format=".2~f"),
+                 alt.Tooltip("max_points:Q", title="分值", format=".2~f")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x="max_points:Q", text="label:N",

@@ -103,7 +103,7 @@ def years_chart(years: pl.DataFrame, titling: charts.Titling) -> alt.TopLevelMix
         detail="unit:N",
         tooltip=[alt.Tooltip("year:N", title="年度"), alt.Tooltip("unit:N", title="当年名称"),
                  alt.Tooltip("scheme_name:N", title="考核方案"),
-                 alt.Tooltip("total:Q", title="总分", format=".2f"),
+                 alt.Tooltip("total:Q", title="总分", format=".2~f"),
                  alt.Tooltip("rank:Q", title="名次"), alt.Tooltip("grade:N", title="等次")])
     peers = int(years["units_of_type"].max() or 1)
     total = base.mark_line(point=True, strokeWidth=2.2, color=palette.ACCENT).encode(

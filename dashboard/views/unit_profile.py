@@ -13,6 +13,7 @@ from dashboard.charts import charts
 from dashboard.kit import data, filters, widgets
 from dashboard.sections import years_view
 from dashboard.sections.cycle_feedback import feedback_section
+from pipelines.notice import formats as fmt
 
 f = filters.current()
 widgets.page_header("单位画像", f)
@@ -44,7 +45,7 @@ cols = st.columns(4)
 cols[0].metric("单位类型", unit_type)
 if mine.height:
     r = mine.row(0, named=True)
-    cols[1].metric(f"{f.year}年度总分", f"{r['total']:.2f}")
+    cols[1].metric(f"{f.year}年度总分", fmt.points(r["total"]))
     ranked = results["rank"].count()  # 不排名 units take no place
     cols[2].metric("同类排名", "不排名" if r["rank"] is None else f"第{r['rank']}名 / {ranked}",
                    help="该单位照常计分、公布,不参与排名" if r["rank"] is None else None)

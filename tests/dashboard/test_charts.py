@@ -297,6 +297,29 @@ def test_labels_stand_clear_of_lines_and_headers() -> None:
     assert s["layer"][0]["encoding"]["x"]["title"] == "得分(虚线为满分 1.5)"
 
 
+def test_whole_points_are_drawn_whole() -> None:
+    """Pages point 6: a bar's label as the 通报 writes points (63, 96.50; 「63.00」 was drawn),
+    read from the SVG vl-convert draws; tooltips trim trailing zeros; a category's label
+    「18.60 / 25」 (was 「18.6 / 25.0」)."""
+    import re
+
+    import vl_convert as vlc
+
+    frame = pl.DataFrame({"unit": ["甲镇", "乙镇"], "unit_type": ["区镇"] * 2, "rank": [1, 2],
+                          "total": [96.5, 63.0], "grade": ["优秀", "基本合格"]})
+    s = spec(charts.ranking_bars(frame, value="total", value_title="总分", titling=REAL,
+                                 grades=GRADES))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(s))
+    assert "63" in texts and "96.50" in texts and "63.00" not in texts
+    tips = [t for layer in layers(s) for t in layer.get("encoding", {}).get("tooltip", [])
+            if t.get("field") == "total"]
+    assert tips and all(t["format"] == ".2~f" for t in tips)
+    cats = pl.DataFrame({"node": ["内容保障"], "node_position": [1], "score": [18.6],
+                         "max_points": [25.0]})
+    s = spec(charts.category_vs_max(cats, titling=REAL))
+    assert [r["label"] for rows in s["datasets"].values() for r in rows] == ["18.60 / 25"]
+
+
 def test_movers_sorted_by_change_with_labels() -> None:
     frame = pl.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["区镇"] * 3,
                           "change": [-2, 3, 1], "rank": [5, 1, 2], "prev_rank": [3, 4, 3]})
