@@ -4,6 +4,7 @@ exists; the container image, compose file and Caddyfile wired as README's deploy
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import shutil
 from pathlib import Path
@@ -89,6 +90,19 @@ def test_compose_puts_the_dashboard_behind_caddy_with_data_on_volumes():
     assert set(compose["volumes"]) >= {"egov-data", "egov-backups", "caddy-data"}
     caddyfile = (ROOT / "Caddyfile").read_text(encoding="utf-8")
     assert re.search(r"reverse_proxy\s+egov:8501", caddyfile)
+
+
+def test_compose_trusts_forwarded_addresses_from_caddy_alone():
+    """The dashboard takes the client address (sign-in throttling) from X-Forwarded-For only
+    from Caddy's fixed address: not from everyone (*), not from a default that is not Caddy."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    egov, caddy = compose["services"]["egov"], compose["services"]["caddy"]
+    trusted = egov["environment"]["FORWARDED_ALLOW_IPS"]
+    (network, settings), = caddy["networks"].items()
+    assert trusted == settings["ipv4_address"]
+    assert network in egov["networks"]
+    subnet = compose["networks"][network]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(trusted) in ipaddress.ip_network(subnet)
 
 
 def test_the_image_serves_the_warehouse_on_its_volume():
