@@ -7,6 +7,12 @@ supports, GH #2387: its `__init__` then registers the built-in checks itself), s
 never loads pandas. This module is imported on the first validation of a sheet (by `models.py`
 and `SheetCheck.run_model`), not with the input stack, so commands that never validate do not
 import pandera at all.
+
+Still needed with pandera 0.35.0 (checked 2026-12-06): its top-level `__init__` imports pandas
+and numpy whenever they can be imported (to offer its pandas API at `pandera.*`), before
+`pandera.polars` is reached, and it has no setting to skip that; pandas stays installed here
+because Streamlit depends on it. Drop this module when pandera imports pandas only from
+`pandera.pandas`.
 """
 
 from __future__ import annotations
