@@ -212,6 +212,23 @@ with st.expander("全部指标的计分规则与原文"):
         name="指标计分规则", filters=f, key="dm-rules", height=420,
     )
 
+# --- not applicable (issue 20 item 2) ----------------------------------------------------------
+marks = data.not_applicable_marks(f.db, f.scheme, f.year) if f.year else None
+if marks is not None and marks.height:
+    st.subheader("不适用(豁免)的指标")
+    st.caption("这些单位的这些指标标为不适用(或豁免),不计分;所在分组按方案的规定合成:"
+               "「平均」其余指标得分率的简单平均,「按权重折算」其余指标按各自权重折算,"
+               "「细则折算」整个细则按其余指标折算。")
+    method_zh = {"mean": "平均", "rescale": "按权重折算", "rubric": "细则折算"}
+    widgets.show_table(
+        marks.select(pl.col("unit").alias("单位"), pl.col("unit_type").alias("单位类型"),
+                     pl.col("code").alias("编号"), pl.col("name").alias("指标"),
+                     pl.col("group_path").alias("所属分组"),
+                     pl.col("not_applicable").replace_strict(method_zh, default="细则折算")
+                     .alias("合成方式")),
+        name="不适用的指标", filters=f, key="dm-na",
+    )
+
 # --- the rules of the 预警 -------------------------------------------------------------------
 st.subheader("预警规则")
 st.caption("总览页和通报中的预警按以下规则产生,按后果从重到轻排列。")

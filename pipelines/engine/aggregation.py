@@ -24,6 +24,7 @@ from typing import Literal
 
 import numpy as np
 
+from pipelines.schemes.blocks import children_of
 from pipelines.schemes.model import Indicator, Node, Rubric
 
 Aggregation = Literal["arithmetic", "geometric", "harmonic"]
@@ -38,6 +39,12 @@ class Group:
     aggregation: str
     children: tuple[int | Group, ...]
     leaves: tuple[int, ...]  # every leaf position beneath it
+    # 不适用 (issue 20 item 2): how the group takes a child a unit has not applicable: `mean`
+    # (the present children weigh alike), `rescale` (their weights rescaled over the present);
+    # either way the group keeps its weight in its parent. None: it does not take it, its weight
+    # in its parent shrinks to its present points (so an arithmetic tree without any method is
+    # the whole rubric rescaled over what is present, as `rules.rubric_score`).
+    not_applicable: str | None = None
 
 
 class NonPositive(ValueError):
@@ -56,8 +63,8 @@ def is_tree(rubric: Rubric) -> bool:
         return True
 
     def walk(node: Node) -> bool:
-        return node.aggregation != "arithmetic" or any(
-            walk(c) for c in node.children if isinstance(c, Node))
+        return (node.aggregation != "arithmetic" or node.not_applicable is not None
+                or any(walk(c) for c in children_of(node) if isinstance(c, Node)))
 
     return any(walk(c) for c in rubric.categories if isinstance(c, Node))
 
@@ -66,17 +73,19 @@ def build(rubric: Rubric) -> Group:
     """The rubric as a tree of groups over its leaves, numbered in `iter_leaves` order."""
     counter = iter(range(10**9))
 
-    def group(name: str, aggregation: str, children: list) -> Group:
+    def group(name: str, aggregation: str, children: list, method: str | None) -> Group:
         built: list[int | Group] = []
         for child in children:
             if isinstance(child, Indicator):
                 built.append(next(counter))
             else:
-                built.append(group(child.name, child.aggregation, child.children))
+                built.append(group(child.name, child.aggregation, children_of(child),
+                                   child.not_applicable.method if child.not_applicable
+                                   else None))
         leaves = tuple(x for c in built for x in ((c,) if isinstance(c, int) else c.leaves))
-        return Group(name, aggregation, tuple(built), leaves)
+        return Group(name, aggregation, tuple(built), leaves, method)
 
-    return group(rubric.name, rubric.aggregation, rubric.categories)
+    return group(rubric.name, rubric.aggregation, rubric.categories, None)
 
 
 def _name(child: int | Group, codes: list[str]) -> str:
@@ -103,8 +112,13 @@ def _share(group: Group, points: np.ndarray, frac: np.ndarray, avail: np.ndarray
             parts.append(_share(child, points, frac, avail, codes, check))
     total = np.zeros((points.shape[0], frac.shape[0]))
     acc = np.zeros_like(total)
+    # `mean`: a unit missing a child weighs its present children alike.
+    missing = (~np.logical_and.reduce([c for _, _, c in parts])
+               if group.not_applicable == "mean" else None)
     for child, (value, weight, counts) in zip(group.children, parts, strict=True):
         w = weight * counts[None, :]
+        if missing is not None:
+            w = np.where(missing[None, :], counts[None, :].astype(float), w)
         total += w
         if group.aggregation == "arithmetic":
             acc += w * value
@@ -125,5 +139,9 @@ def _share(group: Group, points: np.ndarray, frac: np.ndarray, avail: np.ndarray
         else:
             value = total / acc
     value = np.where(total > 0, value, 0.0)
-    weight = points[:, list(group.leaves)].sum(axis=1, keepdims=True)
+    leaves = list(group.leaves)
+    if group.not_applicable is None:  # what is not applicable here passes up: present points
+        weight = points[:, leaves] @ avail[:, leaves].T.astype(float)
+    else:
+        weight = points[:, leaves].sum(axis=1, keepdims=True)
     return value, weight, counts

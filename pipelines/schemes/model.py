@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from pipelines.rules.base import Strict
 from pipelines.rules.kinds.assessor_score import AssessorScore
@@ -19,6 +19,7 @@ from pipelines.rules.registry import RULE_INPUT_COLUMNS as RULE_INPUT_COLUMNS
 from pipelines.rules.registry import RULE_KINDS as RULE_KINDS
 from pipelines.rules.registry import Rule
 from pipelines.rules.registry import input_columns as input_columns
+from pipelines.schemes.blocks import check_items
 from pipelines.schemes.weights import Weight, resolve_rubric
 
 Text = Annotated[str, Field(min_length=1)]
@@ -77,6 +78,27 @@ def _tree_child_kind(child: object) -> str:
     return "leaf" if isinstance(child, Indicator) else "node"
 
 
+class NotApplicable(Cited):
+    """How a group aggregates a unit's children when some are marked not applicable (不适用):
+    `mean`, the plain mean of the present children's shares; `rescale`, their own weights
+    rescaled over the present ones. The group keeps its points (docs/schemes.md#不适用)."""
+
+    method: Literal["mean", "rescale"]
+
+
+class Repeat(Cited):
+    """A repeated block (重复指标块): the group's children are measured once for each item and
+    expanded by the loader (pipelines/schemes/blocks.py)."""
+
+    items: list[str] = Field(description="the items, each measured on every child: 出生, 就业 …")
+    label: str | None = Field(default=None, description="what an item is: 生命事件, 服务领域")
+
+    @field_validator("items")
+    @classmethod
+    def _items(cls, items: list[str]) -> list[str]:
+        return check_items(items)
+
+
 class Node(Cited):
     """A grouping level (一级 or 二级指标): a name, optionally its max points, and children."""
 
@@ -87,6 +109,12 @@ class Node(Cited):
     aggregation: Literal["arithmetic", "geometric", "harmonic"] = Field(
         default="arithmetic", description="how the group's children combine: the weighted "
         "arithmetic, geometric or harmonic mean of their shares (engine/aggregation.py)")
+    not_applicable: NotApplicable | None = Field(
+        default=None, description="不适用: how the group aggregates when a unit's child is "
+        "marked not applicable (mean or rescale); none: the mark is refused below this group "
+        "unless an enclosing group or the rubric's exemption takes it")
+    repeat: Repeat | None = Field(
+        default=None, description="重复指标块: the children measured once per item")
     # For schemes whose seed names no body per indicator (Jintan, Yueyang): the office may name
     # the body that scores a whole category (pipelines/cycle/: 报送进度, body accounts).
     assessing_bodies: list[str] = Field(

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.rules import registry
 from pipelines.rules.registry import input_columns
+from pipelines.schemes.blocks import children_of, item_of
 from pipelines.schemes.model import Indicator, Node, Rubric, Scheme
 from pipelines.schemes.weights import show_weight
 from warehouse.database import table_schema
@@ -72,7 +73,7 @@ def iter_leaves(rubric: Rubric) -> Iterator[Leaf]:
 
     def walk(node: Node, ancestors: tuple[Node, ...]) -> Iterator[Leaf]:
         nonlocal position
-        for child in node.children:
+        for child in children_of(node):
             if isinstance(child, Indicator):
                 position += 1
                 yield Leaf(rubric, child, (*ancestors, node), position)
@@ -151,9 +152,22 @@ def indicators_frame(scheme: Scheme) -> pl.DataFrame:
                     "source": ind.source,
                     "interpretation": ind.interpretation,
                     "weight": _weight(ind),
+                    "not_applicable": not_applicable_method(leaf),
+                    "item": (item_of(ind) or (None, None))[1],
+                    "item_of": (item_of(ind) or (None, None))[0],
                 }
             )
     return _frame("indicators", rows)
+
+
+def not_applicable_method(leaf: Leaf) -> str | None:
+    """How a 不适用 (or 豁免) mark on this leaf is aggregated: the method of its nearest group
+    that says one (`mean`, `rescale`), else `rubric` where the rubric allows exemption (the
+    whole rubric rescaled over the rest), else None: a mark here is refused."""
+    for node in reversed(leaf.ancestors):
+        if node.not_applicable is not None:
+            return node.not_applicable.method
+    return "rubric" if leaf.rubric.exemption is not None else None
 
 
 def _weight(part: Node | Indicator) -> str | None:
@@ -177,7 +191,7 @@ def iter_nodes_of(category: Node) -> Iterator[tuple[Node, tuple[str, ...]]]:
     def walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
         here = (*path, node.name)
         yield node, here
-        for child in node.children:
+        for child in children_of(node):
             if isinstance(child, Node):
                 yield from walk(child, here)
 

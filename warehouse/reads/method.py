@@ -78,3 +78,18 @@ def loads(db: Path, scheme: str) -> pl.DataFrame:
         "ORDER BY loaded_at DESC, load_id DESC",
         [scheme],
     )
+
+
+def not_applicable_marks(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Which units had which indicators not applicable (不适用 or 豁免) in the year, with how
+    the indicator's group aggregates it (mean, rescale, or the rubric rescaled)."""
+    return query(
+        db,
+        "SELECT s.unit, s.unit_type, s.code, i.name, i.group_path, i.not_applicable "
+        "FROM indicator_scores s JOIN indicators i "
+        "  ON i.scheme = s.scheme AND i.rubric = s.rubric AND i.code = s.code "
+        "JOIN unit_types t ON t.scheme = s.scheme AND t.unit_type = s.unit_type "
+        "WHERE s.scheme = ? AND s.year = ? AND s.exempt "
+        "ORDER BY t.position, s.unit, i.position",
+        [scheme, year],
+    )

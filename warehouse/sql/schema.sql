@@ -97,6 +97,10 @@ CREATE TABLE indicators (                -- scored leaves
     source              VARCHAR,
     interpretation      VARCHAR,
     weight              VARCHAR,          -- 权重 as written (2/3) where the scheme gives weights
+    not_applicable      VARCHAR,          -- how a 不适用/豁免 mark here aggregates: mean | rescale
+                                          -- (its group's), rubric (exemption); NULL: refused
+    item                VARCHAR,          -- a repeated block's item (生命事件 …); NULL: none
+    item_of             VARCHAR,          -- the written code of a repeated block's copy
     PRIMARY KEY (scheme, rubric, code)
 );
 

@@ -17,10 +17,11 @@ from pipelines.cycle.inputs import BASES
 from pipelines.inputs.context import LoadContext
 from pipelines.inputs.kinds._yearend_parts import resolve_parts
 from pipelines.inputs.kinds.base import SCHEME, UNIT, YEAR, Column, InputKind
-from pipelines.inputs.normalize import code_key, parse_bool, parse_number, parse_year
+from pipelines.inputs.normalize import code_key, match_key, parse_bool, parse_number, parse_year
 from pipelines.inputs.sheet_check import SheetCheck, formatted, i_frame, int32, keys
 from pipelines.inputs.sheet_check import fmt_number as _fmt
 from pipelines.rules.registry import refuses_above_one
+from pipelines.schemes.blocks import ITEM_SEPARATOR, item_of
 from pipelines.schemes.model import RULE_INPUT_COLUMNS, Scheme, input_columns
 from pipelines.schemes.tables import INPUT_COLUMN_ZH, RULE_KIND_ZH, iter_leaves
 
@@ -34,9 +35,13 @@ def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
     if cached is not None and cached[0] is ctx.dims:
         return cached[1]
     ind = ctx.dims["indicators"].select(
-        "scheme", "rubric", "code", "name", "max_points", "rule_kind", "rule_params"
+        "scheme", "rubric", "code", "name", "max_points", "rule_kind", "rule_params",
+        "not_applicable", "item", "item_of",
     )
-    ind = ind.with_columns(_code=pl.Series([code_key(c) for c in ind["code"]], dtype=pl.String))
+    ind = ind.with_columns(_code=pl.Series(
+        [code_key(c) if item is None else block_key(code_key(of), item)
+         for c, item, of in ind.select("code", "item", "item_of").iter_rows()],
+        dtype=pl.String))
     # Two codes that compare equal as numbers ("1" and "01") match exactly, never by value.
     clash = pl.len().over("scheme", "rubric", "_code") > 1
     ind = ind.with_columns(
@@ -61,6 +66,11 @@ def _indicator_lookup(ctx: LoadContext) -> pl.DataFrame:
     lookup = ind.join(rubrics, on=["scheme", "rubric"], how="left")
     ctx.__dict__["_indicator_lookup"] = (ctx.dims, lookup)
     return lookup
+
+
+def block_key(code: str, item: object) -> str:
+    """The lookup key of a repeated block's indicator for one item: its code key · the item's."""
+    return f"{code}{ITEM_SEPARATOR}{match_key(item)}"
 
 
 def _unknown_code_messages(ctx: LoadContext) -> pl.DataFrame:
@@ -95,11 +105,17 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
     check.check_year(schemes, years)
     units = check.units(schemes)
     codes = check.parse("indicator", code_key, required=True, dtype=pl.String)
+    if check.has("item"):  # a repeated block's indicator: its written code and the item
+        items = check.text("item")
+        codes = pl.Series([c if c is None or i is None else block_key(c, i)
+                           for c, i in zip(codes, items, strict=True)], dtype=pl.String)
     values = {c: check.parse(c, parse_number) for c in _NUMERIC_YEAREND}
     values["actual"] = check.parse("actual", parse_number, percent=True)
     place = check.parse("place", parse_number)
     choice = check.text("choice")
     exempt = check.parse("exempt", parse_bool, dtype=pl.Boolean).fill_null(False)
+    # 不适用 [not_applicable]: the same mark as 豁免, aggregated as the indicator's group says.
+    not_applicable = check.parse("not_applicable", parse_bool, dtype=pl.Boolean).fill_null(False)
     note = check.text("note")
 
     # Rubric of each row from the unit's type, then the indicator by code within that rubric.
@@ -123,9 +139,20 @@ def validate(check: SheetCheck) -> tuple[pl.DataFrame, None]:
             maintain_order="left")
         check.add_many(unknown, "indicator", msgs["_zh"], msgs["_en"])
     active = coded & col("code").is_not_null()
-    check.add_many(active & exempt & ~col("allows_exemption").fill_null(False), "exempt",
-                   formatted("「{r}」不允许豁免指标", r=col("rubric_name")),
-                   "this rubric allows no exemption")
+    refused = active & col("not_applicable").is_null()
+    check.add_many(refused & exempt, "exempt",
+                   formatted("「{r}」不允许豁免指标,指标 {c} 所在的分组也没有规定不适用时如何合成",
+                             r=col("rubric_name"), c=col("code")),
+                   formatted("this rubric allows no exemption, and no group above indicator {c} "
+                             "says how to aggregate it when not applicable", c=col("code")))
+    check.add_many(refused & not_applicable, "not_applicable",
+                   formatted("指标 {c} 所在的分组不允许标为不适用(分组须写 not_applicable 的 "
+                             "method: mean 或 rescale),「{r}」也不允许豁免",
+                             c=col("code"), r=col("rubric_name")),
+                   formatted("indicator {c}'s group does not allow a not-applicable mark (a "
+                             "group says not_applicable with method mean or rescale), nor does "
+                             "its rubric allow exemption", c=col("code")))
+    exempt = exempt | not_applicable
     part = check.text("part").fill_null("")
     joined, part = resolve_parts(check, joined, part, active)
     col = joined.get_column
@@ -272,10 +299,15 @@ def _columns_for(kind: InputKind, scheme: Scheme) -> list[Column]:
     needed = {c for r in scheme.rubrics for leaf in iter_leaves(r)
               for c in input_columns(leaf.rule, scheme.composite_entry)}
     exemption = any(r.exemption is not None for r in scheme.rubrics)
+    leaves = [leaf for r in scheme.rubrics for leaf in iter_leaves(r)]
+    # 不适用 where a group says how to aggregate it; 项目 where a repeated block has items
+    methods = any(any(n.not_applicable for n in leaf.ancestors) for leaf in leaves)
+    blocks = any(item_of(leaf.indicator) for leaf in leaves)
     return [
         c for c in kind.columns
         if c.required or c.name in needed or c.name == "note"
-        or (c.name == "exempt" and exemption)
+        or (c.name == "exempt" and exemption) or (c.name == "not_applicable" and methods)
+        or (c.name == "item" and blocks)
     ]
 
 
@@ -283,10 +315,14 @@ def _lists(scheme: Scheme) -> dict[str, list[str]]:
     codes: list[str] = []
     options: list[str] = []
     parts: list[str] = []
+    items: list[str] = []
     for rubric in scheme.rubrics:
         for leaf in iter_leaves(rubric):
-            if leaf.indicator.code not in codes:
-                codes.append(leaf.indicator.code)
+            written, item = item_of(leaf.indicator) or (leaf.indicator.code, None)
+            if written not in codes:  # a repeated block's indicator: its written code
+                codes.append(written)
+            if item is not None and item not in items:
+                items.append(item)
             part_rules = ([p.rule for p in leaf.rule.parts]
                           if leaf.rule.kind == "parts" and scheme.composite_entry == "parts"
                           else [leaf.rule])
@@ -295,7 +331,8 @@ def _lists(scheme: Scheme) -> dict[str, list[str]]:
                     options += [o for o in rule.options if o not in options]
             if leaf.rule.kind == "parts" and scheme.composite_entry == "parts":
                 parts += [p.name for p in leaf.rule.parts if p.name not in parts]
-    return {"indicator": codes, "choice": options, "part": parts, "basis": list(BASES)}
+    return {"indicator": codes, "choice": options, "part": parts, "basis": list(BASES),
+            "item": items}
 
 
 def _indicators_table(scheme: Scheme) -> tuple[list[str], list[list[Any]]]:
@@ -370,6 +407,16 @@ KIND = InputKind(
         Column("choice", "选项", required=False,
                help=("选项(从下拉列表选择)", "the option chosen (drop-down list)"), text=True,
                loose_list=True),
+        # issue 20 item 4: the item of a repeated block's indicator (pipelines/schemes/blocks.py)
+        Column("item", "项目", required=False,
+               help=("项目:重复指标块的指标填它所测的项目(如生命事件);其他指标留空",
+                     "the item (life event ...) of a repeated block's indicator; else blank"),
+               text=True, loose_list=True),
+        # issue 20 item 2: 不适用, aggregated as the indicator's group says
+        Column("not_applicable", "不适用", required=False, dtype="bool",
+               help=("不适用:是/否;该指标对本单位不适用时填 是,按所在分组的规定合成",
+                     "是: the indicator does not apply to the unit; its group aggregates the "
+                     "rest as the scheme says"), text=True),
         Column("exempt", "豁免", required=False, dtype="bool",
                help=("豁免:是/否;经认定无此任务的指标填 是", "exempt: 是 (yes) / 否 (no)"),
                text=True),
