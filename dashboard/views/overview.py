@@ -12,52 +12,54 @@ from dashboard.sections import alerts, years_view
 from pipelines.notice import formats as fmt
 from pipelines.notice.facts import first_and_last
 
-f = filters.current()
-widgets.page_header("总览", f)
 
-# --- key figures of the period shown: the month's points for a month, else year-end totals --
-results, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
-if f.month and f.has_monthly:
-    shown = data.monthly_ranking(f.db, f.scheme, f.year, f.month, f.unit_type)
-    value, what = "points", f"{f.period_label}得分"
-else:
-    shown, value, what = results, "total", f"{f.year}年度总分"
-cols = st.columns(4)
-cols[0].metric("被考核单位", f"{shown.height or results.height}")
-if shown.height:
-    cols[1].metric(f"平均({what})", fmt.number(shown[value].mean()))
-    cols[2].metric(f"最高 / 最低({what})",
-                   f"{fmt.number(shown[value].max())} / "
-                   f"{fmt.number(shown[value].min())}")
-if results.height:
-    if f.info.get("has_grades"):
-        best = data.grades(f.db, f.scheme)["grade"].to_list()[:1]
-        count = results.filter(pl.col("grade").is_in(best)).height
-        cols[3].metric(f"{best[0] if best else '优秀'}单位({f.year}年度)", f"{count}")
+def key_figures(f: filters.Filters) -> None:
+    """Key figures of the period shown: the month's points for a month, else year-end totals;
+    each unit type's first and last places."""
+    results, _ = data.yearend_ranking(f.db, f.scheme, f.year, f.unit_type)
+    if f.month and f.has_monthly:
+        shown = data.monthly_ranking(f.db, f.scheme, f.year, f.month, f.unit_type)
+        value, what = "points", f"{f.period_label}得分"
     else:
-        cols[3].metric("考核等次", "不设等次")
-if shown.height:
-    ends = first_and_last(shown, "rank", value)
-    st.caption(f"各类单位第一名与末位({what};并列的单位一并列出)")
-    widgets.show_table(
-        ends.select(pl.col("unit_type").alias("单位类型"), pl.col("units").alias("单位数"),
-                    pl.col("first").alias("第一名"),
-                    pl.col("first_value").map_elements(fmt.number,
-                                                       return_dtype=pl.String).alias("得分"),
-                    pl.col("last").alias("末位"),
-                    pl.col("last_value").map_elements(fmt.number,
-                                                      return_dtype=pl.String).alias("末位得分")),
-        name="各类单位第一名与末位", filters=f, key="ov-ends",
-    )
+        shown, value, what = results, "total", f"{f.year}年度总分"
+    cols = st.columns(4)
+    cols[0].metric("被考核单位", f"{shown.height or results.height}")
+    if shown.height:
+        cols[1].metric(f"平均({what})", fmt.number(shown[value].mean()))
+        cols[2].metric(f"最高 / 最低({what})",
+                       f"{fmt.number(shown[value].max())} / "
+                       f"{fmt.number(shown[value].min())}")
+    if results.height:
+        if f.info.get("has_grades"):
+            best = data.grades(f.db, f.scheme)["grade"].to_list()[:1]
+            count = results.filter(pl.col("grade").is_in(best)).height
+            cols[3].metric(f"{best[0] if best else '优秀'}单位({f.year}年度)", f"{count}")
+        else:
+            cols[3].metric("考核等次", "不设等次")
+    if shown.height:
+        ends = first_and_last(shown, "rank", value)
+        st.caption(f"各类单位第一名与末位({what};并列的单位一并列出)")
+        widgets.show_table(
+            ends.select(pl.col("unit_type").alias("单位类型"), pl.col("units").alias("单位数"),
+                        pl.col("first").alias("第一名"),
+                        pl.col("first_value").map_elements(fmt.number,
+                                                           return_dtype=pl.String).alias("得分"),
+                        pl.col("last").alias("末位"),
+                        pl.col("last_value").map_elements(fmt.number,
+                                                          return_dtype=pl.String).alias("末位得分")),
+            name="各类单位第一名与末位", filters=f, key="ov-ends",
+        )
 
-# --- targets ---------------------------------------------------------------------------------
-st.subheader("年度目标")
-status = data.target_status(f.db, f.scheme, f.year, f.month)
-if status.is_empty():
-    widgets.nothing_to_show(
-        f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),本页只显示考核结果。"
-    )
-else:
+
+def targets_section(f: filters.Filters) -> None:
+    """The year's targets with 达争/达保/未达 (and the projection of cumulative ones)."""
+    st.subheader("年度目标")
+    status = data.target_status(f.db, f.scheme, f.year, f.month)
+    if status.is_empty():
+        widgets.nothing_to_show(
+            f"{f.jurisdiction}的考核方案没有设定年度目标(保/争),本页只显示考核结果。"
+        )
+        return
     month = f.latest_month
     widgets_note = (f"截至 {filters.period_label(month, f.year)} 的报送数据;"
                     "累计类目标另按进度线推算年末预判。") if month else ""
@@ -70,43 +72,47 @@ else:
             line = st.columns(3)
             for col, r in zip(line, rows[start:start + 3], strict=False):
                 with col.container(border=True):
-                    st.metric(widgets.md(r["text"]),
-                              widgets.fmt_target_value(r["actual"], r["unit"]),
-                              help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
-                                                                    r["unit"])))
-                    label = r["status"] or "无数据"
-                    st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
-                    if r["measure"] == "cumulative" and r["projection"] is not None:
-                        projected = widgets.fmt_target_value(r["projection"], r["unit"])
-                        st.caption(widgets.md(f"年末预测 {projected},预判{r['projected_status']}"))
-                    else:
-                        st.caption(widgets.md(widgets.target_levels(r["floor"], r["stretch"],
-                                                                    r["unit"])))
+                    target_card(r)
     widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
                        key="ov-targets")
 
-# --- early warnings (预警) -------------------------------------------------------------------
-alerts.section(f)
 
-years_view.overview_section(f)  # against the previous year of the series (issue 17)
+def target_card(r: dict) -> None:
+    """One target: its figure to date, its status, its projection or its levels."""
+    st.metric(widgets.md(r["text"]),
+              widgets.fmt_target_value(r["actual"], r["unit"]),
+              help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
+                                                    r["unit"])))
+    label = r["status"] or "无数据"
+    st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
+    if r["measure"] == "cumulative" and r["projection"] is not None:
+        projected = widgets.fmt_target_value(r["projection"], r["unit"])
+        st.caption(widgets.md(f"年末预测 {projected},预判{r['projected_status']}"))
+    else:
+        st.caption(widgets.md(widgets.target_levels(r["floor"], r["stretch"],
+                                                    r["unit"])))
 
-# --- grade distribution ----------------------------------------------------------------------
-st.subheader("考核等次分布" if f.info.get("has_grades") else "总分分布")
-dist = widgets.distribution_chart(f)
-if dist is None:
-    widgets.nothing_to_show(f"{f.year}年度还没有年终考核结果。")
-else:
-    if not f.info.get("has_grades"):
-        st.caption(f"{widgets.md(f.jurisdiction)}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
-    widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist")
 
-# --- movers ----------------------------------------------------------------------------------
-st.subheader("本月名次变化")
-if not f.has_monthly:
-    widgets.nothing_to_show(
-        f"{f.jurisdiction}的考核方案只有年度考核,没有按月计分的平时考评,因此没有月度名次变化。"
-    )
-else:
+def distribution_section(f: filters.Filters) -> None:
+    """Units per grade, or the distribution of totals for a scheme without grades."""
+    st.subheader("考核等次分布" if f.info.get("has_grades") else "总分分布")
+    dist = widgets.distribution_chart(f)
+    if dist is None:
+        widgets.nothing_to_show(f"{f.year}年度还没有年终考核结果。")
+    else:
+        if not f.info.get("has_grades"):
+            st.caption(f"{widgets.md(f.jurisdiction)}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
+        widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist")
+
+
+def movers_section(f: filters.Filters) -> None:
+    """The units whose year-to-date rank moved most against the previous month."""
+    st.subheader("本月名次变化")
+    if not f.has_monthly:
+        widgets.nothing_to_show(
+            f"{f.jurisdiction}的考核方案只有年度考核,没有按月计分的平时考评,因此没有月度名次变化。"
+        )
+        return
     month = f.latest_month
     ranking = data.monthly_ranking(f.db, f.scheme, f.year, month, f.unit_type)
     moved = (ranking.filter(pl.col("ytd_change").is_not_null() & (pl.col("ytd_change") != 0))
@@ -115,7 +121,8 @@ else:
              .sort(pl.col("change").abs(), "unit", descending=[True, False]).head(10))
     when = filters.period_label(month, f.year)
     if moved.is_empty():
-        st.caption(f"{when}各单位累计排名与上月相同。" if ranking["prev_month"].is_not_null().any()
+        st.caption(f"{when}各单位累计排名与上月相同。"
+                   if ranking["prev_month"].is_not_null().any()
                    else f"{when}是本年度第一个月,没有上月可比。")
     else:
         st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。")
@@ -129,3 +136,18 @@ else:
             pl.col("ytd_points").alias("累计得分"),
         )
         widgets.show_table(table, name="本月名次变化", filters=f, key="ov-movers-t")
+
+
+def main() -> None:
+    """The page."""
+    f = filters.current()
+    widgets.page_header("总览", f)
+    key_figures(f)
+    targets_section(f)
+    alerts.section(f)  # 预警
+    years_view.overview_section(f)  # against the previous year of the series (issue 17)
+    distribution_section(f)
+    movers_section(f)
+
+
+main()
