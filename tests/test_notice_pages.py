@@ -41,11 +41,17 @@ def test_overview_shows_a_screen_of_warnings_in_order_and_the_rest_behind_a_filt
     assert lines == want                         # a screen, ranked by consequence
     rest = [e for e in at.main.expander if e.label.startswith("其余")]
     assert [e.label for e in rest] == [f"其余 {frame.height - 8} 条预警(按类别筛选,可导出 XLSX)"]
+    # the table's 说明 is read whole: rows tall enough for Streamlit to wrap a cell's text
+    # (taller than 4rem), not cut at the column's edge (pages point 6)
+    table = next(d for d in at.main.dataframe if "说明" in d.value.columns)
+    assert table.proto.row_height > 64
 
 
 def test_method_page_states_the_warning_rules(app):
     at = app("data_method", scheme="jintan-2013", period="year")
     assert "预警规则" in [h.value for h in at.main.subheader]
+    notes = next(d for d in at.main.dataframe if {"适用范围", "解释"} <= set(d.value.columns))
+    assert notes.proto.row_height > 64                 # long 解释 wrap, not cut
     text = " ".join(m.value for m in at.main.markdown)
     assert "低20个百分点及以上" in text and "384" in text
 

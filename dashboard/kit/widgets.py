@@ -171,6 +171,9 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 SEARCH_FROM = 25  # a list longer than this gets a search box
+# Rows tall enough for three lines: Streamlit wraps a cell's text only in rows taller than 4rem
+# (64 px); a long 说明 or 解释 is read whole instead of cut at the column's edge.
+WRAP_ROW_HEIGHT = 78
 HEAT_DEFAULT_N = 30  # units a heat map shows unless the user asks for others
 SPREAD_BARS_UP_TO = 40  # one indicator's scores as one bar per unit up to this many units
 
@@ -190,6 +193,7 @@ def show_table(
     grade_column: str | None = None,
     column_config: dict | None = None,
     height: int | str = "auto",
+    wrap: bool = False,
     unit_label: str | None = None,
     export: pl.DataFrame | None = None,
 ) -> None:
@@ -200,7 +204,8 @@ def show_table(
         return rounded(table).with_columns(pl.col(pl.String).fill_null(""))
 
     st.dataframe(tidy(frame), width="stretch", hide_index=True, column_config=column_config,
-                 height=height, key=f"table-{key}")
+                 height=height, row_height=WRAP_ROW_HEIGHT if wrap else None,
+                 key=f"table-{key}")
     shown = tidy(export if export is not None else frame)
     file = _safe_name(f"{name}_{filters.period_label}")
     title = name

@@ -91,7 +91,7 @@ def section(f: Filters) -> None:
         )
         st.caption(f"{shown.height} 条;「查看」在新标签页打开说明该预警的页面。")
         widgets.show_table(
-            table, name="预警清单", filters=f, key="ov-warnings", height=360,
+            table, name="预警清单", filters=f, key="ov-warnings", height=360, wrap=True,
             column_config={
                 "查看": st.column_config.LinkColumn("查看", display_text="查看"),
                 "说明": st.column_config.TextColumn("说明", width="large"),

@@ -189,7 +189,7 @@ else:
     widgets.show_table(
         notes.select(pl.col("scope").alias("适用范围"), pl.col("source").alias("原文出处"),
                      pl.col("interpretation").alias("解释")),
-        name="解释说明", filters=f, key="dm-notes", height=420,
+        name="解释说明", filters=f, key="dm-notes", height=420, wrap=True,
         column_config={"解释": st.column_config.TextColumn("解释", width="large")},
     )
     with st.expander(f"逐条阅读全部 {notes.height} 条解释"):

@@ -68,7 +68,7 @@ def tables_section(f: filters.Filters, ledger: pl.DataFrame) -> None:
     st.subheader("整改台账")
     widgets.show_table(ledger.with_columns(pl.col("state").replace_strict(STATE_ZH))
                        .rename(LABELS, strict=False), name="整改台账", filters=f,
-                       key="rc-items", height=widgets.table_height(ledger.height))
+                       key="rc-items", wrap=True)
 
 
 def main() -> None:

@@ -125,7 +125,7 @@ else:
     )
     widgets.show_table(
         table, name=f"{unit}_失分最多的指标", filters=view, key="up-losses",
-        unit_label=unit_type,
+        unit_label=unit_type, wrap=True,
         column_config={"考核要点": st.column_config.TextColumn("考核要点", width="large")},
     )
 
