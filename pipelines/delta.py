@@ -39,7 +39,7 @@ from warehouse import database
 
 # Result tables recomputed per scheme (each has a `scheme` column).
 RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
-                 "target_progress", "rank_stability", "indicator_weights")
+                 "target_progress", "group_shares", "rank_stability", "indicator_weights")
 
 
 def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],

@@ -45,6 +45,7 @@ class Group:
     # in its parent shrinks to its present points (so an arithmetic tree without any method is
     # the whole rubric rescaled over what is present, as `rules.rubric_score`).
     not_applicable: str | None = None
+    path: str = ""  # names from the category down, joined by ' / ' (indicator_groups.path)
 
 
 class NonPositive(ValueError):
@@ -73,7 +74,8 @@ def build(rubric: Rubric) -> Group:
     """The rubric as a tree of groups over its leaves, numbered in `iter_leaves` order."""
     counter = iter(range(10**9))
 
-    def group(name: str, aggregation: str, children: list, method: str | None) -> Group:
+    def group(name: str, aggregation: str, children: list, method: str | None,
+              path: str) -> Group:
         built: list[int | Group] = []
         for child in children:
             if isinstance(child, Indicator):
@@ -81,11 +83,11 @@ def build(rubric: Rubric) -> Group:
             else:
                 built.append(group(child.name, child.aggregation, children_of(child),
                                    child.not_applicable.method if child.not_applicable
-                                   else None))
+                                   else None, f"{path} / {child.name}" if path else child.name))
         leaves = tuple(x for c in built for x in ((c,) if isinstance(c, int) else c.leaves))
-        return Group(name, aggregation, tuple(built), leaves, method)
+        return Group(name, aggregation, tuple(built), leaves, method, path)
 
-    return group(rubric.name, rubric.aggregation, rubric.categories, None)
+    return group(rubric.name, rubric.aggregation, rubric.categories, None, "")
 
 
 def _name(child: int | Group, codes: list[str]) -> str:
@@ -93,23 +95,27 @@ def _name(child: int | Group, codes: list[str]) -> str:
 
 
 def shares(tree: Group, points: np.ndarray, frac: np.ndarray, avail: np.ndarray,
-           codes: list[str], check: bool = False) -> np.ndarray:
+           codes: list[str], check: bool = False,
+           record: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The top group's share for each draw (rows of `points`, draws × leaves) and unit (rows of
     `frac` and `avail`, units × leaves): draws × units. With `check`, a geometric or harmonic
-    mean over a share ≤ 0 that counts raises NonPositive (the engine's refusal)."""
-    value, _, counts = _share(tree, points, frac, avail.astype(bool), codes, check)
+    mean over a share ≤ 0 that counts raises NonPositive (the engine's refusal). `record`, when
+    given, receives each group's share of the first draw by path (units), NaN where none of its
+    leaves counts for the unit."""
+    value, _, counts = _share(tree, points, frac, avail.astype(bool), codes, check, record)
     return np.where(counts, value, 0.0)
 
 
 def _share(group: Group, points: np.ndarray, frac: np.ndarray, avail: np.ndarray,
-           codes: list[str], check: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           codes: list[str], check: bool, record: dict[str, np.ndarray] | None = None,
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(share draws × units, weight draws × 1, counts units) of one child or group."""
     parts = []
     for child in group.children:
         if isinstance(child, int):
             parts.append((frac[None, :, child], points[:, child:child + 1], avail[:, child]))
         else:
-            parts.append(_share(child, points, frac, avail, codes, check))
+            parts.append(_share(child, points, frac, avail, codes, check, record))
     total = np.zeros((points.shape[0], frac.shape[0]))
     acc = np.zeros_like(total)
     # `mean`: a unit missing a child weighs its present children alike.
@@ -139,6 +145,8 @@ def _share(group: Group, points: np.ndarray, frac: np.ndarray, avail: np.ndarray
         else:
             value = total / acc
     value = np.where(total > 0, value, 0.0)
+    if record is not None and group.path:
+        record[group.path] = np.where(counts, value[0], np.nan)
     leaves = list(group.leaves)
     if group.not_applicable is None:  # what is not applicable here passes up: present points
         weight = points[:, leaves] @ avail[:, leaves].T.astype(float)

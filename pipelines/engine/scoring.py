@@ -7,7 +7,7 @@ stage_scores, results, monthly_points, target_progress). Pure: no files, no data
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -26,6 +26,7 @@ from pipelines.schemes.tables import (
     iter_leaves,
     rubric_for_unit_type,
 )
+from warehouse import database
 
 # Every input column a rule kind reads (the warehouse's yearend_inputs holds each of them).
 INPUT_COLUMNS = tuple(dict.fromkeys(
@@ -50,6 +51,9 @@ class Results:
     results: pl.DataFrame
     monthly_points: pl.DataFrame
     target_progress: pl.DataFrame
+    # groups of rubrics scored by their tree of means (geometric, harmonic, not applicable)
+    group_shares: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema=database.table_schema("group_shares")))
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {
@@ -58,6 +62,7 @@ class Results:
             "results": self.results,
             "monthly_points": self.monthly_points,
             "target_progress": self.target_progress,
+            "group_shares": self.group_shares,
         }
 
 
@@ -67,7 +72,7 @@ def score_all(schemes: list[Scheme], facts: Facts) -> Results:
     return Results(
         *(pl.concat([getattr(p, name) for p in parts], how="vertical")
           for name in ("indicator_scores", "stage_scores", "results", "monthly_points",
-                       "target_progress"))
+                       "target_progress", "group_shares"))
     )
 
 
@@ -90,6 +95,7 @@ def score_scheme(scheme: Scheme, facts: Facts) -> Results:
         scheme.adjustments.penalty_cap if scheme.adjustments else None,
     )
     results = totals(scheme, units, stages, adjustments, ranked)
+    group_shares = tree_group_shares(scheme, indicator_scores)
     progress = target_progress(scheme, facts.metric_values)
     year = pl.lit(scheme.year, dtype=pl.Int32)
     sid = pl.lit(scheme.id)
@@ -117,6 +123,8 @@ def score_scheme(scheme: Scheme, facts: Facts) -> Results:
             ytd_points="ytd_points", rank="rank", ytd_rank="ytd_rank",
         ),
         target_progress=progress,
+        group_shares=group_shares.select(
+            scheme=sid, year=year, unit="unit", rubric="rubric", path="path", share="share"),
     )
 
 
@@ -366,7 +374,32 @@ def stage_scores(scheme: Scheme, units: pl.DataFrame, indicator_scores: pl.DataF
     return pl.concat(frames).sort("unit", "stage")
 
 
-def tree_rubric_score(scheme: Scheme, rubric, rows: pl.DataFrame) -> pl.DataFrame:
+GROUP_SHARES_SCHEMA = {"unit": pl.String, "rubric": pl.String, "path": pl.String,
+                       "share": pl.Float64}
+
+
+def tree_group_shares(scheme: Scheme, indicator_scores: pl.DataFrame) -> pl.DataFrame:
+    """unit, rubric, path, share of every group of a rubric scored by its tree of means
+    (geometric, harmonic or not-applicable groups): the group's aggregated share, which the
+    sum of its leaves' points is not (the view group_scores reads it). Other rubrics: none."""
+    frames = []
+    for rubric in scheme.rubrics:
+        if not aggregation.is_tree(rubric):
+            continue
+        rows = indicator_scores.filter(pl.col("rubric") == rubric.id)
+        if rows.is_empty():
+            continue
+        record: dict[str, np.ndarray] = {}
+        units = tree_rubric_score(scheme, rubric, rows, record)["unit"]
+        for path, share in record.items():
+            frames.append(pl.DataFrame({"unit": units, "rubric": rubric.id, "path": path,
+                                        "share": share}, schema=GROUP_SHARES_SCHEMA))
+    return (pl.concat(frames).drop_nans("share") if frames
+            else pl.DataFrame(schema=GROUP_SHARES_SCHEMA))
+
+
+def tree_rubric_score(scheme: Scheme, rubric, rows: pl.DataFrame,
+                      record: dict[str, np.ndarray] | None = None) -> pl.DataFrame:
     """unit, rubric_points of a rubric with a geometric or harmonic group: its max_points × the
     share its tree of means gives (engine/aggregation.py). A geometric or harmonic mean over a
     share of 0 or below refuses, naming the unit, the group and the part."""
@@ -385,7 +418,7 @@ def tree_rubric_score(scheme: Scheme, rubric, rows: pl.DataFrame) -> pl.DataFram
     avail[u, c] = wide["counts"].to_numpy()
     try:
         share = aggregation.shares(aggregation.build(rubric), points, frac, avail, codes,
-                                   check=True)[0]
+                                   check=True, record=record)[0]
     except aggregation.NonPositive as err:
         mean_zh = {"geometric": "几何平均", "harmonic": "调和平均"}[err.aggregation]
         unit = units[err.unit]

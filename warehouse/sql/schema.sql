@@ -360,6 +360,15 @@ CREATE TABLE indicator_scores (
     -- no PRIMARY KEY index: it made publishing 6,000 units 4x slower and the file 10x larger
 );
 
+CREATE TABLE group_shares (              -- groups of a rubric scored by its tree of means (a
+    scheme      VARCHAR NOT NULL,         -- geometric, harmonic or not-applicable group): each
+    year        INTEGER NOT NULL,         -- group's aggregated share, which the sum of its
+    unit        VARCHAR NOT NULL,         -- leaves' points is not (view group_scores)
+    rubric      VARCHAR NOT NULL,
+    path        VARCHAR NOT NULL,
+    share       DOUBLE  NOT NULL
+);
+
 CREATE TABLE stage_scores (
     scheme      VARCHAR NOT NULL,
     year        INTEGER NOT NULL,

@@ -85,8 +85,10 @@ def test_the_block_is_expanded_and_rolls_up_per_item_and_per_indicator(index_db)
                          "2026", "--format", "json", "--levels", "2")
     assert code == 0, err
     rows = {r["unit"]: r for r in json.loads(out)}
-    # items without a not-applicable child: the arithmetic sum of their copies' points
-    assert rows["甲"]["服务 / 出生"] == 20 and rows["丙"]["服务 / 就业"] == 15
+    # Every group's score is its aggregated share × its points (服务, 设施 50; an item 25).
+    groups = ("服务", "服务 / 出生", "服务 / 就业", "设施")
+    assert {u: tuple(r[g] for g in groups) for u, r in rows.items()} == {
+        "甲": (40, 20, 20, 15), "乙": (25, 12.5, 12.5, 50), "丙": (35, 20, 15, 27.5)}
     codes = query(index_db, "SELECT code FROM indicators WHERE scheme = 'composite-2026' "
                             "ORDER BY position", [])["code"].to_list()
     assert codes == ["1·出生", "2·出生", "1·就业", "2·就业", "3", "4", "5"]
