@@ -1,6 +1,7 @@
 """The dashboard server's memory over many page visits (issue 21 goal 5): does it level off?
 
 Run: uv run python benchmarks/bench_server_memory.py --db PATH [--visits 40] [--scheme ID]
+     [--pages method ...] [--pause AFTER SECONDS]
 
 Starts the dashboard with `dashboard.serve.serving` (as the browser tests do), then opens the six
 pages in turn in Debian's chromium, each visit a new tab, i.e. a new Streamlit session, closed
@@ -55,12 +56,19 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--visits", type=int, default=40)
     parser.add_argument("--scheme", default="jintan-2013")
+    parser.add_argument("--pages", nargs="*", help="Visit only these pages (url paths; "
+                        "overview for the first), in turn.")
+    parser.add_argument("--pause", type=float, nargs=2, metavar=("AFTER", "SECONDS"),
+                        help="After visit AFTER, wait SECONDS (past the server's 120 s "
+                             "disconnectedSessionTTL, the closed sessions are dropped) and "
+                             "print the memory before going on.")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     from dashboard.serve import serving
 
+    pages = [p for p in PAGES if not args.pages or (p[0] or "overview") in args.pages]
     rows = []
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with sync_playwright() as p:
@@ -74,7 +82,7 @@ def main() -> None:
                 start = previous = rss_mb(pid)
                 print(f"server pid {pid}, after start-up {start:.0f} MB", flush=True)
                 for i in range(args.visits):
-                    path, heading, element = PAGES[i % len(PAGES)]
+                    path, heading, element = pages[i % len(pages)]
                     seconds = visit(browser, f"{url}/{path}?scheme={args.scheme}", heading,
                                     element)
                     time.sleep(0.5)  # let the server finish the session's last messages
@@ -85,6 +93,12 @@ def main() -> None:
                     print(f"{i + 1:>3} {path or 'overview':<12} {seconds:6.2f} s "
                           f"{now:8.0f} MB {now - previous:+7.1f}", flush=True)
                     previous = now
+                    if args.pause and i + 1 == int(args.pause[0]):
+                        time.sleep(args.pause[1])
+                        now = rss_mb(pid)
+                        print(f"    after {args.pause[1]:.0f} s idle: {now:8.0f} MB "
+                              f"{now - previous:+7.1f}", flush=True)
+                        previous = now
         finally:
             browser.close()
     first = statistics.mean(r["growth_mb"] for r in rows[:10])
