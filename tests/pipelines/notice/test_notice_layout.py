@@ -195,3 +195,19 @@ def test_titles_are_inverted_trapezoids_of_whole_words(title):
     for ln in main[1:]:                                            # words stay whole
         assert ln.startswith(("关于", "结果的通报", "情况的通报")) or \
             re.match(r"^\d{4}年", ln), lines
+
+
+def test_the_ranking_tables_are_one_annex_in_xiaosi(printed):
+    """Layout list: the 附件 tables were 10.5 pt, each on pages of its own (a one-unit type took
+    a page). Now one 附件 in 小四 (12 pt), a table per unit type following on: the 广播电视台's
+    one-unit table shares its page with the 垂直管理单位's."""
+    doc, lines = printed
+    assert doc.styles["表格文字"].font.size == Pt(12)
+    assert doc.styles["表头"].font.size == Pt(12)
+    labels = [p for p in doc.paragraphs if p.text == "附件"]
+    assert len(labels) == 1 and labels[0].paragraph_format.page_break_before
+    assert not any(p.paragraph_format.page_break_before for p in doc.paragraphs
+                   if p.text.endswith("考核结果排名表"))
+    page_of = {ln.text: ln.page for ln in lines if ln.text.endswith("考核结果排名表")}
+    assert page_of["2013年度广播电视台考核结果排名表"] == \
+        page_of["2013年度垂直管理单位考核结果排名表"]
