@@ -12,10 +12,17 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from pipelines.notice import docx_writer, facts, render
-from pipelines.notice.facts import NoticeError
-
 __all__ = ["NoticeError", "build_notice", "notice_file_name"]
+
+
+def __getattr__(name: str):
+    # NoticeError lives with the facts; importing the package (as `pipelines.notice.formats`
+    # or the docx writer do, for the 反馈单 too) does not load them and all they read.
+    if name == "NoticeError":
+        from pipelines.notice.facts import NoticeError
+
+        return NoticeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
@@ -29,6 +36,8 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
     notices/), whose `banner`, `copy_to` and `printer` give the 版头 and 版记. Raises
     NoticeError when the scheme has no such period. `progress(share, what)` is told each step
     as it starts (the dashboard draws it as a progress bar)."""
+    from pipelines.notice import docx_writer, facts, render
+
     def step(share: float, what: str) -> None:
         if progress is not None:
             progress(share, what)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -35,7 +36,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from pipelines.notice.facts import Annex
+from pipelines.notice.annex import Annex
 from pipelines.notice.formats import cn_date
 from pipelines.notice.render import BODY, HEADING1, HEADING2, PLAIN, TITLE, Block
 
@@ -406,7 +407,8 @@ def _record(doc, head: Letterhead, styles) -> None:
 
 
 def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhead, *,
-               annex_title: str | None = None) -> bytes:
+               annex_title: str | None = None,
+               finish: Callable[[Any], None] | None = None) -> bytes:
     """The notice as .docx bytes: 版头, the text blocks, 附件说明, 落款 and date, then the
     annexes and the 版记. With `annex_title` the annexes are one 附件 of that name, a table per
     annex under its own caption (a type of one unit does not take a page of its own); without,
@@ -524,6 +526,8 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     props.author = head.signature
     props.comments = "示例数据:演示用样本数据,非真实考核结果" if head.sample else ""
     props.keywords = "通报; 电子政务绩效考核" + ("; 示例数据" if head.sample else "")
+    if finish is not None:  # a caller's last touches (the 反馈单 fills its tables' rows)
+        finish(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -8,7 +8,6 @@ command agree to the cent. The wording is not here: it is in the templates (noti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import polars as pl
 from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
 from pipelines.notice import warnings as warn
+from pipelines.notice.annex import Annex
 from pipelines.notice.naming import (  # noqa: F401 (MAX_NAMED, NAMED_WHEN_LONG: re-exported)
     MAX_NAMED,
     MOVE_PLACES,
@@ -41,15 +41,6 @@ WENHAO = re.compile(r"〔\d{4}〕\d+号$")  # 发文字号: 机关代字〔年�
 
 class NoticeError(ValueError):
     """The notice cannot be written for this scheme and period (a usage error)."""
-
-
-@dataclass(frozen=True)
-class Annex:
-    """One ranking table of the 附件: a unit type's results."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
 
 
 def top_places(frame: pl.DataFrame, rank: str, value: str) -> list[dict]:
