@@ -34,6 +34,7 @@ ENUMS: dict[str, dict[str, str]] = {
     "composite_entry": {"parts": "按分项录入", "score": "录入总得分"},
     "aggregation": {"arithmetic": "加权算术平均", "geometric": "加权几何平均",
                     "harmonic": "加权调和平均"},
+    "not_applicable": {"mean": "平均", "rescale": "按权重折算"},
 }
 
 ENUM_NAMES: dict[str, tuple[str, str]] = {
@@ -47,6 +48,7 @@ ENUM_NAMES: dict[str, tuple[str, str]] = {
     **{name: (vs.zh, vs.en) for name, vs in registry.value_sets().items()},
     "composite_entry": ("分项录入", "composite_entry"),
     "aggregation": ("合成方式", "aggregation"),
+    "not_applicable": ("不适用时", "not_applicable"),
 }
 
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -252,6 +254,16 @@ SHEETS: dict[str, SheetSpec] = {
                 "harmonic 调和",
                 "how the children combine: arithmetic (default: points add up), geometric or "
                 "harmonic weighted mean"),
+            Col("na_method", "不适用时", "enum:not_applicable", 12,
+                "下级标为不适用时如何合成其余:mean 平均、rescale 按权重折算;"
+                "空 = 不允许(除非细则允许豁免)",
+                "how the rest combine when a child is not applicable: mean or rescale; blank: "
+                "not allowed (unless the rubric allows exemption)"),
+            Col("repeat_items", "重复项目", "list", 20,
+                "重复指标块:其下指标对每个项目各测一次,项目用 、 分隔(如 出生、就业)",
+                "a repeated block: its indicators are measured for each item, separated by 、"),
+            Col("repeat_label", "项目名称", width=10, help_zh="重复项目是什么,如 生命事件",
+                help_en="what an item is, e.g. 生命事件"),
             Col("assessing_bodies", "考核单位", "list", 16,
                 "为该分组下各指标评分的考核单位(指标自己填了牵头考核单位的除外),多个用 、 分隔",
                 "the assessing bodies scoring the group's indicators (those naming none "

@@ -141,8 +141,8 @@ class _LeafB:
 
 
 # The 指标分组 cells a group takes (besides its level names).
-GROUP_FIELDS = ("max_points", "weight", "aggregation", "assessing_bodies", "source",
-                "interpretation")
+GROUP_FIELDS = ("max_points", "weight", "aggregation", "na_method", "repeat_items",
+                "repeat_label", "assessing_bodies", "source", "interpretation")
 
 
 class _Reader:
@@ -633,6 +633,14 @@ class _Reader:
                 value = self._convert(table.spec.col(f).kind, cells.get(f), table.loc(row, f))
                 if value is not None:
                     node.extra[f] = value
+            # 不适用时 and 重复项目 are the model's not_applicable and repeat (issue 20)
+            if "na_method" in node.extra:
+                node.extra["not_applicable"] = {"method": node.extra.pop("na_method")}
+            if "repeat_items" in node.extra or "repeat_label" in node.extra:
+                repeat = {"items": node.extra.pop("repeat_items", [])}
+                if "repeat_label" in node.extra:
+                    repeat["label"] = node.extra.pop("repeat_label")
+                node.extra["repeat"] = repeat
 
     def _content(self, data: dict, table: _Table, steps: dict[str, tuple[float, int]],
                  types: _Table) -> None:

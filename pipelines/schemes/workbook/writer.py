@@ -184,6 +184,10 @@ def _group_rows(rubric: Rubric) -> Iterator[dict[str, Any]]:
         here = (*path, node.name)
         yield {"rubric": rubric.id, **_levels_cells(here), **_points_or_weight(node),
                "aggregation": _aggregation(node.aggregation),
+               "na_method": (enum_entry("not_applicable", node.not_applicable.method)
+                             if node.not_applicable else None),
+               "repeat_items": "、".join(node.repeat.items) if node.repeat else None,
+               "repeat_label": node.repeat.label if node.repeat else None,
                "assessing_bodies": "、".join(node.assessing_bodies) or None,
                "source": node.source, "interpretation": node.interpretation}
         for child in node.children:

@@ -161,3 +161,16 @@ def test_a_repeated_block_with_no_or_a_repeated_item_is_refused(items, zh, en):
     message = str(err.value)
     assert zh in message and en in message and "composite-2026.yaml" in message
     assert "repeat.items" in message
+
+
+def test_the_index_round_trips_through_the_workbook(tmp_path):
+    """不适用时 and 重复项目/项目名称 on the 指标分组 sheet carry not_applicable and repeat."""
+    from pipelines.schemes.workbook import read_scheme_workbook, write_scheme_workbook
+
+    scheme = load_scheme_text(INDEX, "composite-2026.yaml")
+    book = write_scheme_workbook(scheme, tmp_path / "composite.xlsx")
+    again = read_scheme_workbook(book)
+    assert again == scheme
+    service = again.rubrics[0].categories[0]
+    assert service.repeat.items == ["出生", "就业"] and service.repeat.label == "生命事件"
+    assert service.not_applicable.method == "mean"
