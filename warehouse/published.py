@@ -4,7 +4,8 @@ The warehouse query (`queries.yearend_scores`) gives every scheme the same colum
 decides what its published table holds: totals to its `decimals`, bonus and penalty columns only
 where it has 加减分 clauses, a grade that is empty (not null) where it has no grades, and, on
 request (`--levels N`), each indicator group's score down to level N, from the `group_scores`
-view (a group's score is the sum of its leaves' scores), one column per group named by its path
+view (a group's score is the sum of its leaves' scores, or its aggregated score in a rubric
+scored by its tree of means), one column per group named by its path
 (一级指标, or 一级 / 二级 ...), in the scheme's order. The scheme's settings are read from its
 stored definition without building the pydantic model (a short command starts fast).
 """

@@ -14,7 +14,8 @@ from warehouse.database import connect_read_only
 
 TABLES = ("units", "unit_aliases", "loads", "content_tallies", "yearend_inputs",
           "adjustment_inputs", "metric_values", "indicator_scores", "stage_scores", "results",
-          "monthly_points", "target_progress", "rank_stability", "indicator_weights")
+          "monthly_points", "target_progress", "group_shares", "rank_stability",
+          "indicator_weights")
 
 
 def snapshot(db: Path) -> dict[str, pl.DataFrame]:
