@@ -217,9 +217,10 @@ def target_counts(targets: list[dict]) -> dict[str, int]:
 
 def _annex_rows(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> list[list[str]]:
     """The table's cells as text. Every score in the document, text and tables alike, follows
-    one rule (formats.points): two decimals, whole points whole (加分 10 and 1.50 in one
-    column, never 10.00; a column is not printed one way in one table and another in the
-    next). Formatted a column at a time: 6,000 rows take milliseconds."""
+    one rule (formats.number, as the text writes 「63.8分」): at most two decimals, half-up,
+    no trailing zeros (加分 10 and 1.5 in one column, never 10.00; a column is not printed one
+    way in one table and another in the next, nor the text one way and the tables another).
+    Formatted a column at a time: 6,000 rows take milliseconds."""
     exprs = []
     for col, _ in columns:
         if frame.schema[col].is_float():
@@ -231,8 +232,8 @@ def _annex_rows(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> list[lis
 
 
 def _points(values: pl.Series) -> pl.Series:
-    # half-up at two decimals as egov scores prints, whole points whole (formats.points)
-    return pl.Series([None if v is None else fmt.points(v) for v in values], dtype=pl.String)
+    # half-up at two decimals as egov scores prints, without trailing zeros (formats.number)
+    return pl.Series([None if v is None else fmt.number(v) for v in values], dtype=pl.String)
 
 
 UNRANKED = "不排名"

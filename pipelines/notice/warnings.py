@@ -273,10 +273,10 @@ def _grade_lines(db: Path, model: Scheme, year: int, month: str, period: str) ->
             continue
         crossed = bands[position[grade] - 1] if dropped and position[grade] > 0 else None
         text = _say(
-            "grade", final=final, total=fmt.points(r["total"]), grade=grade,
+            "grade", final=final, total=fmt.number(r["total"]), grade=grade,
             crossed=crossed.name if crossed else "",
             line=f"{crossed.min:g}" if crossed and crossed.min is not None else "",
-            before_total=fmt.points(prev_total[r["unit"]]) if was is not None else "",
+            before_total=fmt.number(prev_total[r["unit"]]) if was is not None else "",
             before_grade=was or "", pass_line=f"{line[bands[-2].name]:g}",
         )
         out.append({

@@ -94,16 +94,16 @@ def test_year_end_notice_states_the_scores_of_egov_scores(demo_db, tmp_path, sch
         want = {r["unit"]: (r["total"], r["rank"]) for r in rows if r["unit_type"] == unit_type}
         assert {u: (float(t), r) for u, (t, r) in got.items()} == \
                {u: (float(t), r) for u, (t, r) in want.items()}
-        # one rule for every score of the document, in every table (formats.points, as the
-        # text prints them): whole points whole, others two decimals (加分 10 in one table was
-        # 10.00 in the next)
+        # one rule for every score of the document, text and every table alike
+        # (formats.number, as the text prints 「63.8分」): no trailing zeros (加分 10 in one
+        # table was 10.00 in the next, 63.80 in a table beside 63.8分 in the text)
         by_unit = {r["unit"]: r for r in rows}
         for row in table.rows[1:]:
             cells = dict(zip(header, (c.text for c in row.cells), strict=True))
             score = by_unit[cells["单位"]]
             for name in header[2:]:
                 if name != "等次":
-                    assert cells[name] == fmt.points(float(score[SCORE_COLUMNS.get(name, name)]))
+                    assert cells[name] == fmt.number(float(score[SCORE_COLUMNS.get(name, name)]))
 
 
 def test_monthly_notice_for_jintan_states_the_months_scores(demo_db, tmp_path):
