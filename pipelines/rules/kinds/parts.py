@@ -57,24 +57,38 @@ class PartsKind(RuleKind):
 
         `rows`: unit, part, exempt and the input columns, for one composite indicator; a unit with
         a row for some parts scores its missing parts 0 (or their points where the rubric's
-        missing input is full marks). Returns unit, score, exempt (any part row marked exempt).
+        missing input is full marks). A part row marked not applicable (不适用/豁免, issue 20
+        item 2) leaves the sum and the present parts are rescaled to all the parts' points:
+        Σ present × Σ all points / Σ present points; a unit with every part not applicable has
+        the indicator not applicable. Returns unit, score, exempt.
         """
         from pipelines.rules.registry import kind_of
 
         units = rows.select("unit").unique(maintain_order=True)
+        marked = rows.filter(pl.col("exempt").fill_null(False)).select("unit", "part")
         pieces = []
         for part in rule.parts:
-            given = rows.filter(pl.col("part") == part.name).with_columns(
+            given = rows.filter((pl.col("part") == part.name)
+                                & ~pl.col("exempt").fill_null(False)).with_columns(
                 max_points=pl.lit(float(part.max_points)))
             scored = kind_of(part.rule).score(given, part.rule).select(
                 "unit", part_score=clip_to_max(pl.col("score").cast(pl.Float64)))
             missing = float(part.max_points) if missing_full else 0.0
-            pieces.append(units.join(scored, on="unit", how="left").with_columns(
-                pl.col("part_score").fill_null(missing)))
+            gone = marked.filter(pl.col("part") == part.name).select(
+                "unit", _na=pl.lit(True))
+            pieces.append(units.join(scored, on="unit", how="left").join(
+                gone, on="unit", how="left").with_columns(
+                pl.col("part_score").fill_null(missing), part_max=pl.lit(float(part.max_points)),
+                present=~pl.col("_na").fill_null(False)).drop("_na"))
         summed = pl.concat(pieces).group_by("unit", maintain_order=True).agg(
-            score=pl.col("part_score").sum())
-        exempt = rows.group_by("unit", maintain_order=True).agg(exempt=pl.col("exempt").any())
-        return summed.join(exempt, on="unit", how="left")
+            earned=pl.col("part_score").filter(pl.col("present")).sum(),
+            present_max=pl.col("part_max").filter(pl.col("present")).sum(),
+            all_max=pl.col("part_max").sum())
+        return summed.select(
+            "unit",
+            score=pl.when(pl.col("present_max") > 0)
+            .then(pl.col("earned") * pl.col("all_max") / pl.col("present_max")).otherwise(0.0),
+            exempt=pl.col("present_max") <= 0)
 
     def check(self, rule: Any, max_points: float, code: str, add: AddProblem,
               where: tuple) -> None:

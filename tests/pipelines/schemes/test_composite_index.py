@@ -174,3 +174,26 @@ def test_the_index_round_trips_through_the_workbook(tmp_path):
     service = again.rubrics[0].categories[0]
     assert service.repeat.items == ["出生", "就业"] and service.repeat.label == "生命事件"
     assert service.not_applicable.method == "mean"
+
+
+def test_a_part_not_applicable_rescales_the_present_parts():
+    """A composite of parts A (2 points, per event 1 each) and B (2, choice): a unit with B
+    not applicable and 1 event scores 1 × 4/2 = 2; with both not applicable the indicator is not
+    applicable; with none marked, the plain sum (1 + 2 = 3)."""
+    import polars as pl
+
+    from pipelines.rules.kinds.parts import KIND
+    from pipelines.schemes.model import Indicator
+
+    leaf = Indicator.model_validate({"code": "9", "max_points": 4, "rule": {
+        "kind": "parts", "parts": [
+            {"name": "A", "max_points": 2, "rule": {"kind": "per_event", "points_each": 1}},
+            {"name": "B", "max_points": 2, "rule": {"kind": "choice", "options": {"是": 2}}}]}})
+    rows = pl.DataFrame({
+        "unit": ["甲", "甲", "乙", "乙", "丙", "丙"], "part": ["A", "B"] * 3,
+        "exempt": [False, True, True, True, False, False],
+        "times": [1.0, None, None, None, 1.0, None],
+        "choice": [None, None, None, None, None, "是"]})
+    got = KIND.score_parts(rows, leaf.rule, missing_full=False).sort("unit")
+    assert dict(zip(got["unit"], zip(got["score"], got["exempt"], strict=True), strict=True)) \
+        == {"甲": (2.0, False), "乙": (0.0, True), "丙": (3.0, False)}
