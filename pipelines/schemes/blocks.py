@@ -47,12 +47,12 @@ def children_of(node: Any) -> list:
     found = _EXPANDED.get(id(node))
     if found is not None and found[0] is node:
         return found[1]
-    from pipelines.schemes.model import Node  # the model imports this module's Repeat check
+    group = type(node)  # the model's Node; not imported, as the model imports this module
 
     n = len(repeat.items)
     points = node.max_points if node.max_points is not None else _leaf_sum(node.children)
     expanded = [
-        Node(name=item, max_points=points / n, aggregation=node.aggregation,
+        group(name=item, max_points=points / n, aggregation=node.aggregation,
              not_applicable=node.not_applicable,
              children=[_copy(child, item, n) for child in node.children])
         for item in repeat.items
