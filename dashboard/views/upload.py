@@ -19,7 +19,7 @@ from pipelines.access.identity import acting_as
 from pipelines.corrections import preview
 from pipelines.corrections.history import loads as load_history
 from pipelines.corrections.revert import revert
-from pipelines.cycle.scope import acting_within
+from pipelines.cycle.scope import Scope, acting_within
 from pipelines.inputs import limits
 from pipelines.inputs.problems import InputRejected
 from pipelines.loading import ingest
@@ -27,24 +27,25 @@ from pipelines.loading import ingest
 PREVIEW = "egov_upload_preview"
 REVERTED = "egov_upload_reverted"  # the message of a revert, shown after the page is redrawn
 
-f = filters.current()
-who = signin.require(f.db, "editor")
-scope = account_scope(f.db, who.name)  # bodies or a unit: its own rows only (pipelines/cycle/)
-widgets.page_header("导入与更正", f)
 
-# --- upload ----------------------------------------------------------------------------------
-st.subheader("导入工作簿")
-lim = limits.current()
-st.caption(
-    f"上传按导入模板填写的 .xlsx 或 .csv 文件(可一次多个,一起校验,全部通过才能导入)。"
-    f"限制:每个文件不超过 {lim.max_file_mb} MB,每个工作表不超过 {lim.max_rows:,} 行、"
-    f"{lim.max_columns} 列、{lim.max_cells:,} 个单元格。上传后先检查并预览变化,"
-    "点「确认导入」后才写入数据仓库;导入记录会写明导入人。")
-uploads = chinese_uploader("up-files", label="选择文件", limit_mb=lim.max_file_mb,
-                           kinds=["xlsx", "csv"], accept_multiple_files=True)
+def upload_section(f: filters.Filters, who: signin.Identity, scope: Scope | None) -> None:
+    """Workbooks uploaded, checked and dry-run, then loaded on 「确认导入」."""
+    st.subheader("导入工作簿")
+    lim = limits.current()
+    st.caption(
+        f"上传按导入模板填写的 .xlsx 或 .csv 文件(可一次多个,一起校验,全部通过才能导入)。"
+        f"限制:每个文件不超过 {lim.max_file_mb} MB,每个工作表不超过 {lim.max_rows:,} 行、"
+        f"{lim.max_columns} 列、{lim.max_cells:,} 个单元格。上传后先检查并预览变化,"
+        "点「确认导入」后才写入数据仓库;导入记录会写明导入人。")
+    uploads = chinese_uploader("up-files", label="选择文件", limit_mb=lim.max_file_mb,
+                               kinds=["xlsx", "csv"], accept_multiple_files=True)
+    state = _checked(f, who, scope, uploads) if uploads else None
+    if state is not None:
+        _preview(f, who, scope, state)
 
 
-def _checked(files) -> dict | None:
+def _checked(f: filters.Filters, who: signin.Identity, scope: Scope | None,
+             files: list) -> dict | None:
     """Save the uploads (kept beside the warehouse: the history names them) and dry-run them,
     once per set of files. None when their names are refused (the report is shown)."""
     signature = tuple((u.name, u.size, u.file_id) for u in files)
@@ -70,8 +71,9 @@ def _checked(files) -> dict | None:
     return state
 
 
-state = _checked(uploads) if uploads else None
-if state is not None:
+def _preview(f: filters.Filters, who: signin.Identity, scope: Scope | None,
+             state: dict) -> None:
+    """The check's problems, or the load done, or what the load would change with 「确认导入」."""
     result = state["preview"]
     if not result.accepted:
         st.error(f"检查未通过:共 {result.problems.height} 个问题,不能导入;请改正后重新上传。")
@@ -112,44 +114,59 @@ if state is not None:
                 st.session_state["up-revert-batch"] = state["loaded"]  # offer it for undo
                 st.rerun()
 
-# --- revert ----------------------------------------------------------------------------------
-if scope is not None:  # an account scoped to bodies or a unit loads its own rows, reverts none
-    st.stop()
-st.subheader("撤销导入")
-st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
-           "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
-batches = revisions.with_status(data.load_batches(f.db))
-done_message = st.session_state.pop(REVERTED, None)
-if done_message:
-    st.success(done_message)
-open_batches = batches.filter(pl.col("in_effect"))
-if open_batches.is_empty():
-    widgets.nothing_to_show("还没有可撤销的导入。")
-else:
-    rows = {r["batch"]: r for r in open_batches.iter_rows(named=True)}
-    widgets.keep_valid("up-revert-batch", list(rows))
-    chosen = st.selectbox("导入批次", list(rows), format_func=lambda b: revisions.batch_label(
-        rows[b]), key="up-revert-batch")
-    changes = data.revisions(f.db, chosen)
-    st.caption(f"该批次当时带来的变化:{revisions.summary_line(changes)}")
-    sure = st.checkbox(f"我确认撤销批次 {chosen}", key="up-revert-sure")
-    if st.button("撤销该批次", disabled=not sure, key="up-revert"):
-        try:
-            with st.spinner("正在撤销…"), acting_as(who.name or ""):
-                done = revert(f.db, chosen)
-        except InputRejected as err:
-            st.error("撤销未完成,数据未改变。")
-            st.code(err.report(), language=None)
-        else:
-            # the reverted batch is no longer offered, chosen or armed: the choice and the
-            # confirmation are cleared and the page drawn again from the new history
-            st.session_state[REVERTED] = (
-                f"已撤销批次 {done.reverted},记为批次 {done.load_id}:移除 {done.removed} 行,"
-                f"恢复 {done.restored} 行。")
-            for key in ("up-revert-batch", "up-revert-sure"):
-                st.session_state.pop(key, None)
-            st.rerun()
-if batches.height:
-    with st.expander(f"全部导入批次({batches.height} 个,已撤销的标明撤销它的批次)"):
-        widgets.show_table(revisions.batches_table(batches), name="导入批次", filters=f,
-                           key="up-batches")
+
+def revert_section(f: filters.Filters, who: signin.Identity) -> None:
+    """Undo a load (as a new load), and every load with what undid it."""
+    st.subheader("撤销导入")
+    st.caption("撤销一个导入批次:它新增的数据被移除,它替换掉的旧数据恢复;撤销本身也记为一个批次,"
+               "可以再撤销。之后的导入若又更正了同一数据,以之后的为准。")
+    batches = revisions.with_status(data.load_batches(f.db))
+    done_message = st.session_state.pop(REVERTED, None)
+    if done_message:
+        st.success(done_message)
+    open_batches = batches.filter(pl.col("in_effect"))
+    if open_batches.is_empty():
+        widgets.nothing_to_show("还没有可撤销的导入。")
+    else:
+        rows = {r["batch"]: r for r in open_batches.iter_rows(named=True)}
+        widgets.keep_valid("up-revert-batch", list(rows))
+        chosen = st.selectbox("导入批次", list(rows), format_func=lambda b: revisions.batch_label(
+            rows[b]), key="up-revert-batch")
+        changes = data.revisions(f.db, chosen)
+        st.caption(f"该批次当时带来的变化:{revisions.summary_line(changes)}")
+        sure = st.checkbox(f"我确认撤销批次 {chosen}", key="up-revert-sure")
+        if st.button("撤销该批次", disabled=not sure, key="up-revert"):
+            try:
+                with st.spinner("正在撤销…"), acting_as(who.name or ""):
+                    done = revert(f.db, chosen)
+            except InputRejected as err:
+                st.error("撤销未完成,数据未改变。")
+                st.code(err.report(), language=None)
+            else:
+                # the reverted batch is no longer offered, chosen or armed: the choice and the
+                # confirmation are cleared and the page drawn again from the new history
+                st.session_state[REVERTED] = (
+                    f"已撤销批次 {done.reverted},记为批次 {done.load_id}:移除 {done.removed} 行,"
+                    f"恢复 {done.restored} 行。")
+                for key in ("up-revert-batch", "up-revert-sure"):
+                    st.session_state.pop(key, None)
+                st.rerun()
+    if batches.height:
+        with st.expander(f"全部导入批次({batches.height} 个,已撤销的标明撤销它的批次)"):
+            widgets.show_table(revisions.batches_table(batches), name="导入批次", filters=f,
+                               key="up-batches")
+
+
+def main() -> None:
+    """The page (editors and admins only)."""
+    f = filters.current()
+    who = signin.require(f.db, "editor")
+    scope = account_scope(f.db, who.name)  # bodies or a unit: its own rows only (pipelines/cycle/)
+    widgets.page_header("导入与更正", f)
+    upload_section(f, who, scope)
+    if scope is not None:  # an account scoped to bodies or a unit loads its own rows, reverts none
+        st.stop()
+    revert_section(f, who)
+
+
+main()
