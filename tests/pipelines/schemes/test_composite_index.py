@@ -197,3 +197,20 @@ def test_a_part_not_applicable_rescales_the_present_parts():
     got = KIND.score_parts(rows, leaf.rule, missing_full=False).sort("unit")
     assert dict(zip(got["unit"], zip(got["score"], got["exempt"], strict=True), strict=True)) \
         == {"甲": (2.0, False), "乙": (0.0, True), "丙": (3.0, False)}
+
+
+def test_the_method_page_shows_which_units_had_which_indicators_not_applicable(index_db,
+                                                                                 monkeypatch):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("EGOV_DB", str(index_db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"scheme": "composite-2026"})
+    at.run()
+    at.switch_page("views/data_method.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "不适用(豁免)的指标" in [s.value for s in at.subheader]
+    table = next(t.value for t in at.dataframe if "合成方式" in t.value.columns)
+    assert sorted(zip(table["单位"], table["编号"], table["合成方式"], strict=True)) == [
+        ("乙", "4", "按权重折算"), ("甲", "2·就业", "平均")]
