@@ -135,6 +135,9 @@ def test_the_cycle_pages_draw_in_a_real_browser(server, browser):
             main.get_by_text(last, exact=True).first.wait_for(timeout=90_000)
             wait_for_run(page)
             page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+            # A rerun may still be redrawing the upper sections when the last one is there (CI
+            # once read 整改 without its key figures): wait for the text itself, then read.
+            main.get_by_text(said).first.wait_for(timeout=90_000)
             text = main.inner_text()
             assert said in text, (path, text[:500])
             assert page.locator('[data-testid="stException"]').count() == 0, path
