@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -28,6 +29,15 @@ DB_OPTION = click.option(
     callback=_remember_db,
     help="Warehouse file (DuckDB). Created with every built-in scheme if it does not exist.",
 )
+
+
+def server_options(command: Callable) -> Callable:
+    """--port and --no-browser, as `egov demo` and `egov serve` take them (each says its own
+    --address: who may be served differs)."""
+    command = click.option("--no-browser", is_flag=True,
+                           help="Serve without opening a browser window.")(command)
+    return click.option("--port", type=int, default=8501, show_default=True,
+                        help="Port to serve on.")(command)
 
 
 def say(text: str, err: bool = False) -> None:

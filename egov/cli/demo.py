@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from egov.cli.common import DB_OPTION, say
+from egov.cli.common import DB_OPTION, say, server_options
 
 
 @click.command()
 @DB_OPTION
-@click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
-@click.option("--no-browser", is_flag=True, help="Serve without opening a browser window.")
+@server_options
 @click.option("--address", default=None, metavar="IP",
               help="Address to listen on (default 127.0.0.1, this machine only; EGOV_ADDRESS). "
                    "0.0.0.0 serves the office network.")
