@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -40,14 +41,7 @@ def write_workbook(
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     sheet = workbook.add_worksheet(f"{template.zh}({SAMPLE_LABEL})")
     sheet.write_row(0, 0, header, bold)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write_number(r, c, value)
+    write_rows(sheet, rows)
     for c, name in enumerate(header):
         sheet.set_column(c, c, max(8, 2.2 * len(name) + 2))
     sheet.freeze_panes(1, 0)
@@ -57,3 +51,16 @@ def write_workbook(
         for r, line in enumerate(lines):
             note.write_row(r, 0, line)
     workbook.close()
+
+
+def write_rows(sheet: Any, rows: list[list[object]]) -> None:
+    """The rows below the header row: text as text (never turned into a number), numbers as
+    numbers, None as an empty cell."""
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)

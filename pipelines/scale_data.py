@@ -58,7 +58,7 @@ from pipelines.sample.content import (
 from pipelines.sample.metrics import metrics_sheet
 from pipelines.sample.units import SampleUnit
 from pipelines.sample.yearend import yearend_sheet
-from pipelines.sample_workbook import SAMPLE_LABEL
+from pipelines.sample_workbook import SAMPLE_LABEL, write_rows
 from pipelines.schemes.checks import load_scheme_dir
 from pipelines.schemes.model import Scheme
 
@@ -362,14 +362,7 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], scheme:
                              "author": "egov scale_data"})
     sheet = workbook.add_worksheet(SAMPLE_LABEL)
     sheet.write_row(0, 0, header)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write_number(r, c, value)
+    write_rows(sheet, rows)
     workbook.close()
 
 
