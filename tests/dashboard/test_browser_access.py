@@ -73,6 +73,10 @@ def editor_messages(site, chromium, tmp_path_factory: pytest.TempPathFactory) ->
         sign_in(page, "editor1")
         upload_link = page.locator('[data-testid="stSidebarNavLink"]', has_text="导入与更正")
         upload_link.wait_for(timeout=60_000)
+        # The overview's first run after the sign-in's redirect writes the period into the URL
+        # once it has taken the link's scheme; a click before that ran the upload page on the
+        # series' default year (CI once saw scheme=jintan-2014 there).
+        page.wait_for_function("location.search.includes('period=')", timeout=60_000)
         wait_for_run(page)
         upload_link.click()
         main.get_by_text("导入工作簿").first.wait_for(timeout=60_000)
