@@ -27,6 +27,7 @@ from dashboard.charts import charts
 from dashboard.kit import data
 from dashboard.kit.filters import Filters, period_label
 from dashboard.kit.text import md
+from pipelines.notice.naming import evaluation
 from warehouse.rounding import round_half_up
 
 SAMPLE_BADGE = "示例数据"
@@ -226,12 +227,18 @@ def show_table(
     )
 
 
+def evaluation_title(f: Filters) -> str:
+    """The jurisdiction and the evaluation's name as the 通报 titles them, from the scheme (never a
+    default): 金坛市电子政务绩效考核, 岳阳市政务公开政务服务工作考评."""
+    return f"{f.jurisdiction}{evaluation(str(f.info.get('name', '')), f.jurisdiction)}"
+
+
 def briefing_button(filters: Filters,
                     build: Callable[..., bytes] | None = None, *, where=st.sidebar) -> None:
     """「生成通报材料」: builds the briefing pack PDF for the chosen view with its progress shown
     (st.status with a progress bar), then offers it for download. `build(progress)` makes the
     bytes (default: `briefing_pack(filters, progress)`)."""
-    file = _safe_name(f"{filters.jurisdiction}电子政务绩效考核通报_{filters.period_label}")
+    file = _safe_name(f"{evaluation_title(filters)}通报_{filters.period_label}")
     view = (str(filters.db), data.stamp(filters.db) if filters.db.exists() else None,
             filters.scheme, filters.year, filters.period, filters.unit_type, filters.units)
     if where.button("生成通报材料", key="briefing", icon=":material/picture_as_pdf:",
@@ -465,7 +472,7 @@ def briefing_pack(f: Filters, progress: Callable[[float, str], None] | None = No
         chart_list.append((f"{unit_type}排名", ranking_chart(f, mode, raw, unit_type)[0].build()))
     chart_list += target_charts(f, measures=("rank", "cumulative"))
     what = "平时考评月度排名" if mode == "monthly" else "年终考核结果"
-    title = f"{f.jurisdiction}电子政务绩效考核{what}通报"
+    title = f"{evaluation_title(f)}{what}通报"
     table, hidden = briefing_ranking(f, raw, rounded(shown))
     attachments = []
     grade_column = "等次" if "等次" in shown.columns else None

@@ -21,6 +21,7 @@ from pipelines.notice.naming import (  # noqa: F401 (MAX_NAMED, NAMED_WHEN_LONG:
     MAX_NAMED,
     MOVE_PLACES,
     NAMED_WHEN_LONG,
+    evaluation,
     named,
 )
 from pipelines.period import PeriodError, resolve_period
@@ -134,19 +135,9 @@ def movers(frame: pl.DataFrame, rank: str, previous: str) -> tuple[dict, dict]:
 
 
 def evaluation_name(model: Scheme) -> str:
-    """The evaluation's name as a notice's title says it, from the scheme's name: the
-    jurisdiction, the year and 全市 in front and the document's kind at the end (办法, 细则,
-    (试行), 指标体系…) taken off: 金坛市电子政务绩效考核办法(试行) → 电子政务绩效考核;
-    2017年度全市政务公开政务服务工作考评细则 → 政务公开政务服务工作考评."""
-    name = model.name.strip()
-    if name.startswith(model.jurisdiction):
-        name = name[len(model.jurisdiction):]
-    name = re.sub(r"^\d{4}年度?", "", name)
-    name = re.sub(r"^(全市|全县|全区|全省)", "", name)
-    name = re.sub(r"[(（]试行[)）]$", "", name)
-    name = re.sub(r"(指标体系.*|考核指标.*|评分标准|实施细则|细则|实施办法|办法|实施方案|方案)$",
-                  "", name)
-    return name or model.name
+    """The evaluation's name as a notice's title says it (pipelines.notice.naming.evaluation):
+    金坛市电子政务绩效考核办法(试行) → 电子政务绩效考核."""
+    return evaluation(model.name, model.jurisdiction)
 
 
 def _documents(model: Scheme) -> list[dict]:

@@ -227,6 +227,35 @@ def test_briefing_pack_is_a_pdf(demo_db: Path) -> None:
     assert pdf.startswith(b"%PDF")
 
 
+@pytest.mark.parametrize(("scheme", "year", "title"), [
+    ("yueyang-2017", 2017, "岳阳市政务公开政务服务工作考评年终考核结果通报"),
+    ("jintan-2013", 2013, "金坛市电子政务绩效考核年终考核结果通报"),
+])
+def test_briefing_pack_is_titled_with_the_schemes_evaluation(
+        demo_db: Path, monkeypatch: pytest.MonkeyPatch, scheme: str, year: int,
+        title: str) -> None:
+    """The pack's title names the evaluation as the 通报 does, from the scheme (Yueyang's is the
+    政务公开政务服务 evaluation; it was titled 电子政务绩效考核 whatever the scheme). The PDF
+    writer is replaced by one that records what it was asked to write (no drawing)."""
+    from dashboard.kit import data, filters, widgets
+
+    asked: dict = {}
+
+    class Exports:
+        @staticmethod
+        def briefing_pdf(**kwargs) -> bytes:
+            asked.update(kwargs)
+            return b"%PDF"
+
+    monkeypatch.setattr(widgets, "_exports", lambda: Exports)
+    info = data.scheme_row(demo_db, scheme)
+    types = tuple(data.unit_types(demo_db, scheme)["unit_type"])
+    view = filters.Filters(db=demo_db, scheme=scheme, year=year, period="year", unit_type=None,
+                           units=(), months=(), info=info, unit_types=types, sample=True)
+    assert widgets.briefing_pack(view) == b"%PDF"
+    assert asked["title"] == title
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_on_a_fresh_warehouse(tmp_path_factory, monkeypatch, page: str) -> None:
     """A warehouse with the built-in schemes and no data yet: every page says what is missing."""
