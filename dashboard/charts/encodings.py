@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts.look import ROW_HEIGHT
+from pipelines.notice.formats import points
 
 
 def _month_domain(year: int) -> list[str]:
@@ -26,12 +27,11 @@ def month_x(year: int, field: str = "month") -> alt.X:
     )
 
 
-def points_expr(field: str) -> str:
-    """A Vega expression writing a score as the 通报 does (pipelines.notice.formats.points):
-    two decimals, whole points whole (63, 96.50; never 63.00)."""
-    value = f"datum[{field!r}]"
-    return (f"isValid({value}) ? (abs({value} - round({value})) < 0.005 ? "
-            f"format({value}, 'd') : format({value}, '.2f')) : ''")
+def points_text(column: str) -> pl.Expr:
+    """A score as text for a label, written as the 通报 writes it
+    (pipelines.notice.formats.points: half-up to two decimals without trailing zeros: 96.5, 63,
+    84.25; never 96.50 or 63.00); empty where the score is missing (a gap row)."""
+    return pl.col(column).map_elements(points, return_dtype=pl.String).fill_null("")
 
 
 def bold_if(units: Sequence[str]) -> alt.ExprRef | str:

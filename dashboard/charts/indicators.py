@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, bold_if
+from dashboard.charts.encodings import bar_height, bold_if, points_text
 from dashboard.charts.look import DEFAULT_WIDTH, MAX_ROWS, Titling, check_rows, finish
 
 
@@ -63,7 +63,7 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
     be null), sorted most lost first."""
     data = frame.head(min(top, MAX_ROWS)).with_columns(
         pl.col("office").fill_null("—"),
-        text=pl.format("{} · {}%单位失分", pl.col("avg_lost").round(2),
+        text=pl.format("{} · {}%单位失分", points_text("avg_lost"),
                        (pl.col("share_losing") * 100).round(0).cast(pl.Int64)),
     )
     base = alt.Chart(data).encode(
@@ -132,7 +132,8 @@ def office_losses(frame: pl.DataFrame, *, titling: Titling,
     """Points lost per responsible office, averaged per unit scored (a sum over thousands of
     units would not read). `frame`: office, avg_lost, lost, available, indicators, units."""
     check_rows(frame.height, "offices")
-    base = alt.Chart(frame).encode(
+    data = frame.with_columns(text=points_text("avg_lost"))
+    base = alt.Chart(data).encode(
         y=alt.Y("office:N", sort=frame.sort("avg_lost", descending=True)["office"].to_list(),
                 title=office_title),
     )
@@ -144,7 +145,7 @@ def office_losses(frame: pl.DataFrame, *, titling: Titling,
                  alt.Tooltip("indicators:Q", title="牵头指标数")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
-        x="avg_lost:Q", text=alt.Text("avg_lost:Q", format=".2~f"),
+        x="avg_lost:Q", text="text:N",
     )
     chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=bar_height(frame.height))
     return finish(chart, titling)

@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, bold_if, points_expr
+from dashboard.charts.encodings import bar_height, bold_if, points_text
 from dashboard.charts.look import DEFAULT_WIDTH, GAP_PREFIX, Titling, check_rows, finish
 
 
@@ -34,7 +34,8 @@ def ranking_bars(
     is_gap = pl.col("unit").str.starts_with(GAP_PREFIX)
     data = frame.with_columns(
         pl.when(is_gap).then(None).otherwise(pl.col("grade").fill_null(palette.NO_GRADE))
-        .alias("grade") if use_grade else pl.lit(None).alias("_g")
+        .alias("grade") if use_grade else pl.lit(None).alias("_g"),
+        value_text=points_text(value),
     )
     if use_grade:
         # the legend names the grades drawn, not every grade of the scheme
@@ -80,7 +81,7 @@ def ranking_bars(
     labels = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x=alt.X(f"{value}:Q"),
         text=alt.Text("value_text:N"),
-    ).transform_calculate(value_text=points_expr(value))
+    )
     chart = alt.layer(bars, labels, width=DEFAULT_WIDTH,
                       height=bar_height(frame["unit"].n_unique()))
     return finish(chart, titling)

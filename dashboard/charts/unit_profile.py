@@ -7,9 +7,8 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, month_x, series_lines
+from dashboard.charts.encodings import bar_height, month_x, points_text, series_lines
 from dashboard.charts.look import DEFAULT_WIDTH, Titling, finish
-from pipelines.notice.formats import points
 
 
 def unit_vs_median(frame: pl.DataFrame, *, year: int, unit: str,
@@ -47,10 +46,9 @@ def rank_history(frame: pl.DataFrame, *, year: int, peers: int,
 def category_vs_max(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     """Score per first-level category drawn over a grey bar of the category's maximum.
     `frame`: node, node_position, score, max_points."""
-    def shown(column: str) -> pl.Expr:  # as the 通报 writes points: 18.60, 25 (not 25.0)
-        return pl.col(column).map_elements(points, return_dtype=pl.String)
-
-    data = frame.with_columns(label=pl.format("{} / {}", shown("score"), shown("max_points")))
+    # as the 通报 writes points: 18.6, 25 (not 18.60, 25.0)
+    data = frame.with_columns(label=pl.format("{} / {}", points_text("score"),
+                                              points_text("max_points")))
     order = data.sort("node_position")["node"].to_list()
     base = alt.Chart(data).encode(y=alt.Y("node:N", sort=order, title=None))
     full = base.mark_bar(color=palette.MAX_POINTS, height={"band": 0.7}).encode(

@@ -60,7 +60,7 @@ class UnitFeedback:
     sample: bool
 
     def result_sentence(self) -> str:
-        """你单位总分 96.50 分,在县市区 9 个单位中(并列)排第 2 名,等次为优秀。"""
+        """你单位总分 96.5 分,在县市区 9 个单位中(并列)排第 2 名,等次为优秀。"""
         grade = f",等次为{self.grade}" if self.grade else ""
         if self.rank is None:  # 不排名: scored and published, never placed
             return (f"你单位{self.year}年度考核总分{points(self.total)}分,照常计分,"

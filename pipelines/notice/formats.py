@@ -20,10 +20,10 @@ def number(value: float, places: int = 2) -> str:
 
 
 def points(value: float) -> str:
-    """A score as a 通报 prints it: two decimals as the ranking tables have them (96.5 →
-    '96.50'), whole points whole (63.0 → '63', not '63.00')."""
-    rounded = half_up(value)
-    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
+    """A score as a 通报 prints it, in its text and its 附件 tables alike, and as the dashboard's
+    charts label it: half-up to two decimals without trailing zeros (96.5 → '96.5', 63.0 → '63',
+    not '96.50' or '63.00'; 84.256 → '84.26')."""
+    return number(value)
 
 
 # Units that count things: a count is whole (「还需月均84530件」, never 84529.17件). Rates such

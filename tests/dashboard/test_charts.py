@@ -298,26 +298,41 @@ def test_labels_stand_clear_of_lines_and_headers() -> None:
 
 
 def test_whole_points_are_drawn_whole() -> None:
-    """Pages point 6: a bar's label as the 通报 writes points (63, 96.50; 「63.00」 was drawn),
-    read from the SVG vl-convert draws; tooltips trim trailing zeros; a category's label
-    「18.60 / 25」 (was 「18.6 / 25.0」)."""
+    """Pages point 6: a bar's label as the 通报 writes points (pipelines.notice.formats.points:
+    63, 96.5; 「63.00」 and then 「96.50」 were drawn beside the notice's 96.5), read from the SVG
+    vl-convert draws; tooltips trim trailing zeros; a category's label 「18.6 / 25」 (was
+    「18.60 / 25」), the lost points' and the offices' labels 「2」 for 2.0 (was 「2.0」)."""
     import re
 
     import vl_convert as vlc
 
-    frame = pl.DataFrame({"unit": ["甲镇", "乙镇"], "unit_type": ["区镇"] * 2, "rank": [1, 2],
-                          "total": [96.5, 63.0], "grade": ["优秀", "基本合格"]})
+    from pipelines.notice import formats
+
+    frame = pl.DataFrame({"unit": ["甲镇", "乙镇", "丙镇"], "unit_type": ["区镇"] * 3,
+                          "rank": [1, 2, 3], "total": [96.5, 84.255, 63.0],
+                          "grade": ["优秀", "合格", "基本合格"]})
     s = spec(charts.ranking_bars(frame, value="total", value_title="总分", titling=REAL,
                                  grades=GRADES))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(s))
-    assert "63" in texts and "96.50" in texts and "63.00" not in texts
+    assert {"96.5", "84.26", "63"} <= set(texts)  # half-up, as the notice rounds
+    assert not {"96.50", "63.00"} & set(texts)
+    assert [formats.points(v) for v in (96.5, 84.255, 63.0)] == ["96.5", "84.26", "63"]
     tips = [t for layer in layers(s) for t in layer.get("encoding", {}).get("tooltip", [])
             if t.get("field") == "total"]
     assert tips and all(t["format"] == ".2~f" for t in tips)
     cats = pl.DataFrame({"node": ["内容保障"], "node_position": [1], "score": [18.6],
                          "max_points": [25.0]})
     s = spec(charts.category_vs_max(cats, titling=REAL))
-    assert [r["label"] for rows in s["datasets"].values() for r in rows] == ["18.60 / 25"]
+    assert [r["label"] for rows in s["datasets"].values() for r in rows] == ["18.6 / 25"]
+    lost = pl.DataFrame({"label": ["001 甲"], "avg_lost": [2.0], "share_losing": [0.5],
+                         "max_points": [6.0], "units_losing": [2], "units_scored": [4],
+                         "office": [None]}, schema_overrides={"office": pl.String})
+    s = spec(charts.lost_points(lost, titling=REAL))
+    assert [r["text"] for rows in s["datasets"].values() for r in rows] == ["2 · 50%单位失分"]
+    offices = pl.DataFrame({"office": ["办公室"], "avg_lost": [3.0], "lost": [12.0],
+                            "available": [40.0], "indicators": [2], "units": [4]})
+    s = spec(charts.office_losses(offices, titling=REAL))
+    assert [r["text"] for rows in s["datasets"].values() for r in rows] == ["3"]
 
 
 def test_movers_sorted_by_change_with_labels() -> None:

@@ -86,7 +86,7 @@ def test_one_units_sheet_states_total_rank_grade_lost_points_and_adjustments(db,
 def test_ties_are_stated_and_a_unit_without_losses_says_so(db, tmp_path):
     sheets = {fb.unit: fb for fb in gather(db, "yueyang-2017", 2017)}
     assert sheets["B县"].result_sentence() == (
-        "你单位2017年度考核总分99.50分,在县市区4个单位中并列第2名,等次为优秀。")
+        "你单位2017年度考核总分99.5分,在县市区4个单位中并列第2名,等次为优秀。")
     assert sheets["D县"].result_sentence().endswith("并列第2名,等次为优秀。")
     assert sheets["C县"].result_sentence().endswith("中第1名,等次为优秀。")
     assert sheets["C县"].lost_sentence() == "你单位在各项指标上均未失分。"

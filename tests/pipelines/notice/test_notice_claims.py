@@ -93,7 +93,7 @@ def test_counts_are_whole_and_whole_points_print_whole():
     assert fmt.amount(192.5, "件", up=True) == "193件"
     assert fmt.amount(1155, "件") == "1155件"
     assert fmt.amount(12.6, "个/日") == "12.6个/日"   # a rate, not a count
-    assert fmt.points(63.0) == "63" and fmt.points(96.5) == "96.50"
+    assert fmt.points(63.0) == "63" and fmt.points(96.5) == "96.5"
 
 
 def test_evaluation_name_and_wenhao_come_from_the_scheme(demo_db):
