@@ -1,5 +1,7 @@
 """数据与方法: the load history, the import templates, and the scheme's rules with the seed text
-and every interpretation the scheme file states."""
+and every interpretation the scheme file states.
+
+The page is a list of sections (functions below), `main()` last."""
 
 from __future__ import annotations
 
@@ -14,9 +16,6 @@ from dashboard.sections import years_view
 from pipelines.corrections.history import file_label
 from pipelines.notice.warnings import method_lines
 from pipelines.rules.registry import RULE_KIND_ZH
-
-f = filters.current()
-widgets.page_header("数据与方法", f)
 
 TEMPLATE_KINDS = {
     "units": "单位名录",
@@ -44,19 +43,16 @@ def template_bytes(db: Path, scheme_id: str, kind: str) -> bytes:
         return Path(path).read_bytes()
 
 
-clauses = data.clauses(f.db, f.scheme)
-content_items = data.content_items(f.db, f.scheme)
-targets = data.targets(f.db, f.scheme)
-
-# --- load history ----------------------------------------------------------------------------
-st.subheader("数据导入记录")
-st.caption("本方案数据的导入批次,最新在前。")
-loads = data.loads(f.db, f.scheme)
-if loads.is_empty():
-    widgets.nothing_to_show(
-        "数据仓库还没有导入过数据。用下方模板填好后运行 `egov ingest 文件.xlsx`。"
-    )
-else:
+def loads_section(f: filters.Filters) -> None:
+    """数据导入记录: the loads of the scheme's data, newest first."""
+    st.subheader("数据导入记录")
+    st.caption("本方案数据的导入批次,最新在前。")
+    loads = data.loads(f.db, f.scheme)
+    if loads.is_empty():
+        widgets.nothing_to_show(
+            "数据仓库还没有导入过数据。用下方模板填好后运行 `egov ingest 文件.xlsx`。"
+        )
+        return
     st.caption("每次导入一批文件;同一键(方案、期间、单位、项目或指标)再次导入时替换旧数据,记录保留。")
     table = loads.select(
         pl.col("load_id").alias("批次"), pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M")
@@ -68,14 +64,16 @@ else:
     )
     widgets.show_table(table, name="数据导入记录", filters=f, key="dm-loads", height=280)
 
-# --- revisions -------------------------------------------------------------------------------
-st.subheader("更正记录")
-st.caption("每个导入批次(含撤销)使本方案哪些单位的得分和名次变了、变了多少;变化在导入时由计分流程"
-           "算好保存。已发布的通报若因此更正,可据此表发布更正说明。")
-batches = revisions.with_status(data.load_batches(f.db, f.scheme))
-if batches.is_empty():
-    widgets.nothing_to_show("本方案还没有导入批次。")
-else:
+
+def revisions_section(f: filters.Filters) -> None:
+    """更正记录: which units' scores and ranks a chosen load batch changed, and by how much."""
+    st.subheader("更正记录")
+    st.caption("每个导入批次(含撤销)使本方案哪些单位的得分和名次变了、变了多少;变化在导入时由计分流程"
+               "算好保存。已发布的通报若因此更正,可据此表发布更正说明。")
+    batches = revisions.with_status(data.load_batches(f.db, f.scheme))
+    if batches.is_empty():
+        widgets.nothing_to_show("本方案还没有导入批次。")
+        return
     with st.expander(f"本方案的导入批次({batches.height} 个)"):
         widgets.show_table(revisions.batches_table(batches), name="导入批次", filters=f,
                            key="dm-batches", height=widgets.table_height(batches.height, 10))
@@ -92,65 +90,78 @@ else:
         widgets.show_table(table, name=f"更正记录_批次{chosen}", filters=f, key="dm-revisions",
                            height=widgets.table_height(table.height, 15))
 
-# --- templates -------------------------------------------------------------------------------
-st.subheader("导入模板")
-kinds = ["units", "yearend"]
-if f.info.get("has_content"):
-    kinds.insert(1, "content")
-if not clauses.is_empty():
-    kinds.append("adjustments")
-if not targets.is_empty():
-    kinds.append("metrics")
-st.caption("空白模板带本方案的单位和指标编号下拉列表;填写后用 `egov ingest` 导入(全部通过才写入)。")
-cols = st.columns(len(kinds))
-for col, kind in zip(cols, kinds, strict=True):
-    db, scheme_id = f.db, f.scheme
-    col.download_button(
-        f"{TEMPLATE_KINDS[kind]}模板",
-        data=lambda k=kind, d=db, s=scheme_id: template_bytes(d, s, k),
-        file_name=f"{scheme_id}_{TEMPLATE_KINDS[kind]}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dm-tpl-{kind}", on_click="ignore", icon=":material/download:", width="stretch",
+
+def templates_section(f: filters.Filters, clauses: pl.DataFrame, targets: pl.DataFrame) -> None:
+    """导入模板: one download button per import template the scheme needs, built on click."""
+    st.subheader("导入模板")
+    kinds = ["units", "yearend"]
+    if f.info.get("has_content"):
+        kinds.insert(1, "content")
+    if not clauses.is_empty():
+        kinds.append("adjustments")
+    if not targets.is_empty():
+        kinds.append("metrics")
+    st.caption("空白模板带本方案的单位和指标编号下拉列表;"
+               "填写后用 `egov ingest` 导入(全部通过才写入)。")
+    cols = st.columns(len(kinds))
+    for col, kind in zip(cols, kinds, strict=True):
+        db, scheme_id = f.db, f.scheme
+        col.download_button(
+            f"{TEMPLATE_KINDS[kind]}模板",
+            data=lambda k=kind, d=db, s=scheme_id: template_bytes(d, s, k),
+            file_name=f"{scheme_id}_{TEMPLATE_KINDS[kind]}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"dm-tpl-{kind}", on_click="ignore", icon=":material/download:", width="stretch",
+        )
+    missing = [TEMPLATE_KINDS[k] for k in TEMPLATE_KINDS if k not in kinds]
+    if missing:
+        st.caption(f"本方案不需要的模板: {'、'.join(missing)}(方案中没有相应的阶段、条款或目标)。")
+
+
+def scheme_section(f: filters.Filters) -> None:
+    """考核方案: the scheme's name and documents, its stages, rubrics with their first-level
+    categories, and grade bands."""
+    st.subheader("考核方案")
+    st.markdown(f"**{widgets.md(f.info.get('name', ''))}**  \n{widgets.md(f.jurisdiction)} · "
+                f"{f.info.get('year', '')}年 · 文件: {widgets.md(f.info.get('documents', ''))} · "
+                f"满分 {f.info.get('total_points', 100):g} 分")
+    stages = data.stages(f.db, f.scheme).select(
+        pl.col("name").alias("考评阶段"),
+        pl.col("basis").replace({"content": "按月内容保障计分", "rubric": "评分细则"})
+        .alias("依据"),
+        pl.col("weight").alias("权重"), pl.col("max_points").alias("满分"),
     )
-missing = [TEMPLATE_KINDS[k] for k in TEMPLATE_KINDS if k not in kinds]
-if missing:
-    st.caption(f"本方案不需要的模板: {'、'.join(missing)}(方案中没有相应的阶段、条款或目标)。")
+    widgets.show_table(stages, name="考评阶段", filters=f, key="dm-stages")
 
-# --- the scheme's rules ----------------------------------------------------------------------
-st.subheader("考核方案")
-st.markdown(f"**{widgets.md(f.info.get('name', ''))}**  \n{widgets.md(f.jurisdiction)} · "
-            f"{f.info.get('year', '')}年 · 文件: {widgets.md(f.info.get('documents', ''))} · "
-            f"满分 {f.info.get('total_points', 100):g} 分")
-stages = data.stages(f.db, f.scheme).select(
-    pl.col("name").alias("考评阶段"),
-    pl.col("basis").replace({"content": "按月内容保障计分", "rubric": "评分细则"}).alias("依据"),
-    pl.col("weight").alias("权重"), pl.col("max_points").alias("满分"),
-)
-widgets.show_table(stages, name="考评阶段", filters=f, key="dm-stages")
+    cats = data.rubric_categories(f.db, f.scheme)
+    st.markdown("**评分细则与一级指标**")
+    # A scheme written in weights (an index) shows them as written (2/3), beside the points they
+    # make of the rubric's scale; a scheme in points has no 权重 column.
+    weights = ([pl.col("weight").alias("权重")]
+               if "weight" in cats.columns and cats["weight"].is_not_null().any() else [])
+    widgets.show_table(
+        cats.select(pl.col("rubric_name").alias("评分细则"),
+                    pl.col("unit_types").alias("适用单位类型"),
+                    pl.col("category").alias("一级指标"), *weights,
+                    pl.col("max_points").alias("分值")),
+        name="评分细则与一级指标", filters=f, key="dm-cats",
+    )
 
-cats = data.rubric_categories(f.db, f.scheme)
-st.markdown("**评分细则与一级指标**")
-# A scheme written in weights (an index) shows them as written (2/3), beside the points they
-# make of the rubric's scale; a scheme in points has no 权重 column.
-weights = ([pl.col("weight").alias("权重")]
-           if "weight" in cats.columns and cats["weight"].is_not_null().any() else [])
-widgets.show_table(
-    cats.select(pl.col("rubric_name").alias("评分细则"), pl.col("unit_types").alias("适用单位类型"),
-                pl.col("category").alias("一级指标"), *weights, pl.col("max_points").alias("分值")),
-    name="评分细则与一级指标", filters=f, key="dm-cats",
-)
+    grades = data.grades(f.db, f.scheme)
+    st.markdown("**考核等次**")
+    if grades.is_empty():
+        st.caption("本方案没有规定考核等次,只排名次。")
+    else:
+        bands = [f"{m:g}分及以上" if m is not None else "低于上一等次"
+                 for m in grades["min_points"].to_list()]
+        widgets.show_table(pl.DataFrame({"等次": grades["grade"], "分数线": bands}),
+                           name="考核等次", filters=f, key="dm-grades")
 
-grades = data.grades(f.db, f.scheme)
-st.markdown("**考核等次**")
-if grades.is_empty():
-    st.caption("本方案没有规定考核等次,只排名次。")
-else:
-    bands = [f"{m:g}分及以上" if m is not None else "低于上一等次"
-             for m in grades["min_points"].to_list()]
-    widgets.show_table(pl.DataFrame({"等次": grades["grade"], "分数线": bands}),
-                       name="考核等次", filters=f, key="dm-grades")
 
-if not clauses.is_empty():
+def clauses_section(f: filters.Filters, clauses: pl.DataFrame) -> None:
+    """加分与减分条款, where the scheme has any."""
+    if clauses.is_empty():
+        return
     st.markdown("**加分与减分条款**")
     widgets.show_table(
         clauses.select(pl.col("kind").alias("类别"), pl.col("clause").alias("条款"),
@@ -159,7 +170,11 @@ if not clauses.is_empty():
         name="加减分条款", filters=f, key="dm-clauses",
     )
 
-if not content_items.is_empty():
+
+def content_items_section(f: filters.Filters, content_items: pl.DataFrame) -> None:
+    """内容保障计分项目 (in an expander), where the scheme scores monthly content."""
+    if content_items.is_empty():
+        return
     with st.expander(f"内容保障计分项目({content_items.height}项)"):
         widgets.show_table(
             content_items.select(pl.col("item").alias("序号"), pl.col("category").alias("类别"),
@@ -168,7 +183,11 @@ if not content_items.is_empty():
             name="内容保障计分项目", filters=f, key="dm-items", height=360,
         )
 
-if not targets.is_empty():
+
+def targets_section(f: filters.Filters, targets: pl.DataFrame) -> None:
+    """年度目标 (保 and 争 with their source and interpretation), where the scheme sets any."""
+    if targets.is_empty():
+        return
     st.markdown("**年度目标**")
     widgets.show_table(
         targets.select(pl.col("text").alias("目标"), pl.col("floor").alias("保(底线)"),
@@ -177,15 +196,16 @@ if not targets.is_empty():
         name="年度目标", filters=f, key="dm-targets",
     )
 
-years_view.changes_section(f)  # what changed since the previous year of the series (issue 17)
 
-# --- interpretations -------------------------------------------------------------------------
-st.subheader("方案文件中的解释说明")
-st.caption("原文没有写明或有歧义之处,方案文件逐条写明所取的理解;计分严格按此执行。")
-notes = data.interpretations(f.db, f.scheme)
-if notes.is_empty():
-    st.caption("本方案没有需要解释的条款。")
-else:
+def interpretations_section(f: filters.Filters) -> None:
+    """方案文件中的解释说明: every interpretation the scheme file states, as a table and to read
+    one by one."""
+    st.subheader("方案文件中的解释说明")
+    st.caption("原文没有写明或有歧义之处,方案文件逐条写明所取的理解;计分严格按此执行。")
+    notes = data.interpretations(f.db, f.scheme)
+    if notes.is_empty():
+        st.caption("本方案没有需要解释的条款。")
+        return
     widgets.show_table(
         notes.select(pl.col("scope").alias("适用范围"), pl.col("source").alias("原文出处"),
                      pl.col("interpretation").alias("解释")),
@@ -197,24 +217,32 @@ else:
             origin = f"  \n:gray[原文出处: {widgets.md(r['source'])}]" if r["source"] else ""
             st.markdown(f"**{widgets.md(r['scope'])}**: {widgets.md(r['interpretation'])}{origin}")
 
-with st.expander("全部指标的计分规则与原文"):
-    rules = data.indicator_rules(f.db, f.scheme)
-    leaf_weights = ([pl.col("weight").alias("权重(在所属分组中)")]
-                    if rules["weight"].is_not_null().any() else [])
-    widgets.show_table(
-        rules.select(pl.col("rubric_name").alias("评分细则"), pl.col("code").alias("编号"),
-                     pl.col("name").alias("指标"), pl.col("category").alias("一级指标"),
-                     *leaf_weights, pl.col("max_points").alias("分值"),
-                     pl.col("rule_kind").replace(RULE_KINDS).alias("计分规则"),
-                     pl.col("input_columns").alias("录入列"),
-                     pl.col("criteria").alias("考核要点/评分细则"), pl.col("source").alias("出处"),
-                     pl.col("interpretation").alias("解释")),
-        name="指标计分规则", filters=f, key="dm-rules", height=420,
-    )
 
-# --- not applicable (issue 20 item 2) ----------------------------------------------------------
-marks = data.not_applicable_marks(f.db, f.scheme, f.year) if f.year else None
-if marks is not None and marks.height:
+def rules_section(f: filters.Filters) -> None:
+    """全部指标的计分规则与原文 (in an expander): every indicator's rule, input columns, seed
+    text and interpretation."""
+    with st.expander("全部指标的计分规则与原文"):
+        rules = data.indicator_rules(f.db, f.scheme)
+        leaf_weights = ([pl.col("weight").alias("权重(在所属分组中)")]
+                        if rules["weight"].is_not_null().any() else [])
+        widgets.show_table(
+            rules.select(pl.col("rubric_name").alias("评分细则"), pl.col("code").alias("编号"),
+                         pl.col("name").alias("指标"), pl.col("category").alias("一级指标"),
+                         *leaf_weights, pl.col("max_points").alias("分值"),
+                         pl.col("rule_kind").replace(RULE_KINDS).alias("计分规则"),
+                         pl.col("input_columns").alias("录入列"),
+                         pl.col("criteria").alias("考核要点/评分细则"),
+                         pl.col("source").alias("出处"),
+                         pl.col("interpretation").alias("解释")),
+            name="指标计分规则", filters=f, key="dm-rules", height=420,
+        )
+
+
+def not_applicable_section(f: filters.Filters) -> None:
+    """不适用(豁免)的指标 of the year (issue 20 item 2), where any unit has one."""
+    marks = data.not_applicable_marks(f.db, f.scheme, f.year) if f.year else None
+    if marks is None or not marks.height:
+        return
     st.subheader("不适用(豁免)的指标")
     st.caption("这些单位的这些指标标为不适用(或豁免),不计分;所在分组按方案的规定合成:"
                "「平均」其余指标得分率的简单平均,「按权重折算」其余指标按各自权重折算,"
@@ -229,7 +257,33 @@ if marks is not None and marks.height:
         name="不适用的指标", filters=f, key="dm-na",
     )
 
-# --- the rules of the 预警 -------------------------------------------------------------------
-st.subheader("预警规则")
-st.caption("总览页和通报中的预警按以下规则产生,按后果从重到轻排列。")
-st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(method_lines(), start=1)))
+
+def warning_rules_section() -> None:
+    """预警规则: how the 预警 of the overview and the 通报 arise, heaviest first."""
+    st.subheader("预警规则")
+    st.caption("总览页和通报中的预警按以下规则产生,按后果从重到轻排列。")
+    st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(method_lines(), start=1)))
+
+
+def main() -> None:
+    """The page."""
+    f = filters.current()
+    widgets.page_header("数据与方法", f)
+    clauses = data.clauses(f.db, f.scheme)
+    content_items = data.content_items(f.db, f.scheme)
+    targets = data.targets(f.db, f.scheme)
+    loads_section(f)
+    revisions_section(f)
+    templates_section(f, clauses, targets)
+    scheme_section(f)
+    clauses_section(f, clauses)
+    content_items_section(f, content_items)
+    targets_section(f, targets)
+    years_view.changes_section(f)  # what changed since the previous year of the series (issue 17)
+    interpretations_section(f)
+    rules_section(f)
+    not_applicable_section(f)
+    warning_rules_section()
+
+
+main()
