@@ -28,7 +28,6 @@ import duckdb
 import polars as pl
 
 from pipelines.engine.scoring import Facts, Results, score_all
-from pipelines.engine.stability import stability_tables
 from pipelines.engine.unranked import unranked_of
 from pipelines.inputs.kinds import KINDS
 from pipelines.inputs.kinds import units as unit_list
@@ -39,7 +38,11 @@ from warehouse import database
 
 # Result tables recomputed per scheme (each has a `scheme` column).
 RESULT_TABLES = ("indicator_scores", "stage_scores", "results", "monthly_points",
-                 "target_progress", "group_shares", "rank_stability", "indicator_weights")
+                 "target_progress", "group_shares")
+# Tables a warehouse written before rank stability was computed on demand still holds
+# (pipelines/stability_on_demand.py): no longer kept up to date, so dropped at its next load
+# rather than left stale (the curated Parquet would copy them).
+DROPPED_TABLES = ("rank_stability", "indicator_weights")
 
 
 def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
@@ -56,6 +59,8 @@ def apply(db: Path, write: Callable[[duckdb.DuckDBPyConnection], set[str]],
             con.execute("BEGIN TRANSACTION")
             phase("delta-merge")
             touched = write(con)
+            for table in DROPPED_TABLES:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
             phase("delta-rescore")
             rescore(con, [schemes[s] for s in sorted(touched) if s in schemes], score)
             phase("delta-commit")
@@ -143,8 +148,7 @@ def _rescore_one(con: duckdb.DuckDBPyConnection, scheme: Scheme,
     phase("rescore-score")
     results = score([scheme], facts_)
     del facts_
-    phase("rescore-stability")
-    tables = {**results.tables(), **stability_tables([scheme], results)}
+    tables = results.tables()
     del results
     phase("rescore-write")
     for name in RESULT_TABLES:

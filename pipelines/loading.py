@@ -32,9 +32,9 @@ from pipelines.schemes.tables import dimension_frames, node_leaf_sum
 from pipelines.years.units import previous_names_of
 from warehouse import database
 
-# Loading, rescoring and the stability tables import what only a write needs (pandera, the
-# stability engine): those imports are inside the functions, so that reading commands such as
-# `egov scores` start without them.
+# Loading and rescoring import what only a write needs (pandera): those imports are inside the
+# functions, so that reading commands such as `egov scores` start without them. Rank stability is
+# not computed here: it is computed when asked (pipelines/stability_on_demand.py).
 
 INPUT_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
@@ -145,16 +145,12 @@ def rescore_and_publish(db: Path, state: database.WarehouseState,
                         batch: int | None = None) -> Results:
     """Recompute dimensions and results from the state and publish the whole warehouse.
     With `batch` (a load), what the load changed in the results is recorded in `revisions`."""
-    from pipelines.engine.stability import stability_tables
-
     phase("score")
     schemes, results = score_state(state)
     if batch is not None:
         phase("revisions")
         state = state.replace(revisions=revisions.record(db, state["revisions"], results, batch))
-    phase("stability")
-    tables = {**dimension_frames(schemes), **state.tables, **results.tables(),
-              **stability_tables(schemes, results)}
+    tables = {**dimension_frames(schemes), **state.tables, **results.tables()}
     phase("publish")
     database.publish(db, tables)
     phase("done")

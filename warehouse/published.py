@@ -51,7 +51,8 @@ def publication(db: Path, scheme: str) -> Publication:
 
 
 def yearend_published(db: Path, scheme: str, year: int, unit_type: str | None,
-                      stability: bool = False, levels: int | None = None) -> pl.DataFrame:
+                      stability: pl.DataFrame | None = None,
+                      levels: int | None = None) -> pl.DataFrame:
     """`egov scores` year-end: `queries.yearend_scores` shaped by the scheme (see above); group
     columns come before the stability and `sample` columns."""
     from warehouse.queries import yearend_scores

@@ -71,14 +71,15 @@ ORDER BY st.position
 
 
 def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
-                   stability: bool = False, decimals: int = 2) -> pl.DataFrame:
+                   stability: pl.DataFrame | None = None, decimals: int = 2) -> pl.DataFrame:
     """`egov scores` year-end (docs/contract.md): scheme,year,unit,unit_type,total,grade,rank,
     then bonus, penalty, each stage's points, prev_total, prev_rank, rank_change (against the
     previous year of the series, warehouse/years_queries.py) and `sample` (示例数据); scores
     rounded half-up to
     `decimals` (2, or the scheme's own `decimals` where `egov scores` passes it).
-    With `stability`, the rank interval columns rank_median, rank_p05, rank_p95 (table
-    rank_stability) come before `sample`."""
+    With `stability` (per unit: rank_median, rank_p05, rank_p95, computed on demand by
+    pipelines/stability_on_demand.py, which the warehouse does not import), those columns come
+    before `sample`."""
     frame = query(db, YEAREND_SQL, [scheme, year, unit_type, unit_type])
     stages = query(db, STAGES_SQL, [scheme, year])
     if not stages.is_empty():
@@ -90,18 +91,11 @@ def yearend_scores(db: Path, scheme: str, year: int, unit_type: str | None,
                                ).drop("stages_total")
     frame = frame.join(previous_columns(db, scheme, year, decimals), on="unit", how="left",
                        maintain_order="left")  # issue 17: against the series' previous year
-    if stability:
-        frame = frame.join(rank_stability(db, scheme, year).select(
+    if stability is not None:
+        frame = frame.join(stability.select(
             "unit", "rank_median", "rank_p05", "rank_p95"), on="unit", how="left",
             maintain_order="left")
     return frame.select(pl.exclude("sample"), "sample")  # the 示例数据 flag last
-
-
-def rank_stability(db: Path, scheme: str, year: int) -> pl.DataFrame:
-    """Each unit's published rank with its median rank and 5–95% interval under perturbed
-    weights (pipelines/engine/stability.py), and the band, draws and seed used."""
-    return query(db, "SELECT * FROM rank_stability WHERE scheme = ? AND year = ? "
-                      "ORDER BY unit_type, rank, unit", [scheme, year])
 
 
 MONTHLY_SQL = """

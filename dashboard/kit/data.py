@@ -148,8 +148,6 @@ def _cached_read(query: Callable[Concatenate[Path, P], R]) -> Callable[Concatena
 
 # 排名 and the briefing pack
 grade_distribution = _cached_read(ranking_reads.grade_distribution)
-rank_stability = _cached_read(ranking_reads.rank_stability)
-indicator_weights = _cached_read(ranking_reads.indicator_weights)
 # 目标 and 总览
 target_progress = _cached_read(target_reads.target_progress)
 target_status = _cached_read(target_reads.target_status)

@@ -1,18 +1,22 @@
 """Cached calls of the scheme lab for the pages: the comparison is run by pipelines.scheme_lab
-(the same engine as every published score); this module only caches it per warehouse file and
-draft, and turns a rejected draft into its list of problems for display."""
+and rank stability by pipelines.stability_on_demand (the same engine as every published score);
+this module only caches them per warehouse file (and draft), and turns a rejected draft into its
+list of problems for display."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
 
 from dashboard.kit import data
-from pipelines.engine.compare import Comparison
+
+if TYPE_CHECKING:  # the 排名 page imports this module: the engine (numpy) only when it computes
+    from pipelines.engine.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,29 @@ def _comparable(db: str, stamp: tuple[int, int], scheme: str) -> list[str]:
     from pipelines.scheme_lab import comparable_schemes
 
     return comparable_schemes(Path(db), scheme)
+
+
+@st.cache_data(show_spinner="正在计算排名稳定性…", max_entries=32, ttl=3600)
+def _stability(db: str, stamp: tuple[int, int], scheme: str,
+               year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    del stamp  # cache key only: a new warehouse file (a load) computes them again
+    from pipelines.stability_on_demand import named_weights, stability_of, unit_intervals
+
+    found = stability_of(Path(db), scheme, year)
+    return unit_intervals(found), named_weights(Path(db), scheme, found)
+
+
+def rank_stability(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Each unit's rank with its median and 5–95% interval under 1,000 random weightings
+    (unit, unit_type, rank, rank_median, rank_p05, rank_p95, band, draws), computed when first
+    asked for this warehouse file and cached with the indicators' weights."""
+    return _stability(str(db), data.stamp(db), scheme, year)[0]
+
+
+def indicator_weights(db: Path, scheme: str, year: int) -> pl.DataFrame:
+    """Each indicator's nominal and effective weight with its and its rubric's name (computed
+    with `rank_stability`, from the same cache entry)."""
+    return _stability(str(db), data.stamp(db), scheme, year)[1]
 
 
 def compare_upload(db: Path, scheme: str, name: str, content: bytes) -> Outcome:

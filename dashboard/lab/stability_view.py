@@ -1,7 +1,8 @@
 """Rank stability on the 排名 page: an interval beside each year-end rank, and its own section.
 
-The intervals are computed by pipelines/engine/stability.py when the warehouse is published
-(table rank_stability); this module only reads and draws them.
+The intervals are computed by pipelines/engine/stability.py when the page first asks for them
+after a load (pipelines/stability_on_demand.py, cached per warehouse file by lab_data); this
+module only draws them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 from dashboard.charts import lab_charts
 from dashboard.kit import data, widgets
 from dashboard.kit.filters import Filters
+from dashboard.lab import lab_data
 
 CHART_TOP = 10  # places drawn at each end of a long ranking (plus the widest and focus units)
 COLUMN = "稳定区间"
@@ -19,7 +21,7 @@ COLUMN = "稳定区间"
 
 def stability(f: Filters) -> pl.DataFrame:
     """The year-end rank stability of the view's scheme and year (empty if none)."""
-    return data.rank_stability(f.db, f.scheme, f.year)
+    return lab_data.rank_stability(f.db, f.scheme, f.year)
 
 
 def interval_text(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
@@ -92,7 +94,7 @@ def _chosen(part: pl.DataFrame, focus: tuple[str, ...]) -> pl.DataFrame:
 
 def weights_table(f: Filters) -> None:
     """Each indicator's nominal weight beside its effective weight."""
-    weights = data.indicator_weights(f.db, f.scheme, f.year)
+    weights = lab_data.indicator_weights(f.db, f.scheme, f.year)
     if f.unit_type:  # the rubric that scores the chosen unit type
         types = data.unit_types(f.db, f.scheme)
         rubric = types.filter(pl.col("unit_type") == f.unit_type)["rubric"].to_list()

@@ -42,7 +42,12 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     else:
         from warehouse.published import yearend_published
 
-        frame = yearend_published(db, scheme_id, year, unit_type, stability, levels)
+        intervals = None
+        if stability:  # computed now, not stored at publish (pipelines/stability_on_demand.py)
+            from pipelines.stability_on_demand import stability_of, unit_intervals
+
+            intervals = unit_intervals(stability_of(db, scheme_id, year))
+        frame = yearend_published(db, scheme_id, year, unit_type, intervals, levels)
     if frame.is_empty():
         say(f"没有结果 no results: {scheme_id} {month or year}"
                    + (f" {unit_type}" if unit_type else ""), err=True)

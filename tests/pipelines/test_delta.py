@@ -14,8 +14,7 @@ from warehouse.database import connect_read_only
 
 TABLES = ("units", "unit_aliases", "loads", "content_tallies", "yearend_inputs",
           "adjustment_inputs", "metric_values", "indicator_scores", "stage_scores", "results",
-          "monthly_points", "target_progress", "group_shares", "rank_stability",
-          "indicator_weights")
+          "monthly_points", "target_progress", "group_shares")
 
 
 def snapshot(db: Path) -> dict[str, pl.DataFrame]:
@@ -78,6 +77,47 @@ def test_incremental_loads_give_the_tables_of_a_full_rebuild(loads, tmp_path, mo
     # The loads did something: the month replaced rows, the aliases moved.
     assert a["loads"].filter(pl.col("kind") == "content")["replaced_rows"].to_list()[-1] > 0
     assert set(a["unit_aliases"]["alias"].to_list()) >= {"甲别名", "乙别名"}
+
+
+def test_stability_on_demand_is_the_engines_on_the_results_of_the_loads(loads, tmp_path,
+                                                                         monkeypatch):
+    """Rank stability is no longer stored at publish: computed from the warehouse's results
+    after a first load and three loads on top (rows deleted and appended per scheme), it is
+    what the engine gives on the results scored in memory, to the last bit."""
+    from pipelines.engine.stability import rank_stability
+    from pipelines.stability_on_demand import stability_of
+
+    db = tmp_path / "egov.duckdb"
+    run(db, loads, monkeypatch, incremental=True)
+    schemes, results = loading.score_state(loading.open_state(db))
+    for scheme in (s for s in schemes if s.id in ("jintan-2013", "yueyang-2017")):
+        expected = rank_stability(scheme, results)
+        found = stability_of(db, scheme.id, scheme.year)
+        assert found.units.height > 0
+        assert found.units.equals(expected.units), scheme.id
+        assert found.weights.equals(expected.weights), scheme.id
+    assert stability_of(db, "jintan-2013", 2012).units.is_empty()  # not the scheme's year
+
+
+def test_a_load_drops_the_stability_tables_an_older_warehouse_stored(loads, tmp_path):
+    """A warehouse written when stability was stored at publish keeps its tables until its next
+    load, which drops them rather than leave them stale."""
+    import duckdb
+
+    db = tmp_path / "egov.duckdb"
+    loading.ingest(db, loads[0])
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE rank_stability (scheme VARCHAR, year INTEGER, unit VARCHAR)")
+    con.execute("CREATE TABLE indicator_weights (scheme VARCHAR, year INTEGER, code VARCHAR)")
+    con.close()
+    loading.ingest(db, loads[1])
+    con = connect_read_only(db)
+    try:
+        names = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables")
+                 .fetchall()}
+    finally:
+        con.close()
+    assert "results" in names and not names & {"rank_stability", "indicator_weights"}
 
 
 def test_only_the_touched_scheme_is_rescored(loads, tmp_path, monkeypatch):

@@ -33,7 +33,7 @@ def test_phases_of_a_first_load_and_of_a_month_on_top(tmp_path):
     assert all(LINE.match(line) for line in lines), lines
     names = [LINE.match(line).group(1) for line in lines]
     assert names == ["start-up", "open-state", "read+validate", "plan", "merge", "superseded",
-                     "score", "revisions", "stability", "publish"]
+                     "score", "revisions", "publish"]
     month = _ingest(db, [files.content[1]], phases=True)
     assert month.returncode == 0, month.stderr
     names = [LINE.match(line).group(1) for line in month.stderr.splitlines()

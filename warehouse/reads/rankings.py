@@ -1,5 +1,6 @@
 """The 排名 page's reads (and the briefing pack's): year-end and monthly rankings with the
-previous period's ranks, stage points, units per grade, rank stability and indicator weights."""
+previous period's ranks, stage points and units per grade (rank stability and indicator
+weights are computed on demand: pipelines/stability_on_demand.py, dashboard/lab/lab_data.py)."""
 
 from __future__ import annotations
 
@@ -95,29 +96,4 @@ def grade_distribution(db: Path, scheme: str, year: int) -> pl.DataFrame:
         "WHERE t.scheme = ? AND g.scheme = ? "
         "GROUP BY ALL ORDER BY t.position, g.position",
         [year, scheme, scheme],
-    )
-
-
-def rank_stability(db: Path, scheme: str, year: int) -> pl.DataFrame:
-    """Rank stability (table rank_stability): unit, unit_type, rank, rank_median, rank_p05,
-    rank_p95, band, draws."""
-    return query(
-        db,
-        "SELECT unit, unit_type, rank, rank_median, rank_p05, rank_p95, band, draws "
-        "FROM rank_stability WHERE scheme = ? AND year = ? ORDER BY unit_type, rank, unit",
-        [scheme, year],
-    )
-
-
-def indicator_weights(db: Path, scheme: str, year: int) -> pl.DataFrame:
-    """Nominal and effective weight of each indicator (table indicator_weights), with its name."""
-    return query(
-        db,
-        "SELECT w.rubric, r.name AS rubric_name, w.code, i.name, w.max_points, "
-        "w.nominal_weight, w.correlation, w.effective_weight, w.units "
-        "FROM indicator_weights w "
-        "JOIN indicators i ON i.scheme = w.scheme AND i.rubric = w.rubric AND i.code = w.code "
-        "JOIN rubrics r ON r.scheme = w.scheme AND r.rubric = w.rubric "
-        "WHERE w.scheme = ? AND w.year = ? ORDER BY w.rubric, i.position",
-        [scheme, year],
     )

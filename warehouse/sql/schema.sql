@@ -432,32 +432,6 @@ CREATE TABLE target_progress (
 );
 
 -- ---------------------------------------------------------------- rank stability ------------
--- Computed at publish by pipelines/engine/stability.py: the year-end results reweighted under
--- `draws` random stage weights and indicator points within ±band (seeded).
-CREATE TABLE rank_stability (
-    scheme       VARCHAR NOT NULL,
-    year         INTEGER NOT NULL,
-    unit         VARCHAR NOT NULL,
-    unit_type    VARCHAR NOT NULL,
-    rank         INTEGER NOT NULL,       -- the published rank
-    rank_median  INTEGER NOT NULL,       -- median of the drawn ranks
-    rank_p05     INTEGER NOT NULL,       -- 5% quantile of the drawn ranks (the best end)
-    rank_p95     INTEGER NOT NULL,       -- 95% quantile (the worst end)
-    band         DOUBLE  NOT NULL,       -- 0.2 = each weight drawn within ±20%
-    draws        INTEGER NOT NULL,
-    seed         INTEGER NOT NULL,
-    PRIMARY KEY (scheme, year, unit)
-);
-
-CREATE TABLE indicator_weights (         -- nominal against effective weight of each indicator
-    scheme           VARCHAR NOT NULL,
-    year             INTEGER NOT NULL,
-    rubric           VARCHAR NOT NULL,
-    code             VARCHAR NOT NULL,
-    max_points       DOUBLE  NOT NULL,
-    nominal_weight   DOUBLE  NOT NULL,   -- stage weight × points / rubric total
-    correlation      DOUBLE,             -- Pearson, indicator score with the unit total
-    effective_weight DOUBLE,             -- positive correlations scaled to sum to the stage weight
-    units            INTEGER NOT NULL,
-    PRIMARY KEY (scheme, year, rubric, code)
-);
+-- Not stored: computed from the year-end results when a page or `egov scores --stability` asks
+-- (pipelines/stability_on_demand.py); a warehouse written before that loses its two tables
+-- rank_stability and indicator_weights at its next load (pipelines/delta.py).

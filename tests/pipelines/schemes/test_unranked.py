@@ -12,7 +12,7 @@ from test_scheme_format import YEAREND_COLUMNS, run, write_csv, yearend_rows
 
 from pipelines.loading import ingest
 from pipelines.schemes.admin import add_scheme
-from warehouse import queries
+from pipelines.stability_on_demand import stability_of
 
 INDEX = """
 id: guests-2024
@@ -101,7 +101,7 @@ def test_rank_change_against_the_previous_year_skips_unranked_units(guests_db):
 
 
 def test_rank_stability_leaves_unranked_units_out(guests_db):
-    frame = queries.rank_stability(guests_db, "guests-2024", 2024)
+    frame = stability_of(guests_db, "guests-2024", 2024).units
     assert sorted(frame["unit"].to_list()) == ["乙", "戊", "甲"]
     code, out, err = run("scores", "--db", guests_db, "--scheme", "guests-2024", "--year",
                          "2024", "--format", "json", "--stability")
