@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import numpy as np
 import polars as pl
 from pydantic import Field
 
@@ -79,6 +78,8 @@ class NormaliseKind(RuleKind):
 
     def score(self, rows: pl.DataFrame, rule: Normalise) -> pl.DataFrame:
         """Each (indicator, unit type) is one peer group: share by the method, × points."""
+        import numpy as np  # here, not at the top: see pipelines/rules/normalisers/base.py
+
         method = NORMALISERS[rule.method]
         rows = rows.with_row_index("_row")
         shares = np.empty(rows.height)

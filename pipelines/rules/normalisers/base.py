@@ -10,9 +10,13 @@ and R's COINr (the `n_*` functions named on each method); docs/schemes.md#标准
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
+# numpy is imported by a normaliser's `shares` when it computes, not here: the rule kinds (and so
+# the scheme models every notice and feedback sheet builds) import the normalisers to know their
+# names, and numpy cost those commands about 0.1 s of CPU of start-up (BENCHMARKS.md, goal 4).
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class NormaliseError(ValueError):

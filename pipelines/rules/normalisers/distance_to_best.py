@@ -3,9 +3,10 @@ JRC Handbook 5 "distance to a reference", the reference being the best unit)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only in type hints here (see normalisers/base.py)
+    import numpy as np
 
 from pipelines.rules.normalisers.base import NormaliseError, Normaliser, need_peers
 

@@ -3,9 +3,10 @@ JRC Handbook 5 "distance to a reference")."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy imported when computing (see normalisers/base.py)
+    import numpy as np
 
 from pipelines.rules.normalisers.base import NormaliseError, Normaliser, need_peers
 
@@ -30,6 +31,8 @@ class DistanceToTarget(Normaliser):
                 f"同类单位中最差的实际值 {worst:g} 已达到目标 {rule.target:g},无法计算距目标的距离",
                 f"the worst actual value of the type, {worst:g}, already reaches the target "
                 f"{rule.target:g}: no distance to measure")
+        import numpy as np
+
         return np.minimum(share, 1.0)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy imported when computing (see normalisers/base.py)
+    import numpy as np
 
 from pipelines.rules.normalisers.base import Normaliser
 
@@ -18,6 +19,8 @@ class Goalposts(Normaliser):
     needs = ("goalposts",)
 
     def shares(self, x: np.ndarray, rule: Any) -> np.ndarray:
+        import numpy as np
+
         low, high = rule.goalposts
         share = ((high - x) if rule.direction == "lower_better" else (x - low)) / (high - low)
         return np.clip(share, 0.0, 1.0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only in type hints here (see normalisers/base.py)
+    import numpy as np
 
 from pipelines.rules.normalisers.base import Normaliser, need_peers, oriented
 from pipelines.rules.normalisers.rank import ascending_ranks

@@ -3,15 +3,18 @@ ties.method = "min"), as a share of the number of units."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy imported when computing (see normalisers/base.py)
+    import numpy as np
 
 from pipelines.rules.normalisers.base import Normaliser, need_peers, oriented
 
 
 def ascending_ranks(v: np.ndarray) -> np.ndarray:
     """R's rank(v, ties.method = "min"): 1 for the lowest, ties share the lowest place."""
+    import numpy as np
+
     return np.searchsorted(np.sort(v), v, side="left") + 1.0
 
 
