@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from egov.cli.common import DB_OPTION, print_frame, say
+# ensure_warehouse from common: the loading machinery (scoring, numpy) only for a new warehouse
+from egov.cli.common import DB_OPTION, ensure_warehouse, print_frame, say
 
 SCHEME = click.option("--scheme", "scheme_id", required=True, help="Scheme id, e.g. yueyang-2017.")
 YEAR = click.option("--year", type=int, required=True)
@@ -29,7 +30,6 @@ def selfcheck(db: Path, scheme_id: str, year: int, unit: str | None, fmt: str) -
     either exists, largest gap first, then each unit's total over the indicators with both."""
     from pipelines.cycle.selfcheck import SelfcheckError
     from pipelines.cycle.selfcheck import selfcheck as compare
-    from pipelines.loading import ensure_warehouse
 
     ensure_warehouse(db)
     try:
@@ -55,7 +55,6 @@ def spotcheck(db: Path, scheme_id: str, year: int, count: int, seed: int | None,
     load history, so that it can be drawn again."""
     from pipelines.cycle.selfcheck import SelfcheckError
     from pipelines.cycle.spotcheck import spotcheck as draw
-    from pipelines.loading import ensure_warehouse
 
     ensure_warehouse(db)
     try:
@@ -76,7 +75,6 @@ def feedback(db: Path, scheme_id: str, year: int, unit: str | None, out: Path) -
     """Each unit's feedback sheet (反馈单, GB/T 9704 layout) and its rectification ledger to fill
     (整改台账 XLSX): one unit to a .docx, every unit to a .zip."""
     from pipelines.cycle.feedback import FeedbackError, write_feedback
-    from pipelines.loading import ensure_warehouse
 
     want = ".docx" if unit else ".zip"
     if out.suffix.lower() != want:
@@ -101,7 +99,6 @@ def feedback(db: Path, scheme_id: str, year: int, unit: str | None, out: Path) -
 def deadline(db: Path, scheme_id: str, year: int, due: str) -> None:
     """Set the deadline of the assessing bodies' rows for a scheme-year (报送进度, 预警)."""
     from pipelines.cycle.deadlines import DeadlineError, set_deadline
-    from pipelines.loading import ensure_warehouse
 
     try:
         day = dt.date.fromisoformat(due)
