@@ -1,10 +1,12 @@
 """A reading command imports what it needs (issue 21 goal 4): `egov scores` on an existing
 warehouse stays off the loading machinery, the pydantic scheme models, pyarrow and numpy, which
-cost it most of its start-up (BENCHMARKS.md, "Start-up of the command line")."""
+cost it most of its start-up (BENCHMARKS.md, "Start-up of the command line"); `egov notice` and
+`egov feedback` build the scheme models they use but not numpy or the loading machinery."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -45,3 +47,26 @@ def test_template_builds_the_models_it_needs(demo_db, tmp_path):
     out = _run("template", "units", "--db", str(demo_db), "--scheme", "jintan-2013", "--out",
                str(tmp_path / "units.xlsx"))
     assert out["code"] == 0 and "pipelines.schemes.model" in out["loaded"]
+
+
+NOT_FOR_DOCUMENTS = {"numpy", "pyarrow", "pipelines.loading"}
+
+
+def test_notice_builds_its_models_without_numpy_or_the_loading_code(demo_db, tmp_path):
+    out = _run("notice", "--db", str(demo_db), "--scheme", "jintan-2013", "--year", "2013",
+               "--out", str(tmp_path / "notice.docx"))
+    assert out["code"] == 0 and "pipelines.schemes.model" in out["loaded"]
+    assert not NOT_FOR_DOCUMENTS & set(out["loaded"])
+
+
+def test_feedback_needs_neither_numpy_nor_the_loading_code(demo_db, tmp_path):
+    """A sheet issued before (the sample's records): writing it again reads only. (The first
+    issue of a sheet is a write to the warehouse, with the machinery of a write.)"""
+    from warehouse.queries import table
+
+    db = shutil.copy(demo_db, tmp_path / "egov.duckdb")
+    unit = table(db, "feedback_issued", "yueyang-2017")["unit"][0]
+    out = _run("feedback", "--db", str(db), "--scheme", "yueyang-2017", "--year", "2017",
+               "--unit", unit, "--out", str(tmp_path / "sheet.docx"))
+    assert out["code"] == 0
+    assert not NOT_FOR_DOCUMENTS & set(out["loaded"])
