@@ -1,28 +1,41 @@
 """Time to a drawn page in a real browser (Debian's chromium driven by Playwright), per page.
 
-Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N]
+Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N] [--before DIR]
      uv run python benchmarks/bench_browser.py --units 0 --cold 3 [--before DIR]
 
-Starts the dashboard with `streamlit run` on a free port (dashboard.serve.serving, as the browser
-tests do), opens each page's link in a new tab and times from `goto` until the page's heading and
-key element are drawn (charts: the Vega view's <svg> or <canvas> inside every chart container
-present), Streamlit's status widget is gone (the script run is over) and the page has stopped
-changing: the time is that of the last change (elements added, a chart drawn), seen after a
-second without one. "first" is the first visit after the server started (cold caches), "again"
-the median of the next `--repeat` visits (warm caches; each a new tab, so the browser draws
-everything again). A trivial two-page Streamlit app is measured the same way first, as the floor
-of this machine. Without --db, a warehouse of --units units is built from the sample data
-(benchmarks/big_warehouse.py); --units 0 uses the sample warehouse itself.
+Starts the dashboard as `egov demo` does (`python -m dashboard.launch run dashboard/asgi.py` with
+dashboard.serve's options) on a free port, opens each page's link in a new tab and times from
+`goto` until the page's heading and key element are drawn (charts: the Vega view's <svg> or
+<canvas> inside every chart container present), Streamlit's status widget is gone (the script
+run is over) and the page has stopped changing: the time is that of the last change (elements
+added, a chart drawn), seen after a second without one. "first" is the first visit after the
+server started (cold caches), "again" the median of the next `--repeat` visits (warm caches; each
+a new tab, so the browser draws everything again). A trivial two-page Streamlit app, served by
+bare `streamlit run`, is measured the same way first, as the floor of this machine. Without --db,
+a warehouse of --units units is built from the sample data (benchmarks/big_warehouse.py);
+--units 0 uses the sample warehouse itself.
+
+Each checkout (this one, and --before DIR) is served wholly from its own tree: its own virtual
+environment's Python (DIR/.venv, when it has one), its folder as the working directory and the
+only project folder on PYTHONPATH, so "before" runs none of this checkout's modules. `--cold N`
+also prints the server process's CPU time (user + system, from /proc) at the moment the page is
+drawn: on a shared machine it varies far less than the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import runpy
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +84,59 @@ STATE = """() => [
 QUIET = 1.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def server(tree: Path, db: Path | None, app: Path | None = None,
+           timeout: float = 180) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Serve checkout `tree`'s dashboard over `db` as its `egov demo` would (its own
+    dashboard/serve.py's command and environment, its virtual environment's Python, its folder
+    as working directory and PYTHONPATH), or, with `app`, that Streamlit script under bare
+    `streamlit run` (the trivial app's floor: no dashboard.launch, no preload). Yields the URL
+    and the server process once its health check answers; stops it on leaving."""
+    serve = runpy.run_path(str(tree / "dashboard" / "serve.py"))
+    python = tree / ".venv" / "bin" / "python"
+    port = serve["free_port"]()
+    served = app or serve.get("SERVED") or tree / "dashboard" / "app.py"
+    cmd = serve["command"](port, "127.0.0.1", served)
+    cmd[0] = str(python) if python.exists() else sys.executable
+    env = dict(os.environ)
+    if app is not None:
+        cmd[1:3] = ["-m", "streamlit"]  # a bare Streamlit, not the dashboard's launcher
+    else:
+        env = serve["environment"](db)
+    env["PYTHONPATH"] = str(tree)
+    child = subprocess.Popen(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if child.poll() is not None:
+                raise RuntimeError(f"{tree}: the server stopped (exit {child.returncode})")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{tree}: the server did not start within {timeout:g} s")
+            time.sleep(0.1)
+        yield url, child
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
 def visit(browser, url: str, heading: str, element: str | None) -> float:
     """Seconds from goto until the page is drawn and its run is over: the moment of the last
     change of what the page shows (elements, drawn charts, the running status), once it has
@@ -111,26 +177,42 @@ def measure(browser, base: str, pages, repeat: int, query: str) -> list[tuple[st
     return out
 
 
-def cold_start(browser, db: Path, tree: Path, scheme: str, runs: int) -> list[float]:
-    """Seconds from starting a fresh server (the process launched) until its first page, the
-    overview, is drawn in Chromium: the server's start-up, its cache warming and the first
-    visit together, as a visitor of `egov demo` meets them. One figure per run, each on a new
-    server."""
-    import os
+def cold_start(browser, db: Path | None, tree: Path, url_path: str, heading: str,
+               element: str | None, app: Path | None = None) -> tuple[float, float, float, float]:
+    """(seconds from launching a fresh server until its first page is drawn in Chromium, of
+    which until its health check answered, and the server's CPU seconds by then and when its
+    health check answered): the server's
+    start-up, its cache warming and the first visit together, as a visitor of `egov demo` meets
+    them. With `app`, that script under bare Streamlit instead (the floor)."""
+    start = time.perf_counter()
+    with server(tree, db, app) as (url, child):
+        up, cpu_up = time.perf_counter() - start, cpu_seconds(child.pid)
+        drawn = visit(browser, f"{url}/{url_path}", heading, element)
+        cpu = cpu_seconds(child.pid)
+    return up + drawn, up, cpu, cpu_up
 
-    from dashboard.serve import serving
 
-    heading, element = PAGES[0][1], PAGES[0][2]
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with serving(db, app=tree / "dashboard" / "app.py") as url:
-            up = time.perf_counter() - start
-            drawn = visit(browser, f"{url}/?scheme={scheme}", heading, element)
-        out.append(up + drawn)
-        print(f"cold start {tree}: {up + drawn:.2f} s (server up {up:.2f} s, page {drawn:.2f} s; "
-              f"load {os.getloadavg()[0]:.1f})", flush=True)
-    return out
+def cold_starts(browser, db: Path, trees: list[tuple[str, Path]], trivial: Path, scheme: str,
+                runs: int) -> None:
+    """`runs` rounds of: the trivial app, then each checkout's dashboard, each on a fresh
+    server (interleaved, so that the machine's load weighs on all alike); then medians."""
+    cases = [("trivial app", ROOT, "", "第一页", None, trivial)] + [
+        (label, tree, f"?scheme={scheme}", PAGES[0][1], PAGES[0][2], None)
+        for label, tree in trees]
+    figures: dict[str, list[tuple[float, float, float, float]]] = {case[0]: [] for case in cases}
+    for run in range(runs):
+        for label, tree, path, heading, element, app in cases:
+            figures[label].append(cold_start(browser, None if app else db, tree, path, heading,
+                                             element, app))
+            total, up, cpu, cpu_up = figures[label][-1]
+            print(f"run {run + 1} {label:<12} {total:6.2f} s to the first page drawn (server up "
+                  f"{up:5.2f} s; server CPU {cpu:5.2f} s, {cpu_up:5.2f} s of it until up; load "
+                  f"{os.getloadavg()[0]:.1f})", flush=True)
+    for label, rows in figures.items():
+        totals, ups, cpus, cpu_ups = zip(*rows, strict=True)
+        print(f"{label:<12} median {statistics.median(totals):6.2f} s (server up "
+              f"{statistics.median(ups):.2f} s, server CPU {statistics.median(cpus):.2f} s, "
+              f"{statistics.median(cpu_ups):.2f} s until up) of {len(rows)}")
 
 
 def main() -> None:
@@ -145,13 +227,11 @@ def main() -> None:
                              "warehouse, for before/after figures")
     parser.add_argument("--cold", type=int, default=0, metavar="N",
                         help="instead: N times, a fresh server from its start to the overview "
-                             "drawn (and the same for --before)")
+                             "drawn, beside the trivial app's and --before's, interleaved")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT))
-    from dashboard.serve import serving
-
     work = Path(tempfile.mkdtemp(prefix="egov-bench-browser-"))
     if args.db is None:
         if args.units:
@@ -172,23 +252,24 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--no-first-run", "--disable-sync"])
         try:
+            trees = [("this", ROOT)] + ([("before", args.before)] if args.before else [])
+            print(f"load {os.getloadavg()[0]:.1f}; trees: "
+                  + ", ".join(f"{label} {tree}" for label, tree in trees), flush=True)
             if args.cold:
-                for tree in [ROOT] + ([args.before] if args.before else []):
-                    times = cold_start(browser, args.db, tree, args.scheme, args.cold)
-                    print(f"{tree}: median {statistics.median(times):.2f} s of {len(times)}")
+                cold_starts(browser, args.db, trees, trivial, args.scheme, args.cold)
                 return
-            with serving(app=trivial) as url:
+            with server(ROOT, None, trivial) as (url, _):
                 rows = measure(browser, url, [("", "第一页", None), ("second", "第二页", None)],
                                args.repeat, "")
             print(f"{'page':<22}{'first s':>10}{'again s':>10}")
             for name, first, again in rows:
                 print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
-            trees = [("", ROOT)] + ([("before: ", args.before)] if args.before else [])
             for label, tree in trees:
-                with serving(args.db, app=tree / "dashboard" / "app.py") as url:
+                with server(tree, args.db) as (url, _):
                     rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
                 for name, first, again in rows:
-                    print(f"{label + name:<22}{first:>10.2f}{again:>10.2f}")
+                    print(f"{label + ': ' + name:<22}{first:>10.2f}{again:>10.2f}", flush=True)
+            print(f"load {os.getloadavg()[0]:.1f}")
         finally:
             browser.close()
 
