@@ -45,6 +45,12 @@ def command(port: int = 8501, address: str | None = None, app: Path = SERVED) ->
     open the browser ourselves instead. The toolbar is minimal (no 「Deploy」 button), and a
     visitor never sees a traceback or a file path (`client.showErrorDetails` none; full only
     with EGOV_DEBUG=1, for development), as in .streamlit/config.toml.
+
+    No file watcher (`server.fileWatcherType none`): a served dashboard does not reload its
+    code when a file changes, and watching cost every new session (each visitor's tab) a walk
+    over the paths of all 2,000-odd imported modules after its first run, and again after any
+    run that imported more (Streamlit's LocalSourcesWatcher: 0.3–0.6 s of CPU on this machine,
+    BENCHMARKS.md). A developer's plain `streamlit run dashboard/app.py` keeps watching.
     """
     return [
         sys.executable, "-m", "dashboard.launch", "run", str(app),
@@ -56,6 +62,7 @@ def command(port: int = 8501, address: str | None = None, app: Path = SERVED) ->
         # no 「Deploy」 button or developer menu: as .streamlit/config.toml for `streamlit run`
         "--client.toolbarMode", "minimal",
         "--client.showErrorDetails", "full" if os.environ.get("EGOV_DEBUG") else "none",
+        "--server.fileWatcherType", "none",
     ]
 
 
