@@ -152,6 +152,15 @@ def test_unknown_names_cost_as_much_as_known_ones(store):
     assert unknown > known * 0.4
 
 
+def test_the_hash_an_unknown_name_is_checked_against_costs_what_a_real_one_costs():
+    """The dummy hash is written out (no argon2 hash computed at import, which cost every
+    dashboard server 0.2 s of CPU before its first page): its memory, passes and lanes must
+    be the hasher's, or an unknown name would answer faster or slower than a real one."""
+    assert not accounts._HASHER.check_needs_rehash(accounts._DUMMY_HASH)
+    assert accounts._verify(accounts._DUMMY_HASH, "egov-no-such-account")
+    assert not accounts._verify(accounts._DUMMY_HASH, "not the password")
+
+
 def test_names_passwords_and_roles_are_checked(store):
     with pytest.raises(AccountError):
         store.add("has space", "viewer", "long enough")
