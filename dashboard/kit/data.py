@@ -171,7 +171,10 @@ content_items = _cached_read(method_reads.content_items)
 targets = _cached_read(target_reads.targets)
 loads = _cached_read(method_reads.loads)
 load_batches = _cached_read(load_reads.load_batches)
-revisions = _cached_read(load_reads.revisions)
+# what a load changed: counted, and a screen of it (the whole, for an export, is read on click
+# by dashboard/kit/revisions.py, never kept here: tens of thousands of rows for a large load)
+revision_counts = _cached_read(load_reads.revision_counts)
+revision_rows = _cached_read(load_reads.revision_rows)
 
 
 # --- shaped reads: ranking tables and the like, as pages and the briefing pack show them ------

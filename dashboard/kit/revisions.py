@@ -6,9 +6,12 @@ published (`pipelines/corrections/revisions.py`) or previewed (`preview.py`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from pipelines.corrections.history import revert_chains
+from warehouse.reads import loads as load_reads
 
 MEASURES = {"total": "年终总分", "points": "月度得分"}
 
@@ -79,11 +82,33 @@ def changes_table(changes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def summary_line(changes: pl.DataFrame) -> str:
-    """「年终总分变化的单位 3 个,名次变化 2 个;月度得分变化 5 处」."""
+def counts(changes: pl.DataFrame) -> dict[str, int]:
+    """What `changes` (revision rows in memory, e.g. a dry run's) count: `totals`, `moved`,
+    `months` and `rows`, as `warehouse.reads.loads.revision_counts` counts a recorded load."""
     year = changes.filter(pl.col("measure") == "total")
     moved = year.filter(pl.col("rank_before").is_null() | pl.col("rank_after").is_null()
                         | (pl.col("rank_before") != pl.col("rank_after"))).height
     months = changes.filter(pl.col("measure") == "points").height
-    return (f"年终总分有变化的单位 {year.height} 个,其中名次变化 {moved} 个;"
-            f"月度得分有变化 {months} 处。")
+    return {"totals": year.height, "moved": moved, "months": months, "rows": changes.height}
+
+
+def counts_line(counted: dict[str, int]) -> str:
+    """「年终总分变化的单位 3 个,名次变化 2 个;月度得分变化 5 处」 from the counts of `counts` or
+    of `warehouse.reads.loads.revision_counts`."""
+    return (f"年终总分有变化的单位 {counted['totals']} 个,其中名次变化 {counted['moved']} 个;"
+            f"月度得分有变化 {counted['months']} 处。")
+
+
+def summary_line(changes: pl.DataFrame) -> str:
+    """`counts_line` of revision rows in memory."""
+    return counts_line(counts(changes))
+
+
+SHOWN = 500  # rows of a load's changes a page shows; search and the export reach the rest
+
+
+def changes_export(db: Path, batch: int, scheme: str | None = None) -> pl.DataFrame:
+    """Every change of load `batch` as `changes_table` shows it: for a download, read when it
+    is clicked and never cached (a large load changes tens of thousands of rows, which a page
+    shows a screen of)."""
+    return changes_table(load_reads.revisions(db, batch, scheme))

@@ -196,18 +196,28 @@ def show_table(
     height: int | str = "auto",
     wrap: bool = False,
     unit_label: str | None = None,
-    export: pl.DataFrame | None = None,
+    export: pl.DataFrame | Callable[[], pl.DataFrame] | None = None,
 ) -> None:
     """Draw a table (floats to 2 decimals, empty text for missing text) with its export row
     (XLSX 通报 layout / CSV). `export`: the rows the exports hold when the table shows fewer
-    (a search): exports hold every row."""
+    (a search, or a screen of a large table): exports hold every row. A callable is called
+    when a download is clicked, so rows the page does not show are read only then."""
     def tidy(table: pl.DataFrame) -> pl.DataFrame:
         return rounded(table).with_columns(pl.col(pl.String).fill_null(""))
 
     st.dataframe(tidy(frame), width="stretch", hide_index=True, column_config=column_config,
                  height=height, row_height=WRAP_ROW_HEIGHT if wrap else None,
                  key=f"table-{key}")
-    shown = tidy(export if export is not None else frame)
+    if callable(export):
+        make_rows = export
+
+        def rows() -> pl.DataFrame:
+            return tidy(make_rows())
+    else:
+        exported = tidy(export if export is not None else frame)
+
+        def rows() -> pl.DataFrame:
+            return exported
     file = _safe_name(f"{name}_{filters.period_label}")
     title = name
     period = filters.period_label
@@ -217,11 +227,11 @@ def show_table(
     export_row(
         [
             ("XLSX", lambda: _exports().table_xlsx(
-                shown, title=title, period=period, unit_label=unit_label, sample=sample,
+                rows(), title=title, period=period, unit_label=unit_label, sample=sample,
                 grade_column=grade_column, source=source),
              f"{file}.xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("CSV", lambda: _exports().table_csv(shown), f"{file}.csv", "text/csv"),
+            ("CSV", lambda: _exports().table_csv(rows()), f"{file}.csv", "text/csv"),
         ],
         key=f"exp-{key}",
     )

@@ -81,14 +81,35 @@ def revisions_section(f: filters.Filters) -> None:
     widgets.keep_valid("dm-revision-batch", list(labels))
     chosen = st.selectbox("导入批次", list(labels), format_func=labels.__getitem__,
                           key="dm-revision-batch")
-    changes = data.revisions(f.db, chosen, f.scheme)
-    st.caption(revisions.summary_line(changes))
-    if changes.is_empty():
+    changes_section(f, chosen)
+
+
+def changes_section(f: filters.Filters, batch: int) -> None:
+    """What load `batch` changed in the scheme's results: the counts, and a screen of the rows
+    (year-end totals first, the largest changes first) with a search over every row; the
+    export holds every row, read when it is clicked (a large load changes tens of thousands)."""
+    counted = data.revision_counts(f.db, batch, f.scheme).row(0, named=True)
+    st.caption(revisions.counts_line(counted))
+    if not counted["rows"]:
         st.caption("该批次没有改变本方案的任何得分或名次。")
-    else:
-        table = revisions.changes_table(changes)
-        widgets.show_table(table, name=f"更正记录_批次{chosen}", filters=f, key="dm-revisions",
-                           height=widgets.table_height(table.height, 15))
+        return
+    query = ""
+    if counted["rows"] > widgets.SEARCH_FROM:
+        query = st.text_input("搜索单位", key="dm-revision-q", placeholder="输入单位名称的一部分",
+                              help="在该批次的全部变化中查找;导出包含全部变化。").strip()
+    shown = data.revision_rows(f.db, batch, f.scheme, search=query, limit=revisions.SHOWN)
+    matched = int(shown["matched"][0]) if shown.height else 0
+    if query:
+        st.caption(f"「{widgets.md(query)}」匹配 {matched} 行(共 {counted['rows']} 行)。")
+    if matched > shown.height:
+        st.caption(f"表中显示前 {shown.height} 行(年终总分在前,变化大的在前);"
+                   f"另有 {matched - shown.height} 行未显示:可搜索单位,"
+                   f"或从「导出」下载全部 {counted['rows']} 行。")
+    table = revisions.changes_table(shown)
+    db, scheme = f.db, f.scheme
+    widgets.show_table(table, name=f"更正记录_批次{batch}", filters=f, key="dm-revisions",
+                       height=widgets.table_height(table.height, 15),
+                       export=lambda: revisions.changes_export(db, batch, scheme))
 
 
 def templates_section(f: filters.Filters, clauses: pl.DataFrame, targets: pl.DataFrame) -> None:

@@ -132,8 +132,8 @@ def revert_section(f: filters.Filters, who: signin.Identity) -> None:
         widgets.keep_valid("up-revert-batch", list(rows))
         chosen = st.selectbox("导入批次", list(rows), format_func=lambda b: revisions.batch_label(
             rows[b]), key="up-revert-batch")
-        changes = data.revisions(f.db, chosen)
-        st.caption(f"该批次当时带来的变化:{revisions.summary_line(changes)}")
+        counted = data.revision_counts(f.db, chosen).row(0, named=True)
+        st.caption(f"该批次当时带来的变化:{revisions.counts_line(counted)}")
         sure = st.checkbox(f"我确认撤销批次 {chosen}", key="up-revert-sure")
         if st.button("撤销该批次", disabled=not sure, key="up-revert"):
             try:

@@ -404,6 +404,35 @@ def test_indicators_at_2000_units_heat_map_in_view_and_lost_per_unit(big_app, bi
     assert all("儒林镇" in u for u in heat["layer"][0]["encoding"]["y"]["sort"])
 
 
+def test_method_page_at_2000_units_shows_a_screen_of_the_loads_changes(big_app, big_db) -> None:
+    """The 2,000-unit load changed every unit's total and twelve months: the 更正记录 table
+    holds a screen of them (the page reads no more: issue 21 goal 5) and says how many rows it
+    leaves out; the search reaches every row."""
+    from dashboard.kit import revisions
+    from warehouse.reads import loads
+
+    batch = loads.load_batches(big_db, "jintan-2013")["batch"][0]
+    whole = loads.revisions(big_db, batch, "jintan-2013")
+    total = whole.height
+    assert total > revisions.SHOWN
+    at = big_app("data_method", period="year")
+    table = next(f for f in frames(at) if "名次变化" in f.columns)
+    assert table.height == revisions.SHOWN
+    assert set(table["指标"]) == {"年终总分"}  # totals first
+    captions = " ".join(c.value for c in at.caption)
+    assert f"另有 {total - revisions.SHOWN} 行未显示" in captions
+    assert f"全部 {total} 行" in captions
+
+    unit = whole.filter(pl.col("before").is_null())["unit"].sort()[-1]  # a unit this load added
+    at.text_input(key="dm-revision-q").input(unit).run()
+    assert_ok(at)
+    found = next(f for f in frames(at) if "名次变化" in f.columns)
+    wanted = whole.filter(pl.col("unit").str.contains(unit, literal=True)).height
+    assert wanted > 1  # its total and its months
+    assert found.height == wanted and all(unit in u for u in found["单位"])
+    assert any(f"匹配 {wanted} 行(共 {total} 行)" in c.value for c in at.caption)
+
+
 def test_briefing_pack_at_2000_units_lists_top_and_bottom_and_attaches_every_row(big_db) -> None:
     """The PDF's ranking lists the top and bottom places per type and says how many it leaves
     out; the full ranking (every unit) is attached as XLSX; progress is reported to the end."""

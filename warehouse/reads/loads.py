@@ -1,5 +1,6 @@
-"""The 导入与更正 page's reads: the loads as batches (who, when, which files, reverted or not)
-and what a batch changed in the results."""
+"""The 导入与更正 and 数据与方法 pages' reads: the loads as batches (who, when, which files,
+reverted or not) and what a batch changed in the results: counted, a screen of it, or whole
+(for an export, read when it is clicked)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,43 @@ def revisions(db: Path, batch: int, scheme: str | None = None) -> pl.DataFrame:
                            " rank_before, rank_after FROM revisions WHERE batch = ?" + extra +
                            " ORDER BY scheme, measure DESC, period, unit_type, unit",
                        [batch, scheme] if scheme else [batch])
+
+
+def revision_counts(db: Path, batch: int, scheme: str | None = None) -> pl.DataFrame:
+    """One row counting what load `batch` changed (optionally for one scheme): `totals`
+    (year-end totals changed), `moved` (of those, ranks changed, gained or lost), `months`
+    (month points changed) and `rows` (every revision row). Counted in SQL, so a page that
+    shows a screen of a large load's changes need not read them all."""
+    extra = " AND scheme = ?" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame({"totals": [0], "moved": [0], "months": [0], "rows": [0]},
+                            schema=dict.fromkeys(("totals", "moved", "months", "rows"),
+                                                 pl.Int64))
+    return query(db, "SELECT count(*) FILTER (measure = 'total')::BIGINT AS totals, "
+                     "count(*) FILTER (measure = 'total' AND (rank_before IS NULL OR "
+                     "rank_after IS NULL OR rank_before <> rank_after))::BIGINT AS moved, "
+                     "count(*) FILTER (measure = 'points')::BIGINT AS months, "
+                     "count(*)::BIGINT AS rows FROM revisions WHERE batch = ?" + extra,
+                 [batch, scheme] if scheme else [batch])
+
+
+def revision_rows(db: Path, batch: int, scheme: str | None = None, *, search: str = "",
+                  limit: int = 500) -> pl.DataFrame:
+    """The first `limit` rows of what load `batch` changed, in the order the 更正记录 table
+    shows them (year-end totals first, then months by period; within each the largest change
+    first), optionally only units whose name contains `search`; `matched` counts every row that
+    matches, shown or not."""
+    extra = " AND scheme = ?" if scheme else ""
+    if not _has_corrections(db):
+        return pl.DataFrame(schema={**_REVISION_SCHEMA, "matched": pl.Int64})
+    params: list = [batch, *([scheme] if scheme else []), search, search, limit]
+    return query(db, "SELECT scheme, year, period, unit, unit_type, measure, before, after, "
+                     "rank_before, rank_after, count(*) OVER ()::BIGINT AS matched "
+                     "FROM revisions WHERE batch = ?" + extra +
+                     " AND (? = '' OR contains(unit, ?)) "
+                     "ORDER BY measure <> 'total', period NULLS LAST, "
+                     "abs(after - before) DESC NULLS LAST, scheme, unit_type, unit LIMIT ?",
+                 params)
 
 
 _BATCH_SCHEMA = {"batch": pl.Int32, "loaded_at": pl.Datetime("us"), "loaded_by": pl.String,
