@@ -158,7 +158,7 @@ indicator_spread = _cached_read(indicator_reads.indicator_spread)
 lost_by_office = _cached_read(indicator_reads.lost_by_office)
 unit_shares = _cached_read(indicator_reads.unit_shares)
 unit_losses = _cached_read(unit_reads.unit_losses)
-monthly_series = _cached_read(unit_reads.monthly_series)
+unit_months = _cached_read(unit_reads.unit_months)
 monthly_median = _cached_read(unit_reads.monthly_median)
 # 数据与方法 and 导入与更正
 stages = _cached_read(view_reads.stages)

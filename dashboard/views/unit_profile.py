@@ -59,9 +59,10 @@ def monthly_section(f: filters.Filters, view: filters.Filters, unit: str,
             f"{f.jurisdiction}的考核方案没有按月计分的平时考评,所以没有月度得分与名次走势。"
         )
         return
-    series = data.monthly_series(f.db, f.scheme, f.year, unit_type)
-    own = series.filter(pl.col("unit") == unit)
+    own = data.unit_months(f.db, f.scheme, f.year, unit, unit_type)
     median = data.monthly_median(f.db, f.scheme, f.year, unit_type)
+    # the units placed in the type's latest month: the rank chart's scale
+    peers = int(median.filter(pl.col("month") == median["month"].max())["ranked"].sum())
     if f.month:
         own = own.filter(pl.col("month") <= f.month)
         median = median.filter(pl.col("month") <= f.month)
@@ -74,8 +75,6 @@ def monthly_section(f: filters.Filters, view: filters.Filters, unit: str,
         titling=widgets.titling(view, f"{unit} 月度得分与{unit_type}中位数"),
     )
     widgets.show_chart(chart, name=f"{unit}_月度得分", key="up-monthly")
-    peers = series.filter((pl.col("month") == series["month"].max())
-                          & pl.col("rank").is_not_null()).height
     ranks = pl.concat([
         own.select("month", series=pl.lit("当月排名"), rank=pl.col("rank")),
         own.select("month", series=pl.lit("累计排名"), rank=pl.col("ytd_rank")),

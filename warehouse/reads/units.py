@@ -20,13 +20,25 @@ def monthly_series(db: Path, scheme: str, year: int, unit_type: str | None) -> p
     )
 
 
+def unit_months(db: Path, scheme: str, year: int, unit: str, unit_type: str) -> pl.DataFrame:
+    """One unit's months of `monthly_series`: its points and ranks, month by month."""
+    return query(
+        db,
+        "SELECT m.month, m.unit, m.unit_type, m.points, m.ytd_points, m.rank, m.ytd_rank "
+        "FROM monthly_points m WHERE m.scheme = ? AND m.year = ? AND m.unit = ? "
+        "AND m.unit_type = ? ORDER BY m.month",
+        [scheme, year, unit, unit_type],
+    )
+
+
 def monthly_median(db: Path, scheme: str, year: int, unit_type: str) -> pl.DataFrame:
-    """The median monthly and year-to-date points of a unit type, per month."""
+    """The median monthly and year-to-date points of a unit type, per month, with the units
+    scored (`units`) and placed (`ranked`: 不排名 units take no place)."""
     return query(
         db,
         "SELECT month, median(points) AS median_points, median(ytd_points) AS median_ytd, "
-        "count(*) AS units FROM monthly_points WHERE scheme = ? AND year = ? AND unit_type = ? "
-        "GROUP BY month ORDER BY month",
+        "count(*) AS units, count(rank) AS ranked FROM monthly_points "
+        "WHERE scheme = ? AND year = ? AND unit_type = ? GROUP BY month ORDER BY month",
         [scheme, year, unit_type],
     )
 
