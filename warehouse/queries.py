@@ -28,6 +28,12 @@ def scheme_definitions(db: Path) -> list[str]:
     return frame["definition"].to_list()
 
 
+def scheme_definition(db: Path, scheme: str) -> str | None:
+    """The definition (JSON) of one scheme, None when the warehouse holds no such scheme."""
+    found = query(db, "SELECT definition FROM schemes WHERE scheme = ?", [scheme])
+    return found["definition"][0] if found.height else None
+
+
 class SchemeYear(NamedTuple):
     """A scheme's id and year: what checking a period needs, read without building the model."""
 

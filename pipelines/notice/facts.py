@@ -26,7 +26,7 @@ from pipelines.notice.naming import (  # noqa: F401 (MAX_NAMED, NAMED_WHEN_LONG:
 )
 from pipelines.period import PeriodError, resolve_period
 from pipelines.schemes.model import Scheme, Target
-from pipelines.schemes.stored import load_schemes
+from pipelines.schemes.stored import load_scheme
 from pipelines.years.notice_facts import years_facts
 from warehouse import queries as q
 from warehouse.reads import indicators as indicator_reads
@@ -250,10 +250,11 @@ def _change(prev: pl.Expr, now: pl.Expr) -> pl.Expr:
 def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[str, Any]:
     """Everything a notice for (scheme, year[, month]) says, as plain values. Raises NoticeError
     for an unknown scheme, a year the scheme does not cover, or a month without monthly scores."""
-    try:
-        model = resolve_period(load_schemes(db), scheme, year, month).scheme
+    try:  # checked on the ids and years alone; then only this scheme's model is built
+        resolve_period(q.scheme_years(db), scheme, year, month)
     except PeriodError as err:
         raise NoticeError(str(err)) from None
+    model = load_scheme(db, scheme)
     info = view_reads.schemes(db).filter(pl.col("scheme") == scheme).row(0, named=True)
     types = [t.name for t in model.unit_types]
     units = view_reads.units(db, scheme)
@@ -296,7 +297,7 @@ def gather(db: Path, scheme: str, year: int, month: str | None = None) -> dict[s
     ctx["targets_total"] = len(all_targets)
     ctx["target_counts"] = target_counts(all_targets)
     ctx["losses"] = _losses(db, model, year)
-    ctx["warnings"] = _warnings(db, scheme, year, month)
+    ctx["warnings"] = _warnings(db, model, year, month)
     ctx.update(years_facts(db, model, year, month))  # notices/_years.j2 (issue 17)
     return ctx
 
@@ -451,11 +452,11 @@ def _losses(db: Path, model: Scheme, year: int) -> list[dict]:
     return out
 
 
-def _warnings(db: Path, scheme: str, year: int, month: str | None) -> dict[str, Any]:
+def _warnings(db: Path, model: Scheme, year: int, month: str | None) -> dict[str, Any]:
     """The 预警 as a notice says them: units that did not report (grouped by what they did not
     report), units below a grade line or falling in rank, the indicators on which a type does
     far worse than on its others. Target warnings are not repeated: section 三 says them."""
-    frame = warn.early_warnings(db, scheme, year, month)
+    frame = warn.early_warnings(db, model.id, year, month, model=model)
     rows = frame.to_dicts()
     unreported: dict[str, list[str]] = {}
     for r in rows:

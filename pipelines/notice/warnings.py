@@ -42,7 +42,7 @@ from pipelines.engine import targets as tg
 from pipelines.notice import formats as fmt
 from pipelines.notice import render
 from pipelines.schemes.model import Scheme
-from pipelines.schemes.stored import load_schemes
+from pipelines.schemes.stored import load_scheme
 from warehouse import notice_queries as nq
 from warehouse.reads import rankings as ranking_reads
 from warehouse.reads import targets as target_reads
@@ -95,17 +95,17 @@ def link(page: str, **params: str | int | None) -> str:
 
 
 def scheme_by_id(db: Path, scheme: str) -> Scheme:
-    """The scheme model the warehouse holds under this id."""
-    for s in load_schemes(db):
-        if s.id == scheme:
-            return s
-    raise KeyError(scheme)
+    """The scheme model the warehouse holds under this id (KeyError when none)."""
+    return load_scheme(db, scheme)
 
 
-def early_warnings(db: Path, scheme: str, year: int, month: str | None = None) -> pl.DataFrame:
+def early_warnings(db: Path, scheme: str, year: int, month: str | None = None, *,
+                   model: Scheme | None = None) -> pl.DataFrame:
     """Every warning for the view (month None: the year-end view, judged at the latest month
-    with figures), most severe first."""
-    model = scheme_by_id(db, scheme)
+    with figures), most severe first. `model` is the scheme's model where the caller has built
+    it already (the notice), else it is read from the warehouse."""
+    if model is None:
+        model = scheme_by_id(db, scheme)
     current = nq.latest_month(db, scheme, year, month)
     period = month or "year"
     rows: list[dict] = []

@@ -17,7 +17,7 @@ import polars as pl
 from pipelines.notice import formats as fmt
 from pipelines.notice.naming import MOVE_PLACES, named
 from pipelines.schemes.model import Scheme
-from pipelines.schemes.stored import load_schemes
+from pipelines.schemes.stored import load_scheme
 from pipelines.years.indicators import change_summary, scheme_changes
 from pipelines.years.series import gap_phrase
 from warehouse import queries as q
@@ -34,7 +34,7 @@ def years_facts(db: Path, model: Scheme, year: int, month: str | None = None) ->
     if row.is_empty() or row["prev_scheme"][0] is None:
         return {"years": none}
     prev_id, prev_year = row["prev_scheme"][0], int(row["prev_year"][0])
-    previous = next(s for s in load_schemes(db) if s.id == prev_id)
+    previous = load_scheme(db, prev_id)
     base = {"previous_year": prev_year, "previous_scheme": prev_id,
             "previous_scheme_name": previous.name, "gap": gap_phrase(year, prev_year),
             "scheme_changes": change_summary(scheme_changes(previous, model))}
