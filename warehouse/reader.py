@@ -1,10 +1,13 @@
 """How the warehouse is read: each read on a private in-memory DuckDB that attaches the file
-read-only for the read (or on a connection of its own), the result as a Polars frame through the
-Arrow C stream. Values go in as parameters, never into the statement; a unit list parameter is
-a VARCHAR[] where an empty list means "all units" (`UNIT_FILTER`)."""
+read-only for the read (or on a connection of its own; or for a whole block, `held`), the result
+as a Polars frame through the Arrow C stream. Values go in as parameters, never into the
+statement; a unit list parameter is a VARCHAR[] where an empty list means "all units"
+(`UNIT_FILTER`)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +26,18 @@ def query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
     """A read through the process's attaching reader (below): a command's or a page's second and
     later reads cost an ATTACH (~4 ms) instead of opening the file again (~25 ms)."""
     return _READER.read(db, sql, params)
+
+
+@contextlib.contextmanager
+def held(db: Path) -> Iterator[None]:
+    """Within this block the process's reads of `db` share one attachment of the file, made
+    when the block starts: a document gathered from 30 reads (the 通报) pays one ATTACH instead
+    of 30 ATTACH and DETACH pairs (about 5 ms of CPU each), and all its reads see one state of
+    the warehouse (a warehouse renamed into place meanwhile is seen by the next block). The
+    file stays open for the block; writers never change it in place (they rename a new file
+    over it), so holding it blocks none of them."""
+    with _READER.holding(db):
+        yield
 
 
 def connected_query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
@@ -62,6 +77,19 @@ class _AttachingReader:
 
         self._lock = threading.Lock()
         self._engine = None  # the in-memory DuckDB, opened at the first read
+        self._held: str | None = None  # the file attached for a block (`held`), if any
+
+    def _attach(self, con, db: Path) -> bool:
+        """Attach `db` as the alias (after detaching what it named); False when DuckDB cannot."""
+        import duckdb
+
+        con.execute(f"DETACH DATABASE IF EXISTS {self.alias}")
+        try:
+            path = str(db).replace("'", "''")
+            con.execute(f"ATTACH '{path}' AS {self.alias} (READ_ONLY)")
+        except duckdb.Error:
+            return False
+        return True
 
     def read(self, db: Path, sql: str, params: list | None) -> pl.DataFrame:
         import duckdb
@@ -69,26 +97,59 @@ class _AttachingReader:
         if not self._lock.acquire(blocking=False):
             return connected_query(db, sql, params)
         try:
+            held = self._held is not None
+            if held and self._held != str(db):  # another file is held: leave its attachment
+                return connected_query(db, sql, params)
             if self._engine is None:
                 self._engine = duckdb.connect(":memory:")
             con = self._engine.cursor()
             try:
-                con.execute(f"DETACH DATABASE IF EXISTS {self.alias}")
-                try:
-                    path = str(db).replace("'", "''")
-                    con.execute(f"ATTACH '{path}' AS {self.alias} (READ_ONLY)")
-                except duckdb.Error:
+                if not held and not self._attach(con, db):
                     return connected_query(db, sql, params)  # fails as its own connection would
                 try:
                     con.execute(f"USE {self.alias}")
                     return _frame(con, sql, params)
                 finally:
                     con.execute("USE memory")
-                    con.execute(f"DETACH {self.alias}")
+                    if not held:
+                        con.execute(f"DETACH {self.alias}")
             finally:
                 con.close()
         finally:
             self._lock.release()
+
+    @contextlib.contextmanager
+    def holding(self, db: Path) -> Iterator[None]:
+        """`held`: attach `db` for the block (nothing held when the reader is busy, another
+        block holds a file, or DuckDB cannot attach it: each read then goes as before)."""
+        import duckdb
+
+        mine = False
+        if self._lock.acquire(blocking=False):
+            try:
+                if self._held is None:
+                    if self._engine is None:
+                        self._engine = duckdb.connect(":memory:")
+                    con = self._engine.cursor()
+                    try:
+                        mine = self._attach(con, db)
+                    finally:
+                        con.close()
+                    if mine:
+                        self._held = str(db)
+            finally:
+                self._lock.release()
+        try:
+            yield
+        finally:
+            if mine:
+                with self._lock:
+                    self._held = None
+                    con = self._engine.cursor()
+                    try:
+                        con.execute(f"DETACH DATABASE IF EXISTS {self.alias}")
+                    finally:
+                        con.close()
 
 
 _READER = _AttachingReader()

@@ -29,6 +29,7 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
            fmt: str, stability: bool, levels: int | None) -> None:
     """Results per unit: year-end totals, grades and ranks, or one month's content points."""
     from warehouse import queries
+    from warehouse.reader import held
 
     resolve_period(db, scheme_id, year, month)
     if month is not None and stability:
@@ -37,17 +38,18 @@ def scores(db: Path, scheme_id: str, year: int, month: str | None, unit_type: st
     if month is not None and levels is not None:
         raise click.UsageError("--levels is for year-end results, not with --month / "
                                "分组得分只用于年终结果")
-    if month is not None:
-        frame = queries.monthly_scores(db, scheme_id, month, unit_type)
-    else:
-        from warehouse.published import yearend_published
+    with held(db):  # the reads below (up to five) attach the file once
+        if month is not None:
+            frame = queries.monthly_scores(db, scheme_id, month, unit_type)
+        else:
+            from warehouse.published import yearend_published
 
-        intervals = None
-        if stability:  # computed now, not stored at publish (pipelines/stability_on_demand.py)
-            from pipelines.stability_on_demand import stability_of, unit_intervals
+            intervals = None
+            if stability:  # computed now, not stored at publish (pipelines/stability_on_demand.py)
+                from pipelines.stability_on_demand import stability_of, unit_intervals
 
-            intervals = unit_intervals(stability_of(db, scheme_id, year))
-        frame = yearend_published(db, scheme_id, year, unit_type, intervals, levels)
+                intervals = unit_intervals(stability_of(db, scheme_id, year))
+            frame = yearend_published(db, scheme_id, year, unit_type, intervals, levels)
     if frame.is_empty():
         say(f"没有结果 no results: {scheme_id} {month or year}"
                    + (f" {unit_type}" if unit_type else ""), err=True)

@@ -266,13 +266,15 @@ def write_feedback(db: Path, scheme_id: str, year: int, out: Path, unit: str | N
     every unit (or a scope's units) → OUT (.zip) holding each unit's .docx and .xlsx. The first
     issue of each unit's sheet is recorded (`feedback_issued`) when `record`."""
     from warehouse import cycle_queries as q
+    from warehouse.reader import held
 
-    sheets = gather(db, scheme_id, year, unit, units)
+    with held(db):  # the reads attach the file once (the record below is written apart)
+        sheets = gather(db, scheme_id, year, unit, units)
+        header = q.scheme_header(db, scheme_id)
     if not sheets:
         raise FeedbackError(f"方案「{scheme_id}」{year}年没有考核结果", f"no results for "
                             f"{scheme_id} {year}")
     office = settings(scheme_id)
-    header = q.scheme_header(db, scheme_id)
     day = day or date.today()
     out.parent.mkdir(parents=True, exist_ok=True)
     if unit is not None:

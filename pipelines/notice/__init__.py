@@ -37,6 +37,7 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
     NoticeError when the scheme has no such period. `progress(share, what)` is told each step
     as it starts (the dashboard draws it as a progress bar)."""
     from pipelines.notice import docx_writer, facts, render
+    from warehouse.reader import held
 
     def step(share: float, what: str) -> None:
         if progress is not None:
@@ -44,7 +45,8 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
 
     directory = templates or render.NOTICES_DIR
     step(0.0, "读取考核结果")
-    context = facts.gather(db, scheme, year, month)
+    with held(db):  # some 30 reads: the file attached once for all of them
+        context = facts.gather(db, scheme, year, month)
     step(0.5, "撰写正文")
     blocks = render.render(context, directory)
     settings = render.settings(scheme, directory)
