@@ -83,7 +83,7 @@ def merge(con: duckdb.DuckDBPyConnection, kind: str, rows: pl.DataFrame, load_id
     table = KINDS[kind].table
     columns = [c for c in _columns(con, table) if c != "load_id"]
     new = rows.select(columns).with_columns(load_id=pl.lit(load_id, dtype=pl.Int32))
-    con.register("incoming", new.to_arrow())
+    con.register("incoming", database.as_arrow(new))
     try:
         on = " AND ".join(f"t.{k} = i.{k}" for k in key)
         replaced = 0
@@ -106,8 +106,8 @@ def _merge_units(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, load_id: in
     aliases = rows.select("scheme", "unit", "aliases").explode("aliases").drop_nulls(
         "aliases").select("scheme", alias="aliases", unit="unit").unique(
         ["scheme", "alias"], keep="last", maintain_order=True)
-    con.register("incoming", units.to_arrow())
-    con.register("incoming_aliases", aliases.to_arrow())
+    con.register("incoming", database.as_arrow(units))
+    con.register("incoming_aliases", database.as_arrow(aliases))
     try:
         on = "t.scheme = i.scheme AND t.unit = i.unit"
         replaced = con.sql(f"SELECT count(*) FROM units t WHERE EXISTS "
@@ -156,7 +156,7 @@ def _rescore_one(con: duckdb.DuckDBPyConnection, scheme: Scheme,
         frame = tables.pop(name, None)
         if frame is None or frame.is_empty():
             continue
-        con.register("incoming", frame.to_arrow())
+        con.register("incoming", database.as_arrow(frame))
         try:
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
         finally:

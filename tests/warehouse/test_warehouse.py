@@ -113,3 +113,33 @@ def test_load_history_records_every_file(demo_db):
     jintan = loads.filter((pl.col("schemes") == "jintan-2013")
                           & (pl.col("kind") != "selfassessment"))["file"]
     assert jintan.str.contains("jintan-2013").all() and jintan.len() == 5
+
+
+def test_frames_reach_duckdb_through_string_views_unchanged(tmp_path):
+    """`database.as_arrow` hands Polars' string views to DuckDB without converting them: short
+    strings (kept inside the view), long and non-ASCII ones (kept in a buffer), empty strings,
+    nulls and lists of strings come back as they went in."""
+    from datetime import datetime
+
+    from warehouse.database import as_arrow
+
+    frame = pl.DataFrame({
+        "unit": ["甲", "", None, "金坛市人民政府办公室信息公开科", "a" * 40],
+        "code": ["1.1.1", "x", "长长长长长长长长长长长长长", None, ""],
+        "names": [["乙", "a" * 30], [], None, ["丙"], [""]],
+        "score": [1.5, None, 0.1 + 0.2, -0.0, 1e-300],
+        "rank": pl.Series([1, None, 3, 4, 5], dtype=pl.Int32),
+        "exempt": [True, False, None, True, False],
+        "loaded_at": [datetime(2026, 12, 6, 16, 0), None, datetime(2013, 1, 1), None, None],
+    })
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    try:
+        con.execute("CREATE TABLE t (unit VARCHAR, code VARCHAR, names VARCHAR[], "
+                    "score DOUBLE, rank INTEGER, exempt BOOLEAN, loaded_at TIMESTAMP)")
+        con.register("incoming", as_arrow(frame))
+        con.execute("INSERT INTO t BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        back = con.sql("SELECT * FROM t").pl()
+    finally:
+        con.close()
+    assert back.equals(frame.with_columns(pl.col("loaded_at").cast(back.schema["loaded_at"])))
