@@ -20,7 +20,7 @@ import streamlit as st  # noqa: E402
 import dashboard.preload  # noqa: E402, F401 - first: see dashboard/preload.py
 from dashboard.access import signin  # noqa: E402
 from dashboard.access.cycle_scope import unit_of, visible_pages  # noqa: E402
-from dashboard.kit import data, errors, filters, notice_button, widgets  # noqa: E402
+from dashboard.kit import data, drill, errors, filters, notice_button, widgets  # noqa: E402
 from dashboard.kit.cycle_sidebar import deadline_line  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -87,6 +87,7 @@ def main() -> None:
         st.error(f"找不到数据仓库 {db}。请先运行 `egov demo` 生成示例数据,或 `egov build` 导入数据;"
                  "也可用环境变量 EGOV_DB 指定仓库文件。")
         st.stop()
+    drill.follow()  # a click on a chart that opens another page (dashboard/kit/drill.py)
     st.sidebar.markdown("### 电子政务绩效考核")
     view = filters.sidebar(db)
     deadline_line(view)

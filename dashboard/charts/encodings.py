@@ -1,5 +1,6 @@
 """Encodings the builders share: the Jan–Dec month axis, bold labels for picked units, lines per
-series with dashed ones, independent colour scales, and the height of a bar chart."""
+series with dashed ones, independent colour scales, the height of a bar chart, and the click that
+drills (`drillable`)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,19 @@ def independent_colors() -> alt.Resolve:
 def bar_height(n: int) -> int:
     """The plot height of a horizontal bar chart of `n` rows (at least 120 px)."""
     return max(120, ROW_HEIGHT * n)
+
+
+# The point selection a chart that drills carries (issue 19, pages point 6): a click on a bar or a
+# heat-map cell selects what the mark stands for; dashboard.kit.drill reads it from Streamlit's
+# selection event and sets the page's picker (or opens the page) that shows it.
+DRILL = "drill"
+
+
+def drillable(layer: alt.Chart, field: str) -> alt.Chart:
+    """`layer` (the bars or the cells) with the click selection DRILL over `field` of the mark
+    clicked (unit, node, label, unit_type). The other layers of the chart (labels, rules) have no
+    tooltip and no selection, so Vega-Lite makes them ignore the pointer and a click on a bar's
+    label or a cell's percentage reaches the bar or the cell beneath. The chart draws the same:
+    the selection changes no colour."""
+    return layer.add_params(alt.selection_point(name=DRILL, fields=[field], on="click",
+                                                clear=False, toggle=False))

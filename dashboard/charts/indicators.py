@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, bold_if, points_text
+from dashboard.charts.encodings import bar_height, bold_if, drillable, points_text
 from dashboard.charts.look import DEFAULT_WIDTH, MAX_ROWS, Titling, check_rows, finish
 
 
@@ -34,7 +34,7 @@ def heatmap(
         y=alt.Y("unit:N", sort=unit_order, title=None,
                 axis=alt.Axis(labelFontWeight=bold_if(highlight))),
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    cells = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
         color=alt.Color("share:Q", title="得分率", scale=alt.Scale(
             scheme=palette.HEAT_SCHEME, domain=palette.HEAT_DOMAIN),
             legend=alt.Legend(format=".0%", values=[0, 0.2, 0.4, 0.6, 0.8, 1],
@@ -51,7 +51,8 @@ def heatmap(
                             alt.value("white"), alt.value(palette.TEXT)),
     )
     width = max(DEFAULT_WIDTH, 64 * len(node_order))
-    chart = alt.layer(cells, text, width=width, height=max(48, 24 * len(unit_order)))
+    chart = alt.layer(drillable(cells, "node"), text, width=width,
+                      height=max(48, 24 * len(unit_order)))
     return finish(chart, titling)
 
 
@@ -70,7 +71,8 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
         y=alt.Y("label:N", sort=data["label"].to_list(),
                 title=None, axis=alt.Axis(labelLimit=260)),
     )
-    bars = base.mark_bar(color=palette.STATUS_COLORS["未达"], height={"band": 0.7}).encode(
+    bars = base.mark_bar(color=palette.STATUS_COLORS["未达"], height={"band": 0.7},
+                         cursor="pointer").encode(
         x=alt.X("avg_lost:Q", title="平均每单位失分"),
         tooltip=[alt.Tooltip("label:N", title="指标"),
                  alt.Tooltip("avg_lost:Q", title="平均每单位失分", format=".2~f"),
@@ -83,7 +85,8 @@ def lost_points(frame: pl.DataFrame, *, titling: Titling, top: int = 15,
     text = base.mark_text(align="left", dx=4, fontSize=10, color=palette.SUBTLE_TEXT).encode(
         x="avg_lost:Q", text="text:N",
     )
-    chart = alt.layer(bars, text, width=DEFAULT_WIDTH, height=bar_height(data.height))
+    chart = alt.layer(drillable(bars, "label"), text, width=DEFAULT_WIDTH,
+                      height=bar_height(data.height))
     return finish(chart, titling)
 
 
@@ -108,7 +111,7 @@ def indicator_spread(
     )
     # 满分 named in the axis title rather than a label over the bars or the legend above
     full_title = f"得分(虚线为满分 {top['max_points'][0]:g})" if top.height else "得分"
-    bars = base.mark_bar(height={"band": 0.7}).encode(
+    bars = base.mark_bar(height={"band": 0.7}, cursor="pointer").encode(
         x=alt.X("score:Q", title=full_title, scale=alt.Scale(domainMin=0)),
         color=alt.Color("unit_type:N", title="单位类型",
                         scale=alt.Scale(domain=domain, range=colors)),
@@ -122,7 +125,7 @@ def indicator_spread(
     full = alt.Chart(top).mark_rule(color=palette.TEXT, strokeDash=[4, 3]).encode(
         x="max_points:Q"
     )
-    chart = alt.layer(bars, full, width=DEFAULT_WIDTH,
+    chart = alt.layer(drillable(bars, "unit"), full, width=DEFAULT_WIDTH,
                       height=bar_height(data.height))
     return finish(chart, titling)
 

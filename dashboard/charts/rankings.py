@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.charts import palette
-from dashboard.charts.encodings import bar_height, bold_if, points_text
+from dashboard.charts.encodings import bar_height, bold_if, drillable, points_text
 from dashboard.charts.look import DEFAULT_WIDTH, GAP_PREFIX, Titling, check_rows, finish
 
 
@@ -67,11 +67,9 @@ def ranking_bars(
     if use_grade:
         tooltip.append(alt.Tooltip("grade:N", title="等次"))
     base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(cornerRadiusEnd=2, height={"band": 0.75}).encode(
-        x=alt.X(f"{value}:Q", title=value_title),
-        color=color,
-        tooltip=tooltip,
-    )
+    bars = drillable(base.mark_bar(cornerRadiusEnd=2, height={"band": 0.75}, cursor="pointer")
+                     .encode(x=alt.X(f"{value}:Q", title=value_title), color=color,
+                             tooltip=tooltip), "unit")
     if highlight:
         picked = alt.FieldOneOfPredicate(field="unit", oneOf=list(highlight))
         bars = bars.encode(
@@ -94,7 +92,7 @@ def grade_distribution(
     grade_position, units."""
     drawn = set(frame.filter(pl.col("units") > 0)["grade"])
     domain, colors = palette.grade_scale([g for g in grades if g in drawn])
-    bars = alt.Chart(frame).mark_bar(height={"band": 0.6}).encode(
+    bars = alt.Chart(frame).mark_bar(height={"band": 0.6}, cursor="pointer").encode(
         y=alt.Y("unit_type:N", sort=list(unit_types), title=None),
         x=alt.X("sum(units):Q", title="单位数", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("grade:N", title="等次", scale=alt.Scale(domain=domain, range=colors),
@@ -103,7 +101,8 @@ def grade_distribution(
         tooltip=[alt.Tooltip("unit_type:N", title="单位类型"),
                  alt.Tooltip("grade:N", title="等次"), alt.Tooltip("units:Q", title="单位数")],
     )
-    chart = bars.properties(width=DEFAULT_WIDTH, height=max(90, 44 * len(unit_types)))
+    chart = drillable(bars, "unit_type").properties(width=DEFAULT_WIDTH,
+                                                    height=max(90, 44 * len(unit_types)))
     return finish(chart, titling)
 
 
@@ -166,7 +165,7 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
     pad = max(1, round((high - low) * 0.25))
     x_scale = alt.Scale(domain=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)],
                         nice=False)
-    bars = base.mark_bar(height={"band": 0.7}).encode(
+    bars = base.mark_bar(height={"band": 0.7}, cursor="pointer").encode(
         x=alt.X("change:Q", title="名次变化(正数为上升)", scale=x_scale,
                 axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.condition(up, alt.value(palette.STRETCH),
@@ -185,5 +184,6 @@ def movers(frame: pl.DataFrame, *, titling: Titling) -> alt.TopLevelMixin:
                            color=palette.SUBTLE_TEXT).transform_filter(up)
     falls = text.mark_text(align="right", dx=-4, fontSize=10,
                            color=palette.SUBTLE_TEXT).transform_filter(~up)
-    chart = alt.layer(bars, rises, falls, width=DEFAULT_WIDTH, height=bar_height(frame.height))
+    chart = alt.layer(drillable(bars, "unit"), rises, falls, width=DEFAULT_WIDTH,
+                      height=bar_height(frame.height))
     return finish(chart, titling)

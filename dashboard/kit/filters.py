@@ -255,6 +255,12 @@ def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
     st.session_state[_WRITTEN] = params
 
 
+def view_params() -> dict[str, list[str]]:
+    """The query string the app last wrote for the view shown (empty before the sidebar ran):
+    a click that opens another page takes the view along in it (dashboard.kit.drill)."""
+    return {k: list(v) for k, v in (st.session_state.get(_WRITTEN) or {}).items()}
+
+
 def page_choice(param: str, key: str, options: list, default, *, follow=None):
     """The value a page picker (widget `key`, query-string key `param`) must show, put into the
     widget's state before the page draws it: the link's value when the URL asks for one, else

@@ -25,6 +25,8 @@ import streamlit as st
 
 from dashboard.charts import charts
 from dashboard.kit import data
+from dashboard.kit import drill as drill_kit
+from dashboard.kit.drill import Drill
 from dashboard.kit.filters import Filters, period_label
 from dashboard.kit.text import md
 from pipelines.notice.naming import evaluation
@@ -141,18 +143,23 @@ def _chart_spec(builder: str, args: tuple, kwargs: tuple) -> dict[str, Any]:
     return _on_canvas(_streamlit_spec(getattr(charts, builder)(*args, **dict(kwargs))))
 
 
-def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str) -> None:
+def show_chart(chart: LazyChart | alt.TopLevelMixin, *, name: str, key: str,
+               drill: Drill | None = None) -> None:
     """Draw a chart full width with its export row (PNG 2× / SVG / PDF). A `LazyChart` is drawn
-    from its cached spec and built only when a download is clicked."""
+    from its cached spec and built only when a download is clicked. `drill`: where a click on a
+    bar or cell leads (dashboard.kit.drill)."""
     if isinstance(chart, LazyChart):
-        st.vega_lite_chart(spec=chart.spec(), width="stretch", theme=None, key=f"chart-{key}")
+        spec = chart.spec()
         build = chart.build
     else:
-        st.vega_lite_chart(spec=_on_canvas(_streamlit_spec(chart)), width="stretch", theme=None,
-                           key=f"chart-{key}")
+        spec = _on_canvas(_streamlit_spec(chart))
 
         def build() -> alt.TopLevelMixin:
             return chart
+    if drill is None:
+        st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=f"chart-{key}")
+    else:
+        drill_kit.draw(spec, key, drill)
     file = _safe_name(name)
     export_row(
         [

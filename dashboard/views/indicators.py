@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import charts
-from dashboard.kit import data, filters, widgets
+from dashboard.kit import data, drill, filters, widgets
 from dashboard.sections import years_view
 
 
@@ -43,6 +43,12 @@ class Losses(NamedTuple):
     def office_title(self) -> str:
         """The heading of the office column."""
         return "牵头科室" if self.has_lead else "牵头考核单位"
+
+    def to_indicator(self, field: str) -> drill.Drill:
+        """A click on a mark labelled 「编号 名称」 (a 三级指标 cell: `node`; a lost-points bar:
+        `label`) sets the 指标 picker, which takes the code."""
+        return drill.Drill(field=field, param="code", key="ind-code",
+                           values=tuple(zip(self.lost["label"], self.lost["code"], strict=True)))
 
 
 def rubric_choice(f: filters.Filters) -> Rubric:
@@ -97,10 +103,11 @@ def _nodes(level: pl.DataFrame) -> list[str]:
             .sort("node_position")["node"].to_list())
 
 
-def heatmaps_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame,
+def heatmaps_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame, found: Losses,
                      when: str) -> None:
     """各单位一级指标得分率, and the drill-down to the second and third levels: three heat maps
-    of the same units in view."""
+    of the same units in view. A click on a cell sets the drop-down below it (a 三级指标's: the
+    指标 picker of the spread section)."""
     in_view, how = units_in_view(f, shares)
     hidden = shares.height - len(in_view)
     view_args = {"unit_type": f.unit_type, "rubric": rubric.rubric, "units": in_view}
@@ -108,11 +115,13 @@ def heatmaps_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame,
 
     st.subheader("各单位一级指标得分率")
     st.caption(f"热力图显示{how}(按全部指标得分率排序)"
-               + (f";另有 {hidden} 个单位未显示。" if hidden else "。"))
+               + (f";另有 {hidden} 个单位未显示。" if hidden else "。")
+               + "点击格子下钻到该指标:下方的下拉框随之改变。")
     chart = widgets.LazyChart(charts.heatmap, level1, level_title="一级指标", highlight=f.units,
                               titling=widgets.titling(f, f"{rubric.types_label} 一级指标得分率",
                                                       when))
-    widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1")
+    widgets.show_chart(chart, name=f"一级指标得分率_{f.year}", key="ind-heat1",
+                       drill=drill.Drill(field="node", param="cat", key="ind-cat"))
 
     categories = _nodes(level1)
     c1, c2 = st.columns(2)
@@ -123,7 +132,8 @@ def heatmaps_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame,
     st.subheader(widgets.md(f"{category} · 二级指标"))
     chart = widgets.LazyChart(charts.heatmap, level2, level_title="二级指标", highlight=f.units,
                               titling=widgets.titling(f, f"{category} 二级指标得分率", when))
-    widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key="ind-heat2")
+    widgets.show_chart(chart, name=f"{category}_二级指标得分率_{f.year}", key="ind-heat2",
+                       drill=drill.Drill(field="node", param="l2", key="ind-l2"))
 
     seconds = _nodes(level2)
     filters.page_choice("l2", "ind-l2", seconds, seconds[0])
@@ -135,7 +145,8 @@ def heatmaps_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame,
     chart = widgets.LazyChart(charts.heatmap, level3, level_title="三级指标(编号 名称)",
                               highlight=f.units,
                               titling=widgets.titling(f, f"{second} 三级指标得分率", when))
-    widgets.show_chart(chart, name=f"{second}_三级指标得分率_{f.year}", key="ind-heat3")
+    widgets.show_chart(chart, name=f"{second}_三级指标得分率_{f.year}", key="ind-heat3",
+                       drill=found.to_indicator("node"))
     if hidden:
         st.caption(f"三张热力图显示同样的 {len(in_view)} 个单位;另有 {hidden} 个单位未显示。")
 
@@ -160,7 +171,7 @@ def lost_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame, found
     office_title = found.office_title
     st.subheader("失分最多的指标")
     st.caption(f"按平均每单位失分排列(共 {shares.height} 个单位参评;豁免的单位不计入),"
-               "并注明失分单位占比。")
+               "并注明失分单位占比。点击条形,在下方「单项指标在各单位的分布」中查看该指标。")
     losing = found.lost.filter(pl.col("lost") > 0)
     if losing.is_empty():
         widgets.nothing_to_show("所选单位在本细则的各项指标上都得了满分。")
@@ -169,7 +180,8 @@ def lost_section(f: filters.Filters, rubric: Rubric, shares: pl.DataFrame, found
         charts.lost_points, losing, top=15, office_title=office_title,
         titling=widgets.titling(f, f"{rubric.types_label} 平均失分最多的15项指标", when),
     )
-    widgets.show_chart(chart, name=f"失分最多的指标_{f.year}", key="ind-lost")
+    widgets.show_chart(chart, name=f"失分最多的指标_{f.year}", key="ind-lost",
+                       drill=found.to_indicator("label"))
     table = losing.select(
         pl.col("code").alias("编号"), pl.col("name").alias("指标"),
         pl.col("category").alias("一级指标"), pl.col("max_points").alias("分值"),
@@ -211,7 +223,9 @@ def spread_section(f: filters.Filters, rubric: Rubric, found: Losses, losing: pl
             charts.indicator_spread, spread, unit_types=rubric.unit_types, highlight=f.units,
             titling=widgets.titling(f, f"指标 {labels[code]} 各单位得分", when),
         )
-        widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread")
+        widgets.show_chart(chart, name=f"指标{code}_各单位得分_{f.year}", key="ind-spread",
+                           drill=drill.TO_UNIT)
+        st.caption("点击条形,打开该单位的单位画像。")
     else:
         marks = None
         if f.units:
@@ -279,8 +293,8 @@ def main() -> None:
         widgets.nothing_to_show(f"{f.year}年度还没有年终评分结果,所以没有指标得分。")
         st.stop()
     when = f"{f.year}年度"
-    heatmaps_section(f, rubric, shares, when)
     found = losses(f, rubric)
+    heatmaps_section(f, rubric, shares, found, when)
     losing = lost_section(f, rubric, shares, found, when)
     spread_section(f, rubric, found, losing, when)
     years_view.indicators_section(f)  # score rates over the years of the series (issue 17)

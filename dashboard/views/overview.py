@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import charts
-from dashboard.kit import data, filters, widgets
+from dashboard.kit import data, drill, filters, widgets
 from dashboard.sections import alerts, years_view
 from pipelines.notice import formats as fmt
 from pipelines.notice.facts import first_and_last
@@ -102,7 +102,10 @@ def distribution_section(f: filters.Filters) -> None:
     else:
         if not f.info.get("has_grades"):
             st.caption(f"{widgets.md(f.jurisdiction)}的考核方案没有规定考核等次,这里显示各类单位总分的分布。")
-        widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist")
+        else:
+            st.caption("点击某类单位的条形,打开该类单位的排名。")
+        widgets.show_chart(dist, name=f"考核等次分布_{f.year}", key="ov-dist",
+                           drill=drill.TO_TYPE_RANKING)
 
 
 def movers_section(f: filters.Filters) -> None:
@@ -125,10 +128,11 @@ def movers_section(f: filters.Filters) -> None:
                    if ranking["prev_month"].is_not_null().any()
                    else f"{when}是本年度第一个月,没有上月可比。")
     else:
-        st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。")
+        st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。"
+                   "点击条形,打开该单位的单位画像。")
         chart = widgets.LazyChart(charts.movers, moved,
                                   titling=widgets.titling(f, "累计排名升降最大的单位", when))
-        widgets.show_chart(chart, name=f"名次变化_{month}", key="ov-movers")
+        widgets.show_chart(chart, name=f"名次变化_{month}", key="ov-movers", drill=drill.TO_UNIT)
         table = moved.select(
             pl.col("unit_type").alias("单位类型"), pl.col("unit").alias("单位"),
             pl.col("prev_rank").alias("上月累计排名"), pl.col("rank").alias("本月累计排名"),

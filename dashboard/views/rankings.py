@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import charts
-from dashboard.kit import data, filters, widgets
+from dashboard.kit import data, drill, filters, widgets
 from dashboard.lab import stability_view
 from dashboard.sections import years_view
 
@@ -33,7 +33,8 @@ def chart_section(f: filters.Filters, mode: str, raw: pl.DataFrame, unit_type: s
     """The ranking bars (top and bottom places and the highlighted units) and, where units are
     left out of them, the histogram of all the type's scores."""
     chart, hidden = widgets.ranking_chart(f, mode, raw, unit_type)
-    widgets.show_chart(chart, name=f"{unit_type}排名_{f.period_label}", key=f"rk-{unit_type}")
+    widgets.show_chart(chart, name=f"{unit_type}排名_{f.period_label}", key=f"rk-{unit_type}",
+                       drill=drill.TO_UNIT)
     if hidden:
         st.caption(widgets.hidden_note(hidden))
         histogram = widgets.ranking_histogram(f, mode, raw, unit_type)
@@ -113,7 +114,8 @@ def main() -> None:
         st.stop()
     st.caption("名次相同者并列,下一名次顺延(如 1、2、2、4)。侧栏「关注单位」在图中突出显示,"
                f"单位多时图中只画前{data.TOP_N}名、后{data.TOP_N}名与关注单位"
-               f"(每图最多 {charts.MAX_ROWS} 行),其余见分布图与完整排名表。")
+               f"(每图最多 {charts.MAX_ROWS} 行),其余见分布图与完整排名表。"
+               "点击图中的条形,打开该单位的单位画像。")
     only_picked = bool(f.units) and st.toggle("只看关注单位", value=False, key="rk-only")
     types = [t for t in f.unit_types if t in raw["unit_type"].to_list()]
     for unit_type in types:

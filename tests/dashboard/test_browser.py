@@ -373,6 +373,53 @@ def test_pages_at_2000_units_draw_in_a_real_browser(big_server, browser, path, h
         page.close()
 
 
+def mark_under_pointer(page, chart, what: str) -> tuple[float, float, str]:
+    """A point on a mark of `chart` (a canvas) and the value its tooltip gives for `what` (e.g.
+    单位): the pointer moves down the middle of the plot until the tooltip shows."""
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("canvas").bounding_box()
+    assert box is not None
+    x = box["x"] + box["width"] * 0.5
+    for dy in range(0, int(box["height"]), 6):
+        page.mouse.move(x, box["y"] + dy)
+        page.wait_for_timeout(50)
+        rows = page.evaluate("""() => {
+            const tip = document.querySelector('#vg-tooltip-element.visible');
+            return tip ? [...tip.querySelectorAll('tr')].map(
+                r => [...r.querySelectorAll('td')].map(td => td.innerText)) : [];
+        }""")
+        values = {r[0]: r[1] for r in rows if len(r) == 2}
+        if values.get(what):
+            return x, box["y"] + dy, values[what]
+    raise AssertionError(f"no mark with a {what} under the pointer")
+
+
+@pytest.mark.browser
+def test_a_click_on_a_ranking_bar_opens_that_units_profile(server, browser):
+    """Pages point 6: a bar of the 排名 page clicked opens the 单位 page on that unit (its picker
+    showing it, the link naming it), the sidebar's scheme, period and type as they were."""
+    page = open_page(browser, f"{server}/rankings?scheme=jintan-2013&period=year&type=区镇")
+    try:
+        page.wait_for_function(DRAWN, timeout=90_000, polling=100)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        x, y, unit = mark_under_pointer(page, chart, "单位")
+        page.mouse.click(x, y)
+        main = page.locator('[data-testid="stMain"]')
+        main.locator("h1").get_by_text("单位画像", exact=True).wait_for(timeout=60_000)
+        page.wait_for_function(
+            """unit => [...document.querySelectorAll('[data-testid="stMain"] input[role=combobox]')]
+                       .some(i => i.value === unit)""", arg=unit, timeout=60_000)
+        wait_for_run(page)
+        assert selectbox(main, "单位").input_value() == unit
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert selectbox(sidebar, "单位类型").input_value() == "区镇"
+        assert selectbox(sidebar, "期间").input_value() == "年终(全年)"
+        assert link_has(page, "scheme=jintan-2013", "period=year", "unit="), page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
 @pytest.mark.browser
 def test_uploaders_speak_chinese_with_our_limits(server, browser):
     """The uploader's button and limit line, drawn by Streamlit in English (「Upload」, 「200MB
