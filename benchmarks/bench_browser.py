@@ -195,10 +195,11 @@ def cold_start(browser, db: Path | None, tree: Path, url_path: str, heading: str
 def cold_starts(browser, db: Path, trees: list[tuple[str, Path]], trivial: Path, scheme: str,
                 runs: int) -> None:
     """`runs` rounds of: the trivial app, then each checkout's dashboard, each on a fresh
-    server (interleaved, so that the machine's load weighs on all alike); then medians."""
+    server (interleaved, so that the machine's load weighs on all alike), opened on the link
+    `egov demo` opens (the default view; with `scheme`, that scheme's link); then medians."""
+    query = f"?scheme={scheme}" if scheme else ""
     cases = [("trivial app", ROOT, "", "第一页", None, trivial)] + [
-        (label, tree, f"?scheme={scheme}", PAGES[0][1], PAGES[0][2], None)
-        for label, tree in trees]
+        (label, tree, query, PAGES[0][1], PAGES[0][2], None) for label, tree in trees]
     figures: dict[str, list[tuple[float, float, float, float]]] = {case[0]: [] for case in cases}
     for run in range(runs):
         for label, tree, path, heading, element, app in cases:
@@ -220,7 +221,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--units", type=int, default=6000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scheme", default="jintan-2013")
+    parser.add_argument("--scheme", default=None,
+                        help="the scheme in the pages' link (?scheme=...); with --cold the "
+                             "default is none: the link `egov demo` opens, the default view")
     parser.add_argument("--before", type=Path,
                         help="another checkout (e.g. `git worktree add /tmp/before main`) whose "
                              "dashboard is measured the same way after this one's, on the same "
@@ -256,8 +259,9 @@ def main() -> None:
             print(f"load {os.getloadavg()[0]:.1f}; trees: "
                   + ", ".join(f"{label} {tree}" for label, tree in trees), flush=True)
             if args.cold:
-                cold_starts(browser, args.db, trees, trivial, args.scheme, args.cold)
+                cold_starts(browser, args.db, trees, trivial, args.scheme or "", args.cold)
                 return
+            args.scheme = args.scheme or "jintan-2013"
             with server(ROOT, None, trivial) as (url, _):
                 rows = measure(browser, url, [("", "第一页", None), ("second", "第二页", None)],
                                args.repeat, "")
