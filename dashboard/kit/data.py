@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -64,6 +65,23 @@ def _in_script_run() -> bool:
     return get_script_run_ctx(suppress_warning=True) is not None
 
 
+# Set by `warming()`: reads outside a script run go through the cache too.
+_WARMING = False
+
+
+@contextmanager
+def warming() -> Iterator[None]:
+    """Within: reads fill the pages' cache although no script runs, as when the server's launcher
+    (dashboard/warm.py) reads the first page's view in its main thread before it serves. Not for
+    a lazy download's thread, which reads directly (see `read`)."""
+    global _WARMING
+    _WARMING = True
+    try:
+        yield
+    finally:
+        _WARMING = False
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
 def _cached(name: str, db: str, file_stamp: tuple[int, int], args: tuple, kwargs: tuple) -> Any:
     del file_stamp  # only part of the cache key
@@ -77,7 +95,7 @@ def read(query: Callable[Concatenate[Path, P], R], db: Path, *args: P.args,
     name = _key(query)
     if _QUERIES.get(name) is not query:
         raise KeyError(f"unknown dashboard query {name}")
-    if not _in_script_run():
+    if not (_WARMING or _in_script_run()):
         # A lazy download runs on its own thread, outside any script run: read directly.
         return query(db, *args, **kwargs)
     clean = tuple(tuple(a) if isinstance(a, list) else a for a in args)

@@ -235,6 +235,31 @@ def sidebar(db: Path) -> Filters:
     return filters
 
 
+def default_view(db: Path) -> Filters | None:
+    """The view `sidebar` shows a visitor who opens the dashboard without a query string: the
+    default evaluation (DEFAULT_SCHEME's, else the first), its latest year with units loaded
+    (else its latest), its latest month with data (else the year-end), every unit type and no
+    focus units; None for a warehouse without schemes. Read without drawing anything, for the
+    launcher's warming of the first page (dashboard/warm.py; a test checks the two agree)."""
+    schemes = data.schemes(db)
+    if schemes.is_empty():
+        return None
+    ev = evaluations(db, schemes)
+    key = ev.of_scheme.get(DEFAULT_SCHEME, ev.keys[0])
+    years = ev.years[key]
+    loaded = [y for y in years if not data.units(db, ev.scheme[(key, y)]).is_empty()]
+    year = (loaded or years)[-1]
+    scheme = ev.scheme[(key, year)]
+    periods = data.periods(db, scheme)
+    months = tuple(m for m in periods.filter(pl.col("year") == year)["month"].to_list() if m)
+    return Filters(
+        db=db, scheme=scheme, year=year, period=months[-1] if months else YEAR_END,
+        unit_type=None, units=(), months=months, info=data.scheme_row(db, scheme),
+        unit_types=tuple(data.unit_types(db, scheme)["unit_type"].to_list()),
+        sample=data.is_sample(db, scheme, None, ()), loaded_at=data.last_loaded(db),
+    )
+
+
 def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
                  units: list[str], series: str | None = None) -> None:
     """Put the view into the URL (only what differs from nothing), remembering what was written
