@@ -8,6 +8,7 @@ exist). The demo account is made only when the accounts store is empty.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
 
@@ -19,16 +20,28 @@ DEMO_ACCOUNT = "demo"
 
 
 def sample_only(db: Path) -> bool:
-    """True when every unit in the warehouse is sample data (and there is at least one)."""
+    """True when every unit in the warehouse is sample data (and there is at least one).
+
+    Asked on every page run of `egov demo` (dashboard/access/signin.py): an answer is kept per
+    version of the file (its path, modification time and size, which every load changes, as the
+    pages' cache does), so a run does not open a connection of its own to ask again. A file that
+    cannot be read (not a warehouse, or locked by a writer) answers False and is asked again."""
     try:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            count, all_sample = con.execute(
-                "SELECT count(*), bool_and(is_sample) FROM units").fetchone()
-        finally:
-            con.close()
-    except duckdb.Error:  # not a warehouse (the dashboard says so): nothing opened
+        info = Path(db).stat()
+        return _sample_only(str(db), info.st_mtime_ns, info.st_size)
+    except (OSError, duckdb.Error):  # not a warehouse (the dashboard says so): nothing opened
         return False
+
+
+@functools.lru_cache(maxsize=8)
+def _sample_only(db: str, mtime_ns: int, size: int) -> bool:
+    del mtime_ns, size  # only part of the key: another version of the file is asked afresh
+    con = duckdb.connect(db, read_only=True)
+    try:
+        count, all_sample = con.execute(
+            "SELECT count(*), bool_and(is_sample) FROM units").fetchone()
+    finally:
+        con.close()
     return bool(count) and bool(all_sample)
 
 

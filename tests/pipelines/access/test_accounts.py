@@ -242,6 +242,28 @@ def test_the_demo_opens_sample_data_to_readers_and_makes_a_demo_editor(demo_db, 
     assert anonymous and password not in notes[0] and "egov user passwd demo" in notes[0]
 
 
+def test_whether_the_demo_holds_sample_data_alone_is_asked_once_per_version_of_the_file(
+        demo_db, tmp_path, monkeypatch):
+    """Every page run of `egov demo` asks; only a changed file (a load) is opened again."""
+    import os
+
+    import duckdb
+
+    from pipelines.access import demo
+
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(demo_db, db)
+    opened = []
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(a[0]) or connect(*a, **k))
+    assert demo.sample_only(db) and demo.sample_only(db)
+    assert opened == [str(db)]
+    later = db.stat().st_mtime_ns + 1_000_000_000
+    os.utime(db, ns=(later, later))  # as a load publishes a new file
+    assert demo.sample_only(db) and opened == [str(db)] * 2
+    assert not demo.sample_only(tmp_path / "missing.duckdb")
+
+
 def test_real_data_is_not_opened_by_the_demo(tmp_path):
     from pipelines.access.demo import prepare
     from pipelines.loading import ingest
