@@ -113,9 +113,16 @@ class NoticeSandbox(ImmutableSandboxedEnvironment):
                          undefined=jinja2.StrictUndefined, autoescape=False,
                          keep_trailing_newline=True)
         self.max_chars = max_chars
+        # Trees parsed by check_references, each handed once to the compiler instead of parsing
+        # the same source again (parsing is a third of the child's work on the built-in templates)
+        self.parsed: dict[tuple[str | None, str | None, str], nodes.Template] = {}
         self.globals.pop("lipsum", None)  # generates text of any size on request; not needed
         self.globals["range"] = capped_range
         self.filters["cn"] = cn_number
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = self.parsed.pop((name, filename, source), None)
+        return tree if tree is not None else super()._parse(source, name, filename)
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         numbers = isinstance(left, int | float) and isinstance(right, int | float)
@@ -145,6 +152,8 @@ def check_references(env: NoticeSandbox, name: str) -> None:
         except jinja2.TemplateSyntaxError as err:
             raise Refusal(filename, err.lineno, f"语法错误: {err.message}",
                           f"syntax error: {err.message}") from None
+        # the same loader gives the compiler the same (name, filename, source): parsed once
+        env.parsed[(current, filename, source)] = tree
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
                                    nodes.Extends)):
             target = node.template
