@@ -2,7 +2,7 @@
 scheme's 通报.
 
 The file comes from the office (or from another office, with a copied notices/ folder), so it is
-read with the scheme files' machinery (`pipelines/schemes/checks.py`: size limit, UTF-8, YAML
+read with the scheme files' machinery (`pipelines/schemes/yaml_files.py`: size limit, UTF-8, YAML
 aliases bounded by max_yaml_nodes, problems naming file and line) and validated by a pydantic
 schema whose every error names the file, the line and the key, in Chinese and English:
 
@@ -30,7 +30,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, 
 from pydantic_core import PydanticCustomError
 
 from pipelines.inputs.problems import InputRejected, Problem
-from pipelines.schemes import checks
+from pipelines.schemes.yaml_files import parse_yaml_checked, read_yaml_file, yaml_line
 
 SETTINGS_FILE = ("通报设置文件", "a notice settings file")
 KEYS = ("office", "recipients", "signature")
@@ -95,6 +95,8 @@ def _explain(error: dict) -> tuple[str, str]:
                 "a key may use only letters, digits and '_', not starting with a digit")
     if kind == "string_too_long":
         return (f"文字过长:上限为 {MAX_TEXT} 个字符", f"text too long: the limit is {MAX_TEXT}")
+    from pipelines.schemes import checks  # the scheme models, only to explain an error
+
     return checks.explain_error(error)
 
 
@@ -102,15 +104,17 @@ def _problem(file: str, root, error: dict) -> Problem:
     loc = tuple(error["loc"])
     if loc and loc[-1] == "[key]":  # a bad key: pydantic puts the key itself before "[key]"
         loc = loc[:-1]
+    from pipelines.schemes import checks
+
     value = checks.error_value(error)
     zh, en = _explain(error)
-    return Problem(file, None, checks.yaml_line(root, loc), ".".join(map(str, loc)) or None,
+    return Problem(file, None, yaml_line(root, loc), ".".join(map(str, loc)) or None,
                    value, zh, en)
 
 
 def load_settings_text(text: str, file: str) -> NoticeSettings:
     """Parse and check settings YAML; raise SettingsRejected listing every problem."""
-    root, data = checks.parse_yaml_checked(text, file, SettingsRejected, SETTINGS_FILE)
+    root, data = parse_yaml_checked(text, file, SettingsRejected, SETTINGS_FILE)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -132,5 +136,5 @@ def load_settings(directory: Path) -> NoticeSettings:
             str(path), None, None, None, None,
             "模板文件夹中没有 settings.yaml(发文机关、主送与落款);可从 notices/ 复制",
             "the templates folder has no settings.yaml (office, 主送, 落款); copy notices/'s")])
-    return load_settings_text(checks.read_yaml_file(path, SettingsRejected, SETTINGS_FILE),
+    return load_settings_text(read_yaml_file(path, SettingsRejected, SETTINGS_FILE),
                               str(path))
