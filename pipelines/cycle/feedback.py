@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.cycle.inputs import RECTIFICATION_STATUSES
-from pipelines.inputs.kinds import KINDS as TEMPLATES
+from pipelines.cycle.statuses import RECTIFICATION_STATUSES
+from pipelines.inputs.kinds.rectification import KIND as LEDGER  # not the registry: see there
 from pipelines.notice.annex import Annex
 from pipelines.notice.formats import number, points
 from pipelines.notice.render import BODY, HEADING1, PLAIN, TITLE, Block, settings
@@ -215,11 +215,11 @@ def ledger_bytes(fb: UnitFeedback) -> bytes:
     indicator with 问题 prefilled (editable) and 状态 未整改; 状态 a drop-down list."""
     import xlsxwriter
 
-    columns = TEMPLATES["rectification"].columns
+    columns = LEDGER.columns
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     try:
-        ws = wb.add_worksheet(TEMPLATES["rectification"].zh)
+        ws = wb.add_worksheet(LEDGER.zh)
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         day = wb.add_format({"num_format": "yyyy-mm-dd"})
         for j, col in enumerate(columns):
@@ -302,14 +302,16 @@ def write_feedback(db: Path, scheme_id: str, year: int, out: Path, unit: str | N
 
 def record_issued(db: Path, scheme_id: str, year: int, units: list[str]) -> None:
     """Record the first issue of these units' sheets (the 整改 page counts 30 days from it)."""
-    from pipelines.access.lock import writer_lock
-    from pipelines.cycle import records
     from warehouse import cycle_queries as q
 
     done = set(q.feedback_issued(db, scheme_id, year)["unit"].to_list())
     fresh = [u for u in units if u not in done]
     if not fresh:
         return
+    # the machinery of a write (the delta copy, the load's checks) only when there is one
+    from pipelines.access.lock import writer_lock
+    from pipelines.cycle import records
+
     with writer_lock(db):
         def write(con) -> None:
             con.execute("DELETE FROM feedback_issued WHERE scheme = ? AND year = ? AND "

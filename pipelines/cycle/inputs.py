@@ -11,12 +11,12 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.cycle.statuses import RECTIFICATION_STATUSES
 from pipelines.inputs.normalize import NormalizeError, clean_text, parse_year
 from pipelines.inputs.sheet_check import SheetCheck
 
 # 评分来源 of a 年终评分 row (blank is 核定), and 状态 of a 整改台账 row.
 BASES = ("自评", "核定")
-RECTIFICATION_STATUSES = ("未整改", "整改中", "已整改")
 
 SELF = "自评"
 VERIFIED = "核定"

@@ -59,7 +59,7 @@ def test_notice_builds_its_models_without_numpy_or_the_loading_code(demo_db, tmp
     assert not NOT_FOR_DOCUMENTS & set(out["loaded"])
 
 
-def test_feedback_needs_neither_numpy_nor_the_loading_code(demo_db, tmp_path):
+def test_feedback_needs_neither_numpy_nor_the_loading_code_nor_the_models(demo_db, tmp_path):
     """A sheet issued before (the sample's records): writing it again reads only. (The first
     issue of a sheet is a write to the warehouse, with the machinery of a write.)"""
     from warehouse.queries import table
@@ -70,3 +70,5 @@ def test_feedback_needs_neither_numpy_nor_the_loading_code(demo_db, tmp_path):
                "--unit", unit, "--out", str(tmp_path / "sheet.docx"))
     assert out["code"] == 0
     assert not NOT_FOR_DOCUMENTS & set(out["loaded"])
+    # the sheet and its ledger need no scheme model (settings.yaml's schema is pydantic's)
+    assert "pipelines.schemes.model" not in out["loaded"]

@@ -9,6 +9,7 @@ kind: docs/contract.md, "Adding an import kind".
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 
@@ -31,14 +32,27 @@ def _discover() -> dict[str, InputKind]:
     return {k.kind: k for k in sorted(found, key=lambda k: (k.order, k.kind))}
 
 
-# Every kind by name, in load order (a kind others refer to, the unit list, first).
-KINDS: dict[str, InputKind] = _discover()
-LOAD_ORDER: tuple[str, ...] = tuple(KINDS)
+@functools.cache
+def _registry() -> dict[str, InputKind]:
+    return _discover()
+
+
+def __getattr__(name: str):
+    # KINDS (every kind by name, in load order: a kind others refer to, the unit list, first)
+    # and LOAD_ORDER are found when first asked for, not when the package is imported: importing
+    # one kind's module (the 反馈单 imports the rectification kind's) then loads that kind alone,
+    # not every kind's validator and with them the scheme models.
+    if name == "KINDS":
+        return _registry()
+    if name == "LOAD_ORDER":
+        return tuple(_registry())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get(kind: str) -> InputKind:
     """The kind of this name; ValueError naming the known kinds when there is none."""
+    kinds = _registry()
     try:
-        return KINDS[kind]
+        return kinds[kind]
     except KeyError:
-        raise ValueError(f"unknown import kind: {kind} (known: {', '.join(KINDS)})") from None
+        raise ValueError(f"unknown import kind: {kind} (known: {', '.join(kinds)})") from None

@@ -4,27 +4,37 @@ when, and how far it has got (未整改/整改中/已整改). Yueyang 四(三): 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from pipelines.cycle.inputs import RECTIFICATION_STATUSES, rectification_rows
+from pipelines.cycle.statuses import RECTIFICATION_STATUSES
 from pipelines.inputs.kinds.base import SCHEME, UNIT, YEAR, Column, InputKind
-from pipelines.schemes.model import Scheme
-from pipelines.schemes.tables import iter_leaves
+
+if TYPE_CHECKING:
+    from pipelines.schemes.model import Scheme
+
+# The validator and the scheme tables are imported where they are used: the 反馈单 writes its
+# 整改台账 from this declaration alone, without the validation machinery and the scheme models.
 
 
 def validate(check) -> tuple[pl.DataFrame, None]:
+    from pipelines.cycle.inputs import rectification_rows
+
     return KIND.located(check, rectification_rows(check)), None
 
 
 def _lists(scheme: Scheme) -> dict[str, list[str]]:
+    from pipelines.schemes.tables import iter_leaves
+
     codes = list(dict.fromkeys(leaf.indicator.code for r in scheme.rubrics
                                for leaf in iter_leaves(r)))
     return {"indicator": codes, "status": list(RECTIFICATION_STATUSES)}
 
 
 def _reference(scheme: Scheme) -> tuple[list[str], list[list[Any]]]:
+    from pipelines.schemes.tables import iter_leaves
+
     head = ["编号 code", "名称 name"]
     rows = {leaf.indicator.code: leaf.display_name for r in scheme.rubrics
             for leaf in iter_leaves(r)}
