@@ -1,28 +1,33 @@
 """How the warehouse is read: each read on a private in-memory DuckDB that attaches the file
 read-only for the read (or on a connection of its own; or for a whole block, `held`), the result
-as a Polars frame through the Arrow C stream. Values go in as parameters, never into the
-statement; a unit list parameter is a VARCHAR[] where an empty list means "all units"
-(`UNIT_FILTER`)."""
+as a Polars frame through the Arrow C stream. The warehouse's read modules (warehouse/reads/,
+queries.py, years_queries.py, ...) run their reads through `query`. Values go in as parameters,
+never into the statement: a list for `?`, or a dict for named ones (`$series`); a unit list
+parameter is a VARCHAR[] where an empty list means "all units" (`UNIT_FILTER`)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from warehouse.database import connect_read_only
 
+# The parameters of a read: positional (`?`) as a list, named (`$name`) as a dict.
+Params = list[Any] | dict[str, Any] | None
 
-def _frame(con, sql: str, params: list | None) -> pl.DataFrame:
+
+def _frame(con, sql: str, params: Params) -> pl.DataFrame:
     """The result of `sql` as a Polars frame, read through the Arrow C stream interface: the
     frame `.pl()` gives, without importing pyarrow (and numpy with it), which cost a short command
     such as `egov scores` most of its start-up."""
     return pl.DataFrame(con.sql(sql, params=params or []))
 
 
-def query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+def query(db: Path, sql: str, params: Params = None) -> pl.DataFrame:
     """A read through the process's attaching reader (below): a command's or a page's second and
     later reads cost an ATTACH (~4 ms) instead of opening the file again (~25 ms)."""
     return _READER.read(db, sql, params)
@@ -40,7 +45,7 @@ def held(db: Path) -> Iterator[None]:
         yield
 
 
-def connected_query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+def connected_query(db: Path, sql: str, params: Params = None) -> pl.DataFrame:
     """A read on a read-only connection of its own."""
     con = connect_read_only(db)
     try:
@@ -91,7 +96,7 @@ class _AttachingReader:
             return False
         return True
 
-    def read(self, db: Path, sql: str, params: list | None) -> pl.DataFrame:
+    def read(self, db: Path, sql: str, params: Params) -> pl.DataFrame:
         import duckdb
 
         if not self._lock.acquire(blocking=False):

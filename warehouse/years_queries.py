@@ -18,18 +18,12 @@ YEAR_VIEWS = ("series_years", "unit_links", "unit_previous", "results_vs_previou
               "unit_lineage")
 
 
-def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
-    # through the process's attaching reader, as the other reads: a connection of its own per
-    # read opened the file again each time (25-50 ms of CPU; `egov notice` made eight)
-    return query(db, sql, params)
-
-
 def has_years(db: Path) -> bool:
     """Whether the warehouse has the year views (a warehouse written before them has not, until
     its next load rebuilds it)."""
-    found = _query(db, "SELECT count(*) AS n FROM information_schema.tables "
-                       "WHERE table_name IN ('series_years', 'results_vs_previous', "
-                       "'unit_lineage')")
+    found = query(db, "SELECT count(*) AS n FROM information_schema.tables "
+                      "WHERE table_name IN ('series_years', 'results_vs_previous', "
+                      "'unit_lineage')")
     return found["n"][0] == 3
 
 
@@ -45,8 +39,8 @@ def previous_columns(db: Path, scheme: str, year: int, decimals: int = 2) -> pl.
     if not has_years(db):
         return pl.DataFrame(schema={"unit": pl.String, "prev_total": pl.Float64,
                                     "prev_rank": pl.Int32, "rank_change": pl.Int32})
-    frame = _query(db, "SELECT unit, prev_total, prev_rank, rank_change "
-                       "FROM results_vs_previous WHERE scheme = ? AND year = ?", [scheme, year])
+    frame = query(db, "SELECT unit, prev_total, prev_rank, rank_change "
+                      "FROM results_vs_previous WHERE scheme = ? AND year = ?", [scheme, year])
     return frame.with_columns(round_half_up(pl.col("prev_total"), decimals),
                               pl.col("prev_rank").cast(pl.Int32),
                               pl.col("rank_change").cast(pl.Int32))
@@ -59,9 +53,9 @@ def series_of(db: Path) -> pl.DataFrame:
         return pl.DataFrame(schema={"series": pl.String, "year": pl.Int32, "scheme": pl.String,
                                     "name": pl.String, "prev_scheme": pl.String,
                                     "prev_year": pl.Int32})
-    return _query(db, "SELECT y.series, y.year, y.scheme, s.name, y.prev_scheme, y.prev_year "
-                      "FROM series_years y JOIN schemes s ON s.scheme = y.scheme "
-                      "ORDER BY y.series, y.year")
+    return query(db, "SELECT y.series, y.year, y.scheme, s.name, y.prev_scheme, y.prev_year "
+                     "FROM series_years y JOIN schemes s ON s.scheme = y.scheme "
+                     "ORDER BY y.series, y.year")
 
 
 TREND_SQL = """
@@ -90,14 +84,14 @@ def trend(db: Path, series: str, unit_type: str | None = None,
     """CONTRACT `egov trend`: one row per unit and year of the series, the unit under its latest
     name (`unit`) and the name it had that year; `unit_type` is the type that year. --unit-type
     picks units by their latest type, --unit by any of their names; then `sample`."""
-    frame = _query(db, TREND_SQL, {"series": series, "unit_type": unit_type, "unit": unit})
+    frame = query(db, TREND_SQL, {"series": series, "unit_type": unit_type, "unit": unit})
     return frame.with_columns(round_half_up(pl.col("total"))).select(*TREND_COLUMNS, "sample")
 
 
 def unit_years(db: Path, scheme: str, unit: str) -> pl.DataFrame:
     """Every year of the line `unit` of `scheme` belongs to (unrounded), with each year's scheme
     name: the 单位 page's history. A merged unit's earlier years hold a row per merged unit."""
-    return _query(db, """
+    return query(db, """
         WITH mine AS (SELECT DISTINCT latest_scheme, latest_unit, series FROM unit_lineage
                       WHERE scheme = ? AND unit = ?)
         SELECT r.year, r.scheme, s.name AS scheme_name, r.unit, r.unit_type, r.total, r.rank,
@@ -113,34 +107,34 @@ def unit_years(db: Path, scheme: str, unit: str) -> pl.DataFrame:
 def versus_previous(db: Path, scheme: str, year: int) -> pl.DataFrame:
     """Each result of a scheme-year beside the previous year's (unrounded): prev_total,
     prev_rank, prev_grade, rank_change, prev_unit_names, prev_units, type_changed."""
-    return _query(db, "SELECT v.*, t.position AS type_position FROM results_vs_previous v "
-                      "JOIN unit_types t ON t.scheme = v.scheme AND t.unit_type = v.unit_type "
-                      "WHERE v.scheme = ? AND v.year = ? ORDER BY t.position, v.rank, v.unit",
-                  [scheme, year])
+    return query(db, "SELECT v.*, t.position AS type_position FROM results_vs_previous v "
+                     "JOIN unit_types t ON t.scheme = v.scheme AND t.unit_type = v.unit_type "
+                     "WHERE v.scheme = ? AND v.year = ? ORDER BY t.position, v.rank, v.unit",
+                 [scheme, year])
 
 
 def previous_units(db: Path, scheme: str, unit: str) -> pl.DataFrame:
     """The previous year's unit(s) a unit is matched to, with their results: a merger has
     several."""
-    return _query(db, "SELECT * FROM unit_previous WHERE scheme = ? AND unit = ? "
-                      "ORDER BY prev_unit", [scheme, unit])
+    return query(db, "SELECT * FROM unit_previous WHERE scheme = ? AND unit = ? "
+                     "ORDER BY prev_unit", [scheme, unit])
 
 
 def links(db: Path, scheme: str) -> pl.DataFrame:
     """unit_links of a scheme: unit, prev_scheme, prev_unit, by_previous_name."""
-    return _query(db, "SELECT unit, prev_scheme, prev_unit, by_previous_name FROM unit_links "
-                      "WHERE scheme = ? ORDER BY unit, prev_unit", [scheme])
+    return query(db, "SELECT unit, prev_scheme, prev_unit, by_previous_name FROM unit_links "
+                     "WHERE scheme = ? ORDER BY unit, prev_unit", [scheme])
 
 
 def grade_positions(db: Path, scheme: str) -> dict[str, int]:
     """A scheme's grades by position (0 = best)."""
-    frame = _query(db, "SELECT grade, position FROM grades WHERE scheme = ?", [scheme])
+    frame = query(db, "SELECT grade, position FROM grades WHERE scheme = ?", [scheme])
     return dict(zip(frame["grade"].to_list(), frame["position"].to_list(), strict=True))
 
 
 def unit_types_of(db: Path, schemes: list[str]) -> list[str]:
     """The unit types of these schemes, in the order their schemes list them."""
-    frame = _query(db, "SELECT unit_type, min(position) AS p FROM unit_types "
-                       "WHERE list_contains(?, scheme) GROUP BY unit_type ORDER BY p, unit_type",
-                   [schemes])
+    frame = query(db, "SELECT unit_type, min(position) AS p FROM unit_types "
+                      "WHERE list_contains(?, scheme) GROUP BY unit_type ORDER BY p, unit_type",
+                  [schemes])
     return frame["unit_type"].to_list()
