@@ -35,16 +35,10 @@ class Publication(NamedTuple):
     has_adjustments: bool
 
 
-def _frame(db: Path, sql: str, params: list) -> pl.DataFrame:
-    # through the process's attaching reader (warehouse/reader.py): `egov scores` reads three
-    # times, and a connection of its own per read opened the file each time
-    return query(db, sql, params)
-
-
 def publication(db: Path, scheme: str) -> Publication:
     """The scheme's `decimals` (2 when its stored definition predates the field) and whether it
     has 加减分 clauses."""
-    found = _frame(db, "SELECT definition FROM schemes WHERE scheme = ?", [scheme])
+    found = query(db, "SELECT definition FROM schemes WHERE scheme = ?", [scheme])
     definition = json.loads(found["definition"][0]) if found.height else {}
     return Publication(int(definition.get("decimals", 2)),
                        definition.get("adjustments") is not None)
@@ -82,7 +76,7 @@ def yearend_published(db: Path, scheme: str, year: int, unit_type: str | None,
 def group_score_columns(db: Path, scheme: str, year: int, levels: int) -> pl.DataFrame:
     """unit, then one column per group of depth ≤ `levels` (null for a unit whose rubric does
     not have that group), unrounded."""
-    frame = _frame(db, GROUPS_SQL, [scheme, year, levels])
+    frame = query(db, GROUPS_SQL, [scheme, year, levels])
     if frame.is_empty():
         return pl.DataFrame(schema={"unit": pl.String})
     order = (frame.select("rubric", "position", "path").unique()
