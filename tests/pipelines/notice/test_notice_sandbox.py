@@ -209,3 +209,27 @@ def test_each_template_is_parsed_once(tmp_path, monkeypatch):
     text = sandbox.render_bounded(tmp_path, "main.j2", {}, max_seconds=10, max_bytes=1000)
     assert text == "part macro"
     assert sorted(parsed) == ["m.j2", "main.j2", "part.j2"]
+
+
+def test_the_rendering_child_imports_jinja2_alone(tmp_path):
+    """The child is a fresh `python -I` of sandbox.py: it must stay off the project and the data
+    libraries (importing DuckDB and Polars there would double the notice's start-up; a guard,
+    issue 21 goal 4)."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "t.j2").write_text("{{ n }}", encoding="utf-8")
+    probe = ("import json, runpy, sys; path = sys.argv[1]; "
+             "runpy.run_path(path, run_name='__main__'); "
+             "sys.stderr.write(json.dumps(sorted(sys.modules)))")
+    request = json.dumps({"directory": str(tmp_path), "template": "t.j2", "context": {"n": 7},
+                          "max_seconds": 10, "max_bytes": 1000})
+    done = subprocess.run([sys.executable, "-I", "-c", probe, sandbox.__file__],
+                          input=request.encode(), capture_output=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == {"text": "7"}
+    loaded = set(json.loads(done.stderr))
+    assert "jinja2" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in
+                ("duckdb", "polars", "numpy", "pyarrow", "pydantic", "docx", "pipelines",
+                 "warehouse", "egov")}
