@@ -20,7 +20,10 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
 
 def printable(text: str) -> str:
     """`text` with every control, format and line-separator character escaped (\x1b, \u200b)."""
-    if text.isascii() and text.isprintable():
+    # str.isprintable() is False for every hidden category above (and for spaces other than
+    # ' ', unassigned code points): a line without any is returned as it is, without looking at
+    # each character (`egov scores`' table of Chinese names took 0.03 s of CPU that way)
+    if text.isprintable():
         return text
     out = []
     for ch in text:
