@@ -62,6 +62,7 @@ ROLE_PAGES = [
 def main() -> None:
     """Sign-in, sidebar, then the chosen page (or what it needs, for a role that may not use
     it)."""
+    filters.hold_link()  # first: a click on the navigation may stop this run at any element
     db = data.db_path()
     who = signin.current(db)
     signin.return_after_sso(who)

@@ -46,6 +46,7 @@ _WRITTEN = "_egov_qp_written"
 _FILTERS = "_egov_filters"
 _PREVIOUS_SCHEME = "_egov_previous_scheme"
 _PAGE_WANTED = "_egov_page_wanted"
+_LINK = "_egov_link"  # the link a session was opened with, until its sidebar has been drawn
 PAGE_PARAMS = ("unit", "rubric", "cat", "l2", "code")
 
 
@@ -123,12 +124,28 @@ def current() -> Filters:
     return st.session_state[_FILTERS]
 
 
+def hold_link() -> None:
+    """Keep the link this session was opened with until the sidebar has taken it (app.py calls
+    this first, before the navigation is drawn). A click on a navigation link sends no query
+    string; one made before the first run's sidebar had put the view into the URL (within a
+    second of signing in, whose redirect opens a new session on the link) opened the page on the
+    series' default year (jintan-2014 for a link to jintan-2013). The sidebar reads the held
+    link then, as the first run would have."""
+    state = st.session_state
+    if _WRITTEN in state:
+        return
+    qp = {k: st.query_params.get_all(k) for k in st.query_params}
+    if qp:
+        state[_LINK] = qp
+
+
 def _query_wanted() -> dict[str, list[str]] | None:
     """The query string's values when they should drive the widgets (first run, or edited by
-    hand), else None."""
+    hand), else None; before the session's sidebar has ever been drawn, the link it was opened
+    with (hold_link) when this run has no query string of its own."""
     qp = {k: st.query_params.get_all(k) for k in st.query_params}
     if not qp:
-        return None
+        return None if _WRITTEN in st.session_state else st.session_state.get(_LINK)
     if qp == st.session_state.get(_WRITTEN):
         return None
     return qp
@@ -278,6 +295,7 @@ def _write_query(scheme: str, year: int, period: str, unit_type: str | None,
     if current_qp != params:
         st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in params.items()})
     st.session_state[_WRITTEN] = params
+    st.session_state.pop(_LINK, None)  # taken: the URL holds the view from now on
 
 
 def view_params() -> dict[str, list[str]]:

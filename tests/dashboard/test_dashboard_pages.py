@@ -185,6 +185,36 @@ def test_query_string_reproduces_view(app) -> None:
     assert at.query_params["units"] == ["金城镇", "儒林镇"]
 
 
+def test_a_page_opened_before_the_first_run_drew_the_sidebar_keeps_the_link(
+        demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sign-in → navigation race: a session opened on a link (the sign-in's redirect opens a
+    new one) whose first run is stopped by a click on a navigation link before its sidebar has
+    put the view into the URL; the click's run has no query string. The page opened must show
+    the link's scheme and period, not the series' defaults (jintan-2014, its last month)."""
+    import streamlit as st
+
+    from dashboard.kit import filters
+
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"scheme": "jintan-2013", "period": "year"})
+    with monkeypatch.context() as first_run:  # stopped where the sidebar would begin
+        first_run.setattr(filters, "sidebar", lambda db: st.stop())
+        at.run()
+    assert_ok(at)
+    at.query_params.clear()  # a navigation link sends no query string
+    at.switch_page("views/rankings.py").run()
+    assert_ok(at)
+    assert at.sidebar.selectbox(key="f_year").value == 2013
+    assert at.sidebar.selectbox(key="f_period").value == "year"
+    assert at.query_params["scheme"] == "jintan-2013" and at.query_params["period"] == "year"
+    # from then on the session's own choices rule: a later link-less run keeps them
+    at.sidebar.selectbox(key="f_period").select("2013-05").run()
+    at.query_params.clear()
+    at.switch_page("views/overview.py").run()
+    assert at.sidebar.selectbox(key="f_period").value == "2013-05"
+
+
 def test_switching_scheme_takes_the_new_schemes_defaults(app) -> None:
     """From 岳阳 (year-end only) to 金坛: its latest year (the sample's 2014), the latest
     month, all types, no focus units."""
