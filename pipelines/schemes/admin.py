@@ -149,6 +149,7 @@ def add_scheme(db: Path, path: Path, *, replace: bool) -> str:
         schemes=pl.concat([schemes.filter(pl.col("scheme") != scheme.id), row]),
         scheme_history=history,
     )
+    stale = _stale_rows(new_state, scheme)  # before publishing: that consumes the state
     rescore_and_publish(db, new_state)
     if old.is_empty():
         lines = [f"已添加方案 scheme added: {scheme.id} ({scheme.name}),版本 version {version}"]
@@ -157,7 +158,7 @@ def add_scheme(db: Path, path: Path, *, replace: bool) -> str:
                  f"{version - 1} → {version};旧版本保存在 scheme_history / the old version is "
                  "kept in scheme_history; 已重新计分 results rescored"]
     lines += describe_series(scheme, others)
-    lines += _stale_rows(new_state, scheme)
+    lines += stale
     lines.append(f"已写入 warehouse written: {db}")
     return "\n".join(lines)
 
