@@ -77,6 +77,16 @@ def test_notice_button_shows_its_steps_then_offers_the_draft(app, demo_db):
     assert name.endswith("_2013年6月_示例数据.docx") and data[:2] == b"PK"
 
 
+def test_notice_download_is_named_for_the_schemes_evaluation(app):
+    """Yueyang's draft is named for its 政务公开政务服务 evaluation, as its 通报 is titled (it was
+    岳阳市电子政务绩效考核通报_2017年度…, whatever the scheme)."""
+    at = app(scheme="yueyang-2017")
+    at.sidebar.button(key="notice-build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    _, name, _ = at.session_state["notice-docx-built"]
+    assert name == "岳阳市政务公开政务服务工作考评通报_2017年度_示例数据.docx"
+
+
 def test_overview_names_first_and_last_of_each_type_for_the_month_shown(app, demo_db):
     import duckdb
 

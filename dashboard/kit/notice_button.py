@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.kit import data
 from dashboard.kit.filters import Filters
+from dashboard.kit.widgets import evaluation_title
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HELD = "notice-docx-built"  # the one draft a session keeps: (view key, file name, bytes)
@@ -24,7 +25,7 @@ def notice_button(f: Filters, *, where=st.sidebar) -> None:
     month = f.month if f.month and f.has_monthly else None
     label = f.period_label if month else f"{f.year}年度"
     view = (str(f.db), data.stamp(f.db), f.scheme, f.year, month)
-    name = notice_file_name(f.jurisdiction, label, f.sample)
+    name = notice_file_name(evaluation_title(f), label, f.sample)
     if where.button(
         "生成通报 Word 稿", key="notice-build", icon=":material/description:", width="stretch",
         help=("按 GB/T 9704 公文格式生成通报草稿(.docx):" + ("本月" if month else "年终")

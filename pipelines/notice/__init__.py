@@ -64,7 +64,9 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
     return data
 
 
-def notice_file_name(jurisdiction: str, period_label: str, sample: bool) -> str:
-    """A download name such as 金坛市电子政务绩效考核通报_2013年6月_示例数据.docx."""
-    return (f"{jurisdiction}电子政务绩效考核通报_{period_label}"
+def notice_file_name(evaluation: str, period_label: str, sample: bool) -> str:
+    """A download name such as 金坛市电子政务绩效考核通报_2013年6月_示例数据.docx: `evaluation`
+    is the jurisdiction and the evaluation's name from the scheme (金坛市电子政务绩效考核,
+    岳阳市政务公开政务服务工作考评; pipelines.notice.naming.evaluation), as the 通报's title."""
+    return (f"{evaluation}通报_{period_label}"
             + ("_示例数据" if sample else "") + ".docx")
