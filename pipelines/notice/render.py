@@ -16,12 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.inputs import limits
-from pipelines.notice.sandbox import NoticeSandbox, Refusal, render_isolated
-from pipelines.notice.sandbox import cn_number as cn_number  # the (一) filter, used by tests
 from pipelines.notice.settings import SettingsRejected, load_settings
+
+if TYPE_CHECKING:
+    from pipelines.notice.sandbox import NoticeSandbox
+
+# The sandbox (and jinja2 with it) is imported where templates are rendered: the Word writer and
+# the 反馈单 import this module for its paragraph kinds and settings, and render no template.
 
 NOTICES_DIR = Path(__file__).resolve().parents[2] / "notices"
 TITLE, PLAIN, HEADING1, HEADING2, BODY = "title", "plain", "heading1", "heading2", "body"
@@ -55,6 +59,8 @@ def template_name(scheme: str, kind: str, directory: Path = NOTICES_DIR) -> str:
 def environment(directory: Path = NOTICES_DIR) -> NoticeSandbox:
     """The sandboxed Jinja2 environment of the notice templates (plain text, not HTML: no
     escaping), for use in this process (the 预警 sentences of notices/warnings.j2)."""
+    from pipelines.notice.sandbox import NoticeSandbox
+
     return NoticeSandbox(directory)
 
 
@@ -66,6 +72,8 @@ def render_text(context: dict[str, Any], directory: Path = NOTICES_DIR) -> str:
     """The template of the context's scheme and kind, rendered in the sandbox (a child process
     bounded by the EGOV_MAX_NOTICE_SECONDS and EGOV_MAX_NOTICE_MB limits). Raises
     TemplateProblem naming the file and line of a template that is refused."""
+    from pipelines.notice.sandbox import Refusal, render_isolated
+
     name = template_name(context["scheme"]["id"], context["kind"], directory)
     bounds = limits.current()
     try:

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from egov.cli import main
-from pipelines.notice import build_notice, render
+from pipelines.notice import build_notice, render, sandbox
 from pipelines.notice import formats as fmt
 from pipelines.notice.render import NOTICES_DIR
 
@@ -229,8 +229,8 @@ def test_title_lines_and_markup():
     assert [(b.kind, b.text) for b in blocks] == [
         ("title", "甲办公室\n关于乙的通报"), ("plain", "丙:"), ("heading1", "一、基本"),
         ("body", "正文一正文二"), ("heading2", "（一）分项")]
-    assert [render.cn_number(n) for n in (1, 10, 12, 20, 21)] == ["一", "十", "十二", "二十",
-                                                                  "二十一"]
+    assert [sandbox.cn_number(n) for n in (1, 10, 12, 20, 21)] == ["一", "十", "十二", "二十",
+                                                                   "二十一"]
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
