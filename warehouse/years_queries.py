@@ -138,3 +138,29 @@ def unit_types_of(db: Path, schemes: list[str]) -> list[str]:
                       "WHERE list_contains(?, scheme) GROUP BY unit_type ORDER BY p, unit_type",
                   [schemes])
     return frame["unit_type"].to_list()
+
+
+def target_years(db: Path, series: str) -> pl.DataFrame:
+    """Each target's status in each year of the series, at the last month with its figures
+    that year: year, target (its code, which matches targets across years), name, position,
+    status (达争 / 达保 / 未达)."""
+    return query(db, """
+        WITH last AS (SELECT scheme, year, target, max(month) AS month FROM target_progress
+                      GROUP BY scheme, year, target)
+        SELECT y.year, p.target, t.name, t.position, p.status
+        FROM series_years y
+        JOIN last l ON l.scheme = y.scheme AND l.year = y.year
+        JOIN target_progress p ON p.scheme = l.scheme AND p.year = l.year
+             AND p.target = l.target AND p.month = l.month
+        JOIN targets t ON t.scheme = p.scheme AND t.target = p.target
+        WHERE y.series = ? ORDER BY y.year, t.position""", [series])
+
+
+def indicator_rates(db: Path, schemes: list[str]) -> pl.DataFrame:
+    """Each unit type's score rate on each indicator of these schemes: points scored ÷ points
+    available over the units scored on it (exempt units left out): scheme, code, unit_type,
+    rate."""
+    return query(db, "SELECT scheme, code, unit_type, sum(score) / sum(max_points) AS rate "
+                     "FROM indicator_scores WHERE list_contains(?, scheme) AND NOT exempt "
+                     "GROUP BY scheme, code, unit_type HAVING sum(max_points) > 0 "
+                     "ORDER BY scheme, code, unit_type", [schemes])

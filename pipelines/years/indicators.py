@@ -100,3 +100,32 @@ def change_summary(changes: pl.DataFrame) -> list[str]:
         noun = "指标" if kind in ("added", "dropped") else ""
         out.append(f"{label}{noun}{part.height}项（{'；'.join(items)}）")
     return out
+
+
+LINE_SCHEMA = {"scheme": pl.String, "code": pl.String, "line_code": pl.String,
+               "name": pl.String, "year": pl.Int64}
+
+
+def indicator_lines(schemes: list[Scheme], scheme_id: str) -> pl.DataFrame:
+    """The indicators of `scheme_id` followed back through the earlier years of its series,
+    matched year by year as `indicator_matches` matches them: one row per indicator and year
+    (scheme, that year's code, line_code and name as `scheme_id` has them, year), for the
+    indicators matched to the previous year at least; empty for a scheme of no series."""
+    by_id = {s.id: s for s in schemes}
+    current = by_id.get(scheme_id)
+    if current is None or current.series is None:
+        return pl.DataFrame(schema=LINE_SCHEMA)
+    chain = sorted((s for s in schemes if s.series == current.series and s.year <= current.year),
+                   key=lambda s: s.year, reverse=True)
+    names = {leaf.indicator.code: leaf.display_name
+             for rubric in current.rubrics for leaf in iter_leaves(rubric)}
+    walking = {code: code for code in names}  # line code → its code in the year reached
+    rows = []
+    for later, earlier in zip(chain, chain[1:], strict=False):
+        matches = indicator_matches(earlier, later)
+        walking = {line: matches[code] for line, code in walking.items() if code in matches}
+        rows += [(earlier.id, code, line, names[line], earlier.year)
+                 for line, code in walking.items()]
+    lines = sorted({row[2] for row in rows})
+    rows += [(current.id, line, line, names[line], current.year) for line in lines]
+    return pl.DataFrame(rows, schema=LINE_SCHEMA, orient="row")

@@ -142,3 +142,27 @@ def test_the_demo_opens_on_the_latest_year_of_its_series(demo_db, monkeypatch):
     # 总览 counts the rises and falls against 2013 (none without a previous year).
     [table] = [f for f in frames(at) if "名次上升" in f.columns]
     assert table["可比单位"].sum() > 0
+
+
+@pytest.mark.parametrize(("page", "section", "column"), [
+    ("indicators", "历年得分率(跨年度对应的指标)", "2013年"),
+    ("targets", "历年目标完成情况", "2013年"),
+])
+def test_the_demos_latest_year_draws_the_years_sections(demo_db, monkeypatch, page, section,
+                                                        column):
+    """The demo's default view (jintan-2014, whose series has 2013): the 指标 and 目标 pages draw
+    their years sections to the end. Before, both stopped at the error page (the section's
+    reads indicator_lines, indicator_rates and target_years did not exist)."""
+    monkeypatch.setenv("EGOV_DB", str(demo_db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert section in [s.value for s in at.subheader]
+    [table] = [f for f in frames(at) if column in f.columns]
+    assert "2014年" in table.columns and table.height
+    if page == "indicators":  # score rates in percent
+        rates = table.select(pl.col("2013年", "2014年")).to_numpy()
+        assert ((rates >= 0) & (rates <= 100)).all()
+    else:
+        assert set(table["2014年"].drop_nulls()) <= {"达争", "达保", "未达"}
