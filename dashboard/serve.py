@@ -28,6 +28,8 @@ ROOT = APP.parent.parent
 # (or EGOV_ADDRESS=0.0.0.0) serves it to the office network (README, "Dashboard").
 LOCAL = "127.0.0.1"
 ADDRESS_VARIABLE = "EGOV_ADDRESS"
+# EGOV_WARM=0: the launcher serves without warming the first page (dashboard/launch.py).
+WARM_VARIABLE = "EGOV_WARM"
 
 
 def default_address() -> str:
@@ -135,18 +137,21 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def serving(db: Path | None = None, *, app: Path = SERVED, unset: tuple[str, ...] = (),
-            timeout: float = 90) -> Iterator[str]:
-    """The dashboard over `db` (or another Streamlit `app`, e.g. a benchmark's yardstick) served
-    in a child process on a free port of this machine only; yields its URL once the server
-    answers its health check, and stops it on leaving. `unset` names environment variables the
-    server must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in). Used by the browser
-    tests and benchmarks/bench_browser.py."""
+            timeout: float = 90, warm: bool = False) -> Iterator[str]:
+    """The dashboard over `db` (or another Streamlit `app`) served in a child process on a free
+    port of this machine only; yields its URL once the server answers its health check, and
+    stops it on leaving. `unset` names environment variables the server must not inherit (e.g.
+    EGOV_ANONYMOUS, to require a sign-in). Without `warm` the launcher does not warm the first
+    page (EGOV_WARM=0, see dashboard/launch.py): the browser tests start many servers, each to be
+    up soon on a loaded machine, and warming (1–2 s of CPU) is for a visitor's first page. Used
+    by the browser tests."""
     port = free_port()
     env = environment(db) if db is not None else {
         **os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     for name in unset:
         env.pop(name, None)
+    env[WARM_VARIABLE] = "1" if warm else "0"
     child = subprocess.Popen(command(port, LOCAL, app), env=env, cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://{LOCAL}:{port}"

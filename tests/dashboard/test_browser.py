@@ -31,10 +31,10 @@ PAGES = [
 
 
 @contextmanager
-def dashboard(db: Path, unset: tuple[str, ...] = ()) -> Iterator[str]:
-    """The dashboard over `db` served on a free port (dashboard.serve.serving, the helper the
-    browser benchmark uses too); yields its URL. `unset` names environment variables the server
-    must not inherit (e.g. EGOV_ANONYMOUS, to require a sign-in)."""
+def dashboard(db: Path, unset: tuple[str, ...] = (), warm: bool = False) -> Iterator[str]:
+    """The dashboard over `db` served on a free port (dashboard.serve.serving); yields its URL.
+    `unset` names environment variables the server must not inherit (e.g. EGOV_ANONYMOUS, to
+    require a sign-in); `warm`: the launcher warms the first page first, as `egov demo` does."""
     try:
         import playwright  # noqa: F401
         have_playwright = True
@@ -44,7 +44,7 @@ def dashboard(db: Path, unset: tuple[str, ...] = ()) -> Iterator[str]:
                 "Debian chromium (apt-get install chromium) and playwright are needed")
     from dashboard.serve import serving
 
-    with serving(db, unset=unset, timeout=60) as url:
+    with serving(db, unset=unset, timeout=60, warm=warm) as url:
         yield url
 
 

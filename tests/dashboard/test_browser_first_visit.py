@@ -6,7 +6,8 @@ session's chart found the half-imported module in sys.modules: 「partially init
 'pandas' has no attribute 'Timestamp'」, see dashboard/preload.py) is made wide here on purpose:
 the server is started with a site hook that slows pandas' import down in the middle (1.5 s while
 `pandas` is already in sys.modules) and records which thread first imported each library. The
-libraries must all be imported by the server's main thread, before any session thread runs.
+libraries must all be imported by the server's main thread, before any session thread runs. The
+servers start as `egov demo` starts them, the launcher warming the first page (dashboard/warm.py).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def test_pages_opened_at_once_on_a_fresh_server_show_no_traceback(demo_db, tmp_p
     monkeypatch.setenv("EGOV_TEST_IMPORT_WATCH", ",".join(LIBRARIES))
     start = time.monotonic()
     rounds = 0
-    with dashboard(demo_db) as first_url:  # skips without chromium/playwright
+    with dashboard(demo_db, warm=True) as first_url:  # skips without chromium/playwright
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
@@ -67,7 +68,7 @@ def test_pages_opened_at_once_on_a_fresh_server_show_no_traceback(demo_db, tmp_p
                     rounds += 1
                     if rounds >= 2 and time.monotonic() - start > ROUNDS_BUDGET_S:
                         break
-                    with dashboard(demo_db) as url:  # a fresh server for the next round
+                    with dashboard(demo_db, warm=True) as url:  # a fresh server for the next round
                         _open_at_once(browser, url, rounds)
                     rounds += 1
                     if time.monotonic() - start > ROUNDS_BUDGET_S:
