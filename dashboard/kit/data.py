@@ -22,6 +22,7 @@ import polars as pl
 import streamlit as st
 
 from egov import paths
+from warehouse import years_queries
 from warehouse.reads import indicators as indicator_reads
 from warehouse.reads import loads as load_reads
 from warehouse.reads import method as method_reads
@@ -31,7 +32,7 @@ from warehouse.reads import units as unit_reads
 from warehouse.reads import view as view_reads
 
 _MODULES = (view_reads, ranking_reads, target_reads, indicator_reads, unit_reads, method_reads,
-            load_reads)
+            load_reads, years_queries)
 
 
 def _key(query: Callable[..., Any]) -> str:

@@ -7,7 +7,6 @@ here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import altair as alt
 import polars as pl
@@ -21,24 +20,12 @@ YEARS_COLUMNS = {"year": "年度", "scheme_name": "考核方案", "unit": "当�
                  "unit_type": "单位类型", "total": "总分", "rank": "同类排名", "grade": "等次"}
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=6 * 3600)
-def _cached(name: str, db: str, stamp: tuple[int, int], args: tuple) -> Any:
-    del stamp  # only part of the key: a new warehouse file is read afresh
-    return getattr(yq, name)(Path(db), *(list(a) if isinstance(a, tuple) else a for a in args))
-
-
-def read(name: str, db: Path, *args: Any) -> Any:
-    """A read of warehouse/years_queries.py, cached like dashboard.data.read."""
-    return _cached(name, str(db), data.stamp(db),
-                   tuple(tuple(a) if isinstance(a, list) else a for a in args))
-
-
 def previous_of(f: filters.Filters) -> dict | None:
     """The previous year of the view's scheme in its series: {series, year, scheme, name,
     prev_year, prev_scheme, prev_name}, or None."""
-    if not read("has_years", f.db):
+    if not data.read(yq.has_years, f.db):
         return None
-    years = read("series_of", f.db)
+    years = data.read(yq.series_of, f.db)
     row = years.filter(pl.col("scheme") == f.scheme)
     if row.is_empty() or row["prev_scheme"][0] is None:
         return None
@@ -75,7 +62,7 @@ def unit_section(f: filters.Filters, unit: str) -> None:
     if previous_of(f) is None:
         return
     # the years up to the one in view (a later year is not part of this year's story)
-    years = read("unit_years", f.db, f.scheme, unit).filter(pl.col("year") <= f.year)
+    years = data.read(yq.unit_years, f.db, f.scheme, unit).filter(pl.col("year") <= f.year)
     if years["year"].n_unique() < 2:
         return
     st.subheader("历年成绩")
@@ -175,7 +162,7 @@ def targets_section(f: filters.Filters) -> None:
     prev = previous_of(f)
     if prev is None:
         return
-    frame = read("target_years", f.db, prev["series"]).filter(pl.col("year") <= f.year)
+    frame = data.read(yq.target_years, f.db, prev["series"]).filter(pl.col("year") <= f.year)
     if frame["year"].n_unique() < 2:
         return
     st.subheader("历年目标完成情况")
@@ -200,7 +187,7 @@ def indicators_section(f: filters.Filters) -> None:
     if lines.is_empty():
         return
     schemes = lines["scheme"].unique().to_list()
-    rates = read("indicator_rates", f.db, schemes)
+    rates = data.read(yq.indicator_rates, f.db, schemes)
     if f.unit_type:
         rates = rates.filter(pl.col("unit_type") == f.unit_type)
     joined = lines.join(rates, on=["scheme", "code"], how="inner")
