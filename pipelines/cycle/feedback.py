@@ -131,18 +131,20 @@ def gather(db: Path, scheme_id: str, year: int, unit: str | None = None,
     return out
 
 
-def blocks(fb: UnitFeedback, office: dict[str, str], scheme_name: str, documents: str
-           ) -> list[Block]:
-    """The sheet's paragraphs: title, 主送 (the unit), the results, lost points, 加减分, 整改."""
+def blocks(fb: UnitFeedback, office: dict[str, str], scheme_name: str, documents: str,
+           evaluation: str) -> list[Block]:
+    """The sheet's paragraphs: title, 主送 (the unit), the results, lost points, 加减分, 整改.
+    `evaluation` is the evaluation's name as the 通报's title gives it
+    (pipelines.notice.naming.evaluation: 政务公开政务服务工作考评 for Yueyang's scheme)."""
     out = [Block(TITLE, office["office"]),
-           Block(TITLE, f"{fb.year}年度电子政务绩效考核结果反馈单")]
+           Block(TITLE, f"{fb.year}年度{evaluation}结果反馈单")]
     if fb.sample:
         out.append(Block(TITLE, "（示例数据）"))
     docs = f"（{documents}）" if documents else ""
     out += [
         Block(PLAIN, f"{fb.unit}："),
-        Block(BODY, f"根据《{scheme_name}》{docs},现将你单位{fb.year}年度电子政务绩效考核结果"
-                    "反馈如下。"),
+        Block(BODY, f"根据《{scheme_name}》{docs},现将你单位{fb.year}年度{evaluation}"
+                    "结果反馈如下。"),
         Block(HEADING1, "一、考核结果"),
         Block(BODY, fb.result_sentence()),
         Block(HEADING1, "二、失分情况"),
@@ -165,7 +167,7 @@ def annexes(fb: UnitFeedback) -> list[Annex]:
 
 
 def docx_bytes(fb: UnitFeedback, office: dict[str, str], scheme_name: str, documents: str,
-               day: date) -> bytes:
+               day: date, evaluation: str) -> bytes:
     """One unit's 反馈单 as .docx bytes, laid out by the 通报's GB/T 9704 writer.
 
     The writer lays out everything, the 附件 tables included, from header-only tables; their
@@ -175,10 +177,10 @@ def docx_bytes(fb: UnitFeedback, office: dict[str, str], scheme_name: str, docum
     from pipelines.notice.docx_writer import Letterhead, write_docx
 
     head = Letterhead(office["signature"], day, f"{fb.unit}{fb.year}年度考核结果反馈单",
-                      fb.sample)
+                      fb.sample, keywords=f"反馈单; {evaluation}")
     tables = annexes(fb)
     shells = [Annex(a.title, a.columns, []) for a in tables]
-    return write_docx(blocks(fb, office, scheme_name, documents), shells, head,
+    return write_docx(blocks(fb, office, scheme_name, documents, evaluation), shells, head,
                       finish=lambda doc: _fill(doc, tables))
 
 
@@ -274,12 +276,15 @@ def write_feedback(db: Path, scheme_id: str, year: int, out: Path, unit: str | N
     if not sheets:
         raise FeedbackError(f"方案「{scheme_id}」{year}年没有考核结果", f"no results for "
                             f"{scheme_id} {year}")
+    from pipelines.notice.naming import evaluation
+
     office = settings(scheme_id)
     day = day or date.today()
+    named = evaluation(header["name"], header["jurisdiction"])
     out.parent.mkdir(parents=True, exist_ok=True)
     if unit is not None:
         fb = sheets[0]
-        docx = docx_bytes(fb, office, header["name"], header["documents"], day)
+        docx = docx_bytes(fb, office, header["name"], header["documents"], day, named)
         ledger = out.with_name(f"{out.stem}_整改台账.xlsx")
         _atomic_write(out, docx)
         _atomic_write(ledger, ledger_bytes(fb))
@@ -290,7 +295,7 @@ def write_feedback(db: Path, scheme_id: str, year: int, out: Path, unit: str | N
             for fb in sheets:
                 name = safe_name(fb.unit)
                 zf.writestr(f"{name}_反馈单.docx",
-                            docx_bytes(fb, office, header["name"], header["documents"], day))
+                            docx_bytes(fb, office, header["name"], header["documents"], day, named))
                 zf.writestr(f"{name}_整改台账.xlsx", ledger_bytes(fb))
         _atomic_write(out, buffer.getvalue())
         paths = [out]

@@ -55,7 +55,7 @@ def build_notice(db: Path, scheme: str, year: int, month: str | None = None, *,
         signature=settings["signature"], day=day or date.today(), title=title,
         sample=context["sample"], doc_number=doc_number or settings.get("doc_number", ""),
         banner=settings.get("banner", ""), copy_to=settings.get("copy_to", ""),
-        printer=settings.get("printer", ""))
+        printer=settings.get("printer", ""), keywords=f"通报; {context['scheme']['evaluation']}")
     rows = sum(len(a.rows) for a in context["annexes"])
     step(0.6, f"排版正文和附件（{rows}行）")
     data = docx_writer.write_docx(blocks, context["annexes"], head,

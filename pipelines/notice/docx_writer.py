@@ -85,6 +85,7 @@ class Letterhead:
     banner: str = ""       # 发文机关标志 of the 版头, e.g. 金坛市电子政务绩效考核领导小组办公室文件
     copy_to: str = ""      # 版记: 抄送机关
     printer: str = ""      # 版记: 印发机关 (印发日期 is the 成文日期)
+    keywords: str = ""     # the file's keywords: the document's kind and the evaluation's name
 
 
 def _east_asian(element, font: str, latin: str = LATIN_FONT) -> None:
@@ -525,7 +526,7 @@ def write_docx(blocks: Sequence[Block], annexes: Sequence[Annex], head: Letterhe
     props.title = head.title
     props.author = head.signature
     props.comments = "示例数据:演示用样本数据,非真实考核结果" if head.sample else ""
-    props.keywords = "通报; 电子政务绩效考核" + ("; 示例数据" if head.sample else "")
+    props.keywords = "; ".join(k for k in (head.keywords, "示例数据" if head.sample else "") if k)
     if finish is not None:  # a caller's last touches (the 反馈单 fills its tables' rows)
         finish(doc)
     buffer = io.BytesIO()

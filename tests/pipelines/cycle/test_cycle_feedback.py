@@ -63,7 +63,12 @@ def test_one_units_sheet_states_total_rank_grade_lost_points_and_adjustments(db,
     assert written.paths == [out, tmp_path / "A县_整改台账.xlsx"]
     doc = Document(str(out))
     body = texts(doc)
-    assert "2017年度电子政务绩效考核结果反馈单" in body
+    # the evaluation's name from the scheme (Yueyang's 政务公开政务服务 evaluation), never a
+    # default 「电子政务绩效考核」 (issue 19, 通报 point 4)
+    assert "2017年度政务公开政务服务工作考评结果反馈单" in body
+    assert not any("电子政务" in line for line in body)
+    assert any("现将你单位2017年度政务公开政务服务工作考评结果反馈如下。" in line for line in body)
+    assert doc.core_properties.keywords == "反馈单; 政务公开政务服务工作考评"
     assert "A县：" in body
     assert "你单位2017年度考核总分98分,在县市区4个单位中第4名,等次为优秀。" in body
     assert ("你单位共有2项指标失分,合计失分3分;失分最多的是指标2「机构建设」,失2分。"

@@ -228,6 +228,13 @@ def test_the_file_is_dated_the_day_it_is_signed_and_in_chinese(demo_db):
     assert "淮电政办〔2020〕3号" in texts and "2014年1月10日" in texts
 
 
+def test_the_files_keywords_name_the_schemes_evaluation(demo_db):
+    """Yueyang's 通报 is of its 政务公开政务服务 evaluation in the file's keywords too, not a
+    default 「电子政务绩效考核」 (issue 19, 通报 point 4)."""
+    doc = Document(io.BytesIO(build_notice(demo_db, "yueyang-2017", 2017, day=DAY)))
+    assert doc.core_properties.keywords == "通报; 政务公开政务服务工作考评; 示例数据"
+
+
 def test_cli_takes_the_doc_number_and_the_date(demo_db, tmp_path):
     from click.testing import CliRunner
 
