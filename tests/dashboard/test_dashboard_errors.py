@@ -36,6 +36,7 @@ def test_the_server_imports_the_pages_libraries_before_any_session():
     assert cmd[1:4] == ["-m", "dashboard.launch", "run"]
 
 
+@pytest.mark.error_page
 def test_a_page_error_shows_an_id_the_log_holds(demo_db, tmp_path, monkeypatch, caplog):
     db = tmp_path / "egov.duckdb"
     shutil.copy(demo_db, db)
