@@ -33,13 +33,16 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dashboard.serve import stop, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--no-first-run", "--disable-sync"]
 
 # url path, heading, the element that shows the page's content
 PAGES = [
@@ -114,27 +117,11 @@ def server(tree: Path, db: Path | None, app: Path | None = None,
                              stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if child.poll() is not None:
-                raise RuntimeError(f"{tree}: the server stopped (exit {child.returncode})")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{tree}: the server did not start within {timeout:g} s")
-            time.sleep(0.1)
+        # polled every 0.1 s: the time until the server is up is one of the figures printed
+        wait_until_up(child, url, timeout, poll=0.1, name=f"{tree}: the server")
         yield url, child
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop(child, 30)
 
 
 def visit(browser, url: str, heading: str, element: str | None) -> float:
@@ -250,10 +237,7 @@ def main() -> None:
     trivial.write_text(TRIVIAL_APP, encoding="utf-8")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--no-first-run", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             trees = [("this", ROOT)] + ([("before", args.before)] if args.before else [])
             print(f"load {os.getloadavg()[0]:.1f}; trees: "

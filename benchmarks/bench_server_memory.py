@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_browser import CHROMIUM, PAGES, visit  # noqa: E402
+from benchmarks.bench_browser import CHROMIUM, CHROMIUM_ARGS, PAGES, visit  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -72,10 +72,7 @@ def main() -> None:
     rows = []
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--no-first-run", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             with serving(args.db) as url:
                 pid = server_pid(int(url.rsplit(":", 1)[1]))

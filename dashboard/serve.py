@@ -117,7 +117,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _stop(child: subprocess.Popen, timeout: float) -> None:
+def stop(child: subprocess.Popen, timeout: float) -> None:
     """End a server process: terminate, then kill if it has not left within `timeout` s."""
     child.terminate()
     try:
@@ -127,7 +127,8 @@ def _stop(child: subprocess.Popen, timeout: float) -> None:
         child.wait()
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether the Streamlit server at `url` answers its health check."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.status == 200
@@ -156,16 +157,23 @@ def serving(db: Path | None = None, *, app: Path = SERVED, unset: tuple[str, ...
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://{LOCAL}:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while not _healthy(url):
-            if child.poll() is not None:
-                raise RuntimeError(f"the dashboard server stopped (exit {child.returncode})")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the dashboard server did not start within {timeout:g} s")
-            time.sleep(0.3)
+        wait_until_up(child, url, timeout)
         yield url
     finally:
-        _stop(child, 30)
+        stop(child, 30)
+
+
+def wait_until_up(child: subprocess.Popen, url: str, timeout: float, *, poll: float = 0.3,
+                  name: str = "the dashboard server") -> None:
+    """Return once the server `child` at `url` answers its health check; RuntimeError naming
+    `name` if the process ends first or `timeout` s pass."""
+    deadline = time.monotonic() + timeout
+    while not healthy(url):
+        if child.poll() is not None:
+            raise RuntimeError(f"{name} stopped (exit {child.returncode})")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start within {timeout:g} s")
+        time.sleep(poll)
 
 
 def _open_when_ready(port: int, timeout: float = 60) -> None:
@@ -174,7 +182,7 @@ def _open_when_ready(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     url = f"http://localhost:{port}"
     while time.monotonic() < deadline:
-        if _healthy(url):
+        if healthy(url):
             webbrowser.open(url)
             return
         time.sleep(0.5)
@@ -203,6 +211,6 @@ def run(db: Path, port: int = 8501, open_browser: bool = True, address: str | No
     finally:
         signal.signal(signal.SIGTERM, previous)
         if child.poll() is None:
-            _stop(child, 10)
+            stop(child, 10)
     if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
         raise SystemExit(code)

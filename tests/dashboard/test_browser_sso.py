@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,25 +80,10 @@ def site(provider: str, demo_db: Path,
         serve.command(port, serve.LOCAL) + ["--secrets.files", str(secrets)],
         env=env, cwd=serve.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert child.poll() is None, "the dashboard server stopped"
-            assert time.monotonic() < deadline, "the dashboard server did not start"
-            time.sleep(0.3)
+        serve.wait_until_up(child, url, 90)
         yield url, secrets
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        serve.stop(child, 30)
 
 
 @pytest.fixture(scope="module")
