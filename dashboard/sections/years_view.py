@@ -190,21 +190,38 @@ def indicators_section(f: filters.Filters) -> None:
     rates = data.read(yq.indicator_rates, f.db, schemes)
     if f.unit_type:
         rates = rates.filter(pl.col("unit_type") == f.unit_type)
-    joined = lines.join(rates, on=["scheme", "code"], how="inner")
-    if joined.is_empty():
+    wide = rates_by_year(lines, rates)
+    if wide.is_empty():
         return
     st.subheader("历年得分率(跨年度对应的指标)")
     schemes_note(f, "历年得分率")
-    wide = (joined.with_columns(pl.format("{}年", pl.col("year")).alias("年"),
-                                (pl.col("rate") * 100).round(1).alias("rate"))
-            .pivot(on="年", index=["unit_type", "line_code", "name"], values="rate",
-                   aggregate_function="first")
-            .sort("unit_type", "line_code"))
     table = wide.rename({"unit_type": "单位类型", "line_code": f"指标({f.year}年编号)",
                          "name": "指标名称"})
     widgets.show_table(table, name="历年得分率", filters=f, key="yr-ind")
     st.caption("得分率 = 该类单位在该指标上的平均得分 ÷ 分值(%),豁免的不计;只列两年都能对应的"
                "指标(编号和名称相同,或新方案写明 previous_code)。")
+
+
+def rates_by_year(lines: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
+    """The score rates of each line (pipelines.years.indicators.indicator_lines) by year, in
+    percent to one decimal: unit_type, line_code, name, then 「YYYY年」 per year, earliest first;
+    rows in the order of the latest year's lines (the scheme's types and indicators). A line's
+    year takes the rate of its own unit type on that year's code (warehouse.years_queries.
+    indicator_rates); a year without a rate (every unit exempt, no points) is empty, a line
+    with none is left out."""
+    joined = lines.join(rates, on=["scheme", "code", "unit_type"], how="inner")
+    if joined.is_empty():
+        return pl.DataFrame(schema={"unit_type": pl.String, "line_code": pl.String,
+                                    "name": pl.String})
+    years = sorted(joined["year"].unique().to_list())
+    order = (lines.filter(pl.col("year") == lines["year"].max())
+             .select("unit_type", "line_code").with_row_index("_order"))
+    wide = (joined.with_columns(pl.format("{}年", pl.col("year")).alias("年"),
+                                (pl.col("rate") * 100).round(1).alias("rate"))
+            .pivot(on="年", index=["unit_type", "line_code", "name"], values="rate",
+                   aggregate_function="first"))
+    return (wide.join(order, on=["unit_type", "line_code"], how="left").sort("_order")
+            .select("unit_type", "line_code", "name", *[f"{y}年" for y in years]))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=6 * 3600)

@@ -2,8 +2,10 @@
 
 A new year's indicator is matched to the previous year's by `previous_code` where it says one,
 else by the same code with the same name (a code that now names another indicator is one dropped
-and one added). The change list reuses the scheme lab's view of a scheme
-(pipelines/engine/compare.py: each leaf's name, points and rule kind, the stage weights).
+and one added); the years sections match within the rubric of each unit type, since a scheme
+with a rubric per type numbers each rubric on its own. The change list reuses the scheme lab's
+view of a scheme (pipelines/engine/compare.py: each leaf's name, points and rule kind, the stage
+weights).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.schemes.model import Scheme
-from pipelines.schemes.tables import iter_leaves
+from pipelines.schemes.tables import Leaf, iter_leaves
 
 CHANGE_SCHEMA = {"change": pl.String, "previous_code": pl.String, "code": pl.String,
                  "name": pl.String, "what": pl.String}
@@ -20,22 +22,36 @@ CHANGE_KINDS = {"weights": "阶段权重", "renumbered": "改编号", "points": 
                 "rule": "计分规则", "added": "新增", "dropped": "删去"}
 
 
-def indicator_matches(previous: Scheme, current: Scheme) -> dict[str, str]:
-    """current code → previous code for every matched indicator."""
-    # imported here: the scheme lab's module brings numpy and the engine, which `egov notice`
-    # of a year without a previous one does not need (0.1–0.4 s of its start)
-    from pipelines.engine.compare import _shape
-
-    old = _shape(previous).leaves
+def indicator_matches(previous: Scheme, current: Scheme,
+                      unit_type: str | None = None) -> dict[str, str]:
+    """current code → previous code for every matched indicator. With `unit_type`, only the
+    indicators of the rubric that scores that type, in each year: a scheme with a rubric per
+    type numbers each rubric from 1 (Yueyang's 县市区 4 is 教育培训, its 市直 4 监督考核), so a code
+    names an indicator only within a rubric. Without it, a code is looked up over the whole
+    scheme (the first rubric that has it), as the scheme lab's change list reads a scheme."""
+    old = {code: leaf.display_name for code, leaf in _leaves(previous, unit_type).items()}
     out = {}
     for rubric in current.rubrics:
+        if unit_type is not None and unit_type not in rubric.unit_types:
+            continue
         for leaf in iter_leaves(rubric):
             code = leaf.indicator.code
             if leaf.indicator.previous_code is not None:
                 if leaf.indicator.previous_code in old:
                     out[code] = leaf.indicator.previous_code
-            elif code in old and old[code][0] == leaf.display_name:
+            elif code in old and old[code] == leaf.display_name:
                 out[code] = code
+    return out
+
+
+def _leaves(scheme: Scheme, unit_type: str | None) -> dict[str, Leaf]:
+    """code → leaf of the rubrics scoring `unit_type` (None: every rubric), the first rubric's
+    leaf where two rubrics share a code."""
+    out: dict[str, Leaf] = {}
+    for rubric in scheme.rubrics:
+        if unit_type is None or unit_type in rubric.unit_types:
+            for leaf in iter_leaves(rubric):
+                out.setdefault(leaf.indicator.code, leaf)
     return out
 
 
@@ -102,30 +118,36 @@ def change_summary(changes: pl.DataFrame) -> list[str]:
     return out
 
 
-LINE_SCHEMA = {"scheme": pl.String, "code": pl.String, "line_code": pl.String,
-               "name": pl.String, "year": pl.Int64}
+LINE_SCHEMA = {"scheme": pl.String, "code": pl.String, "unit_type": pl.String,
+               "line_code": pl.String, "name": pl.String, "year": pl.Int64}
 
 
 def indicator_lines(schemes: list[Scheme], scheme_id: str) -> pl.DataFrame:
     """The indicators of `scheme_id` followed back through the earlier years of its series,
-    matched year by year as `indicator_matches` matches them: one row per indicator and year
-    (scheme, that year's code, line_code and name as `scheme_id` has them, year), for the
-    indicators matched to the previous year at least; empty for a scheme of no series."""
+    matched year by year as `indicator_matches` matches them for each unit type (a line is an
+    indicator of the rubric scoring that type: codes are a rubric's own). One row per unit
+    type, indicator and year: scheme, that year's code, unit_type, line_code and name as
+    `scheme_id` has them, year; only the indicators matched to the previous year at least; empty
+    for a scheme of no series or its series' first year. By unit type in the scheme's order,
+    each type's earlier years latest first and `scheme_id`'s year last, each year's indicators in
+    the rubric's order."""
     by_id = {s.id: s for s in schemes}
     current = by_id.get(scheme_id)
     if current is None or current.series is None:
         return pl.DataFrame(schema=LINE_SCHEMA)
     chain = sorted((s for s in schemes if s.series == current.series and s.year <= current.year),
                    key=lambda s: s.year, reverse=True)
-    names = {leaf.indicator.code: leaf.display_name
-             for rubric in current.rubrics for leaf in iter_leaves(rubric)}
-    walking = {code: code for code in names}  # line code → its code in the year reached
     rows = []
-    for later, earlier in zip(chain, chain[1:], strict=False):
-        matches = indicator_matches(earlier, later)
-        walking = {line: matches[code] for line, code in walking.items() if code in matches}
-        rows += [(earlier.id, code, line, names[line], earlier.year)
-                 for line, code in walking.items()]
-    lines = sorted({row[2] for row in rows})
-    rows += [(current.id, line, line, names[line], current.year) for line in lines]
+    for unit_type in (t.name for t in current.unit_types):
+        names = {code: leaf.display_name for code, leaf in _leaves(current, unit_type).items()}
+        walking = {code: code for code in names}  # line code → its code in the year reached
+        found = []
+        for later, earlier in zip(chain, chain[1:], strict=False):
+            matches = indicator_matches(earlier, later, unit_type)
+            walking = {line: matches[code] for line, code in walking.items() if code in matches}
+            found += [(earlier.id, code, unit_type, line, names[line], earlier.year)
+                      for line, code in walking.items()]
+        lines = {row[3] for row in found}
+        rows += found + [(current.id, line, unit_type, line, names[line], current.year)
+                         for line in names if line in lines]
     return pl.DataFrame(rows, schema=LINE_SCHEMA, orient="row")

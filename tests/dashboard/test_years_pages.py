@@ -166,3 +166,42 @@ def test_the_demos_latest_year_draws_the_years_sections(demo_db, monkeypatch, pa
         assert ((rates >= 0) & (rates <= 100)).all()
     else:
         assert set(table["2014年"].drop_nulls()) <= {"达争", "达保", "未达"}
+
+
+def test_the_rates_table_takes_each_lines_own_type_and_lists_the_years_in_order():
+    """指标's 历年得分率 table (years_view.rates_by_year) from hand-made lines and rates of three
+    years: a line's cell is its own unit type's rate on that year's code (镇's line 9 starts in
+    2025, so 镇's 2024 rate on code 9 is not its); years run 2024, 2025, 2026 whatever order the
+    lines come in; rows keep the latest year's order (镇 before 部门, 9 before 10); a year with no
+    rate is empty. Failed before (the page's join, pivot and sort, then inline): rates were
+    joined on scheme and code only, so each line took every type's rate (部门's 9 had a second row
+    under 镇's name, 镇's 9 a 2024 cell of 10.0), and rows were sorted by code as text (10 before
+    9)."""
+    from dashboard.sections.years_view import rates_by_year
+    from pipelines.years.indicators import LINE_SCHEMA
+
+    lines = pl.DataFrame([
+        # (scheme, code that year, unit type, line code, name, year), earlier years first
+        ("hubin-2025", "9", "镇", "9", "便民服务", 2025),
+        ("hubin-2025", "9", "部门", "9", "工作机制", 2025),
+        ("hubin-2025", "B", "部门", "10", "信息公开", 2025),
+        ("hubin-2024", "9", "部门", "9", "工作机制", 2024),
+        ("hubin-2024", "A", "部门", "10", "信息公开", 2024),
+        ("hubin-2026", "9", "镇", "9", "便民服务", 2026),
+        ("hubin-2026", "9", "部门", "9", "工作机制", 2026),
+        ("hubin-2026", "10", "部门", "10", "信息公开", 2026),
+    ], schema=LINE_SCHEMA, orient="row")
+    rates = pl.DataFrame([
+        ("hubin-2024", "9", "部门", 0.7), ("hubin-2025", "9", "部门", 0.75),
+        ("hubin-2026", "9", "部门", 0.85),
+        ("hubin-2024", "A", "部门", 0.5), ("hubin-2025", "B", "部门", 0.625),
+        ("hubin-2024", "9", "镇", 0.1), ("hubin-2025", "9", "镇", 0.9),
+        ("hubin-2026", "9", "镇", 1.0),
+    ], schema={"scheme": pl.String, "code": pl.String, "unit_type": pl.String,
+               "rate": pl.Float64}, orient="row")
+    table = rates_by_year(lines, rates)
+    assert table.columns == ["unit_type", "line_code", "name", "2024年", "2025年", "2026年"]
+    assert table.rows() == [("镇", "9", "便民服务", None, 90.0, 100.0),
+                            ("部门", "9", "工作机制", 70.0, 75.0, 85.0),
+                            ("部门", "10", "信息公开", 50.0, 62.5, None)]
+    assert rates_by_year(lines, rates.filter(pl.col("scheme") == "other")).is_empty()
