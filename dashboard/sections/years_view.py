@@ -235,7 +235,8 @@ def _lines_cached(db: str, stamp: tuple[int, int], scheme: str) -> pl.DataFrame:
 
 def changes_section(f: filters.Filters) -> None:
     """数据与方法: what changed from the previous year's scheme of the series to this one
-    (pipelines/years/indicators.py: weights, indicators renumbered, repointed, added, dropped)."""
+    (pipelines/years/indicators.py: weights, indicators renumbered, renamed, repointed, added,
+    dropped; with the unit types of a change found in one rubric only)."""
     prev = previous_of(f)
     if prev is None:
         return
@@ -243,14 +244,18 @@ def changes_section(f: filters.Filters) -> None:
     st.subheader(f"与{prev['prev_year']}年方案相比的变化")
     st.caption(f"{prev['prev_year']}年:「{widgets.md(prev['prev_name'])}」;{f.year}年:"
                f"「{widgets.md(prev['name'])}」。指标按编号和名称对应,改了编号的按新方案的 "
-               "previous_code 对应;编号相同而名称不同的视为删去一项、新增一项。")
+               "previous_code 对应;编号相同而名称不同的视为删去一项、新增一项;各类单位的细则"
+               "分别编号的,在各自的细则内对应。")
     if changes.is_empty():
         st.caption("两个年度的方案在权重、指标和分值上没有变化。")
         return
     from pipelines.years.indicators import CHANGE_KINDS
 
+    # A scheme with a rubric per unit type (Yueyang) numbers each on its own: say whose.
+    by_type = changes["unit_types"].is_not_null().any()
     table = changes.select(
         pl.col("change").replace_strict(CHANGE_KINDS).alias("变化"),
+        *([pl.col("unit_types").fill_null("各类单位").alias("单位类型")] if by_type else []),
         pl.col("previous_code").alias(f"{prev['prev_year']}年编号"),
         pl.col("code").alias(f"{f.year}年编号"), pl.col("name").alias("指标"),
         pl.col("what").alias("内容"))

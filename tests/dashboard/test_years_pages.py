@@ -205,3 +205,49 @@ def test_the_rates_table_takes_each_lines_own_type_and_lists_the_years_in_order(
                             ("部门", "9", "工作机制", 70.0, 75.0, 85.0),
                             ("部门", "10", "信息公开", 50.0, 62.5, None)]
     assert rates_by_year(lines, rates.filter(pl.col("scheme") == "other")).is_empty()
+
+
+def _change_table(at: AppTest) -> pl.DataFrame:
+    [table] = [f for f in frames(at) if "变化" in f.columns and "内容" in f.columns]
+    return table  # an empty code (a new or dropped indicator) shows as ""
+
+
+def test_the_method_page_lists_a_one_rubric_schemes_changes(db, monkeypatch):
+    """数据与方法 for hubin-2025 against 2024 (years_case's docstring states the changes): one
+    rubric scores both types, so no 单位类型 column."""
+    at = open_page(db, monkeypatch, "data_method", scheme="hubin-2025", period="year")
+    table = _change_table(at)
+    assert table.columns == ["变化", "2024年编号", "2025年编号", "指标", "内容"]
+    assert table.rows() == [
+        ("改编号", "A2", "B2", "信息公开", "A2→B2"),
+        ("分值调整", "A1", "A1", "工作机制", "50分→60分"),
+        ("分值调整", "A2", "B2", "信息公开", "40分→30分"),
+        ("新增", "", "A3", "数据共享", "10分"),
+        ("删去", "A4", "", "宣传报道", "10分")]
+
+
+def test_the_method_page_says_whose_rubric_a_change_is_in(tmp_path, monkeypatch):
+    """数据与方法 for duo-2025 (tests/rubrics_case.py: a rubric for 部门, one for 镇 and 街道,
+    each numbered from 1): each change with the unit types of its rubric, 各类单位 for the one
+    found alike in both. Failed before: 镇's 4 (previous_code 3) was matched to 部门's 3, and the
+    table had no unit types."""
+    import rubrics_case
+    from click.testing import CliRunner
+
+    from egov.cli import main
+
+    db = tmp_path / "egov.duckdb"
+    for path in rubrics_case.write_schemes(tmp_path):
+        result = CliRunner().invoke(main, ["scheme", "add", "--db", str(db), str(path)])
+        assert result.exit_code == 0, result.output
+    at = open_page(db, monkeypatch, "data_method", scheme="duo-2025", period="year")
+    table = _change_table(at)
+    assert table.select("变化", "单位类型", "2024年编号", "2025年编号", "内容").rows() == [
+        ("新增", "各类单位", "", "9", "5分"),
+        ("分值调整", "部门", "1", "1", "60分→55分"),
+        ("新增", "部门", "", "2", "30分"),
+        ("删去", "部门", "2", "", "30分"),
+        ("改编号", "镇、街道", "3", "4", "3→4"),
+        ("更名", "镇、街道", "3", "4", "便民服务→政务服务"),
+        ("分值调整", "镇、街道", "2", "2", "30分→20分"),
+        ("分值调整", "镇、街道", "3", "4", "20分→25分")]
