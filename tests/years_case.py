@@ -131,20 +131,58 @@ def write_year(folder: Path, year: int) -> tuple[Path, ...]:
     return units, yearend, ledger
 
 
-def build(folder: Path, order: tuple[int, ...] = (2024, 2025)) -> Path:
-    """A warehouse in `folder` with both schemes added and the years loaded in `order`, through
-    the command line (scheme add, ingest)."""
+def build(folder: Path, order: tuple[int, ...] = (2024, 2025), *,
+          schemes_written: bool = False) -> Path:
+    """A warehouse in `folder` with both schemes added (as folder/schemes holds them where
+    `schemes_written`) and the years loaded in `order`, through the command line (scheme add,
+    ingest)."""
+    db = folder / "egov.duckdb"
+    schemes = folder / "schemes"
+    paths = ((schemes / "hubin-2024.yaml", schemes / "hubin-2025.yaml") if schemes_written
+             else write_schemes(schemes))
+    for path in paths:
+        _run("scheme", "add", "--db", db, path)
+    for year in order:
+        _run("ingest", "--db", db, *write_year(folder / "raw", year))
+    return db
+
+
+# The 目标 page's years table: both years with two targets (appended to each scheme file);
+# 2024's figures below, 2025 with none yet or with T1's only.
+TARGETS = """\
+targets:
+  - {code: T1, name: 在全市排名, text: 在全市保二争一, measure: rank, direction: lower_better,
+     floor: 2, stretch: 1, aggregate: last, unit: 名}
+  - {code: T2, name: 公开文件, text: 公开文件20件以上, measure: cumulative,
+     direction: higher_better, floor: 20, aggregate: sum, unit: 件}
+"""
+# (scheme, month, target, value). 2024: T1 ends at 1st (达争: at the stretch), T2 at 25 件
+# (达保: the floor reached, no stretch). 2025: T1 2nd in March (达保: the floor, not the stretch).
+METRICS_2024 = [("hubin-2024", "2024-06", "T1", 3), ("hubin-2024", "2024-12", "T1", 1),
+                ("hubin-2024", "2024-12", "T2", 25)]
+METRICS_2025 = [("hubin-2025", "2025-03", "T1", 2)]
+
+
+def build_with_targets(folder: Path) -> Path:
+    """A warehouse as `build` makes, the schemes with TARGETS, and METRICS_2024 loaded."""
+    for path in write_schemes(folder / "schemes"):
+        path.write_text(path.read_text(encoding="utf-8") + TARGETS, encoding="utf-8")
+    db = build(folder, schemes_written=True)
+    ingest_metrics(db, folder / "raw" / "目标数据2024.csv", METRICS_2024)
+    return db
+
+
+def ingest_metrics(db: Path, path: Path, rows: list[tuple[str, str, str, int]]) -> None:
+    """Load these 目标数据 rows (egov ingest)."""
+    path.write_text("方案,月份,指标,数值\n" + "".join(f"{s},{m},{t},{v}\n" for s, m, t, v in rows),
+                    encoding="utf-8")
+    _run("ingest", "--db", db, path)
+
+
+def _run(*args: object) -> None:
     from click.testing import CliRunner
 
     from egov.cli import main
 
-    def run(*args: object) -> None:
-        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-        assert result.exit_code == 0, result.stderr
-
-    db = folder / "egov.duckdb"
-    for path in write_schemes(folder / "schemes"):
-        run("scheme", "add", "--db", db, path)
-    for year in order:
-        run("ingest", "--db", db, *write_year(folder / "raw", year))
-    return db
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr

@@ -141,18 +141,18 @@ def unit_types_of(db: Path, schemes: list[str]) -> list[str]:
 
 
 def target_years(db: Path, series: str) -> pl.DataFrame:
-    """Each target's status in each year of the series, at the last month with its figures
-    that year: year, target (its code, which matches targets across years), name, position,
-    status (达争 / 达保 / 未达)."""
+    """Each target of each year of the series with its status at the last month with its
+    figures that year: year, target (its code, which matches targets across years), name,
+    position, status (达争 / 达保 / 未达; NULL for a target of that year without figures)."""
     return query(db, """
         WITH last AS (SELECT scheme, year, target, max(month) AS month FROM target_progress
                       GROUP BY scheme, year, target)
-        SELECT y.year, p.target, t.name, t.position, p.status
+        SELECT y.year, t.target, t.name, t.position, p.status
         FROM series_years y
-        JOIN last l ON l.scheme = y.scheme AND l.year = y.year
-        JOIN target_progress p ON p.scheme = l.scheme AND p.year = l.year
+        JOIN targets t ON t.scheme = y.scheme
+        LEFT JOIN last l ON l.scheme = t.scheme AND l.year = y.year AND l.target = t.target
+        LEFT JOIN target_progress p ON p.scheme = l.scheme AND p.year = l.year
              AND p.target = l.target AND p.month = l.month
-        JOIN targets t ON t.scheme = p.scheme AND t.target = p.target
         WHERE y.series = ? ORDER BY y.year, t.position""", [series])
 
 

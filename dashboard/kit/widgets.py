@@ -288,6 +288,7 @@ def briefing_button(filters: Filters,
 # --- sections shared by the pages and the briefing pack ----------------------------------------
 
 STATUS_BADGE = {"达争": "green", "达保": "blue", "未达": "red"}
+NO_FIGURES = "无数据"  # a target's status before its first figure, wherever a page shows it
 
 
 def fmt_target_value(value: float | None, unit: str) -> str:
@@ -320,7 +321,7 @@ def target_table(status: pl.DataFrame) -> pl.DataFrame:
             "保/争": target_levels(r["floor"], r["stretch"], r["unit"]),
             "截至": r["month"] or "",
             "当前": fmt_target_value(r["actual"], r["unit"]),
-            "状态": r["status"] or "无数据",
+            "状态": r["status"] or NO_FIGURES,
             "进度线": fmt_target_value(r["pace"], r["unit"]) if r["pace"] is not None else "",
             "年末预测": (fmt_target_value(r["projection"], r["unit"])
                       if r["projection"] is not None else ""),

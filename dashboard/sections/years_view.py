@@ -157,24 +157,33 @@ def _year_facts(db: Path, scheme: str, year: int) -> dict:
 
 
 def targets_section(f: filters.Filters) -> None:
-    """目标: each target's result in the earlier years of the series (e.g. 保二争一 reached in
-    which years), matched by the target's code."""
+    """目标: each target of the year with its result in the earlier years of the series (e.g.
+    保二争一 reached in which years), matched by the target's code; shown where an earlier year
+    has figures, also before this year's first figure (its column then reads 无数据)."""
     prev = previous_of(f)
     if prev is None:
         return
     frame = data.read(yq.target_years, f.db, prev["series"]).filter(pl.col("year") <= f.year)
-    if frame["year"].n_unique() < 2:
+    if frame.filter(pl.col("year") < f.year, pl.col("status").is_not_null()).is_empty():
         return
     st.subheader("历年目标完成情况")
     schemes_note(f, "历年目标")
-    years = sorted(frame["year"].unique().to_list())
-    current = frame.filter(pl.col("year") == f.year).select("target", "name", "position")
-    wide = (frame.with_columns(cell=pl.format("{}", pl.col("status")))
-            .pivot(on="year", index="target", values="cell"))
-    table = current.join(wide, on="target", how="left").sort("position").select(
-        pl.col("name").alias("目标"), *[pl.col(str(y)).alias(f"{y}年") for y in years])
+    table = targets_by_year(frame, f.year)
     widgets.show_table(table, name="历年目标完成情况", filters=f, key="yr-tg")
-    st.caption("各年度取当年最后一个有数据月份的完成情况;目标按代码对应,某年没有该目标则留空。")
+    st.caption("各年度取当年最后一个有数据月份的完成情况;目标按代码对应,某年没有该目标则留空,"
+               f"有该目标而没有数据记为「{widgets.NO_FIGURES}」。")
+
+
+def targets_by_year(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The years table of target_years' rows: one row per target of `year` in its order, its
+    name that year, then a column per year (earliest first) with the status; 无数据 for a target
+    of that year without figures, empty where that year had no such target."""
+    years = sorted(frame["year"].unique().to_list())
+    current = frame.filter(pl.col("year") == year).select("target", "name", "position")
+    wide = (frame.with_columns(cell=pl.col("status").fill_null(widgets.NO_FIGURES))
+            .pivot(on="year", index="target", values="cell"))
+    return current.join(wide, on="target", how="left").sort("position").select(
+        pl.col("name").alias("目标"), *[pl.col(str(y)).alias(f"{y}年") for y in years])
 
 
 def indicators_section(f: filters.Filters) -> None:

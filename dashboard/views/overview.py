@@ -83,7 +83,7 @@ def target_card(r: dict) -> None:
               widgets.fmt_target_value(r["actual"], r["unit"]),
               help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
                                                     r["unit"])))
-    label = r["status"] or "无数据"
+    label = r["status"] or widgets.NO_FIGURES
     st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
     if r["measure"] == "cumulative" and r["projection"] is not None:
         projected = widgets.fmt_target_value(r["projection"], r["unit"])

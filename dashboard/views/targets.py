@@ -17,8 +17,9 @@ SECTIONS = [
 ]
 
 
-def status_section(f: filters.Filters) -> None:
-    """Each target at its latest month (or why there is none: no targets, no figures yet)."""
+def status_section(f: filters.Filters) -> bool:
+    """Each target at its latest month (or why there is none: no targets, no figures yet);
+    False where the year has no figures yet (the earlier years may still be shown)."""
     status = data.target_status(f.db, f.scheme, f.year, f.month)
     if status.is_empty():
         widgets.nothing_to_show(
@@ -28,7 +29,7 @@ def status_section(f: filters.Filters) -> None:
         st.stop()
     if status["month"].is_null().all():
         widgets.nothing_to_show(f"{f.year}年还没有报送目标数据(目标数据模板 metrics)。")
-        st.stop()
+        return False
 
     month = f.latest_month
     st.caption(
@@ -39,6 +40,7 @@ def status_section(f: filters.Filters) -> None:
     )
     widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
                        key="tg-status")
+    return True
 
 
 def charts_section(f: filters.Filters) -> None:
@@ -65,8 +67,8 @@ def main() -> None:
     """The page."""
     f = filters.current()
     widgets.page_header("目标", f)
-    status_section(f)
-    charts_section(f)
+    if status_section(f):
+        charts_section(f)
     years_view.targets_section(f)  # each target in the earlier years of the series (issue 17)
 
 

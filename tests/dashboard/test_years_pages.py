@@ -251,3 +251,43 @@ def test_the_method_page_says_whose_rubric_a_change_is_in(tmp_path, monkeypatch)
         ("更名", "镇、街道", "3", "4", "便民服务→政务服务"),
         ("分值调整", "镇、街道", "2", "2", "30分→20分"),
         ("分值调整", "镇、街道", "3", "4", "20分→25分")]
+
+
+@pytest.fixture(scope="module")
+def targets_db(tmp_path_factory) -> Path:
+    """years_case with two targets a year: 2024's figures loaded, none of 2025 yet."""
+    return case.build_with_targets(tmp_path_factory.mktemp("years-targets"))
+
+
+def years_targets(at: AppTest) -> pl.DataFrame:
+    [table] = [f for f in frames(at) if "2024年" in f.columns and "目标" in f.columns]
+    return table
+
+
+def test_the_targets_page_shows_earlier_years_before_this_years_first_figure(targets_db,
+                                                                             monkeypatch):
+    """2025 has no figures yet: one sentence says so, and the years table (case.METRICS_2024:
+    T1 达争, T2 达保) has 2025's column as 无数据. Failed before: the page stopped at the
+    sentence, so the earlier years were not shown."""
+    at = open_page(targets_db, monkeypatch, "targets", scheme="hubin-2025", period="year")
+    assert [i.value.replace("\\", "") for i in at.info] == [
+        "2025年还没有报送目标数据(目标数据模板 metrics)。"]
+    assert "历年目标完成情况" in [s.value for s in at.subheader]
+    assert years_targets(at).rows() == [("在全市排名", "达争", "无数据"),
+                                        ("公开文件", "达保", "无数据")]
+    assert len(at.dataframe) == 1  # no status table of 2025
+
+
+def test_a_target_without_figures_this_year_reads_no_figures(targets_db, tmp_path, monkeypatch):
+    """2025 with T1's March figure only (case.METRICS_2025: 2nd, 达保): T2 stays in the years
+    table as 无数据, the word the status table uses. Failed before: T2 was left out."""
+    import shutil
+
+    db = tmp_path / "egov.duckdb"
+    shutil.copy(targets_db, db)
+    case.ingest_metrics(db, tmp_path / "目标数据2025.csv", case.METRICS_2025)
+    at = open_page(db, monkeypatch, "targets", scheme="hubin-2025", period="year")
+    [status] = [f for f in frames(at) if "状态" in f.columns]
+    assert status.select("目标", "状态").rows() == [("在全市排名", "达保"), ("公开文件", "无数据")]
+    assert years_targets(at).rows() == [("在全市排名", "达争", "达保"),
+                                        ("公开文件", "达保", "无数据")]
