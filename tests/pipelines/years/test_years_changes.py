@@ -114,3 +114,20 @@ def test_a_one_rubric_scheme_reads_as_before(schemes):
     got = scheme_changes(j13, sample_next_scheme(j13))
     assert got.rows() == JINTAN_ROWS
     assert change_summary(got) == JINTAN_SUMMARY
+
+
+def test_the_notice_sentence_of_two_rubrics_changes(duo):
+    """notices/_years.j2 writes the phrases into its one sentence on the scheme, in order: the
+    change of every type, then 部门's, then 镇、街道's, each rubric's kinds joined by 「，」."""
+    from pipelines.notice import render
+
+    years = {"has_previous": True, "previous_year": 2024, "previous_scheme_name": "某办法",
+             "gap": "与上年相比", "renamed": [], "merged": [], "split": [], "type_changed": [],
+             "new_units": [], "move_places": 3, "types": [],
+             "scheme_changes": change_summary(scheme_changes(*duo))}
+    text = render.environment().get_template("_years.j2").render(years=years)
+    assert ("本年度考核方案较上年有调整：新增指标1项（9 数据安全）；部门分值调整1项（工作机制 "
+            "60分→55分），新增指标1项（2 政务公开），删去指标1项（2 信息公开）；镇、街道改编号1项"
+            "（政务服务 3→4），更名指标1项（4 便民服务→政务服务），分值调整2项（工作机制 "
+            "30分→20分；政务服务 20分→25分）。"
+            "两个年度的总分依据不同的考核方案，比较时请予注意。") in text
