@@ -1,14 +1,13 @@
 """总览: the headline targets with 达争/达保/未达, the 预警 (early warnings), the grade
-distribution, the month's movers."""
+distribution, the month's movers (dashboard/sections/movers.py)."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import charts
 from dashboard.kit import data, drill, filters, widgets
-from dashboard.sections import alerts, years_view
+from dashboard.sections import alerts, movers, years_view
 from pipelines.notice import formats as fmt
 from pipelines.notice.facts import first_and_last
 
@@ -108,40 +107,6 @@ def distribution_section(f: filters.Filters) -> None:
                            drill=drill.TO_TYPE_RANKING)
 
 
-def movers_section(f: filters.Filters) -> None:
-    """The units whose year-to-date rank moved most against the previous month."""
-    st.subheader("本月名次变化")
-    if not f.has_monthly:
-        widgets.nothing_to_show(
-            f"{f.jurisdiction}的考核方案只有年度考核,没有按月计分的平时考评,因此没有月度名次变化。"
-        )
-        return
-    month = f.latest_month
-    ranking = data.monthly_ranking(f.db, f.scheme, f.year, month, f.unit_type)
-    moved = (ranking.filter(pl.col("ytd_change").is_not_null() & (pl.col("ytd_change") != 0))
-             .with_columns(change=pl.col("ytd_change"), rank=pl.col("ytd_rank"),
-                           prev_rank=pl.col("prev_ytd_rank"))
-             .sort(pl.col("change").abs(), "unit", descending=[True, False]).head(10))
-    when = filters.period_label(month, f.year)
-    if moved.is_empty():
-        st.caption(f"{when}各单位累计排名与上月相同。"
-                   if ranking["prev_month"].is_not_null().any()
-                   else f"{when}是本年度第一个月,没有上月可比。")
-    else:
-        st.caption("按累计得分排名(平时考评)与上月相比,升降最大的单位;正数为上升。"
-                   "点击条形,打开该单位的单位画像。")
-        chart = widgets.LazyChart(charts.movers, moved,
-                                  titling=widgets.titling(f, "累计排名升降最大的单位", when))
-        widgets.show_chart(chart, name=f"名次变化_{month}", key="ov-movers", drill=drill.TO_UNIT)
-        table = moved.select(
-            pl.col("unit_type").alias("单位类型"), pl.col("unit").alias("单位"),
-            pl.col("prev_rank").alias("上月累计排名"), pl.col("rank").alias("本月累计排名"),
-            data.change_label(pl.col("change"), pl.col("prev_rank")).alias("变化"),
-            pl.col("ytd_points").alias("累计得分"),
-        )
-        widgets.show_table(table, name="本月名次变化", filters=f, key="ov-movers-t")
-
-
 def main() -> None:
     """The page."""
     f = filters.current()
@@ -151,7 +116,7 @@ def main() -> None:
     alerts.section(f)  # 预警
     years_view.overview_section(f)  # against the previous year of the series (issue 17)
     distribution_section(f)
-    movers_section(f)
+    movers.section(f)  # the month's movers
 
 
 main()
