@@ -15,9 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# First, before any import: the server's warming thread is done (dashboard/warm.py); until
+# then it may be importing a library this run would find half-imported (dashboard/preload.py).
+from dashboard.warm import wait_until_warm  # noqa: E402
+
+wait_until_warm()
+
 import streamlit as st  # noqa: E402
 
-import dashboard.preload  # noqa: E402, F401 - first: see dashboard/preload.py
+import dashboard.preload  # noqa: E402, F401 - see dashboard/preload.py
 from dashboard.access import signin  # noqa: E402
 from dashboard.access.cycle_scope import unit_of, visible_pages  # noqa: E402
 from dashboard.kit import data, drill, errors, filters, notice_button, widgets  # noqa: E402

@@ -9,11 +9,13 @@ time (Streamlit imports it lazily), another session drawing a chart found the ha
 pandas there and failed with 「AttributeError: partially initialized module 'pandas' has no
 attribute 'Timestamp'」.
 
-The cure is to leave no half-imported library for a page to find: the server's launcher
-(`dashboard/launch.py`, which `egov serve` and `egov demo` run) imports this module in its main
-thread before Streamlit starts listening, and `dashboard/app.py` imports it first too (under a
-plain `streamlit run`, every session's first statement then waits, through Python's import lock,
-until the one import in progress is whole). Nothing here depends on which threads run.
+The cure is to leave no half-imported library for a page to find: every page run waits until
+these are whole. The server's launcher (`dashboard/launch.py`, which `egov serve` and `egov demo`
+run) imports this module in its main thread before Streamlit starts listening, or, when it warms
+the first page, in the warming thread that every page run waits for before its first import
+(dashboard/warm.py). `dashboard/app.py` imports it too (under a plain `streamlit run`, every
+session's first statement then waits, through Python's import lock, until the one import in
+progress is whole). Nothing here depends on which threads run.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# EGOV_WARM=0: the launcher serves without warming the first page (dashboard/launch.py).
+from dashboard.warm import WARM_VARIABLE
+
 APP = Path(__file__).resolve().with_name("app.py")
 # What is served: app.py inside st.App, with the routes of the lasting sign-in cookie.
 SERVED = APP.with_name("asgi.py")
@@ -28,8 +31,6 @@ ROOT = APP.parent.parent
 # (or EGOV_ADDRESS=0.0.0.0) serves it to the office network (README, "Dashboard").
 LOCAL = "127.0.0.1"
 ADDRESS_VARIABLE = "EGOV_ADDRESS"
-# EGOV_WARM=0: the launcher serves without warming the first page (dashboard/launch.py).
-WARM_VARIABLE = "EGOV_WARM"
 
 
 def default_address() -> str:
