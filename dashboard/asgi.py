@@ -2,8 +2,7 @@
 
 `egov demo` (dashboard/serve.py) runs `streamlit run dashboard/asgi.py`; Streamlit sees the
 `st.App` below and serves it with uvicorn, so the routes of dashboard/access/session_routes.py
-answer beside Streamlit's own, and the page it sends names the charts' vega-embed for the browser
-to load at once (dashboard/module_preload.py). Every page is still dashboard/app.py.
+answer beside Streamlit's own. Every page is still dashboard/app.py.
 """
 
 from __future__ import annotations
@@ -17,11 +16,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
 
 from dashboard.access import session_routes  # noqa: E402
-from dashboard.module_preload import ModulePreload  # noqa: E402
 
 app = st.App(Path(__file__).resolve().with_name("app.py"), routes=session_routes.routes(),
-             middleware=[*session_routes.middleware(), Middleware(ModulePreload)])
+             middleware=session_routes.middleware())
 session_routes.MOUNTED = True

@@ -149,31 +149,6 @@ def test_the_cycle_pages_draw_in_a_real_browser(server, browser):
 # --- defects found when tried as a new user would (issue 12): each test failed before the fix --
 
 
-@pytest.mark.browser
-def test_the_first_page_s_chunks_come_preloaded_each_fetched_once(server, browser):
-    """The page names the overview's lazily loaded chunks (dashboard/module_preload.py), at
-    paths the server answers; the browser fetches each once (the element's own import finds it
-    loaded, not fetched again) and without an error."""
-    from dashboard.module_preload import chunks
-
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    try:
-        page.goto(f"{server}/?scheme=jintan-2013", wait_until="commit")
-        page.locator('[data-testid="stVegaLiteChart"] svg, '
-                     '[data-testid="stVegaLiteChart"] canvas').first.wait_for(timeout=90_000)
-        wait_for_run(page)
-        linked = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')]"
-                               ".map(l => l.href.split('/').pop())")
-        fetched = page.evaluate("performance.getEntriesByType('resource')"
-                                ".map(e => [e.name.split('/').pop(), e.responseStatus])")
-    finally:
-        page.close()
-    ours = chunks()
-    assert ours and set(ours) <= set(linked)
-    for name in ours:
-        assert [status for file, status in fetched if file == name] == [200], name
-
-
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page.goto(url, wait_until="networkidle")
