@@ -3,9 +3,9 @@ is Streamlit's own command line (`python -m streamlit ...`), after the steps bel
 process's main thread, before Streamlit starts and before any session thread exists.
 
 With a warehouse to warm (EGOV_DB set, not EGOV_WARM=0; dashboard/warm.py): the first page's
-modules are imported here; a thread started here then, once Streamlit's runtime has started, reads
-the first page's view into the pages' caches and imports the rest of the pages' libraries
-(dashboard/preload.py); every page run waits for that thread first (dashboard/app.py). Without:
+modules are imported here; a thread started here then, once Streamlit's runtime has started,
+imports the rest of the pages' libraries (dashboard/preload.py) and reads the first page's view
+into the pages' caches; every page run waits for that thread first (dashboard/app.py). Without:
 dashboard/preload.py's libraries are imported here. Either way every library a page uses is whole
 before any page runs (dashboard/preload.py says why). `dashboard/serve.py` starts the server
 this way."""

@@ -2,11 +2,11 @@
 
 `dashboard/launch.py`, in its main thread before Streamlit starts, imports the modules a page run
 imports (the sidebar's, the overview's, the access checks': `import_first_page_modules`), then
-starts a thread (`start_reading`) that, once Streamlit's runtime has started, reads what the
-overview shows a visitor without a query string (the view of `filters.default_view`: rankings,
-targets, the 预警, the previous year, the distribution and movers charts) into the same
-`st.cache_data` caches the pages read from, and then imports the rest of the pages' libraries
-(dashboard/preload.py: pandas, pyarrow, numpy, which the first page's own modules do not import).
+starts a thread (`start_reading`) that, once Streamlit's runtime has started, imports the rest of
+the pages' libraries (dashboard/preload.py: pandas, pyarrow, numpy, which the first page's own
+modules do not import) and reads what the overview shows a visitor without a query string (the
+view of `filters.default_view`: rankings, targets, the 预警, the previous year, the distribution
+and movers charts) into the same `st.cache_data` caches the pages read from.
 Every page run waits for that thread before anything else (`wait_until_warm`, dashboard/app.py).
 The first visitor then finds the caches filled, as a later visitor does (at 6,000 units the 预警
 alone took a second of the first run), and no library half-imported.
@@ -18,7 +18,7 @@ before the browser asks: the reads (mostly in DuckDB and Polars, which leave the
 and the three libraries fit; importing the first page's own modules there too overran it, and a
 thread started beside Streamlit's own start-up only slowed it. Warming never stops the server from
 starting or a page from running: a failure is logged, a waiting page goes on after `WAIT_LIMIT`
-and reads for itself.
+and reads for itself (the libraries, imported first, are whole by then).
 """
 
 from __future__ import annotations
@@ -141,15 +141,17 @@ def runtime_started() -> bool:
 def start_reading(db: Path, ready: Callable[[], bool] = runtime_started,
                   poll: float = 0.02) -> threading.Thread:
     """Start the thread that waits until `ready()` (by default: Streamlit's runtime has started),
-    then runs `warm_logged(db)` and imports dashboard.preload's libraries; page runs wait for it
+    then imports dashboard.preload's libraries and runs `warm_logged(db)`; page runs wait for it
     (`wait_until_warm`). The launcher calls this after `import_first_page_modules`, just before
     Streamlit starts."""
     def run() -> None:
         try:
             while not ready():
                 time.sleep(poll)  # asleep, it leaves the interpreter to Streamlit's start-up
+            # the libraries first: whole before any page runs, even one that stops waiting for
+            # long reads (WAIT_LIMIT)
+            import dashboard.preload  # noqa: F401
             warm_logged(db)
-            import dashboard.preload  # noqa: F401 - whole before any page runs
         finally:
             _READ.set()
 
