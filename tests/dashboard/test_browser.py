@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, skip_unless
@@ -253,11 +254,13 @@ def test_unit_and_drill_down_are_in_the_link(server, browser):
         main = page.locator('[data-testid="stMain"]')
         choose(page, main, "下钻:一级指标", "重点系统应用")
         # the second level's list follows the first only when that rerun has been drawn: wait
-        # for its heading, not a fixed time (a busy machine draws it later)
-        main.get_by_text("重点系统应用 · 二级指标").first.wait_for(timeout=60_000)
+        # for the third level's heading, drawn after the second level's picker (the second
+        # level's own heading comes before the picker, which may then still show the old list)
+        main.get_by_text("重点系统应用 / ").first.wait_for(timeout=60_000)
         second = selectbox(main, "下钻:二级指标").input_value()
+        main.get_by_text(f"重点系统应用 / {second} · 三级指标").first.wait_for(timeout=60_000)
         choose(page, main, "指标", "008 “互联网+政务服务”平台应用成效")
-        assert link_has(page, "cat=", "code=008"), page.url
+        assert link_has(page, "cat=", "code=008", "l2=" + quote(second)), page.url
         link = page.url
     finally:
         page.close()
