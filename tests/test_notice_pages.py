@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.sections import alerts
 from pipelines.notice import warnings as warn
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -41,10 +42,16 @@ def test_overview_shows_a_screen_of_warnings_in_order_and_the_rest_behind_a_filt
     assert lines == want                         # a screen, ranked by consequence
     rest = [e for e in at.main.expander if e.label.startswith("其余")]
     assert [e.label for e in rest] == [f"其余 {frame.height - 8} 条预警(按类别筛选,可导出 XLSX)"]
+    # the rest is read and drawn only when the expander is opened
+    assert not [d for d in at.main.dataframe if "说明" in d.value.columns]
+    at.session_state[alerts.REST_KEY] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
     # the table's 说明 is read whole: rows tall enough for Streamlit to wrap a cell's text
     # (taller than 4rem), not cut at the column's edge (pages point 6)
     table = next(d for d in at.main.dataframe if "说明" in d.value.columns)
     assert table.proto.row_height > 64
+    assert table.value["说明"].tolist() == frame["detail"].to_list()[8:]  # every other kind
 
 
 def test_method_page_states_the_warning_rules(app):
@@ -98,8 +105,8 @@ def test_overview_names_first_and_last_of_each_type_for_the_month_shown(app, dem
     metrics = {m.label: m.value for m in at.main.metric}
     top, bottom = month["points"].max(), month["points"].min()
     assert metrics["最高 / 最低(2013年6月得分)"] == f"{top:g} / {bottom:g}"
-    table = next(pl.from_pandas(d.value) for d in at.dataframe
-                 if "第一名" in list(d.value.columns))
+    table = next(pl.from_pandas(t.value) for t in at.table  # a plain table (pages point 7)
+                 if "第一名" in list(t.value.columns))
     for r in table.iter_rows(named=True):
         part = month.filter(pl.col("unit_type") == r["单位类型"])
         first = sorted(part.filter(pl.col("rank") == part["rank"].min())["unit"])

@@ -29,6 +29,7 @@ from dashboard.kit import drill as drill_kit
 from dashboard.kit.drill import Drill
 from dashboard.kit.filters import Filters, period_label
 from dashboard.kit.text import md
+from pipelines.notice.formats import number as fmt_number
 from pipelines.notice.naming import evaluation
 from warehouse.rounding import round_half_up
 
@@ -186,6 +187,11 @@ HEAT_DEFAULT_N = 30  # units a heat map shows unless the user asks for others
 SPREAD_BARS_UP_TO = 40  # one indicator's scores as one bar per unit up to this many units
 
 
+# A table of up to this many rows may be drawn plain (show_table's `plain`): a static table that
+# needs no sorting, search or scrolling.
+PLAIN_TABLE_ROWS = 12
+
+
 def table_height(rows: int, limit: int = 40) -> int:
     """A height that shows every row of a short table (no inner scrolling), else about 15 rows
     with the table scrolling (virtualised: thousands of rows cost the browser nothing more)."""
@@ -204,17 +210,25 @@ def show_table(
     wrap: bool = False,
     unit_label: str | None = None,
     export: pl.DataFrame | Callable[[], pl.DataFrame] | None = None,
+    plain: bool = False,
 ) -> None:
     """Draw a table (floats to 2 decimals, empty text for missing text) with its export row
     (XLSX 通报 layout / CSV). `export`: the rows the exports hold when the table shows fewer
     (a search, or a screen of a large table): exports hold every row. A callable is called
-    when a download is clicked, so rows the page does not show are read only then."""
+    when a download is clicked, so rows the page does not show are read only then.
+    `plain`: a table of up to PLAIN_TABLE_ROWS rows is drawn as a static table (`st.table`)
+    instead of the data grid. A handful of rows needs no sorting, search or scrolling, and a
+    page with no grid loads without the grid's code (1.2 MB of JavaScript): the 总览 draws
+    sooner on a fresh server (BENCHMARKS.md, "A fresh server's first page, fourth round")."""
     def tidy(table: pl.DataFrame) -> pl.DataFrame:
         return rounded(table).with_columns(pl.col(pl.String).fill_null(""))
 
-    st.dataframe(tidy(frame), width="stretch", hide_index=True, column_config=column_config,
-                 height=height, row_height=WRAP_ROW_HEIGHT if wrap else None,
-                 key=f"table-{key}")
+    if plain and frame.height <= PLAIN_TABLE_ROWS:
+        st.table(plain_cells(tidy(frame)), hide_index=True)
+    else:
+        st.dataframe(tidy(frame), width="stretch", hide_index=True,
+                     column_config=column_config, height=height,
+                     row_height=WRAP_ROW_HEIGHT if wrap else None, key=f"table-{key}")
     if callable(export):
         make_rows = export
 
@@ -242,6 +256,16 @@ def show_table(
         ],
         key=f"exp-{key}",
     )
+
+
+def plain_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` as a static table shows it: decimals as the 通报 writes them (63 not 63.00,
+    96.5 not 96.50: a static table prints a float with every digit it has), missing figures
+    empty; whole numbers and text as they are."""
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    return frame.with_columns(
+        pl.col(c).map_elements(fmt_number, return_dtype=pl.String).fill_null("")
+        for c in floats)
 
 
 def evaluation_title(f: Filters) -> str:

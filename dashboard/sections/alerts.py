@@ -18,6 +18,7 @@ PAGE_FILES = {"targets": "views/targets.py", "unit": "views/unit_profile.py",
               "indicators": "views/indicators.py", "rankings": "views/rankings.py"}
 PAGE_TITLES = {"targets": "目标", "unit": "单位", "indicators": "指标", "rankings": "排名"}
 SHOWN_FIRST = 8  # a screen: the first warnings by consequence, one by one
+REST_KEY = "ov-warnings-open"  # the expander of the warnings past the first screen
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=6 * 3600)
@@ -79,7 +80,13 @@ def section(f: Filters) -> None:
     rest = frame.slice(SHOWN_FIRST)
     if rest.is_empty():
         return
-    with st.expander(f"其余 {rest.height} 条预警(按类别筛选,可导出 XLSX)"):
+    # runs only when opened (on_change="rerun"): the closed list costs the first screen nothing,
+    # neither the rows (a large year has thousands) nor the data grid's code
+    rest_box = st.expander(f"其余 {rest.height} 条预警(按类别筛选,可导出 XLSX)",
+                           key=REST_KEY, on_change="rerun")
+    if not rest_box.open:
+        return
+    with rest_box:
         present = [k for k in counts if k in set(rest["kind"])]
         chosen = st.pills("类别", present, selection_mode="multi", default=present,
                           key="ov-warnings-kinds")

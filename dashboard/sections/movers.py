@@ -13,6 +13,7 @@ from dashboard.kit.filters import Filters
 
 SHOWN = 10  # the largest moves, up or down, and the units tied with the last of them ...
 TIES_UP_TO = 20  # ... as long as that makes no more than this many bars
+DETAILS_KEY = "ov-movers-open"  # the expander of the table of the moves
 
 
 def largest_moves(ranking: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -69,10 +70,17 @@ def section(f: Filters) -> None:
                f"{hidden}点击条形,打开该单位的单位画像。")
     widgets.show_chart(movers_chart(f, moved), name=f"名次变化_{month}", key="ov-movers",
                        drill=drill.TO_UNIT)
+    # the figures behind the bars, in an expander that runs only when opened: the overview's
+    # first screen holds no data grid (dashboard/views/overview.py)
+    details = st.expander("名次变化明细(上月与本月累计排名、累计得分;可导出)", key=DETAILS_KEY,
+                          on_change="rerun")
+    if not details.open:
+        return
     table = moved.select(
         pl.col("unit_type").alias("单位类型"), pl.col("unit").alias("单位"),
         pl.col("prev_rank").alias("上月累计排名"), pl.col("rank").alias("本月累计排名"),
         data.change_label(pl.col("change"), pl.col("prev_rank")).alias("变化"),
         pl.col("ytd_points").alias("累计得分"),
     )
-    widgets.show_table(table, name="本月名次变化", filters=f, key="ov-movers-t")
+    with details:
+        widgets.show_table(table, name="本月名次变化", filters=f, key="ov-movers-t")

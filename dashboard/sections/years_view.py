@@ -125,7 +125,8 @@ def overview_section(f: filters.Filters) -> None:
                      "上升最多": _move_text(t["top_rise"], "升"),
                      "下降最多": _move_text(t["top_fall"], "降")})
     if rows:
-        widgets.show_table(pl.DataFrame(rows), name="与上年相比", filters=f, key="yr-ov")
+        widgets.show_table(pl.DataFrame(rows), name="与上年相比", filters=f, key="yr-ov",
+                           plain=True)
     notes = []
     notes += [f"{r['previous']}更名为{r['unit']}" for r in facts["renamed"]]
     notes += [f"{'、'.join(r['previous'])}合并为{r['unit']}" for r in facts["merged"]]

@@ -1,5 +1,9 @@
 """总览: the headline targets with 达争/达保/未达, the 预警 (early warnings), the grade
-distribution, the month's movers (dashboard/sections/movers.py)."""
+distribution, the month's movers (dashboard/sections/movers.py).
+
+The page a fresh server draws first, so it holds no data grid on its first screen: its short
+tables are plain (`widgets.show_table(plain=True)`), longer ones open in an expander that runs
+only when opened, and the targets' table is the 目标 page's (BENCHMARKS.md, fourth round)."""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ def key_figures(f: filters.Filters) -> None:
                         pl.col("last").alias("末位"),
                         pl.col("last_value").map_elements(fmt.number,
                                                           return_dtype=pl.String).alias("末位得分")),
-            name="各类单位第一名与末位", filters=f, key="ov-ends",
+            name="各类单位第一名与末位", filters=f, key="ov-ends", plain=True,
         )
 
 
@@ -72,8 +76,10 @@ def targets_section(f: filters.Filters) -> None:
             for col, r in zip(line, rows[start:start + 3], strict=False):
                 with col.container(border=True):
                     target_card(r)
-    widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
-                       key="ov-targets")
+    # the table of every target (要求, 进度线, 年末预判) and its exports are the 目标 page's: the
+    # overview shows the cards alone, read at a glance
+    st.page_link("views/targets.py", label="逐项明细(进度线、年末预判)与导出见「目标」页",
+                 query_params=filters.view_params(), icon=":material/arrow_forward:")
 
 
 def target_card(r: dict) -> None:

@@ -68,6 +68,13 @@ def test_the_caption_says_what_is_left_out(demo_db: Path, monkeypatch: pytest.Mo
         assert "另有15个单位累计排名有变化,未列出(见排名页)。" in captions[0]
     else:
         assert "未列出" not in captions[0]
+    # the table behind the bars is drawn only when its expander is opened: none before
+    assert [e.label for e in at.expander if e.label.startswith("名次变化明细")] == [
+        "名次变化明细(上月与本月累计排名、累计得分;可导出)"]
+    assert not at.dataframe and not [t for t in at.table if "上月累计排名" in t.value.columns]
+    at.session_state[movers.DETAILS_KEY] = True
+    at.run()
+    assert not at.exception
     table = next(t.value for t in at.dataframe if "上月累计排名" in t.value.columns)
     changes = (table["上月累计排名"] - table["本月累计排名"]).abs().tolist()
     assert 0 < len(table) <= 10 and 0 not in changes

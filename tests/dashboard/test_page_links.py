@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from dashboard.sections import alerts
 from pipelines.notice import warnings as warn
 
 APP = ROOT / "dashboard" / "app.py"
@@ -38,6 +39,12 @@ def open_app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def warnings_table(at: AppTest) -> pl.DataFrame:
+    """The table of the warnings past the first screen, its expander opened (it runs only when
+    open: none before)."""
+    assert not [d for d in at.dataframe if "类别" in d.value.columns]
+    at.session_state[alerts.REST_KEY] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
     return next(pl.from_pandas(d.value) for d in at.dataframe if "类别" in d.value.columns)
 
 

@@ -34,7 +34,9 @@ def open_page(db: Path, monkeypatch, page: str, **params: str) -> AppTest:
 
 
 def frames(at: AppTest) -> list[pl.DataFrame]:
-    return [pl.from_pandas(d.value) for d in at.dataframe]
+    """The page's tables: its data grids, then its plain tables (widgets.show_table's `plain`)."""
+    return ([pl.from_pandas(d.value) for d in at.dataframe]
+            + [pl.from_pandas(t.value) for t in at.table])
 
 
 # 2025 against 2024, hand-computed from years_case (rank change = 2024 rank − 2025 rank).
