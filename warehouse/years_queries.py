@@ -143,11 +143,12 @@ def unit_types_of(db: Path, schemes: list[str]) -> list[str]:
 def target_years(db: Path, series: str) -> pl.DataFrame:
     """Each target of each year of the series with its status at the last month with its
     figures that year: year, target (its code, which matches targets across years), name,
-    position, status (达争 / 达保 / 未达; NULL for a target of that year without figures)."""
+    position, status (达争 / 达保 / 未达; NULL for a target of that year without figures), stretch
+    (NULL for a target with a floor alone)."""
     return query(db, """
         WITH last AS (SELECT scheme, year, target, max(month) AS month FROM target_progress
                       GROUP BY scheme, year, target)
-        SELECT y.year, t.target, t.name, t.position, p.status
+        SELECT y.year, t.target, t.name, t.position, p.status, t.stretch
         FROM series_years y
         JOIN targets t ON t.scheme = y.scheme
         LEFT JOIN last l ON l.scheme = t.scheme AND l.year = y.year AND l.target = t.target

@@ -29,6 +29,7 @@ from dashboard.kit import drill as drill_kit
 from dashboard.kit.drill import Drill
 from dashboard.kit.filters import Filters, period_label
 from dashboard.kit.text import md
+from pipelines.engine.targets import verdict, verdict_column
 from pipelines.notice.formats import number as fmt_number
 from pipelines.notice.naming import evaluation
 from warehouse.rounding import round_half_up
@@ -311,7 +312,7 @@ def briefing_button(filters: Filters,
 
 # --- sections shared by the pages and the briefing pack ----------------------------------------
 
-STATUS_BADGE = {"达争": "green", "达保": "blue", "未达": "red"}
+STATUS_BADGE = {"达争": "green", "达保": "blue", "未达": "red", "完成": "green", "未完成": "red"}
 NO_FIGURES = "无数据"  # a target's status before its first figure, wherever a page shows it
 
 
@@ -345,11 +346,11 @@ def target_table(status: pl.DataFrame) -> pl.DataFrame:
             "保/争": target_levels(r["floor"], r["stretch"], r["unit"]),
             "截至": r["month"] or "",
             "当前": fmt_target_value(r["actual"], r["unit"]),
-            "状态": r["status"] or NO_FIGURES,
+            "状态": verdict(r["status"], r["stretch"]) or NO_FIGURES,
             "进度线": fmt_target_value(r["pace"], r["unit"]) if r["pace"] is not None else "",
             "年末预测": (fmt_target_value(r["projection"], r["unit"])
                       if r["projection"] is not None else ""),
-            "年末预判": r["projected_status"] or "",
+            "年末预判": verdict(r["projected_status"], r["stretch"]) or "",
         })
     return pl.DataFrame(rows, schema=dict.fromkeys(
         ["目标", "要求", "保/争", "截至", "当前", "状态", "进度线", "年末预测", "年末预判"],
@@ -453,7 +454,8 @@ def target_charts(f: Filters, measures: Sequence[str] | None = None
         if measures is not None and rows["measure"][0] not in measures:
             continue
         last = rows.tail(1).row(0, named=True)
-        out.append((f"{last['name']}:{last['status']}", target_chart_for(f, rows).build()))
+        said = verdict(last["status"], last["stretch"])
+        out.append((f"{last['name']}:{said}", target_chart_for(f, rows).build()))
     return out
 
 
@@ -461,6 +463,7 @@ def target_chart_for(f: Filters, rows: pl.DataFrame) -> LazyChart:
     """The chart of one target's progress rows, titled with the seed's wording and the month."""
     last = rows.tail(1).row(0, named=True)
     when = f"截至{period_label(last['month'], f.year)}"
+    rows = rows.with_columns(verdict_column())  # the tooltip's 状态: 完成 for a floor alone
     return LazyChart(charts.target_chart, rows, year=f.year,
                      titling=titling(f, str(last["text"]), when))
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.charts import charts, palette
 from dashboard.kit import data, filters, widgets
+from pipelines.engine.targets import verdict_column
 from warehouse import years_queries as yq
 
 YEARS_COLUMNS = {"year": "年度", "scheme_name": "考核方案", "unit": "当年名称",
@@ -181,7 +182,8 @@ def targets_by_year(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     of that year without figures, empty where that year had no such target."""
     years = sorted(frame["year"].unique().to_list())
     current = frame.filter(pl.col("year") == year).select("target", "name", "position")
-    wide = (frame.with_columns(cell=pl.col("status").fill_null(widgets.NO_FIGURES))
+    wide = (frame.with_columns(verdict_column())
+            .with_columns(cell=pl.col("status").fill_null(widgets.NO_FIGURES))
             .pivot(on="year", index="target", values="cell"))
     return current.join(wide, on="target", how="left").sort("position").select(
         pl.col("name").alias("目标"), *[pl.col(str(y)).alias(f"{y}年") for y in years])

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.kit import data, drill, filters, widgets
 from dashboard.sections import alerts, movers, years_view
+from pipelines.engine.targets import verdict
 from pipelines.notice import formats as fmt
 from pipelines.notice.facts import first_and_last
 
@@ -88,11 +89,12 @@ def target_card(r: dict) -> None:
               widgets.fmt_target_value(r["actual"], r["unit"]),
               help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
                                                     r["unit"])))
-    label = r["status"] or widgets.NO_FIGURES
+    label = verdict(r["status"], r["stretch"]) or widgets.NO_FIGURES
     st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
     if r["measure"] == "cumulative" and r["projection"] is not None:
         projected = widgets.fmt_target_value(r["projection"], r["unit"])
-        st.caption(widgets.md(f"年末预测 {projected},预判{r['projected_status']}"))
+        st.caption(widgets.md(f"年末预测 {projected},预判"
+                              f"{verdict(r['projected_status'], r['stretch'])}"))
     else:
         st.caption(widgets.md(widgets.target_levels(r["floor"], r["stretch"],
                                                     r["unit"])))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.kit import data, filters, widgets
 from dashboard.sections import years_view
+from pipelines.engine.targets import verdict
 
 # The chart sections: title, the target measures drawn there, how to read them.
 SECTIONS = [
@@ -35,7 +36,8 @@ def status_section(f: filters.Filters) -> bool:
     st.caption(
         f"依据 {widgets.md(f.info.get('documents', ''))};"
         f"截至 {filters.period_label(month, f.year)}。"
-        "达争 = 达到争取目标,达保 = 守住底线,未达 = 未到底线。"
+        "达争 = 达到争取目标,达保 = 守住底线,未达 = 未到底线;只设一级的目标:完成 = 达到,"
+        "未完成 = 未达到(截至所示月份)。"
         "累计类目标的进度线 = 底线 × 已过月数 / 12,年末预测按目前月均水平外推。"
     )
     widgets.show_table(widgets.target_table(status), name="年度目标完成情况", filters=f,
@@ -59,7 +61,7 @@ def charts_section(f: filters.Filters) -> None:
             chart = widgets.target_chart_for(f, rows)
             current = widgets.fmt_target_value(last["actual"], last["unit"])
             st.markdown(f"**{widgets.md(last['text'])}** · 当前 {widgets.md(current)} · "
-                        f"状态 **{last['status']}**")
+                        f"状态 **{verdict(last['status'], last['stretch'])}**")
             widgets.show_chart(chart, name=f"{last['name']}_{f.year}", key=f"tg-{target}")
 
 

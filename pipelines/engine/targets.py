@@ -14,6 +14,9 @@ from pipelines.schemes.model import Scheme, Target
 MET_STRETCH = "达争"
 MET_FLOOR = "达保"
 MISSED = "未达"
+# what a target with a floor alone is said to be, where 达保 would suggest a stretch not reached
+DONE = "完成"
+NOT_DONE = "未完成"
 
 PROGRESS_SCHEMA = {
     "scheme": pl.String,
@@ -48,6 +51,23 @@ def status(value: pl.Expr, target: Target) -> pl.Expr:
             expr
         )
     return expr
+
+
+def verdict(status: str | None, stretch: float | None) -> str | None:
+    """The word for `status` (as `status` gives it) that pages and the 通报 print: 达争, 达保 or
+    未达 for a target with both levels; 完成 or 未完成 for a target with a floor alone (issue 19
+    point 3: its 达保 reaches the only level there is). None stays None (no figure yet)."""
+    if status is None or stretch is not None:
+        return status
+    return NOT_DONE if status == MISSED else DONE
+
+
+def verdict_column(status: str = "status", stretch: str = "stretch") -> pl.Expr:
+    """`verdict` of a frame's columns, as a column named `status`."""
+    return (pl.when(pl.col(stretch).is_null() & pl.col(status).is_not_null())
+            .then(pl.when(pl.col(status) == MISSED).then(pl.lit(NOT_DONE))
+                  .otherwise(pl.lit(DONE)))
+            .otherwise(pl.col(status)).alias(status))
 
 
 def aggregate_to_date(values: pl.Expr, how: str) -> pl.Expr:

@@ -200,7 +200,7 @@ def target_counts(targets: list[dict]) -> dict[str, int]:
         elif t["final"] and t["two_levels"]:
             counts[t["status"]] += 1
         elif t["final"]:
-            counts["完成" if t["status"] != tg.MISSED else "未完成"] += 1
+            counts[tg.verdict(t["status"], None)] += 1
         else:
             counts["预计难以完成" if t["projected_status"] == tg.MISSED else "预计完成"] += 1
     return counts

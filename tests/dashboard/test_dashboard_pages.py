@@ -24,7 +24,7 @@ TITLES = {"overview": "总览", "rankings": "排名", "targets": "目标", "indi
 # The unit type each case switches to in the sidebar (the second type where there is one).
 OTHER_TYPE = {"jintan-2013": "政府部门", "yueyang-2017": "市直及中省驻岳单位",
               "shengzhou-2020": "市级部门", "huaibei-2019": "市直单位"}
-STATUSES = {"达争", "达保", "未达"}
+STATUSES = {"达争", "达保", "未达", "完成", "未完成"}  # the last two: a floor alone
 
 
 @pytest.fixture
@@ -502,3 +502,26 @@ def test_briefing_pack_at_2000_units_lists_top_and_bottom_and_attaches_every_row
     assert name.endswith(".xlsx")
     sheet = pl.read_excel(io.BytesIO(contents[0]), read_options={"header_row": 3})
     assert sheet.filter(pl.col("单位").is_not_null()).height == n_type
+
+
+def test_target_cards_say_done_for_a_floor_alone_as_the_notice_counts(app, demo_db) -> None:
+    """总览's target cards at Jintan's year end: 达争/达保/未达 for the targets with both levels,
+    完成/未完成 for those with a floor alone, the same counts as the 通报's section 三 (which says
+    「完成8项、未完成2项」 of the ten with one level). Failed before: those ten said 达保/未达."""
+    from collections import Counter
+
+    from pipelines.notice import facts
+    from warehouse.reads import targets as target_reads
+
+    at = app(scheme="jintan-2013", period="year")
+    badges = Counter(m.value.split("[")[1].rstrip("]") for m in at.main.markdown
+                     if "-badge[" in m.value and "·" not in m.value and "示例数据" not in m.value)
+    status = target_reads.target_status(demo_db, "jintan-2013", 2013, None)
+    one_level = status.filter(pl.col("stretch").is_null())
+    assert one_level.height == 10
+    assert badges == Counter(
+        ("完成" if s != "未达" else "未完成") if x is None else s
+        for s, x in status.select("status", "stretch").iter_rows())
+    said = facts.target_counts([facts._target(r, None) for r in status.iter_rows(named=True)])
+    assert badges["完成"] == said["完成"] and badges["未完成"] == said["未完成"]
+    assert badges["完成"] + badges["未完成"] == 10

@@ -167,7 +167,7 @@ def test_the_demos_latest_year_draws_the_years_sections(demo_db, monkeypatch, pa
         rates = table.select(pl.col("2013年", "2014年")).to_numpy()
         assert ((rates >= 0) & (rates <= 100)).all()
     else:
-        assert set(table["2014年"].drop_nulls()) <= {"达争", "达保", "未达"}
+        assert set(table["2014年"].drop_nulls()) <= {"达争", "达保", "未达", "完成", "未完成"}
 
 
 def test_the_rates_table_takes_each_lines_own_type_and_lists_the_years_in_order():
@@ -269,14 +269,14 @@ def years_targets(at: AppTest) -> pl.DataFrame:
 def test_the_targets_page_shows_earlier_years_before_this_years_first_figure(targets_db,
                                                                              monkeypatch):
     """2025 has no figures yet: one sentence says so, and the years table (case.METRICS_2024:
-    T1 达争, T2 达保) has 2025's column as 无数据. Failed before: the page stopped at the
-    sentence, so the earlier years were not shown."""
+    T1 达争, T2 完成: a floor alone) has 2025's column as 无数据. Failed before: the page stopped
+    at the sentence, so the earlier years were not shown."""
     at = open_page(targets_db, monkeypatch, "targets", scheme="hubin-2025", period="year")
     assert [i.value.replace("\\", "") for i in at.info] == [
         "2025年还没有报送目标数据(目标数据模板 metrics)。"]
     assert "历年目标完成情况" in [s.value for s in at.subheader]
     assert years_targets(at).rows() == [("在全市排名", "达争", "无数据"),
-                                        ("公开文件", "达保", "无数据")]
+                                        ("公开文件", "完成", "无数据")]
     assert len(at.dataframe) == 1  # no status table of 2025
 
 
@@ -292,4 +292,4 @@ def test_a_target_without_figures_this_year_reads_no_figures(targets_db, tmp_pat
     [status] = [f for f in frames(at) if "状态" in f.columns]
     assert status.select("目标", "状态").rows() == [("在全市排名", "达保"), ("公开文件", "无数据")]
     assert years_targets(at).rows() == [("在全市排名", "达争", "达保"),
-                                        ("公开文件", "达保", "无数据")]
+                                        ("公开文件", "完成", "无数据")]

@@ -100,8 +100,9 @@ def targets_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_each_target_takes_its_own_last_month_of_each_year_of_the_series(targets_db):
     got = target_years(targets_db, "hubin")
-    assert got.columns == ["year", "target", "name", "position", "status"]
-    assert got.rows() == HUBIN_YEARS
+    assert got.columns == ["year", "target", "name", "position", "status", "stretch"]
+    assert got.drop("stretch").rows() == HUBIN_YEARS
+    assert got["stretch"].to_list() == [1.0] * len(HUBIN_YEARS)  # the targets' own (page: 完成)
 
 
 def test_a_target_missing_in_a_year_has_no_row_and_one_without_figures_no_status(targets_db):
@@ -115,7 +116,7 @@ def test_a_target_missing_in_a_year_has_no_row_and_one_without_figures_no_status
 
 
 def test_other_series_and_schemes_of_no_series_stay_out(targets_db):
-    assert target_years(targets_db, "other").rows() == [(2025, "T1", "保二争一", 0, "未达")]
+    assert target_years(targets_db, "other").rows() == [(2025, "T1", "保二争一", 0, "未达", 1.0)]
     assert target_years(targets_db, "no-such-series").is_empty()
 
 
