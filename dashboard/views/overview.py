@@ -75,7 +75,7 @@ def targets_section(f: filters.Filters) -> None:
         for start in range(0, len(rows), 3):
             line = st.columns(3)
             for col, r in zip(line, rows[start:start + 3], strict=False):
-                with col.container(border=True):
+                with col:
                     target_card(r)
     # the table of every target (要求, 进度线, 年末预判) and its exports are the 目标 page's: the
     # overview shows the cards alone, read at a glance
@@ -84,20 +84,21 @@ def targets_section(f: filters.Filters) -> None:
 
 
 def target_card(r: dict) -> None:
-    """One target: its figure to date, its status, its projection or its levels."""
-    st.metric(widgets.md(r["text"]),
-              widgets.fmt_target_value(r["actual"], r["unit"]),
-              help=widgets.md(widgets.target_levels(r["floor"], r["stretch"],
-                                                    r["unit"])))
+    """One target as one bordered metric: its figure to date, its status in the delta's place
+    (coloured, no arrow) and, beside it, its projection (cumulative targets) or its levels.
+    One element, not four (a container, a metric, a badge and a caption): the overview's twelve
+    cards were half of its elements (no measurable time: BENCHMARKS.md, fourth round)."""
     label = verdict(r["status"], r["stretch"]) or widgets.NO_FIGURES
-    st.badge(label, color=widgets.STATUS_BADGE.get(label, "gray"))
+    levels = widgets.target_levels(r["floor"], r["stretch"], r["unit"])
     if r["measure"] == "cumulative" and r["projection"] is not None:
         projected = widgets.fmt_target_value(r["projection"], r["unit"])
-        st.caption(widgets.md(f"年末预测 {projected},预判"
-                              f"{verdict(r['projected_status'], r['stretch'])}"))
+        beside = f"年末预测 {projected},预判{verdict(r['projected_status'], r['stretch'])}"
     else:
-        st.caption(widgets.md(widgets.target_levels(r["floor"], r["stretch"],
-                                                    r["unit"])))
+        beside = levels
+    st.metric(widgets.md(r["text"]), widgets.fmt_target_value(r["actual"], r["unit"]),
+              delta=label, delta_color=widgets.STATUS_BADGE.get(label, "gray"),
+              delta_arrow="off", delta_description=widgets.md(beside), border=True,
+              help=widgets.md(levels))
 
 
 def distribution_section(f: filters.Filters) -> None:

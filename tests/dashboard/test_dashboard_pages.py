@@ -77,9 +77,11 @@ def check_page(at: AppTest, scheme: str, page: str) -> None:
         if has_targets:
             card = [m for m in at.metric if m.label == "在常州市保二争一"]
             assert len(card) == 1 and card[0].value.startswith("第")
-            badges = {m.value.split("[")[1].rstrip("]") for m in at.markdown
-                      if m.value.startswith(":") and "-badge[" in m.value}
-            assert badges & STATUSES
+            # one bordered metric a card: the status in the delta's place, no arrow, the levels
+            # beside it
+            assert card[0].delta in STATUSES and card[0].proto.show_border
+            assert card[0].proto.direction == card[0].proto.NONE
+            assert card[0].proto.delta_description == "保 第2名 · 争 第1名"
             # the targets' table is the 目标 page's, a link away, on the same view
             [link] = [p for p in at.get("page_link") if "「目标」页" in p.proto.label]
             assert link.proto.page == "targets"
@@ -514,9 +516,10 @@ def test_target_cards_say_done_for_a_floor_alone_as_the_notice_counts(app, demo_
     from warehouse.reads import targets as target_reads
 
     at = app(scheme="jintan-2013", period="year")
-    badges = Counter(m.value.split("[")[1].rstrip("]") for m in at.main.markdown
-                     if "-badge[" in m.value and "·" not in m.value and "示例数据" not in m.value)
     status = target_reads.target_status(demo_db, "jintan-2013", 2013, None)
+    cards = [m for m in at.main.metric if m.label in set(status["text"])]
+    assert len(cards) == status.height == 12
+    badges = Counter(m.delta for m in cards)  # each card's status, in the delta's place
     one_level = status.filter(pl.col("stretch").is_null())
     assert one_level.height == 10
     assert badges == Counter(
