@@ -312,7 +312,8 @@ def test_warnings_on_the_overview_and_the_notice_download(server, browser, tmp_p
         main.get_by_role("heading", name="预警").first.wait_for(timeout=30_000)
         main.get_by_text("目标预警", exact=True).first.wait_for(timeout=30_000)
         wait_for_run(page)
-        link = main.locator('[data-testid="stPageLink"] a').first
+        # a warning's own link (the targets section above has a link to 目标 as well)
+        link = main.locator('[data-testid="stPageLink"] a', has_text="查看目标页").first
         assert (link.get_attribute("href") or "").startswith(("targets?", "/targets?"))
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_role("button", name="生成通报 Word 稿").click()
