@@ -1,6 +1,6 @@
 """Time to a drawn page in a real browser (Debian's chromium driven by Playwright), per page.
 
-Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N] [--before DIR]
+Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N] [--pages PAGE ...] [--before DIR]
      uv run python benchmarks/bench_browser.py --units 0 --cold 3 [--before DIR]
 
 Starts the dashboard as `egov demo` does (`python -m dashboard.launch run dashboard/asgi.py` with
@@ -215,6 +215,9 @@ def main() -> None:
                         help="another checkout (e.g. `git worktree add /tmp/before main`) whose "
                              "dashboard is measured the same way after this one's, on the same "
                              "warehouse, for before/after figures")
+    parser.add_argument("--pages", nargs="+", metavar="PAGE",
+                        choices=[path or "overview" for path, _, _ in PAGES],
+                        help="only these pages (overview, rankings, ...); default: all")
     parser.add_argument("--cold", type=int, default=0, metavar="N",
                         help="instead: N times, a fresh server from its start to the overview "
                              "drawn, beside the trivial app's and --before's, interleaved")
@@ -254,7 +257,9 @@ def main() -> None:
                 print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
             for label, tree in trees:
                 with server(tree, args.db) as (url, _):
-                    rows = measure(browser, url, PAGES, args.repeat, f"?scheme={args.scheme}")
+                    pages = [page for page in PAGES
+                             if args.pages is None or (page[0] or "overview") in args.pages]
+                    rows = measure(browser, url, pages, args.repeat, f"?scheme={args.scheme}")
                 for name, first, again in rows:
                     print(f"{label + ': ' + name:<22}{first:>10.2f}{again:>10.2f}", flush=True)
             print(f"load {os.getloadavg()[0]:.1f}")
