@@ -1,6 +1,7 @@
 """Time to a drawn page in a real browser (Debian's chromium driven by Playwright), per page.
 
-Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N] [--pages PAGE ...] [--before DIR]
+Run: uv run python benchmarks/bench_browser.py [--db PATH | --units N] [--repeat N]
+         [--pages PAGE ...] [--before DIR]
      uv run python benchmarks/bench_browser.py --units 0 --cold 3 [--before DIR]
 
 Starts the dashboard as `egov demo` does (`python -m dashboard.launch run dashboard/asgi.py` with

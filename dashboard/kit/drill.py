@@ -103,13 +103,26 @@ def chart_key(key: str, state: Mapping[str, Any] | None = None) -> str:
     return f"chart-{key}-{(state.get(_ROUNDS) or {}).get(key, 0)}"
 
 
+def selections(spec: Mapping[str, Any]) -> set[str]:
+    """The names of the selection parameters of a Vega-Lite spec, at its top or in any view it
+    composes (layer, concat, hconcat, vconcat, facet's and repeat's `spec`): what Streamlit's
+    `on_select` accepts as `selection_mode` (Vega-Lite's params: a `name` and a `select`)."""
+    names = {param["name"] for param in spec.get("params") or ()
+             if isinstance(param, Mapping) and param.get("name") and param.get("select")}
+    for composed in ("layer", "concat", "hconcat", "vconcat"):
+        for view in spec.get(composed) or ():
+            if isinstance(view, Mapping):
+                names |= selections(view)
+    if isinstance(spec.get("spec"), Mapping):
+        names |= selections(spec["spec"])
+    return names
+
+
 def draw(spec: dict[str, Any], key: str, drill: Drill) -> None:
     """Draw a chart's cached spec full width with its click drilling as `drill` says (charts
     without the DRILL selection, e.g. a histogram where a scheme has no grades, are drawn as
     they are)."""
-    from streamlit.elements.vega_charts import _extract_selection_parameters
-
-    if DRILL not in _extract_selection_parameters(spec):
+    if DRILL not in selections(spec):
         st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=f"chart-{key}")
         return
     widget = chart_key(key)

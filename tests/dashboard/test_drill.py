@@ -109,6 +109,22 @@ def test_the_charts_that_drill_select_the_clicked_marks_field(name: str, field: 
     select = _selection(built)
     assert select["type"] == "point" and select["fields"] == [field]
     assert select["on"] == "click" and select["toggle"] is False
+    assert DRILL in drill.selections(built.to_dict())  # so draw() gives it on_select
+
+
+def test_selections_are_found_in_every_view_a_spec_composes_and_values_are_not() -> None:
+    """drill.selections reads Vega-Lite's params itself (it used Streamlit's private helper):
+    a selection at the top, in a layer, in a concat's view and in a facet's spec; a param with
+    a value and no select is no selection."""
+    point = {"select": {"type": "point"}}
+    spec = {"params": [{"name": "top", **point}, {"name": "size", "value": 3}],
+            "layer": [{"mark": "bar", "params": [{"name": "in_layer", **point}]},
+                      {"mark": "text"}],
+            "hconcat": [{"vconcat": [{"params": [{"name": "deep", **point}]}]}],
+            "spec": {"params": [{"name": "faceted", **point}]}}
+    assert drill.selections(spec) == {"top", "in_layer", "deep", "faceted"}
+    assert drill.selections({"mark": "bar"}) == set()
+    assert drill.selections({"params": [{"name": "", **point}, "malformed"]}) == set()
 
 
 @pytest.fixture
