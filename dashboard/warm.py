@@ -83,7 +83,9 @@ def warm(db: Path) -> Filters | None:
         from warehouse.reader import held
 
         # one attachment of the file for all the overview's reads (warehouse.reader.held)
-        with data.warming(), held(Path(db)):
+        # one thread of DuckDB's: the reads run beside the browser's first load (two cores:
+        # a second thread took 17 % more CPU for the same reads, BENCHMARKS.md)
+        with data.warming(), held(Path(db), threads=1):
             f = filters.default_view(Path(db))
             if f is None:
                 return None

@@ -34,14 +34,15 @@ def query(db: Path, sql: str, params: Params = None) -> pl.DataFrame:
 
 
 @contextlib.contextmanager
-def held(db: Path) -> Iterator[None]:
+def held(db: Path, threads: int | None = None) -> Iterator[None]:
     """Within this block the process's reads of `db` share one attachment of the file, made
     when the block starts: a document gathered from 30 reads (the 通报) pays one ATTACH instead
     of 30 ATTACH and DETACH pairs (about 5 ms of CPU each), and all its reads see one state of
     the warehouse (a warehouse renamed into place meanwhile is seen by the next block). The
     file stays open for the block; writers never change it in place (they rename a new file
-    over it), so holding it blocks none of them."""
-    with _READER.holding(db):
+    over it), so holding it blocks none of them. `threads`: DuckDB's threads for the block's
+    reads (default: one per core), set back after it."""
+    with _READER.holding(db, threads):
         yield
 
 
@@ -124,9 +125,10 @@ class _AttachingReader:
             self._lock.release()
 
     @contextlib.contextmanager
-    def holding(self, db: Path) -> Iterator[None]:
+    def holding(self, db: Path, threads: int | None = None) -> Iterator[None]:
         """`held`: attach `db` for the block (nothing held when the reader is busy, another
-        block holds a file, or DuckDB cannot attach it: each read then goes as before)."""
+        block holds a file, or DuckDB cannot attach it: each read then goes as before), with
+        `threads` DuckDB threads when given."""
         import duckdb
 
         mine = False
@@ -138,6 +140,8 @@ class _AttachingReader:
                     con = self._engine.cursor()
                     try:
                         mine = self._attach(con, db)
+                        if mine and threads:
+                            con.execute(f"SET threads = {int(threads)}")
                     finally:
                         con.close()
                     if mine:
@@ -153,6 +157,8 @@ class _AttachingReader:
                     con = self._engine.cursor()
                     try:
                         con.execute(f"DETACH DATABASE IF EXISTS {self.alias}")
+                        if threads:
+                            con.execute("RESET threads")
                     finally:
                         con.close()
 

@@ -69,3 +69,16 @@ def test_a_missing_file_is_refused_inside_a_block_as_outside(tmp_path):
         reader.query(missing, "SELECT 1")
     with reader.held(missing), pytest.raises(duckdb.Error):
         reader.query(missing, "SELECT 1")
+
+
+def test_a_held_block_reads_with_the_threads_it_asks_for_then_as_before(tmp_path):
+    """The warming reads ask for one DuckDB thread (dashboard/warm.py); the reads after the
+    block have the reader's default again."""
+    db = _warehouse(tmp_path / "a.duckdb", 1)
+    setting = "SELECT current_setting('threads') AS n FROM t"
+    before = reader.query(db, setting)["n"][0]
+    with reader.held(db, threads=1):
+        assert reader.query(db, setting)["n"][0] == 1
+    assert reader.query(db, setting)["n"][0] == before
+    assert before == duckdb.connect(":memory:").sql(
+        "SELECT current_setting('threads')").fetchone()[0]
