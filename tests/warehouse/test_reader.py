@@ -80,5 +80,5 @@ def test_a_held_block_reads_with_the_threads_it_asks_for_then_as_before(tmp_path
     with reader.held(db, threads=1):
         assert reader.query(db, setting)["n"][0] == 1
     assert reader.query(db, setting)["n"][0] == before
-    assert before == duckdb.connect(":memory:").sql(
-        "SELECT current_setting('threads')").fetchone()[0]
+    assert before == duckdb.connect(":memory:").execute(
+        "SELECT current_setting('threads')").fetchall()[0][0]
