@@ -312,7 +312,8 @@ def briefing_button(filters: Filters,
 
 # --- sections shared by the pages and the briefing pack ----------------------------------------
 
-STATUS_BADGE = {"达争": "green", "达保": "blue", "未达": "red", "完成": "green", "未完成": "red"}
+# Streamlit's named colour of a target's status (总览's cards; gray for 无数据)
+STATUS_COLOR = {"达争": "green", "达保": "blue", "未达": "red", "完成": "green", "未完成": "red"}
 NO_FIGURES = "无数据"  # a target's status before its first figure, wherever a page shows it
 
 

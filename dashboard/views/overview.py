@@ -96,7 +96,7 @@ def target_card(r: dict) -> None:
     else:
         beside = levels
     st.metric(widgets.md(r["text"]), widgets.fmt_target_value(r["actual"], r["unit"]),
-              delta=label, delta_color=widgets.STATUS_BADGE.get(label, "gray"),
+              delta=label, delta_color=widgets.STATUS_COLOR.get(label, "gray"),
               delta_arrow="off", delta_description=widgets.md(beside), border=True,
               help=widgets.md(levels))
 
