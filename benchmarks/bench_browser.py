@@ -256,10 +256,10 @@ def main() -> None:
             print(f"{'page':<22}{'first s':>10}{'again s':>10}")
             for name, first, again in rows:
                 print(f"{'trivial app: ' + name:<22}{first:>10.2f}{again:>10.2f}")
+            pages = [page for page in PAGES
+                     if args.pages is None or (page[0] or "overview") in args.pages]
             for label, tree in trees:
                 with server(tree, args.db) as (url, _):
-                    pages = [page for page in PAGES
-                             if args.pages is None or (page[0] or "overview") in args.pages]
                     rows = measure(browser, url, pages, args.repeat, f"?scheme={args.scheme}")
                 for name, first, again in rows:
                     print(f"{label + ': ' + name:<22}{first:>10.2f}{again:>10.2f}", flush=True)
